@@ -1,0 +1,109 @@
+# quake — plain Makefile. `make`, `make test`, `make check`, `make SAN=1 test`,
+# `make install PREFIX=/usr/local DESTDIR=`, `make bench`, `make fuzz`.
+VERSION  = 0.1.0
+PREFIX  ?= /usr/local
+MANDIR  ?= $(PREFIX)/share/man
+CC      ?= cc
+PKG_CONFIG ?= pkg-config
+
+ifeq ($(SAN),1)
+B       ?= build/san
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+B       ?= build
+SANFLAGS =
+endif
+
+OPT      ?= -O2 -g
+WARN      = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
+            -Wmissing-prototypes -Wno-unused-parameter -Wformat=2 -Wvla
+CFLAGS   ?= $(OPT)
+ALLCFLAGS = -std=c11 -D_GNU_SOURCE -DQUAKE_VERSION='"$(VERSION)"' $(WARN) \
+            $(CFLAGS) $(SANFLAGS) -fPIC -iquote lib -iquote cmd \
+            $(shell $(PKG_CONFIG) --cflags jansson libcurl openssl rdkafka libwebsockets)
+LDFLAGS  += $(SANFLAGS)
+
+LIB_LIBS  = $(shell $(PKG_CONFIG) --libs jansson libcurl libcrypto) -lm
+KAFKA_LIBS = $(shell $(PKG_CONFIG) --libs rdkafka)
+WS_LIBS   = $(shell $(PKG_CONFIG) --libs libwebsockets)
+
+LIB_MODULES = err log time event ndjson
+LIB_OBJS  = $(LIB_MODULES:%=$(B)/lib/%.o)
+LIB_HDRS  = $(LIB_MODULES:%=lib/%.h) lib/quake.h
+BINS      = $(filter-out tool,$(notdir $(basename $(wildcard cmd/*.c))))
+BIN_PATHS = $(BINS:%=$(B)/bin/%)
+TOOL_OBJ  = $(B)/cmd/tool.o
+UNIT_TESTS = $(LIB_MODULES:%=$(B)/tests/unit_%)
+
+all: $(B)/lib/libquake.a $(B)/lib/libquake.so $(B)/quake.pc $(BIN_PATHS)
+
+$(B)/lib/%.o: lib/%.c $(LIB_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALLCFLAGS) -c -o $@ $<
+
+$(B)/cmd/%.o: cmd/%.c cmd/tool.h $(LIB_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALLCFLAGS) -c -o $@ $<
+
+$(B)/lib/libquake.a: $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $(LIB_OBJS)
+
+$(B)/lib/libquake.so: $(LIB_OBJS)
+	$(CC) -shared -Wl,-soname,libquake.so.0 $(LDFLAGS) -o $@ $(LIB_OBJS) $(LIB_LIBS)
+
+$(B)/quake.pc: Makefile
+	@mkdir -p $(@D)
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' \
+	  'includedir=$${prefix}/include' '' 'Name: quake' \
+	  'Description: EMSC earthquake events, NDJSON, SigV4 and DynamoDB helpers' \
+	  'Version: $(VERSION)' 'Requires.private: jansson libcurl libcrypto' \
+	  'Libs: -L$${libdir} -lquake' 'Libs.private: -lm' \
+	  'Cflags: -I$${includedir}' > $@
+
+$(B)/bin/emsc-tail: $(B)/cmd/emsc-tail.o $(TOOL_OBJ) $(B)/lib/libquake.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIB_LIBS) $(WS_LIBS)
+
+$(B)/bin/quake-produce $(B)/bin/quake-consume: $(B)/bin/%: $(B)/cmd/%.o $(TOOL_OBJ) $(B)/lib/libquake.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIB_LIBS) $(KAFKA_LIBS)
+
+$(B)/bin/quake-ddb-put: $(B)/cmd/quake-ddb-put.o $(TOOL_OBJ) $(B)/lib/libquake.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIB_LIBS)
+
+# ---- tests ----
+$(B)/tests/unit_%: tests/unit_%.c tests/unit.h $(B)/lib/libquake.a
+	@mkdir -p $(@D)
+	$(CC) $(ALLCFLAGS) -iquote tests $(LDFLAGS) -o $@ $< $(B)/lib/libquake.a $(LIB_LIBS)
+
+test: all $(UNIT_TESTS)
+	B=$(B) tests/run unit cli
+
+check: all $(UNIT_TESTS)
+	B=$(B) tests/run unit cli integration
+
+bench: all
+	B=$(B) bench/run
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+	  $(DESTDIR)$(PREFIX)/include/quake $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
+	install -m 755 $(BIN_PATHS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(B)/lib/libquake.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(B)/lib/libquake.so $(DESTDIR)$(PREFIX)/lib/libquake.so.0
+	ln -sf libquake.so.0 $(DESTDIR)$(PREFIX)/lib/libquake.so
+	install -m 644 $(B)/quake.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	install -m 644 $(LIB_MODULES:%=lib/%.h) $(DESTDIR)$(PREFIX)/include/quake/
+	install -m 644 lib/quake.h $(DESTDIR)$(PREFIX)/include/
+	for m in man/*.1; do [ -f "$$m" ] && install -m 644 $$m $(DESTDIR)$(MANDIR)/man1/; done; true
+	for m in man/*.7; do [ -f "$$m" ] && install -m 644 $$m $(DESTDIR)$(MANDIR)/man7/; done; true
+
+lint-man:
+	mandoc -Tlint -Wwarning man/*.[1-9]
+
+clean:
+	rm -rf build
+
+.PHONY: all test check bench install lint-man clean

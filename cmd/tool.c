@@ -1,0 +1,190 @@
+/* tool — shared plumbing of the quake binaries (not part of libquake). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tool.h"
+
+volatile sig_atomic_t tool_stop;
+
+static const char *tool_prog;
+static int out_failed;
+static FILE *dead_fp;
+static char outbuf[1 << 16];
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	tool_stop = 1;
+}
+
+void
+tool_init(const char *prog)
+{
+	enum quake_log_level lvl = QUAKE_LOG_INFO;
+	const char *env = getenv("QUAKE_LOG_LEVEL");
+	struct sigaction sa;
+
+	tool_prog = prog;
+	if (env != NULL && quake_log_level_parse(env, &lvl) != 0)
+		lvl = QUAKE_LOG_INFO;
+	quake_log_init(prog, stderr, lvl);
+	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+	signal(SIGPIPE, SIG_IGN);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static int
+out_error(void)
+{
+	if (!out_failed) {
+		out_failed = errno == EPIPE ? 1 : 2;
+		if (out_failed == 2)
+			quake_log(QUAKE_LOG_ERROR, "cannot write stdout",
+			    "error", strerror(errno), NULL);
+	}
+	return -1;
+}
+
+int
+tool_out(const char *buf, size_t len)
+{
+	if (out_failed)
+		return -1;
+	if (fwrite(buf, 1, len, stdout) != len || putchar('\n') == EOF)
+		return out_error();
+	return 0;
+}
+
+int
+tool_flush(void)
+{
+	if (out_failed)
+		return -1;
+	if (fflush(stdout) != 0)
+		return out_error();
+	return 0;
+}
+
+void
+tool_flush_hook(void *unused)
+{
+	(void)unused;
+	tool_flush();
+}
+
+int
+tool_out_failed(void)
+{
+	return out_failed;
+}
+
+int
+tool_dead_letter_open(const char *path)
+{
+	if ((dead_fp = fopen(path, "a")) == NULL) {
+		quake_log(QUAKE_LOG_ERROR, "cannot open dead-letter file",
+		    "path", path, "error", strerror(errno), NULL);
+		return -1;
+	}
+	return 0;
+}
+
+void
+tool_dead_letter_close(void)
+{
+	if (dead_fp != NULL && fclose(dead_fp) != 0)
+		quake_log(QUAKE_LOG_ERROR, "cannot write dead-letter file",
+		    "error", strerror(errno), NULL);
+	dead_fp = NULL;
+}
+
+void
+tool_reject(unsigned long lineno, const struct quake_fail *f, const char *rec,
+    size_t len)
+{
+	char ln[24];
+
+	snprintf(ln, sizeof ln, "%lu", lineno);
+	if (f->field[0] != '\0')
+		quake_log(QUAKE_LOG_WARN, "rejected", "line", ln, "field",
+		    f->field, "reason", f->reason, NULL);
+	else
+		quake_log(QUAKE_LOG_WARN, "rejected", "line", ln, "reason",
+		    f->reason, NULL);
+	if (dead_fp != NULL && rec != NULL) {
+		fwrite(rec, 1, len, dead_fp);
+		fputc('\n', dead_fp);
+		fflush(dead_fp);
+	}
+}
+
+/* JSON-escape s into p (at most cap bytes incl. NUL); returns bytes written. */
+static size_t
+json_str(char *p, size_t cap, const char *s)
+{
+	size_t n = 0;
+
+	if (cap < 3)
+		return 0;
+	p[n++] = '"';
+	for (; *s && n + 8 < cap; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			n += (size_t)snprintf(p + n, cap - n, "\\%c", c);
+		else if (c < 0x20)
+			n += (size_t)snprintf(p + n, cap - n, "\\u%04x", c);
+		else
+			p[n++] = (char)c;
+	}
+	p[n++] = '"';
+	p[n] = '\0';
+	return n;
+}
+
+size_t
+tool_status(char *buf, size_t cap, const char *id, const char *status,
+    unsigned long lineno, const char *error)
+{
+	size_t n = 0;
+
+	n += (size_t)snprintf(buf + n, cap - n, "{\"id\":");
+	n += json_str(buf + n, cap - n, id);
+	n += (size_t)snprintf(buf + n, cap - n, ",\"status\":\"%s\",\"line\":%lu",
+	    status, lineno);
+	if (error != NULL) {
+		n += (size_t)snprintf(buf + n, cap - n, ",\"error\":");
+		n += json_str(buf + n, cap - n - 1, error);
+	}
+	n += (size_t)snprintf(buf + n, cap - n, "}");
+	return n;
+}
+
+void
+tool_version(void)
+{
+	printf("%s %s\n", tool_prog, QUAKE_VERSION);
+	exit(0);
+}
+
+long
+tool_parse_long(const char *opt, const char *s, long min, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < min || v > max) {
+		quake_log(QUAKE_LOG_ERROR, "bad option value", "option", opt,
+		    "value", s, NULL);
+		exit(QUAKE_EXIT_USAGE);
+	}
+	return v;
+}

@@ -1,0 +1,50 @@
+/* tool — what every quake binary does the same way: buffered stdout that is
+ * flushed before waiting for input, quiet stop on EPIPE, rejected records
+ * (one stderr line + dead-letter file), status lines, signals. */
+#ifndef QUAKE_TOOL_H
+#define QUAKE_TOOL_H
+
+#include <signal.h>
+#include <stddef.h>
+
+#include "err.h"
+#include "log.h"
+
+extern volatile sig_atomic_t tool_stop;	/* set by SIGINT/SIGTERM */
+
+/* Log setup from QUAKE_LOG_LEVEL; stdout fully buffered; SIGPIPE ignored;
+ * SIGINT/SIGTERM set tool_stop (without SA_RESTART). */
+void tool_init(const char *prog);
+
+/* Write one record plus "\n" to stdout. 0 ok; -1 when stdout is gone
+ * (EPIPE: a quiet stop) or failed (logged once). */
+int tool_out(const char *buf, size_t len);
+
+/* Flush stdout; same returns. Suits quake_ndjson_set_wait_hook. */
+int tool_flush(void);
+void tool_flush_hook(void *unused);
+
+/* Non-zero once stdout failed; 1 for EPIPE, 2 for another error. */
+int tool_out_failed(void);
+
+/* Open path for appending rejected records; 0 or -1 (logged). */
+int tool_dead_letter_open(const char *path);
+void tool_dead_letter_close(void);
+
+/* Report a rejected record: one stderr line naming line, field and reason;
+ * rec[0..len) (may be NULL) appended to the dead-letter file if open. */
+void tool_reject(unsigned long lineno, const struct quake_fail *f,
+    const char *rec, size_t len);
+
+/* Format a status line {"id":…,"status":…,"line":N[,"error":…]} into buf
+ * (at least 512 bytes); returns its length. */
+size_t tool_status(char *buf, size_t cap, const char *id, const char *status,
+    unsigned long lineno, const char *error);
+
+/* Print the version line and exit 0. */
+void tool_version(void) __attribute__((noreturn));
+
+/* Parse a non-negative integer option value; exits 64 on garbage. */
+long tool_parse_long(const char *opt, const char *s, long min, long max);
+
+#endif

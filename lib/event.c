@@ -1,0 +1,457 @@
+/* event — EMSC/FDSN JSON to struct quake_event and back to the event line.
+ * jansson parses; this file picks the 13 properties, checks types and
+ * ranges, and writes the line by hand (no printf on the hot path). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "event.h"
+#include "time.h"
+
+const char *
+quake_event_action_str(enum quake_action a)
+{
+	return a == QUAKE_ACTION_CREATE ? "create" : "update";
+}
+
+/* ---- reading values out of a jansson object ---- */
+
+static enum quake_err
+get_str(json_t *obj, const char *key, char *dst, size_t cap,
+    struct quake_fail *f)
+{
+	json_t *v = json_object_get(obj, key);
+	size_t len;
+
+	if (v == NULL)
+		return quake_err_fail(f, key, "missing");
+	if (!json_is_string(v))
+		return quake_err_fail(f, key, "must be a string");
+	len = json_string_length(v);
+	if (len >= cap)
+		return quake_err_fail(f, key, "longer than %zu bytes", cap - 1);
+	memcpy(dst, json_string_value(v), len);
+	dst[len] = '\0';
+	return QUAKE_OK;
+}
+
+static enum quake_err
+get_num(json_t *obj, const char *key, double *dst, struct quake_fail *f)
+{
+	json_t *v = json_object_get(obj, key);
+
+	if (v == NULL)
+		return quake_err_fail(f, key, "missing");
+	if (!json_is_number(v))
+		return quake_err_fail(f, key, "must be a number");
+	*dst = json_number_value(v);
+	return QUAKE_OK;
+}
+
+static enum quake_err
+get_time(json_t *obj, const char *key, int64_t *dst, struct quake_fail *f)
+{
+	json_t *v = json_object_get(obj, key);
+	enum quake_err err;
+
+	if (v == NULL)
+		return quake_err_fail(f, key, "missing");
+	if (!json_is_string(v))
+		return quake_err_fail(f, key, "must be a string");
+	err = quake_time_parse(json_string_value(v), json_string_length(v),
+	    dst, f);
+	if (err != QUAKE_OK && f != NULL)
+		snprintf(f->field, sizeof f->field, "%s", key);
+	return err;
+}
+
+static enum quake_err
+get_action(json_t *obj, enum quake_action *dst, struct quake_fail *f)
+{
+	json_t *v = json_object_get(obj, "action");
+	const char *s = json_string_value(v);
+
+	if (v == NULL)
+		return quake_err_fail(f, "action", "missing");
+	if (s != NULL && strcmp(s, "create") == 0)
+		*dst = QUAKE_ACTION_CREATE;
+	else if (s != NULL && strcmp(s, "update") == 0)
+		*dst = QUAKE_ACTION_UPDATE;
+	else
+		return quake_err_fail(f, "action", "must be \"create\" or \"update\"");
+	return QUAKE_OK;
+}
+
+static enum quake_err
+not_json(const json_error_t *je, struct quake_fail *f)
+{
+	return quake_err_fail(f, "", "not JSON: %s at byte %d", je->text,
+	    je->position);
+}
+
+/* ---- validation ---- */
+
+static int
+id_ok(const char *id)
+{
+	if (*id == '\0')
+		return 0;
+	for (const char *p = id; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= 'a' && *p <= 'z') || *p == '_' || *p == '-' ||
+		    *p == '.'))
+			return 0;
+	return 1;
+}
+
+static enum quake_err
+range(struct quake_fail *f, const char *field, double v, double lo, double hi)
+{
+	char txt[32];
+
+	if (v >= lo && v <= hi)
+		return QUAKE_OK;
+	quake_event_format_number(v, txt);
+	return quake_err_fail(f, field, "%s out of range [%g, %g]", txt, lo, hi);
+}
+
+enum quake_err
+quake_event_validate(const struct quake_event *ev, struct quake_fail *f)
+{
+	enum quake_err err;
+	char tbuf[QUAKE_TIME_LEN + 1];
+
+	if (!id_ok(ev->id))
+		return quake_err_fail(f, "id",
+		    "must be a non-empty token of [A-Za-z0-9_.-]");
+	if ((err = range(f, "lat", ev->lat, -90, 90)) ||
+	    (err = range(f, "lon", ev->lon, -180, 180)) ||
+	    (err = range(f, "depth", ev->depth, -10, 1000)) ||
+	    (err = range(f, "mag", ev->mag, -3, 10)))
+		return err;
+	if (quake_time_format(ev->time, tbuf) != QUAKE_OK)
+		return quake_err_fail(f, "time", "year out of range");
+	if (quake_time_format(ev->lastupdate, tbuf) != QUAKE_OK)
+		return quake_err_fail(f, "lastupdate", "year out of range");
+	return QUAKE_OK;
+}
+
+/* ---- EMSC Feature ---- */
+
+static enum quake_err
+from_feature(json_t *feat, enum quake_action action, struct quake_event *ev,
+    struct quake_fail *f)
+{
+	json_t *props, *id;
+	enum quake_err err;
+
+	if (!json_is_object(feat))
+		return quake_err_fail(f, "data", "must be a GeoJSON Feature object");
+	props = json_object_get(feat, "properties");
+	if (props == NULL)
+		return quake_err_fail(f, "properties", "missing");
+	if (!json_is_object(props))
+		return quake_err_fail(f, "properties", "must be an object");
+	ev->action = action;
+	if ((err = get_str(props, "unid", ev->id, sizeof ev->id, f)) ||
+	    (err = get_time(props, "time", &ev->time, f)) ||
+	    (err = get_time(props, "lastupdate", &ev->lastupdate, f)) ||
+	    (err = get_num(props, "lat", &ev->lat, f)) ||
+	    (err = get_num(props, "lon", &ev->lon, f)) ||
+	    (err = get_num(props, "depth", &ev->depth, f)) ||
+	    (err = get_num(props, "mag", &ev->mag, f)) ||
+	    (err = get_str(props, "magtype", ev->magtype, sizeof ev->magtype, f)) ||
+	    (err = get_str(props, "flynn_region", ev->region, sizeof ev->region, f)) ||
+	    (err = get_str(props, "evtype", ev->evtype, sizeof ev->evtype, f)) ||
+	    (err = get_str(props, "auth", ev->auth, sizeof ev->auth, f)) ||
+	    (err = get_str(props, "source_catalog", ev->source_catalog,
+	        sizeof ev->source_catalog, f)) ||
+	    (err = get_str(props, "source_id", ev->source_id,
+	        sizeof ev->source_id, f)))
+		return err;
+	id = json_object_get(feat, "id");
+	if (id != NULL && (!json_is_string(id) ||
+	    strcmp(json_string_value(id), ev->id) != 0))
+		return quake_err_fail(f, "id", "differs from properties.unid");
+	return quake_event_validate(ev, f);
+}
+
+enum quake_err
+quake_event_parse_frame(const char *buf, size_t len, struct quake_event *ev,
+    struct quake_fail *f)
+{
+	json_error_t je;
+	json_t *root, *data;
+	enum quake_action action;
+	enum quake_err err;
+
+	root = json_loadb(buf, len, 0, &je);
+	if (root == NULL)
+		return not_json(&je, f);
+	if (!json_is_object(root)) {
+		err = quake_err_fail(f, "", "not a JSON object");
+		goto out;
+	}
+	if ((err = get_action(root, &action, f)) != QUAKE_OK)
+		goto out;
+	data = json_object_get(root, "data");
+	if (data == NULL) {
+		err = quake_err_fail(f, "data", "missing");
+		goto out;
+	}
+	err = from_feature(data, action, ev, f);
+out:
+	json_decref(root);
+	return err;
+}
+
+enum quake_err
+quake_event_parse_page(const char *buf, size_t len, quake_event_feature_fn fn,
+    void *arg, size_t *nfeatures, struct quake_fail *f)
+{
+	json_error_t je;
+	json_t *root, *features, *feat;
+	struct quake_event ev;
+	struct quake_fail ff;
+	enum quake_err err = QUAKE_OK;
+	const char *type;
+	size_t i;
+
+	if (nfeatures != NULL)
+		*nfeatures = 0;
+	root = json_loadb(buf, len, 0, &je);
+	if (root == NULL)
+		return not_json(&je, f);
+	type = json_string_value(json_object_get(root, "type"));
+	if (type != NULL && strcmp(type, "Feature") == 0) {
+		if (nfeatures != NULL)
+			*nfeatures = 1;
+		memset(&ff, 0, sizeof ff);
+		err = from_feature(root, QUAKE_ACTION_UPDATE, &ev, &ff);
+		fn(arg, 0, err, err == QUAKE_OK ? &ev : NULL, &ff);
+		err = QUAKE_OK;
+		goto out;
+	}
+	features = json_object_get(root, "features");
+	if (type == NULL || strcmp(type, "FeatureCollection") != 0 ||
+	    !json_is_array(features)) {
+		err = quake_err_fail(f, "features",
+		    "not a FeatureCollection with a features array");
+		goto out;
+	}
+	json_array_foreach(features, i, feat) {
+		memset(&ff, 0, sizeof ff);
+		err = from_feature(feat, QUAKE_ACTION_UPDATE, &ev, &ff);
+		if (nfeatures != NULL)
+			*nfeatures = i + 1;
+		if (fn(arg, i, err, err == QUAKE_OK ? &ev : NULL, &ff))
+			break;
+	}
+	err = QUAKE_OK;
+out:
+	json_decref(root);
+	return err;
+}
+
+/* ---- the event line ---- */
+
+static const char *const line_keys[] = {
+	"id", "action", "time", "lastupdate", "lat", "lon", "depth", "mag",
+	"magtype", "region", "evtype", "auth", "source_catalog", "source_id"
+};
+#define NKEYS (sizeof line_keys / sizeof line_keys[0])
+
+enum quake_err
+quake_event_parse_line(const char *buf, size_t len, struct quake_event *ev,
+    struct quake_fail *f)
+{
+	json_error_t je;
+	json_t *root;
+	enum quake_err err;
+	const char *key;
+	json_t *v;
+
+	if (len == 0)
+		return quake_err_fail(f, "", "empty line");
+	root = json_loadb(buf, len, 0, &je);
+	if (root == NULL)
+		return not_json(&je, f);
+	if (!json_is_object(root)) {
+		err = quake_err_fail(f, "", "not a JSON object");
+		goto out;
+	}
+	if ((err = get_str(root, "id", ev->id, sizeof ev->id, f)) ||
+	    (err = get_action(root, &ev->action, f)) ||
+	    (err = get_time(root, "time", &ev->time, f)) ||
+	    (err = get_time(root, "lastupdate", &ev->lastupdate, f)) ||
+	    (err = get_num(root, "lat", &ev->lat, f)) ||
+	    (err = get_num(root, "lon", &ev->lon, f)) ||
+	    (err = get_num(root, "depth", &ev->depth, f)) ||
+	    (err = get_num(root, "mag", &ev->mag, f)) ||
+	    (err = get_str(root, "magtype", ev->magtype, sizeof ev->magtype, f)) ||
+	    (err = get_str(root, "region", ev->region, sizeof ev->region, f)) ||
+	    (err = get_str(root, "evtype", ev->evtype, sizeof ev->evtype, f)) ||
+	    (err = get_str(root, "auth", ev->auth, sizeof ev->auth, f)) ||
+	    (err = get_str(root, "source_catalog", ev->source_catalog,
+	        sizeof ev->source_catalog, f)) ||
+	    (err = get_str(root, "source_id", ev->source_id,
+	        sizeof ev->source_id, f)))
+		goto out;
+	if (json_object_size(root) != NKEYS) {
+		json_object_foreach(root, key, v) {
+			size_t k;
+			for (k = 0; k < NKEYS; k++)
+				if (strcmp(key, line_keys[k]) == 0)
+					break;
+			if (k == NKEYS) {
+				err = quake_err_fail(f, "", "unknown field \"%.60s\"",
+				    key);
+				goto out;
+			}
+		}
+	}
+	err = quake_event_validate(ev, f);
+out:
+	json_decref(root);
+	return err;
+}
+
+/* ---- writing ---- */
+
+static char *
+put_uint(char *p, uint64_t v, int mindigits)
+{
+	char tmp[24];
+	int n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0 || n < mindigits);
+	while (n > 0)
+		*p++ = tmp[--n];
+	return p;
+}
+
+size_t
+quake_event_format_number(double d, char *out)
+{
+	static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6,
+	    1e7, 1e8, 1e9 };
+	char *p = out;
+
+	if (!isfinite(d))
+		return 0;
+	/* Fast path: the fewest fractional digits k whose integer m = d·10^k
+	 * reads back exactly (m and 10^k are exact, so m/10^k is what strtod
+	 * returns for the text). */
+	if (fabs(d) < 1e6) {
+		for (int k = 1; k <= 9; k++) {
+			double m = nearbyint(d * pow10[k]);
+			if (m / pow10[k] == d) {
+				uint64_t u = (uint64_t)fabs(m);
+				char digs[24];
+				char *e = put_uint(digs, u, k + 1);
+				size_t nd = (size_t)(e - digs);
+				if (m < 0)
+					*p++ = '-';
+				memcpy(p, digs, nd - (size_t)k);
+				p += nd - (size_t)k;
+				*p++ = '.';
+				memcpy(p, digs + nd - k, (size_t)k);
+				p += k;
+				*p = '\0';
+				return (size_t)(p - out);
+			}
+		}
+	}
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(out, 32, "%.*g", prec, d);
+		if (strtod(out, NULL) == d)
+			break;
+	}
+	if (strpbrk(out, ".e") == NULL)
+		strcat(out, ".0");
+	return strlen(out);
+}
+
+static char *
+put_str(char *p, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	*p++ = '"';
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\') {
+			*p++ = '\\';
+			*p++ = (char)c;
+		} else if (c < 0x20) {
+			memcpy(p, "\\u00", 4);
+			p[4] = hex[c >> 4];
+			p[5] = hex[c & 15];
+			p += 6;
+		} else
+			*p++ = (char)c;
+	}
+	*p++ = '"';
+	return p;
+}
+
+#define LIT(p, s) (memcpy((p), (s), sizeof(s) - 1), (p) + sizeof(s) - 1)
+
+size_t
+quake_event_format(const struct quake_event *ev, char *out, size_t cap)
+{
+	char buf[QUAKE_EVENT_LINE_MAX + 1];
+	char *p = buf;
+	size_t n;
+
+	p = LIT(p, "{\"id\":");
+	p = put_str(p, ev->id);
+	p = LIT(p, ",\"action\":\"");
+	p = ev->action == QUAKE_ACTION_CREATE ? LIT(p, "create\"") :
+	    LIT(p, "update\"");
+	p = LIT(p, ",\"time\":\"");
+	if (quake_time_format(ev->time, p) != QUAKE_OK)
+		return 0;
+	p += QUAKE_TIME_LEN;
+	p = LIT(p, "\",\"lastupdate\":\"");
+	if (quake_time_format(ev->lastupdate, p) != QUAKE_OK)
+		return 0;
+	p += QUAKE_TIME_LEN;
+	p = LIT(p, "\",\"lat\":");
+	if ((n = quake_event_format_number(ev->lat, p)) == 0)
+		return 0;
+	p = LIT(p + n, ",\"lon\":");
+	if ((n = quake_event_format_number(ev->lon, p)) == 0)
+		return 0;
+	p = LIT(p + n, ",\"depth\":");
+	if ((n = quake_event_format_number(ev->depth, p)) == 0)
+		return 0;
+	p = LIT(p + n, ",\"mag\":");
+	if ((n = quake_event_format_number(ev->mag, p)) == 0)
+		return 0;
+	p = LIT(p + n, ",\"magtype\":");
+	p = put_str(p, ev->magtype);
+	p = LIT(p, ",\"region\":");
+	p = put_str(p, ev->region);
+	p = LIT(p, ",\"evtype\":");
+	p = put_str(p, ev->evtype);
+	p = LIT(p, ",\"auth\":");
+	p = put_str(p, ev->auth);
+	p = LIT(p, ",\"source_catalog\":");
+	p = put_str(p, ev->source_catalog);
+	p = LIT(p, ",\"source_id\":");
+	p = put_str(p, ev->source_id);
+	*p++ = '}';
+	n = (size_t)(p - buf);
+	if (n + 1 > cap)
+		return 0;
+	memcpy(out, buf, n);
+	out[n] = '\0';
+	return n;
+}

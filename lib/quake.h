@@ -1,0 +1,12 @@
+/* quake.h — libquake, everything the quake tools share. Installed as
+ * <quake.h> with the module headers under <quake/…>. */
+#ifndef QUAKE_H
+#define QUAKE_H
+
+#include "quake/err.h"
+#include "quake/log.h"
+#include "quake/time.h"
+#include "quake/event.h"
+#include "quake/ndjson.h"
+
+#endif

@@ -39,33 +39,67 @@ usage(int status)
 	exit(status);
 }
 
-/* Normalize one frame and print it. 0 to go on, -1 when stdout is gone. */
+struct doc_ctx {
+	const char *buf;	/* the document, for the dead-letter file */
+	size_t len;
+	unsigned long lineno;
+	int stop;
+};
+
+/* One event of a document: print it, or report it rejected. */
 static int
-handle_frame(char *buf, size_t len, unsigned long lineno)
+on_event(void *arg, size_t index, enum quake_err err,
+    const struct quake_event *ev, const struct quake_fail *f, const char *raw)
 {
-	struct quake_event ev;
-	struct quake_fail f;
+	struct doc_ctx *d = arg;
 	char line[QUAKE_EVENT_LINE_MAX + 1];
+	struct quake_fail ff;
 	size_t n;
 
 	stats.in++;
-	if (opt.raw) {
-		stats.out++;
-		return tool_out(buf, quake_ndjson_compact(buf, len));
-	}
-	if (quake_event_parse_frame(buf, len, &ev, &f) != QUAKE_OK) {
+	if (err != QUAKE_OK) {
 		stats.rejected++;
-		tool_reject(lineno, &f, buf, len);
+		if (raw != NULL) {
+			ff = *f;
+			snprintf(ff.field, sizeof ff.field, "features[%zu].%.30s",
+			    index, f->field);
+			tool_reject(d->lineno, &ff, raw, strlen(raw));
+		} else
+			tool_reject(d->lineno, f, d->buf, d->len);
 		return 0;
 	}
-	if ((n = quake_event_format(&ev, line, sizeof line)) == 0) {
-		quake_err_fail(&f, "", "cannot format event");
+	if ((n = quake_event_format(ev, line, sizeof line)) == 0) {
+		quake_err_fail(&ff, "", "cannot format event");
 		stats.rejected++;
-		tool_reject(lineno, &f, buf, len);
+		tool_reject(d->lineno, &ff, d->buf, d->len);
 		return 0;
 	}
 	stats.out++;
-	return tool_out(line, n);
+	if (tool_out(line, n) != 0 ||
+	    (opt.count > 0 && (long)stats.out >= opt.count))
+		d->stop = 1;
+	return d->stop;
+}
+
+/* Normalize one document (frame, Feature or FeatureCollection) and print
+ * its events. 0 to go on, -1 to stop (stdout gone or --count reached). */
+static int
+handle_doc(char *buf, size_t len, unsigned long lineno)
+{
+	struct doc_ctx d = { buf, len, lineno, 0 };
+	struct quake_fail f;
+
+	if (opt.raw) {
+		stats.in++;
+		stats.out++;
+		return tool_out(buf, quake_ndjson_compact(buf, len));
+	}
+	if (quake_event_parse_doc(buf, len, on_event, &d, NULL, &f) != QUAKE_OK) {
+		stats.in++;
+		stats.rejected++;
+		tool_reject(lineno, &f, buf, len);
+	}
+	return d.stop ? -1 : 0;
 }
 
 static int
@@ -105,7 +139,7 @@ replay(const char *path)
 			status = QUAKE_EXIT_IOERR;
 			break;
 		}
-		if (handle_frame((char *)doc.buf, doc.len, doc.lineno) != 0)
+		if (handle_doc((char *)doc.buf, doc.len, doc.lineno) != 0)
 			break;
 	}
 out:

@@ -25,7 +25,7 @@ enum quake_err {
 /* Why one input was rejected: the field ("" when the whole input) and reason.
  * Plain storage owned by the caller; libquake fills it on QUAKE_EINPUT. */
 struct quake_fail {
-	char field[32];
+	char field[64];
 	char reason[160];
 };
 

@@ -179,38 +179,60 @@ from_feature(json_t *feat, enum quake_action action, struct quake_event *ev,
 	return quake_event_validate(ev, f);
 }
 
+static enum quake_err
+frame_from_json(json_t *root, struct quake_event *ev, struct quake_fail *f)
+{
+	enum quake_action action;
+	enum quake_err err;
+	json_t *data;
+
+	if ((err = get_action(root, &action, f)) != QUAKE_OK)
+		return err;
+	if ((data = json_object_get(root, "data")) == NULL)
+		return quake_err_fail(f, "data", "missing");
+	return from_feature(data, action, ev, f);
+}
+
 enum quake_err
 quake_event_parse_frame(const char *buf, size_t len, struct quake_event *ev,
     struct quake_fail *f)
 {
 	json_error_t je;
-	json_t *root, *data;
-	enum quake_action action;
+	json_t *root;
 	enum quake_err err;
 
-	root = json_loadb(buf, len, 0, &je);
-	if (root == NULL)
+	if ((root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je)) == NULL)
 		return not_json(&je, f);
-	if (!json_is_object(root)) {
+	if (json_is_object(root))
+		err = frame_from_json(root, ev, f);
+	else
 		err = quake_err_fail(f, "", "not a JSON object");
-		goto out;
-	}
-	if ((err = get_action(root, &action, f)) != QUAKE_OK)
-		goto out;
-	data = json_object_get(root, "data");
-	if (data == NULL) {
-		err = quake_err_fail(f, "data", "missing");
-		goto out;
-	}
-	err = from_feature(data, action, ev, f);
-out:
 	json_decref(root);
 	return err;
 }
 
+/* Hand one feature to fn; on failure with its compact text. */
+static int
+feature_to_fn(json_t *feat, size_t i, quake_event_fn fn, void *arg)
+{
+	struct quake_event ev;
+	struct quake_fail ff;
+	enum quake_err err;
+	char *raw = NULL;
+	int stop;
+
+	memset(&ff, 0, sizeof ff);
+	err = from_feature(feat, QUAKE_ACTION_UPDATE, &ev, &ff);
+	if (err != QUAKE_OK)
+		raw = json_dumps(feat, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	stop = fn(arg, i, err, err == QUAKE_OK ? &ev : NULL, &ff, raw);
+	free(raw);
+	return stop;
+}
+
 enum quake_err
-quake_event_parse_page(const char *buf, size_t len, quake_event_feature_fn fn,
-    void *arg, size_t *nfeatures, struct quake_fail *f)
+quake_event_parse_doc(const char *buf, size_t len, quake_event_fn fn,
+    void *arg, size_t *nevents, struct quake_fail *f)
 {
 	json_error_t je;
 	json_t *root, *features, *feat;
@@ -218,40 +240,44 @@ quake_event_parse_page(const char *buf, size_t len, quake_event_feature_fn fn,
 	struct quake_fail ff;
 	enum quake_err err = QUAKE_OK;
 	const char *type;
-	size_t i;
+	size_t i, n = 0;
 
-	if (nfeatures != NULL)
-		*nfeatures = 0;
-	root = json_loadb(buf, len, 0, &je);
-	if (root == NULL)
+	if ((root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je)) == NULL)
 		return not_json(&je, f);
+	if (!json_is_object(root)) {
+		err = quake_err_fail(f, "", "not a JSON object");
+		goto out;
+	}
+	if (json_object_get(root, "action") != NULL ||
+	    json_object_get(root, "data") != NULL) {
+		memset(&ff, 0, sizeof ff);
+		err = frame_from_json(root, &ev, &ff);
+		n = 1;
+		fn(arg, 0, err, err == QUAKE_OK ? &ev : NULL, &ff, NULL);
+		err = QUAKE_OK;
+		goto out;
+	}
 	type = json_string_value(json_object_get(root, "type"));
 	if (type != NULL && strcmp(type, "Feature") == 0) {
-		if (nfeatures != NULL)
-			*nfeatures = 1;
-		memset(&ff, 0, sizeof ff);
-		err = from_feature(root, QUAKE_ACTION_UPDATE, &ev, &ff);
-		fn(arg, 0, err, err == QUAKE_OK ? &ev : NULL, &ff);
-		err = QUAKE_OK;
+		n = 1;
+		feature_to_fn(root, 0, fn, arg);
 		goto out;
 	}
 	features = json_object_get(root, "features");
 	if (type == NULL || strcmp(type, "FeatureCollection") != 0 ||
 	    !json_is_array(features)) {
-		err = quake_err_fail(f, "features",
-		    "not a FeatureCollection with a features array");
+		err = quake_err_fail(f, "", "neither a frame nor an FDSN "
+		    "Feature or FeatureCollection");
 		goto out;
 	}
 	json_array_foreach(features, i, feat) {
-		memset(&ff, 0, sizeof ff);
-		err = from_feature(feat, QUAKE_ACTION_UPDATE, &ev, &ff);
-		if (nfeatures != NULL)
-			*nfeatures = i + 1;
-		if (fn(arg, i, err, err == QUAKE_OK ? &ev : NULL, &ff))
+		n = i + 1;
+		if (feature_to_fn(feat, i, fn, arg))
 			break;
 	}
-	err = QUAKE_OK;
 out:
+	if (nevents != NULL)
+		*nevents = n;
 	json_decref(root);
 	return err;
 }
@@ -276,7 +302,7 @@ quake_event_parse_line(const char *buf, size_t len, struct quake_event *ev,
 
 	if (len == 0)
 		return quake_err_fail(f, "", "empty line");
-	root = json_loadb(buf, len, 0, &je);
+	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
 	if (root == NULL)
 		return not_json(&je, f);
 	if (!json_is_object(root)) {

@@ -40,20 +40,20 @@ enum quake_err quake_event_parse_frame(const char *buf, size_t len,
 enum quake_err quake_event_parse_line(const char *buf, size_t len,
     struct quake_event *ev, struct quake_fail *f);
 
-/* Called once per feature of an FDSN page, in order: ev is set and err is
- * QUAKE_OK, or err is QUAKE_EINPUT and f says why (ev then unset). Both
- * pointers are borrowed for the call. Return non-zero to stop early. */
-typedef int (*quake_event_feature_fn)(void *arg, size_t index,
-    enum quake_err err, const struct quake_event *ev,
-    const struct quake_fail *f);
+/* Called once per event of a document, in order: err is QUAKE_OK and ev is
+ * set, or err is QUAKE_EINPUT, ev is NULL and f says why; raw is then the
+ * compact JSON text of the bad feature (NULL for a frame, whose text the
+ * caller has). All pointers are borrowed for the call. Non-zero stops. */
+typedef int (*quake_event_fn)(void *arg, size_t index, enum quake_err err,
+    const struct quake_event *ev, const struct quake_fail *f,
+    const char *raw);
 
-/* Parse an FDSN FeatureCollection (or a lone Feature) in buf[0..len); every
- * feature becomes an event with action "update". *nfeatures (may be NULL)
- * gets the number of features seen. QUAKE_EINPUT (*f) when the page itself
- * is malformed; a bad feature only reaches fn. */
-enum quake_err quake_event_parse_page(const char *buf, size_t len,
-    quake_event_feature_fn fn, void *arg, size_t *nfeatures,
-    struct quake_fail *f);
+/* Parse one JSON document in buf[0..len): a WebSocket frame, an FDSN
+ * Feature, or an FDSN FeatureCollection (features carry action "update").
+ * fn gets each event. QUAKE_EINPUT (*f) when the document itself is not one
+ * of the three; *nevents (may be NULL) gets how many events fn was given. */
+enum quake_err quake_event_parse_doc(const char *buf, size_t len,
+    quake_event_fn fn, void *arg, size_t *nevents, struct quake_fail *f);
 
 /* Check ranges and the id token of an event built by hand. */
 enum quake_err quake_event_validate(const struct quake_event *ev,

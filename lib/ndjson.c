@@ -163,6 +163,14 @@ quake_ndjson_next(struct quake_ndjson *r, struct quake_line *line)
 			r->lineno++;
 			if (r->buf[r->start + avail - 1] == '\r')
 				avail--;
+			if (avail > r->max) {
+				r->start = r->end;
+				r->scan = 0;
+				line->buf = NULL;
+				line->len = 0;
+				line->lineno = r->lineno;
+				return QUAKE_ETOOLONG;
+			}
 			emit(r, line, avail, r->end - r->start, r->lineno);
 			return QUAKE_OK;
 		}
@@ -248,8 +256,8 @@ quake_ndjson_next_doc(struct quake_ndjson *r, struct quake_line *doc)
 			unsigned long first = r->lineno + 1;
 			int skipped = r->skipping;
 
-			while (len > 0 && (r->buf[r->start + len - 1] == '\r' ||
-			    r->buf[r->start + len - 1] == ' '))
+			while (len > 0 && memchr(" \t\r\n",
+			    r->buf[r->start + len - 1], 4) != NULL)
 				len--;
 			r->lineno += r->doc_nl;
 			r->doc_nl = 0;

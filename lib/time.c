@@ -81,7 +81,7 @@ quake_time_parse(const char *s, size_t len, int64_t *us, struct quake_fail *f)
 			frac *= 10;
 	}
 	if (i >= len || s[i] != 'Z')
-		return quake_err_fail(f, "", "time must be UTC ending in Z");
+		return quake_err_fail(f, "", "must be UTC, ending in Z");
 	if (i + 1 != len)
 		return quake_err_fail(f, "", "trailing characters after Z");
 	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))

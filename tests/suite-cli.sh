@@ -1,0 +1,114 @@
+# suite-cli — golden-file tests of the binaries as a user runs them.
+# Sourced by tests/run; uses pass/fail/check and $B, $TMP.
+
+ET="$B/bin/emsc-tail"
+
+cli_golden() {
+	local f b rc
+	for f in tests/data/emsc/*.json tests/data/emsc/*.ndjson; do
+		b=$(basename "$f"); b=${b%.*}
+		"$ET" --replay "$f" >"$TMP/out" 2>"$TMP/err"; rc=$?
+		if [ $rc -eq 0 ] && cmp -s "$TMP/out" "tests/golden/$b.ndjson" && [ ! -s "$TMP/err" ]; then
+			pass "golden $b"
+		else
+			fail "golden $b" "rc=$rc $(diff "$TMP/out" "tests/golden/$b.ndjson" | head -3) $(head -1 "$TMP/err")"
+		fi
+		# the goldens agree with an independent normalizer
+		if python3 tests/normalize_ref.py "$f" | cmp -s - "tests/golden/$b.ndjson"; then
+			pass "oracle $b"
+		else
+			fail "oracle $b" "tests/normalize_ref.py disagrees with tests/golden/$b.ndjson"
+		fi
+	done
+}
+
+cli_malformed() {
+	local name want got rc n=0
+	while IFS=$'\t' read -r name want; do
+		n=$((n + 1))
+		"$ET" --replay "tests/malformed/$name" >"$TMP/out" 2>"$TMP/err"; rc=$?
+		got=$(cat "$TMP/err")
+		if [ $rc -eq 65 ] && [ ! -s "$TMP/out" ] && [ "$got" = "$want" ]; then
+			pass "malformed $name"
+		else
+			fail "malformed $name" "rc=$rc stderr=[$got] want=[$want]"
+		fi
+	done <tests/malformed/expected.txt
+	check "malformed corpus has at least 40 cases" test "$n" -ge 40
+}
+
+# good frames around every bad one: every good one comes out, each bad one
+# is named by the line it starts on, and the dead-letter file has them all
+cli_mixed() {
+	local good=tests/data/emsc/ws-frame-as-sent.json f ln=1 ok=1 want_lines=""
+	: >"$TMP/mixed"; : >"$TMP/want"; : >"$TMP/dl-want"
+	for f in tests/malformed/[0-9]*.json; do
+		cat "$good" >>"$TMP/mixed"; ln=$((ln + $(wc -l <"$good")))
+		cat tests/golden/ws-frame-as-sent.ndjson >>"$TMP/want"
+		want_lines="$want_lines $ln"
+		cat "$f" >>"$TMP/mixed"; cat "$f" >>"$TMP/dl-want"; ln=$((ln + $(wc -l <"$f")))
+	done
+	cat "$good" >>"$TMP/mixed"; cat tests/golden/ws-frame-as-sent.ndjson >>"$TMP/want"
+	rm -f "$TMP/dl"
+	"$ET" --replay "$TMP/mixed" --dead-letter "$TMP/dl" >"$TMP/out" 2>"$TMP/err"
+	check "mixed: exit 65" test $? -eq 65
+	check "mixed: every good frame printed" cmp -s "$TMP/out" "$TMP/want"
+	check "mixed: one stderr line per bad frame" test "$(wc -l <"$TMP/err")" -eq 50
+	check "mixed: stderr names the first line of each bad frame" \
+		test "$(sed 's/.* line=\([0-9]*\) .*/\1/' "$TMP/err" | tr '\n' ' ')" = "${want_lines# } "
+	check "mixed: dead-letter holds the bad frames verbatim" cmp -s "$TMP/dl" "$TMP/dl-want"
+}
+
+cli_limits() {
+	local good=tests/data/emsc/ws-frames.ndjson rc
+	{ head -1 "$good"; python3 -c 'import sys; sys.stdout.write("{\"action\":\"update\",\"data\":\"" + "x" * (2 << 20) + "\"}\n")'; tail -1 "$good"; } >"$TMP/big"
+	"$ET" -r "$TMP/big" >"$TMP/out" 2>"$TMP/err"; rc=$?
+	check "2 MiB frame: exit 65" test $rc -eq 65
+	check "2 MiB frame: neighbours printed" test "$(wc -l <"$TMP/out")" -eq 2
+	check "2 MiB frame: one error line" test "$(cat "$TMP/err")" = 'emsc-tail: level=warn msg=rejected line=2 reason="frame longer than 1048576 bytes"'
+	# CRLF line ends and no newline at the end
+	{ head -2 "$good" | sed 's/$/\r/'; tail -1 "$good" | tr -d '\n'; } >"$TMP/crlf"
+	"$ET" -r "$TMP/crlf" >"$TMP/out" 2>"$TMP/err"; rc=$?
+	check "CRLF and no final newline: 3 lines, exit 0" test $rc -eq 0 -a "$(wc -l <"$TMP/out")" -eq 3
+	# a pretty-printed frame cut short, then a good frame: the good one survives
+	{ head -12 tests/data/emsc/ws-frame-as-sent.json; cat tests/data/emsc/ws-frame-as-sent.json; } >"$TMP/cut"
+	"$ET" -r "$TMP/cut" >"$TMP/out" 2>"$TMP/err"; rc=$?
+	check "cut frame then good frame: exit 65" test $rc -eq 65
+	check "cut frame then good frame: good one printed" cmp -s "$TMP/out" tests/golden/ws-frame-as-sent.ndjson
+	check "cut frame then good frame: error names line 1" grep -q ' line=1 ' "$TMP/err"
+	# empty input
+	"$ET" -r /dev/null >"$TMP/out" 2>"$TMP/err"; rc=$?
+	check "empty input: exit 0, no output" test $rc -eq 0 -a ! -s "$TMP/out" -a ! -s "$TMP/err"
+}
+
+cli_options() {
+	local rc
+	"$ET" -r tests/data/emsc/ws-frames.ndjson --count 2 >"$TMP/out"; rc=$?
+	check "--count 2 prints 2 lines" test $rc -eq 0 -a "$(wc -l <"$TMP/out")" -eq 2
+	"$ET" -r tests/data/emsc/ws-frame-as-sent.json --raw >"$TMP/out"; rc=$?
+	check "--raw re-flows a pretty frame onto one line" cmp -s "$TMP/out" <(head -1 tests/data/emsc/ws-frames.ndjson)
+	"$ET" -r - <tests/data/emsc/ws-frames.ndjson >"$TMP/out"
+	check "--replay - reads stdin" cmp -s "$TMP/out" tests/golden/ws-frames.ndjson
+	"$ET" --bogus >/dev/null 2>&1; rc=$?
+	check "unknown option: exit 64" test $rc -eq 64
+	"$ET" -h >"$TMP/out"; rc=$?
+	check "-h: usage on stdout, exit 0" test $rc -eq 0 -a -s "$TMP/out"
+	check "-V prints name and version" grep -q '^emsc-tail [0-9]' <("$ET" -V)
+	"$ET" -r /nonexistent 2>"$TMP/err"; rc=$?
+	check "missing replay file: exit 74" test $rc -eq 74
+	"$ET" -r tests/data/emsc/ws-frames.ndjson -c 0 2>/dev/null; rc=$?
+	check "--count 0 is a usage error" test $rc -eq 64
+	# EPIPE is a quiet stop
+	for _ in $(seq 2000); do cat tests/data/emsc/ws-frames.ndjson; done >"$TMP/many"
+	"$ET" -r "$TMP/many" 2>"$TMP/err" | head -1 >/dev/null
+	rc=${PIPESTATUS[0]}
+	check "EPIPE: exit 0 and silent" test $rc -eq 0 -a ! -s "$TMP/err"
+}
+
+suite_cli() {
+	cli_golden
+	cli_malformed
+	cli_mixed
+	cli_limits
+	cli_options
+}

@@ -1,0 +1,249 @@
+/* unit_event — number text, the event line (parse, validate, format) and
+ * documents with several features. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "event.h"
+#include "unit.h"
+
+static const char LINE[] =
+    "{\"id\":\"20240330_0000303\",\"action\":\"update\","
+    "\"time\":\"2024-03-30T04:09:58.597000Z\","
+    "\"lastupdate\":\"2024-04-06T03:28:24.385933Z\",\"lat\":-4.027,"
+    "\"lon\":143.2849,\"depth\":10.0,\"mag\":4.6,\"magtype\":\"mb\","
+    "\"region\":\"NEW GUINEA, PAPUA NEW GUINEA\",\"evtype\":\"ke\","
+    "\"auth\":\"NEIC\",\"source_catalog\":\"EMSC-RTS\","
+    "\"source_id\":\"1643105\"}";
+
+static char *edits[64];
+static size_t nedits;
+
+/* LINE with the text between from and to (first match) replaced by by. */
+static const char *
+edit(const char *from, const char *by)
+{
+	const char *p = strstr(LINE, from);
+	char *buf;
+
+	if (p == NULL)
+		return "EDIT-FAILED";
+	/* kept until main returns: the tables below hold many at once */
+	if (nedits == NELEM(edits) || asprintf(&buf, "%.*s%s%s",
+	    (int)(p - LINE), LINE, by, p + strlen(from)) < 0)
+		abort();
+	return edits[nedits++] = buf;
+}
+
+static void
+numbers(void)
+{
+	static const struct { double d; const char *want; } cases[] = {
+		{ 1.0, "1.0" }, { 0.0, "0.0" }, { -4.027, "-4.027" },
+		{ 143.2849, "143.2849" }, { 10.0, "10.0" }, { 0.1, "0.1" },
+		{ -0.5, "-0.5" }, { 1000.0, "1000.0" }, { 0.123456789, "0.123456789" },
+		{ 0.30000000000000004, "0.30000000000000004" },
+		{ 1e-10, "1e-10" }, { 123456789.0, "123456789.0" },
+		{ 1e300, "1e+300" }, { -180.0, "-180.0" }, { 2.5e-5, "0.000025" }, { 2.5e-12, "2.5e-12" },
+	};
+	char out[32];
+
+	for (size_t i = 0; i < NELEM(cases); i++) {
+		size_t n = quake_event_format_number(cases[i].d, out);
+		CHECK(n == strlen(out), "number length %s", cases[i].want);
+		CHECK_STR(out, cases[i].want, "number %s", cases[i].want);
+	}
+	CHECK(quake_event_format_number(NAN, out) == 0, "NaN refused");
+	CHECK(quake_event_format_number(INFINITY, out) == 0, "Infinity refused");
+	/* every double reads back as itself */
+	int ok = 1;
+	srand(7);
+	for (int i = 0; i < 200000 && ok; i++) {
+		double d = (rand() / (double)RAND_MAX - 0.5) * 2000.0;
+		if (i % 3 == 0)
+			d = round(d * 1e4) / 1e4;
+		quake_event_format_number(d, out);
+		if (strtod(out, NULL) != d || strpbrk(out, ".e") == NULL)
+			ok = 0;
+	}
+	CHECK(ok, "200k random numbers read back exactly (last %s)", out);
+}
+
+static void
+lines(void)
+{
+	struct quake_event ev;
+	struct quake_fail f;
+	char out[QUAKE_EVENT_LINE_MAX + 1];
+
+	CHECK(quake_event_parse_line(LINE, strlen(LINE), &ev, &f) == QUAKE_OK,
+	    "canonical line parses");
+	CHECK(quake_event_format(&ev, out, sizeof out) == strlen(LINE),
+	    "format length");
+	CHECK_STR(out, LINE, "canonical line round-trips byte for byte");
+	CHECK(quake_event_format(&ev, out, 100) == 0, "format refuses a short buffer");
+
+	const char *reordered = "{\"source_id\":\"1643105\",\"id\":\"20240330_0000303\","
+	    "\"action\":\"update\",\"time\":\"2024-03-30T04:09:58.597Z\","
+	    "\"lastupdate\":\"2024-04-06T03:28:24.385933Z\",\"lat\":-4.0270,"
+	    "\"lon\":143.2849,\"depth\":10,\"mag\":4.6,\"magtype\":\"mb\","
+	    "\"region\":\"NEW GUINEA, PAPUA NEW GUINEA\",\"evtype\":\"ke\","
+	    "\"auth\":\"NEIC\",\"source_catalog\":\"EMSC-RTS\"}";
+	CHECK(quake_event_parse_line(reordered, strlen(reordered), &ev, &f) ==
+	    QUAKE_OK, "reordered line parses");
+	quake_event_format(&ev, out, sizeof out);
+	CHECK_STR(out, LINE, "reordered line, integer depth, 3-digit time: canonical");
+
+	static struct { const char *in, *field, *reason; } bad[64];
+	size_t n = 0;
+#define BAD(i, fl, r) (bad[n].in = (i), bad[n].field = (fl), bad[n].reason = (r), n++)
+	BAD("", "", "empty line");
+	BAD("   ", "", "not JSON: '[' or '{' expected near end of file at byte 3");
+	BAD("[]", "", "not a JSON object");
+	BAD("{\"id\":", "", "not JSON: unexpected token near end of file at byte 6");
+	BAD("{}", "id", "missing");
+	BAD("null", "", "not JSON: '[' or '{' expected near 'null' at byte 4");
+	BAD("\xff\xfe", "", "not JSON: unable to decode byte 0xff at byte 0");
+	static const char *const fields[] = { "id", "action", "time",
+	    "lastupdate", "lat", "lon", "depth", "mag", "magtype", "region",
+	    "evtype", "auth", "source_catalog", "source_id" };
+	static char *missing[14];
+	for (size_t k = 0; k < 14; k++) {
+		/* drop field k by renaming its key to an unknown one */
+		char key[40];
+		snprintf(key, sizeof key, "\"%s\":", fields[k]);
+		const char *p = strstr(LINE, key);
+		if (asprintf(&missing[k], "%.*s\"x%s\":%s", (int)(p - LINE),
+		    LINE, fields[k], p + strlen(key)) < 0)
+			abort();
+		BAD(missing[k], fields[k], "missing");
+	}
+	BAD(edit("\"id\":\"20240330_0000303\"", "\"id\":7"), "id", "must be a string");
+	BAD(edit("20240330_0000303", "a/b"), "id", "must be a non-empty token of [A-Za-z0-9_.-]");
+	BAD(edit("20240330_0000303", ""), "id", "must be a non-empty token of [A-Za-z0-9_.-]");
+	BAD(edit("\"update\"", "\"delete\""), "action", "must be \"create\" or \"update\"");
+	BAD(edit("\"update\"", "null"), "action", "must be \"create\" or \"update\"");
+	BAD(edit("2024-03-30T04:09:58.597000Z", "2024-03-30"), "time", "not an ISO-8601 UTC time");
+	BAD(edit("2024-04-06T03:28:24.385933Z", "2024-04-06T03:28:24.385933"), "lastupdate", "must be UTC, ending in Z");
+	BAD(edit("-4.027", "\"-4.027\""), "lat", "must be a number");
+	BAD(edit("-4.027", "-90.5"), "lat", "-90.5 out of range [-90, 90]");
+	BAD(edit("143.2849", "180.0001"), "lon", "180.0001 out of range [-180, 180]");
+	BAD(edit("\"depth\":10.0", "\"depth\":1e4"), "depth", "10000.0 out of range [-10, 1000]");
+	BAD(edit("\"mag\":4.6", "\"mag\":-3.5"), "mag", "-3.5 out of range [-3, 10]");
+	BAD(edit("\"mag\":4.6", "\"mag\":NaN"), "", "not JSON: invalid token near 'NaN' at byte 173");
+	BAD(edit("\"mag\":4.6", "\"mag\":true"), "mag", "must be a number");
+	BAD(edit("\"mb\"", "[\"mb\"]"), "magtype", "must be a string");
+	BAD(edit("\"source_id\":\"1643105\"}", "\"source_id\":\"1643105\",\"extra\":1}"), "", "unknown field \"extra\"");
+	BAD(edit("\"lat\":-4.027", "\"lat\":-4.027,\"lat\":1"), "", "not JSON: duplicate object key near '\"lat\"' at byte 141");
+	BAD(edit("}", "} x"), "", "not JSON: end of file expected near 'x' at byte 309");
+#undef BAD
+	for (size_t k = 0; k < 14; k++)
+		edits[nedits++] = missing[k];
+	for (size_t i = 0; i < n; i++) {
+		memset(&f, 0, sizeof f);
+		enum quake_err err = quake_event_parse_line(bad[i].in,
+		    strlen(bad[i].in), &ev, &f);
+		CHECK(err == QUAKE_EINPUT, "bad line %zu rejected", i);
+		CHECK_STR(f.field, bad[i].field, "bad line %zu field", i);
+		CHECK_STR(f.reason, bad[i].reason, "bad line %zu reason", i);
+	}
+}
+
+static void
+limits(void)
+{
+	static const struct { const char *from, *to; int ok; } cases[] = {
+		{ "-4.027", "90.0", 1 }, { "-4.027", "-90", 1 },
+		{ "143.2849", "180", 1 }, { "143.2849", "-180", 1 },
+		{ "\"depth\":10.0", "\"depth\":-10", 1 },
+		{ "\"depth\":10.0", "\"depth\":1000", 1 },
+		{ "\"mag\":4.6", "\"mag\":10", 1 }, { "\"mag\":4.6", "\"mag\":-3", 1 },
+		{ "\"depth\":10.0", "\"depth\":-10.000001", 0 },
+		{ "\"mag\":4.6", "\"mag\":10.0000001", 0 },
+	};
+	struct quake_event ev;
+	struct quake_fail f;
+
+	for (size_t i = 0; i < NELEM(cases); i++) {
+		const char *in = edit(cases[i].from, cases[i].to);
+		CHECK((quake_event_parse_line(in, strlen(in), &ev, &f) ==
+		    QUAKE_OK) == cases[i].ok, "limit %s -> %s", cases[i].from,
+		    cases[i].to);
+	}
+}
+
+static void
+escaping(void)
+{
+	struct quake_event ev, back;
+	struct quake_fail f;
+	char out[QUAKE_EVENT_LINE_MAX + 1];
+
+	quake_event_parse_line(LINE, strlen(LINE), &ev, &f);
+	strcpy(ev.region, "A \"quoted\" \\ region\twith\x01 ctl and \xc3\xa9");
+	CHECK(quake_event_format(&ev, out, sizeof out) > 0, "escaped line formats");
+	CHECK(strstr(out, "\"region\":\"A \\\"quoted\\\" \\\\ region\\u0009with\\u0001 ctl and \xc3\xa9\"") != NULL,
+	    "region escaped as JSON");
+	CHECK(quake_event_parse_line(out, strlen(out), &back, &f) == QUAKE_OK &&
+	    strcmp(back.region, ev.region) == 0, "escaped region reads back");
+	memset(ev.region, 'x', sizeof ev.region - 1);
+	ev.region[sizeof ev.region - 1] = '\0';
+	memset(ev.auth, '\x01', sizeof ev.auth - 1);
+	ev.auth[sizeof ev.auth - 1] = '\0';
+	CHECK(quake_event_format(&ev, out, sizeof out) > 0 &&
+	    strlen(out) <= QUAKE_EVENT_LINE_MAX, "worst case fits QUAKE_EVENT_LINE_MAX");
+}
+
+struct seen { int ok, bad; char first_bad_raw[64]; char bad_field[64]; };
+
+static int
+on_event(void *arg, size_t i, enum quake_err err, const struct quake_event *ev,
+    const struct quake_fail *f, const char *raw)
+{
+	struct seen *s = arg;
+
+	if (err == QUAKE_OK)
+		s->ok++;
+	else {
+		s->bad++;
+		snprintf(s->first_bad_raw, sizeof s->first_bad_raw, "%s", raw ? raw : "(null)");
+		snprintf(s->bad_field, sizeof s->bad_field, "%s", f->field);
+	}
+	return 0;
+}
+
+static void
+documents(void)
+{
+	const char *page = "{\"type\":\"FeatureCollection\",\"features\":["
+	    "{\"type\":\"Feature\",\"id\":\"a\",\"properties\":{\"unid\":\"a\"}},"
+	    "{\"type\":\"Feature\",\"id\":\"b\",\"properties\":{\"unid\":\"b\",\"lat\":1}}]}";
+	struct seen s = { 0 };
+	struct quake_fail f;
+	size_t n;
+
+	CHECK(quake_event_parse_doc(page, strlen(page), on_event, &s, &n, &f) ==
+	    QUAKE_OK && n == 2 && s.bad == 2, "page with two bad features");
+	CHECK_STR(s.bad_field, "time", "bad feature names its field");
+	CHECK(strncmp(s.first_bad_raw, "{\"type\":\"Feature\",\"id\":\"b\"", 26) == 0,
+	    "bad feature's compact text is handed over (%s)", s.first_bad_raw);
+	const char *empty = "{\"type\":\"FeatureCollection\",\"features\":[]}";
+	memset(&s, 0, sizeof s);
+	CHECK(quake_event_parse_doc(empty, strlen(empty), on_event, &s, &n, &f) ==
+	    QUAKE_OK && n == 0 && s.ok == 0, "empty page");
+	const char *odd = "{\"type\":\"FeatureCollection\"}";
+	CHECK(quake_event_parse_doc(odd, strlen(odd), on_event, &s, &n, &f) ==
+	    QUAKE_EINPUT, "collection without features is rejected");
+}
+
+int
+main(void)
+{
+	numbers();
+	lines();
+	limits();
+	escaping();
+	documents();
+	while (nedits > 0)
+		free(edits[--nedits]);
+	return unit_failed;
+}

@@ -27,10 +27,10 @@ LIB_LIBS  = $(shell $(PKG_CONFIG) --libs jansson libcurl libcrypto) -lm
 KAFKA_LIBS = $(shell $(PKG_CONFIG) --libs rdkafka)
 WS_LIBS   = $(shell $(PKG_CONFIG) --libs libwebsockets)
 
-LIB_MODULES = err log time event ndjson
+LIB_MODULES = err log time event ndjson ack
 LIB_OBJS  = $(LIB_MODULES:%=$(B)/lib/%.o)
 LIB_HDRS  = $(LIB_MODULES:%=lib/%.h) lib/quake.h
-BINS      = $(filter-out tool,$(notdir $(basename $(wildcard cmd/*.c))))
+BINS      = $(filter-out tool kafka,$(notdir $(basename $(wildcard cmd/*.c))))
 BIN_PATHS = $(BINS:%=$(B)/bin/%)
 TOOL_OBJ  = $(B)/cmd/tool.o
 UNIT_TESTS = $(LIB_MODULES:%=$(B)/tests/unit_%)
@@ -41,7 +41,7 @@ $(B)/lib/%.o: lib/%.c $(LIB_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) -c -o $@ $<
 
-$(B)/cmd/%.o: cmd/%.c cmd/tool.h $(LIB_HDRS)
+$(B)/cmd/%.o: cmd/%.c cmd/tool.h cmd/kafka.h $(LIB_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) -c -o $@ $<
 
@@ -65,7 +65,7 @@ $(B)/bin/emsc-tail: $(B)/cmd/emsc-tail.o $(TOOL_OBJ) $(B)/lib/libquake.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIB_LIBS) $(WS_LIBS)
 
-$(B)/bin/quake-produce $(B)/bin/quake-consume: $(B)/bin/%: $(B)/cmd/%.o $(TOOL_OBJ) $(B)/lib/libquake.a
+$(B)/bin/quake-produce $(B)/bin/quake-consume: $(B)/bin/%: $(B)/cmd/%.o $(TOOL_OBJ) $(B)/cmd/kafka.o $(B)/lib/libquake.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIB_LIBS) $(KAFKA_LIBS)
 

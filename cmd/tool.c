@@ -125,47 +125,6 @@ tool_reject(unsigned long lineno, const struct quake_fail *f, const char *rec,
 	}
 }
 
-/* JSON-escape s into p (at most cap bytes incl. NUL); returns bytes written. */
-static size_t
-json_str(char *p, size_t cap, const char *s)
-{
-	size_t n = 0;
-
-	if (cap < 3)
-		return 0;
-	p[n++] = '"';
-	for (; *s && n + 8 < cap; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			n += (size_t)snprintf(p + n, cap - n, "\\%c", c);
-		else if (c < 0x20)
-			n += (size_t)snprintf(p + n, cap - n, "\\u%04x", c);
-		else
-			p[n++] = (char)c;
-	}
-	p[n++] = '"';
-	p[n] = '\0';
-	return n;
-}
-
-size_t
-tool_status(char *buf, size_t cap, const char *id, const char *status,
-    unsigned long lineno, const char *error)
-{
-	size_t n = 0;
-
-	n += (size_t)snprintf(buf + n, cap - n, "{\"id\":");
-	n += json_str(buf + n, cap - n, id);
-	n += (size_t)snprintf(buf + n, cap - n, ",\"status\":\"%s\",\"line\":%lu",
-	    status, lineno);
-	if (error != NULL) {
-		n += (size_t)snprintf(buf + n, cap - n, ",\"error\":");
-		n += json_str(buf + n, cap - n - 1, error);
-	}
-	n += (size_t)snprintf(buf + n, cap - n, "}");
-	return n;
-}
-
 void
 tool_version(void)
 {

@@ -36,11 +36,6 @@ void tool_dead_letter_close(void);
 void tool_reject(unsigned long lineno, const struct quake_fail *f,
     const char *rec, size_t len);
 
-/* Format a status line {"id":…,"status":…,"line":N[,"error":…]} into buf
- * (at least 512 bytes); returns its length. */
-size_t tool_status(char *buf, size_t cap, const char *id, const char *status,
-    unsigned long lineno, const char *error);
-
 /* Print the version line and exit 0. */
 void tool_version(void) __attribute__((noreturn));
 

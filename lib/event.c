@@ -427,6 +427,12 @@ put_str(char *p, const char *s)
 	return p;
 }
 
+size_t
+quake_event_format_string(const char *s, char *out)
+{
+	return (size_t)(put_str(out, s) - out);
+}
+
 #define LIT(p, s) (memcpy((p), (s), sizeof(s) - 1), (p) + sizeof(s) - 1)
 
 size_t

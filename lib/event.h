@@ -69,6 +69,10 @@ size_t quake_event_format(const struct quake_event *ev, char *out, size_t cap);
  * Returns the length, 0 if d is not finite. */
 size_t quake_event_format_number(double d, char *out);
 
+/* Write s as a quoted JSON string into out (caller-owned, 6 * strlen(s) + 3
+ * bytes suffice); returns the length. No NUL is written. */
+size_t quake_event_format_string(const char *s, char *out);
+
 const char *quake_event_action_str(enum quake_action a);
 
 #endif

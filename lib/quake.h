@@ -8,5 +8,6 @@
 #include "quake/time.h"
 #include "quake/event.h"
 #include "quake/ndjson.h"
+#include "quake/ack.h"
 
 #endif

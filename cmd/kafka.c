@@ -1,0 +1,90 @@
+/* kafka — -X/-F configuration and librdkafka log/error callbacks. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kafka.h"
+#include "tool.h"
+
+int
+kafka_conf_set(rd_kafka_conf_t *conf, const char *key, const char *value)
+{
+	char errstr[512];
+
+	if (rd_kafka_conf_set(conf, key, value, errstr, sizeof errstr) !=
+	    RD_KAFKA_CONF_OK) {
+		quake_log(QUAKE_LOG_ERROR, "bad Kafka property", "key", key,
+		    "error", errstr, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+int
+kafka_conf_kv(rd_kafka_conf_t *conf, const char *kv)
+{
+	char key[256];
+	const char *eq = strchr(kv, '=');
+
+	if (eq == NULL || eq == kv || (size_t)(eq - kv) >= sizeof key) {
+		quake_log(QUAKE_LOG_ERROR, "Kafka property must be key=value",
+		    "value", kv, NULL);
+		return -1;
+	}
+	memcpy(key, kv, (size_t)(eq - kv));
+	key[eq - kv] = '\0';
+	return kafka_conf_set(conf, key, eq + 1);
+}
+
+int
+kafka_conf_file(rd_kafka_conf_t *conf, const char *path)
+{
+	char line[4096];
+	FILE *fp = fopen(path, "r");
+	int rc = 0;
+
+	if (fp == NULL) {
+		quake_log(QUAKE_LOG_ERROR, "cannot open config file", "path",
+		    path, "error", strerror(errno), NULL);
+		return -1;
+	}
+	while (rc == 0 && fgets(line, sizeof line, fp) != NULL) {
+		char *s = line + strspn(line, " \t");
+		s[strcspn(s, "\r\n")] = '\0';
+		if (*s == '\0' || *s == '#')
+			continue;
+		rc = kafka_conf_kv(conf, s);
+	}
+	fclose(fp);
+	return rc;
+}
+
+void
+kafka_log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
+{
+	(void)rk;
+	quake_log(level <= 3 ? QUAKE_LOG_ERROR : level <= 5 ? QUAKE_LOG_WARN :
+	    level == 6 ? QUAKE_LOG_INFO : QUAKE_LOG_DEBUG, "librdkafka",
+	    "facility", fac, "detail", buf, NULL);
+}
+
+void
+kafka_error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque)
+{
+	static int last;
+	int *fatal = opaque;
+	char fstr[512];
+
+	if (err == RD_KAFKA_RESP_ERR__FATAL) {
+		rd_kafka_fatal_error(rk, fstr, sizeof fstr);
+		quake_log(QUAKE_LOG_ERROR, "fatal Kafka error", "error", fstr, NULL);
+		if (fatal != NULL)
+			*fatal = 1;
+		return;
+	}
+	if (err == last)
+		return;
+	last = err;
+	quake_log(QUAKE_LOG_WARN, "Kafka error", "code",
+	    rd_kafka_err2name(err), "error", reason, NULL);
+}

@@ -1,0 +1,24 @@
+/* kafka — librdkafka configuration the kcat way, for quake-produce and
+ * quake-consume: defaults, then -F FILE, then QUAKE_BROKERS, then -b/-X. */
+#ifndef QUAKE_KAFKA_H
+#define QUAKE_KAFKA_H
+
+#include <librdkafka/rdkafka.h>
+
+/* Set key=value (one string) on conf; logs and returns -1 on error. */
+int kafka_conf_kv(rd_kafka_conf_t *conf, const char *kv);
+
+/* Set key to value; logs and returns -1 on error. */
+int kafka_conf_set(rd_kafka_conf_t *conf, const char *key, const char *value);
+
+/* Read key=value lines (# comments, blank lines) from path; -1 on error. */
+int kafka_conf_file(rd_kafka_conf_t *conf, const char *path);
+
+/* Log librdkafka's own log lines through quake_log. */
+void kafka_log_cb(const rd_kafka_t *rk, int level, const char *fac,
+    const char *buf);
+
+/* Log client-level errors, once per change of error code; sets *fatal. */
+void kafka_error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque);
+
+#endif

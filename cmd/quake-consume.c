@@ -1,0 +1,353 @@
+/* quake-consume — a Kafka topic to event lines on stdout, as a member of a
+ * consumer group. An offset is stored for commit only once its line is
+ * handled: written and flushed, or with --acks FIFO, acknowledged by the
+ * downstream status line. librdkafka auto-commits stored offsets; on
+ * rebalance and exit what is stored is committed, and nothing more. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <librdkafka/rdkafka.h>
+
+#include "ack.h"
+#include "kafka.h"
+#include "ndjson.h"
+#include "tool.h"
+
+static const char usage_text[] =
+"usage: quake-consume -t TOPIC [-g GROUP] [-b BROKERS] [-o beginning|end|stored]\n"
+"                     [-e] [-c N] [-X KEY=VALUE]... [-F FILE] [--acks FIFO]\n"
+"  -b BROKERS        bootstrap servers (env QUAKE_BROKERS; default 127.0.0.1:9092)\n"
+"  -t TOPIC          topic to consume (env QUAKE_TOPIC)\n"
+"  -g GROUP          consumer group (env QUAKE_GROUP; default quake-consume)\n"
+"  -o OFFSET         beginning, end, or stored (committed; default)\n"
+"  -e                exit once every assigned partition is at its end\n"
+"  -c N              exit after N records\n"
+"  -X KEY=VALUE      librdkafka property, as kcat (repeatable)\n"
+"  -F FILE           librdkafka properties file (key=value lines)\n"
+"  -a, --acks FIFO   commit only what downstream acknowledged on FIFO\n"
+"  -h, --help        this help\n"
+"  -V, --version     print the version\n";
+
+/* One line written and not yet handled: where it came from. */
+struct out_rec {
+	int32_t partition;
+	int64_t offset;
+};
+
+static struct {
+	struct out_rec *slot;
+	size_t cap, head, count;
+	unsigned long next_line;	/* line number of the head */
+	unsigned long flushed;		/* lines written and flushed */
+} w = { NULL, 0, 0, 0, 1, 0 };
+
+static struct {
+	const char *topic, *offset;
+	int exit_eof;
+	long count;
+	const char *acks;
+} opt = { NULL, "stored", 0, 0, NULL };
+
+static int fatal;
+static int assigned, at_eof;
+static unsigned long written;
+
+static void
+w_push(int32_t partition, int64_t offset)
+{
+	if (w.count == w.cap) {
+		size_t ncap = w.cap ? w.cap * 2 : 4096;
+		struct out_rec *n = malloc(ncap * sizeof *n);
+		if (n == NULL) {
+			quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
+			exit(QUAKE_EXIT_SOFTWARE);
+		}
+		for (size_t i = 0; i < w.count; i++)
+			n[i] = w.slot[(w.head + i) % w.cap];
+		free(w.slot);
+		w.slot = n;
+		w.cap = ncap;
+		w.head = 0;
+	}
+	w.slot[(w.head + w.count) % w.cap] = (struct out_rec){ partition, offset };
+	w.count++;
+}
+
+/* Lines up to and including `upto` are handled: store their offsets. */
+static void
+w_handled(rd_kafka_t *rk, unsigned long upto)
+{
+	rd_kafka_topic_partition_list_t *l;
+
+	if (upto < w.next_line || w.count == 0)
+		return;
+	l = rd_kafka_topic_partition_list_new(8);
+	while (w.count > 0 && w.next_line <= upto) {
+		struct out_rec *o = &w.slot[w.head];
+		rd_kafka_topic_partition_t *tp =
+		    rd_kafka_topic_partition_list_find(l, opt.topic, o->partition);
+		if (tp == NULL)
+			tp = rd_kafka_topic_partition_list_add(l, opt.topic, o->partition);
+		tp->offset = o->offset + 1;
+		w.head = (w.head + 1) % w.cap;
+		w.count--;
+		w.next_line++;
+	}
+	/* partitions revoked meanwhile refuse the store: that is right */
+	rd_kafka_offsets_store(rk, l);
+	rd_kafka_topic_partition_list_destroy(l);
+}
+
+static void
+rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
+    rd_kafka_topic_partition_list_t *parts, void *opaque)
+{
+	(void)opaque;
+	if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+		int64_t off = strcmp(opt.offset, "beginning") == 0 ?
+		    RD_KAFKA_OFFSET_BEGINNING : strcmp(opt.offset, "end") == 0 ?
+		    RD_KAFKA_OFFSET_END : RD_KAFKA_OFFSET_STORED;
+		for (int i = 0; i < parts->cnt; i++)
+			parts->elems[i].offset = off;
+		rd_kafka_assign(rk, parts);
+		assigned = parts->cnt;
+		at_eof = 0;
+	} else {
+		/* commit what is handled before the partitions go */
+		rd_kafka_commit(rk, NULL, 0);
+		rd_kafka_assign(rk, NULL);
+		assigned = at_eof = 0;
+	}
+}
+
+/* Read status lines from the ack FIFO; store offsets of acked lines. */
+static int
+read_acks(rd_kafka_t *rk, struct quake_ndjson *acks)
+{
+	struct quake_line l;
+	struct quake_ack a;
+	struct quake_fail f;
+	enum quake_err err;
+
+	while ((err = quake_ndjson_next(acks, &l)) == QUAKE_OK) {
+		if (quake_ack_parse(l.buf, l.len, &a, &f) != QUAKE_OK) {
+			quake_log(QUAKE_LOG_ERROR, "bad status line on --acks",
+			    "field", f.field, "reason", f.reason, NULL);
+			return -1;
+		}
+		if (a.line != w.next_line) {
+			char got[24], want[24];
+			snprintf(got, sizeof got, "%lu", a.line);
+			snprintf(want, sizeof want, "%lu", w.next_line);
+			quake_log(QUAKE_LOG_ERROR, "status line out of order on --acks",
+			    "line", got, "expected", want, NULL);
+			return -1;
+		}
+		w_handled(rk, a.line);
+	}
+	return err == QUAKE_EIO ? -1 : 0;
+}
+
+static int
+handle(rd_kafka_t *rk, rd_kafka_message_t *m)
+{
+	if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+		at_eof++;
+		return 0;
+	}
+	if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+		quake_log(QUAKE_LOG_WARN, "consume error", "error",
+		    rd_kafka_message_errstr(m), NULL);
+		if (m->err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ||
+		    m->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART)
+			return -1;
+		return 0;
+	}
+	if (m->len == 0 || memchr(m->payload, '\n', m->len) != NULL) {
+		char p[16], o[24];
+		snprintf(p, sizeof p, "%d", (int)m->partition);
+		snprintf(o, sizeof o, "%lld", (long long)m->offset);
+		quake_log(QUAKE_LOG_WARN, "skipped record: empty or holds a newline",
+		    "partition", p, "offset", o, NULL);
+		/* nothing goes downstream for it: handled at once, in order */
+		if (w.count == 0) {
+			rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
+			rd_kafka_topic_partition_list_add(l, opt.topic, m->partition)->offset = m->offset + 1;
+			rd_kafka_offsets_store(rk, l);
+			rd_kafka_topic_partition_list_destroy(l);
+		}
+		return 0;
+	}
+	if (tool_out(m->payload, m->len) != 0)
+		return -1;
+	written++;
+	w_push(m->partition, m->offset);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "acks", required_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *brokers = NULL, *group = getenv("QUAKE_GROUP"), *file = NULL;
+	const char *xs[256];
+	int nx = 0, ch, status = QUAKE_EXIT_OK, ackfd = -1;
+	char errstr[512];
+	rd_kafka_conf_t *conf;
+	rd_kafka_t *rk = NULL;
+	rd_kafka_topic_partition_list_t *subs;
+	struct quake_ndjson *acks = NULL;
+
+	tool_init("quake-consume");
+	opt.topic = getenv("QUAKE_TOPIC");
+	while ((ch = getopt_long(argc, argv, "b:t:g:o:ec:X:F:a:hV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'b': brokers = optarg; break;
+		case 't': opt.topic = optarg; break;
+		case 'g': group = optarg; break;
+		case 'o':
+			if (strcmp(optarg, "beginning") && strcmp(optarg, "end") &&
+			    strcmp(optarg, "stored")) {
+				quake_log(QUAKE_LOG_ERROR, "-o takes beginning, end or stored", NULL);
+				return QUAKE_EXIT_USAGE;
+			}
+			opt.offset = optarg;
+			break;
+		case 'e': opt.exit_eof = 1; break;
+		case 'c': opt.count = tool_parse_long("-c", optarg, 1, 1L << 62); break;
+		case 'X':
+			if (nx == (int)(sizeof xs / sizeof xs[0]))
+				goto usage_exit;
+			xs[nx++] = optarg;
+			break;
+		case 'F': file = optarg; break;
+		case 'a': opt.acks = optarg; break;
+		case 'h': fputs(usage_text, stdout); return 0;
+		case 'V': tool_version();
+		default: goto usage_exit;
+		}
+	}
+	if (optind != argc || opt.topic == NULL || *opt.topic == '\0') {
+		if (opt.topic == NULL)
+			quake_log(QUAKE_LOG_ERROR, "no topic: give -t TOPIC", NULL);
+usage_exit:
+		fputs(usage_text, stderr);
+		return QUAKE_EXIT_USAGE;
+	}
+
+	conf = rd_kafka_conf_new();
+	if (kafka_conf_set(conf, "bootstrap.servers", "127.0.0.1:9092") ||
+	    kafka_conf_set(conf, "group.id", group ? group : "quake-consume") ||
+	    kafka_conf_set(conf, "enable.auto.offset.store", "false") ||
+	    kafka_conf_set(conf, "enable.auto.commit", "true") ||
+	    kafka_conf_set(conf, "auto.offset.reset", "earliest") ||
+	    kafka_conf_set(conf, "enable.partition.eof", opt.exit_eof ? "true" : "false") ||
+	    (file != NULL && kafka_conf_file(conf, file)) ||
+	    (getenv("QUAKE_BROKERS") != NULL &&
+	     kafka_conf_set(conf, "bootstrap.servers", getenv("QUAKE_BROKERS"))) ||
+	    (brokers != NULL && kafka_conf_set(conf, "bootstrap.servers", brokers))) {
+		rd_kafka_conf_destroy(conf);
+		return QUAKE_EXIT_CONFIG;
+	}
+	for (int i = 0; i < nx; i++)
+		if (kafka_conf_kv(conf, xs[i]) != 0) {
+			rd_kafka_conf_destroy(conf);
+			return QUAKE_EXIT_CONFIG;
+		}
+	rd_kafka_conf_set_log_cb(conf, kafka_log_cb);
+	rd_kafka_conf_set_error_cb(conf, kafka_error_cb);
+	rd_kafka_conf_set_rebalance_cb(conf, rebalance_cb);
+	rd_kafka_conf_set_opaque(conf, &fatal);
+	if (opt.acks != NULL) {
+		/* O_RDWR: never see EOF when the writer restarts */
+		if ((ackfd = open(opt.acks, O_RDWR | O_NONBLOCK)) < 0) {
+			quake_log(QUAKE_LOG_ERROR, "cannot open --acks", "path",
+			    opt.acks, "error", strerror(errno), NULL);
+			rd_kafka_conf_destroy(conf);
+			return QUAKE_EXIT_IOERR;
+		}
+		quake_ndjson_open(ackfd, 0, &acks);
+	}
+	if ((rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof errstr)) == NULL) {
+		quake_log(QUAKE_LOG_ERROR, "cannot create consumer", "error", errstr, NULL);
+		rd_kafka_conf_destroy(conf);
+		return QUAKE_EXIT_CONFIG;
+	}
+	rd_kafka_poll_set_consumer(rk);
+	subs = rd_kafka_topic_partition_list_new(1);
+	rd_kafka_topic_partition_list_add(subs, opt.topic, RD_KAFKA_PARTITION_UA);
+	rd_kafka_subscribe(rk, subs);
+	rd_kafka_topic_partition_list_destroy(subs);
+
+	while (!tool_stop && !fatal &&
+	    (opt.count == 0 || (long)written < opt.count)) {
+		rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 0);
+		if (m == NULL) {
+			/* idle: flush, count written lines as handled (no
+			 * --acks), read acks, then wait a little */
+			if (tool_flush() != 0)
+				break;
+			if (acks == NULL)
+				w_handled(rk, written);
+			else if (read_acks(rk, acks) != 0) {
+				status = QUAKE_EXIT_SOFTWARE;
+				break;
+			}
+			if (opt.exit_eof && assigned > 0 && at_eof >= assigned)
+				break;
+			m = rd_kafka_consumer_poll(rk, 100);
+			if (m == NULL)
+				continue;
+		}
+		int rc = handle(rk, m);
+		rd_kafka_message_destroy(m);
+		/* busy: keep reading acks, or downstream blocks writing them
+		 * while we block writing to it */
+		if (rc == 0 && acks != NULL && (written & 63) == 0 &&
+		    read_acks(rk, acks) != 0) {
+			status = QUAKE_EXIT_SOFTWARE;
+			break;
+		}
+		if (rc != 0) {
+			if (tool_out_failed() != 1)
+				status = tool_out_failed() ? QUAKE_EXIT_IOERR : QUAKE_EXIT_UNAVAILABLE;
+			break;
+		}
+	}
+
+	/* exit: flush, wait (bounded) for acks of what was written */
+	if (tool_flush() == 0) {
+		if (acks == NULL)
+			w_handled(rk, written);
+		else
+			for (int i = 0; i < 50 && w.count > 0; i++) {
+				struct pollfd pfd = { ackfd, POLLIN, 0 };
+				poll(&pfd, 1, 100);
+				if (read_acks(rk, acks) != 0)
+					break;
+			}
+	}
+	if (tool_out_failed() == 2 && status == 0)
+		status = QUAKE_EXIT_IOERR;
+	if (fatal && status == 0)
+		status = QUAKE_EXIT_UNAVAILABLE;
+	rd_kafka_consumer_close(rk);	/* commits stored offsets */
+	rd_kafka_destroy(rk);
+	quake_ndjson_close(acks);
+	if (ackfd >= 0)
+		close(ackfd);
+	free(w.slot);
+	return status;
+}

@@ -1,0 +1,357 @@
+/* quake-produce — event lines on stdin to a Kafka topic, key = event id.
+ * Every line is validated and re-serialized canonically; librdkafka's
+ * delivery reports decide success; one status line per input line comes
+ * out on stdout in input order, only once that line is finally handled. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <librdkafka/rdkafka.h>
+
+#include "ack.h"
+#include "event.h"
+#include "kafka.h"
+#include "ndjson.h"
+#include "tool.h"
+
+static const char usage_text[] =
+"usage: quake-produce -t TOPIC [-b BROKERS] [-X KEY=VALUE]... [-F FILE]\n"
+"                     [--dead-letter FILE] [--flush-timeout SECONDS]\n"
+"  -b BROKERS              bootstrap servers (env QUAKE_BROKERS; default 127.0.0.1:9092)\n"
+"  -t TOPIC                topic to produce to (env QUAKE_TOPIC)\n"
+"  -X KEY=VALUE            librdkafka property, as kcat (repeatable)\n"
+"  -F FILE                 librdkafka properties file (key=value lines)\n"
+"  -d, --dead-letter FILE  append rejected lines to FILE\n"
+"  -T, --flush-timeout S   seconds to wait for deliveries at exit (default 30)\n"
+"  -h, --help              this help\n"
+"  -V, --version           print the version\n";
+
+enum state { INFLIGHT, DONE, FAILED };
+
+struct pending {
+	char id[64];
+	unsigned long lineno;
+	enum state state;
+	enum quake_ack_status status;
+	char error[160];
+};
+
+/* Records in input order, from the oldest not yet acknowledged. Delivery
+ * reports carry a sequence number, so the ring may grow under them. */
+static struct {
+	struct pending *slot;
+	size_t cap, head, count;
+	uint64_t head_seq;
+} q;
+
+static struct {
+	unsigned long in, produced, rejected, failed;
+} stats;
+
+static int fatal;
+
+static struct pending *
+q_at(uint64_t seq)
+{
+	return &q.slot[(q.head + (size_t)(seq - q.head_seq)) % q.cap];
+}
+
+static struct pending *
+q_push(uint64_t *seq)
+{
+	if (q.count == q.cap) {
+		size_t ncap = q.cap ? q.cap * 2 : 4096;
+		struct pending *n = malloc(ncap * sizeof *n);
+		if (n == NULL) {
+			quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
+			exit(QUAKE_EXIT_SOFTWARE);
+		}
+		for (size_t i = 0; i < q.count; i++)
+			n[i] = q.slot[(q.head + i) % q.cap];
+		free(q.slot);
+		q.slot = n;
+		q.cap = ncap;
+		q.head = 0;
+	}
+	*seq = q.head_seq + q.count;
+	q.count++;
+	return q_at(*seq);
+}
+
+/* Write status lines for the finished head of the queue. Returns -1 if a
+ * delivery failed (its line and all after it stay unacknowledged). */
+static int
+q_drain(void)
+{
+	char buf[QUAKE_ACK_LINE_MAX];
+	struct quake_ack a;
+
+	while (q.count > 0) {
+		struct pending *p = &q.slot[q.head];
+		if (p->state == INFLIGHT)
+			return 0;
+		if (p->state == FAILED)
+			return -1;
+		memcpy(a.id, p->id, sizeof a.id);
+		a.status = p->status;
+		a.line = p->lineno;
+		memcpy(a.error, p->error, sizeof p->error);
+		tool_out(buf, quake_ack_format(&a, buf, sizeof buf));
+		q.head = (q.head + 1) % q.cap;
+		q.head_seq++;
+		q.count--;
+	}
+	return 0;
+}
+
+static void
+dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
+{
+	struct pending *p = q_at((uint64_t)(uintptr_t)m->_private);
+
+	(void)rk;
+	(void)opaque;
+	if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+		p->state = DONE;
+		p->status = QUAKE_ACK_PRODUCED;
+		stats.produced++;
+	} else {
+		p->state = FAILED;
+		snprintf(p->error, sizeof p->error, "%s", rd_kafka_err2str(m->err));
+		if (stats.failed++ == 0) {
+			char ln[24];
+			snprintf(ln, sizeof ln, "%lu", p->lineno);
+			quake_log(QUAKE_LOG_ERROR, "delivery failed", "line", ln,
+			    "id", p->id, "error", p->error, NULL);
+		}
+	}
+}
+
+static void
+reject(unsigned long lineno, const struct quake_fail *f, const char *rec,
+    size_t len)
+{
+	uint64_t seq;
+	struct pending *p = q_push(&seq);
+
+	stats.rejected++;
+	tool_reject(lineno, f, rec, len);
+	p->id[0] = '\0';
+	p->lineno = lineno;
+	p->state = DONE;
+	p->status = QUAKE_ACK_REJECTED;
+	if (f->field[0] != '\0')
+		snprintf(p->error, sizeof p->error, "%.40s: %.110s", f->field, f->reason);
+	else
+		snprintf(p->error, sizeof p->error, "%s", f->reason);
+}
+
+/* Validate one line and hand it to librdkafka. */
+static void
+produce(rd_kafka_t *rk, rd_kafka_topic_t *rkt, const struct quake_line *l)
+{
+	struct quake_event ev;
+	struct quake_fail f;
+	char line[QUAKE_EVENT_LINE_MAX + 1];
+	size_t n;
+	uint64_t seq;
+	struct pending *p;
+
+	stats.in++;
+	if (quake_event_parse_line(l->buf, l->len, &ev, &f) != QUAKE_OK) {
+		reject(l->lineno, &f, l->buf, l->len);
+		return;
+	}
+	n = quake_event_format(&ev, line, sizeof line);
+	p = q_push(&seq);
+	memcpy(p->id, ev.id, sizeof p->id);
+	p->lineno = l->lineno;
+	p->state = INFLIGHT;
+	p->error[0] = '\0';
+	while (rd_kafka_produce(rkt, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
+	    line, n, ev.id, strlen(ev.id), (void *)(uintptr_t)seq) != 0) {
+		rd_kafka_resp_err_t err = rd_kafka_last_error();
+		if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+			p->state = FAILED;
+			snprintf(p->error, sizeof p->error, "%s", rd_kafka_err2str(err));
+			quake_log(QUAKE_LOG_ERROR, "cannot produce", "id", ev.id,
+			    "error", p->error, NULL);
+			stats.failed++;
+			return;
+		}
+		/* local queue full: wait for deliveries (and ack them) */
+		tool_flush();
+		rd_kafka_poll(rk, 100);
+		q_drain();
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "dead-letter", required_argument, NULL, 'd' },
+		{ "flush-timeout", required_argument, NULL, 'T' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *brokers = NULL, *topic = getenv("QUAKE_TOPIC"), *file = NULL;
+	const char *dead = NULL;
+	const char *xs[256];
+	int nx = 0, ch, status = QUAKE_EXIT_OK, iofd[2], flags;
+	long flush_s = 30;
+	char errstr[512];
+	rd_kafka_conf_t *conf;
+	rd_kafka_t *rk = NULL;
+	rd_kafka_topic_t *rkt = NULL;
+	struct quake_ndjson *r = NULL;
+	struct quake_line l;
+	enum quake_err err;
+	int eof = 0;
+
+	tool_init("quake-produce");
+	while ((ch = getopt_long(argc, argv, "b:t:X:F:d:T:hV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'b': brokers = optarg; break;
+		case 't': topic = optarg; break;
+		case 'X':
+			if (nx == (int)(sizeof xs / sizeof xs[0]))
+				usage_exit: {
+					fputs(usage_text, stderr);
+					return QUAKE_EXIT_USAGE;
+				}
+			xs[nx++] = optarg;
+			break;
+		case 'F': file = optarg; break;
+		case 'd': dead = optarg; break;
+		case 'T': flush_s = tool_parse_long("--flush-timeout", optarg, 0, 86400); break;
+		case 'h': fputs(usage_text, stdout); return 0;
+		case 'V': tool_version();
+		default: goto usage_exit;
+		}
+	}
+	if (optind != argc || topic == NULL || *topic == '\0') {
+		if (topic == NULL)
+			quake_log(QUAKE_LOG_ERROR, "no topic: give -t TOPIC", NULL);
+		goto usage_exit;
+	}
+
+	conf = rd_kafka_conf_new();
+	if (kafka_conf_set(conf, "bootstrap.servers", "127.0.0.1:9092") ||
+	    kafka_conf_set(conf, "enable.idempotence", "true") ||
+	    kafka_conf_set(conf, "acks", "all") ||
+	    kafka_conf_set(conf, "compression.codec", "lz4") ||
+	    kafka_conf_set(conf, "linger.ms", "5") ||
+	    (file != NULL && kafka_conf_file(conf, file)) ||
+	    (getenv("QUAKE_BROKERS") != NULL &&
+	     kafka_conf_set(conf, "bootstrap.servers", getenv("QUAKE_BROKERS"))) ||
+	    (brokers != NULL && kafka_conf_set(conf, "bootstrap.servers", brokers))) {
+		rd_kafka_conf_destroy(conf);
+		return QUAKE_EXIT_CONFIG;
+	}
+	for (int i = 0; i < nx; i++)
+		if (kafka_conf_kv(conf, xs[i]) != 0) {
+			rd_kafka_conf_destroy(conf);
+			return QUAKE_EXIT_CONFIG;
+		}
+	rd_kafka_conf_set_dr_msg_cb(conf, dr_cb);
+	rd_kafka_conf_set_log_cb(conf, kafka_log_cb);
+	rd_kafka_conf_set_error_cb(conf, kafka_error_cb);
+	rd_kafka_conf_set_opaque(conf, &fatal);
+	if ((rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr)) == NULL) {
+		quake_log(QUAKE_LOG_ERROR, "cannot create producer", "error", errstr, NULL);
+		rd_kafka_conf_destroy(conf);
+		return QUAKE_EXIT_CONFIG;
+	}
+	rkt = rd_kafka_topic_new(rk, topic, NULL);
+	if (dead != NULL && tool_dead_letter_open(dead) != 0) {
+		status = QUAKE_EXIT_IOERR;
+		goto out;
+	}
+	/* wake poll(2) when librdkafka has delivery reports for us */
+	if (pipe(iofd) != 0) {
+		status = QUAKE_EXIT_SOFTWARE;
+		goto out;
+	}
+	fcntl(iofd[0], F_SETFL, O_NONBLOCK);
+	fcntl(iofd[1], F_SETFL, O_NONBLOCK);
+	rd_kafka_queue_t *mainq = rd_kafka_queue_get_main(rk);
+	rd_kafka_queue_io_event_enable(mainq, iofd[1], "1", 1);
+	flags = fcntl(0, F_GETFL);
+	fcntl(0, F_SETFL, flags | O_NONBLOCK);
+	quake_ndjson_open(0, 0, &r);
+
+	while (!tool_stop && !eof && !fatal && stats.failed == 0) {
+		for (int batch = 0; batch < 1024; batch++) {
+			err = quake_ndjson_next(r, &l);
+			if (err == QUAKE_OK)
+				produce(rk, rkt, &l);
+			else if (err == QUAKE_ETOOLONG) {
+				struct quake_fail f;
+				stats.in++;
+				quake_err_fail(&f, "", "line longer than %d bytes",
+				    QUAKE_NDJSON_MAX_LINE);
+				reject(l.lineno, &f, NULL, 0);
+			} else {
+				if (err == QUAKE_EOF)
+					eof = 1;
+				else if (err == QUAKE_EIO) {
+					quake_log(QUAKE_LOG_ERROR, "cannot read stdin",
+					    "error", strerror(errno), NULL);
+					status = QUAKE_EXIT_IOERR;
+					eof = 1;
+				}
+				break;
+			}
+		}
+		rd_kafka_poll(rk, 0);
+		q_drain();
+		if (eof || tool_out_failed() == 1)
+			break;
+		tool_flush();
+		struct pollfd pfd[2] = { { 0, POLLIN, 0 }, { iofd[0], POLLIN, 0 } };
+		if (poll(pfd, 2, 1000) > 0 && (pfd[1].revents & POLLIN)) {
+			char drain[64];
+			while (read(iofd[0], drain, sizeof drain) > 0)
+				;
+		}
+	}
+
+	/* finish what is in flight, bounded */
+	for (long waited = 0; q.count > 0 && stats.failed == 0 && !fatal &&
+	    waited < flush_s * 10; waited++) {
+		rd_kafka_poll(rk, 100);
+		q_drain();
+		tool_flush();
+	}
+	q_drain();
+	if (q.count > 0) {
+		char n[24];
+		snprintf(n, sizeof n, "%zu", q.count);
+		quake_log(QUAKE_LOG_ERROR, "records not delivered", "count", n, NULL);
+		if (status == 0)
+			status = fatal ? QUAKE_EXIT_UNAVAILABLE : QUAKE_EXIT_TEMPFAIL;
+	}
+	if (status == 0 && stats.rejected > 0)
+		status = QUAKE_EXIT_DATAERR;
+out:
+	if (tool_flush() != 0 && tool_out_failed() == 2 && status == 0)
+		status = QUAKE_EXIT_IOERR;
+	tool_dead_letter_close();
+	quake_ndjson_close(r);
+	if (rkt != NULL)
+		rd_kafka_topic_destroy(rkt);
+	if (rk != NULL) {
+		rd_kafka_queue_destroy(rd_kafka_queue_get_main(rk));
+		rd_kafka_destroy(rk);
+	}
+	free(q.slot);
+	return status;
+}

@@ -1,0 +1,81 @@
+/* ack — status lines: written by hand, read with jansson. */
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "ack.h"
+#include "event.h"
+
+static const char *const names[] = { "stored", "stale", "produced", "rejected" };
+
+const char *
+quake_ack_status_str(enum quake_ack_status s)
+{
+	return (unsigned)s < 4 ? names[s] : "rejected";
+}
+
+size_t
+quake_ack_format(const struct quake_ack *a, char *out, size_t cap)
+{
+	char buf[QUAKE_ACK_LINE_MAX];
+	size_t n = 0;
+
+	memcpy(buf, "{\"id\":", 6);
+	n = 6;
+	n += quake_event_format_string(a->id, buf + n);
+	n += (size_t)snprintf(buf + n, sizeof buf - n,
+	    ",\"status\":\"%s\",\"line\":%lu", quake_ack_status_str(a->status),
+	    a->line);
+	if (a->status == QUAKE_ACK_REJECTED || a->error[0] != '\0') {
+		memcpy(buf + n, ",\"error\":", 9);
+		n += 9;
+		n += quake_event_format_string(a->error, buf + n);
+	}
+	buf[n++] = '}';
+	if (n + 1 > cap)
+		return 0;
+	memcpy(out, buf, n);
+	out[n] = '\0';
+	return n;
+}
+
+enum quake_err
+quake_ack_parse(const char *buf, size_t len, struct quake_ack *a,
+    struct quake_fail *f)
+{
+	json_error_t je;
+	json_t *root, *v;
+	const char *s;
+	enum quake_err err = QUAKE_OK;
+	int i;
+
+	if ((root = json_loadb(buf, len, 0, &je)) == NULL)
+		return quake_err_fail(f, "", "not JSON: %s", je.text);
+	s = json_string_value(json_object_get(root, "id"));
+	if (s == NULL || strlen(s) >= sizeof a->id) {
+		err = quake_err_fail(f, "id", "must be a string");
+		goto out;
+	}
+	strcpy(a->id, s);
+	s = json_string_value(json_object_get(root, "status"));
+	for (i = 0; i < 4 && s != NULL && strcmp(s, names[i]) != 0; i++)
+		;
+	if (s == NULL || i == 4) {
+		err = quake_err_fail(f, "status", "must be stored, stale, "
+		    "produced or rejected");
+		goto out;
+	}
+	a->status = (enum quake_ack_status)i;
+	v = json_object_get(root, "line");
+	if (!json_is_integer(v) || json_integer_value(v) < 1) {
+		err = quake_err_fail(f, "line", "must be a positive integer");
+		goto out;
+	}
+	a->line = (unsigned long)json_integer_value(v);
+	s = json_string_value(json_object_get(root, "error"));
+	snprintf(a->error, sizeof a->error, "%s", s ? s : "");
+out:
+	json_decref(root);
+	return err;
+}

@@ -134,15 +134,15 @@ dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 }
 
 static void
-reject(unsigned long lineno, const struct quake_fail *f, const char *rec,
-    size_t len)
+reject(unsigned long lineno, const char *id, const struct quake_fail *f,
+    const char *rec, size_t len)
 {
 	uint64_t seq;
 	struct pending *p = q_push(&seq);
 
 	stats.rejected++;
 	tool_reject(lineno, f, rec, len);
-	p->id[0] = '\0';
+	snprintf(p->id, sizeof p->id, "%s", id);
 	p->lineno = lineno;
 	p->state = DONE;
 	p->status = QUAKE_ACK_REJECTED;
@@ -164,8 +164,9 @@ produce(rd_kafka_t *rk, rd_kafka_topic_t *rkt, const struct quake_line *l)
 	struct pending *p;
 
 	stats.in++;
+	ev.id[0] = '\0';	/* the parser fills it first, if it can */
 	if (quake_event_parse_line(l->buf, l->len, &ev, &f) != QUAKE_OK) {
-		reject(l->lineno, &f, l->buf, l->len);
+		reject(l->lineno, ev.id, &f, l->buf, l->len);
 		return;
 	}
 	n = quake_event_format(&ev, line, sizeof line);
@@ -298,7 +299,7 @@ main(int argc, char **argv)
 				stats.in++;
 				quake_err_fail(&f, "", "line longer than %d bytes",
 				    QUAKE_NDJSON_MAX_LINE);
-				reject(l.lineno, &f, NULL, 0);
+				reject(l.lineno, "", &f, NULL, 0);
 			} else {
 				if (err == QUAKE_EOF)
 					eof = 1;

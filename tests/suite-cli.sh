@@ -111,4 +111,44 @@ suite_cli() {
 	cli_mixed
 	cli_limits
 	cli_options
+	cli_kafka_offline
+}
+
+# quake-produce and quake-consume without a broker: usage, configuration,
+# and rejected lines (which need no broker) answered in input order
+cli_kafka_offline() {
+	local QP="$B/bin/quake-produce" QC="$B/bin/quake-consume" rc
+	"$QP" </dev/null >/dev/null 2>&1; rc=$?
+	check "quake-produce without -t: exit 64" test $rc -eq 64
+	"$QP" -t x -X nosuch.property=1 </dev/null >/dev/null 2>"$TMP/err"; rc=$?
+	check "quake-produce bad -X: exit 78" test $rc -eq 78
+	check "quake-produce bad -X: names the key" grep -q 'key=nosuch.property' "$TMP/err"
+	"$QP" -t x -F /nonexistent </dev/null >/dev/null 2>&1; rc=$?
+	check "quake-produce missing -F file: exit 78" test $rc -eq 78
+	"$QC" -t x -o middle >/dev/null 2>&1; rc=$?
+	check "quake-consume bad -o: exit 64" test $rc -eq 64
+	"$QC" >/dev/null 2>&1; rc=$?
+	check "quake-consume without -t: exit 64" test $rc -eq 64
+	check "-V prints versions" test "$("$QP" -V | cut -d' ' -f1)$("$QC" -V | cut -d' ' -f1)" = "quake-producequake-consume"
+	# every bad line of the corpus: one rejected status line each, in order
+	printf '%s\n' '' 'not json' '[]' '{"id":"x"}' '{"id":"a b","action":"update"}' \
+		"$(sed 's/"lat":-4.027/"lat":91.5/' <<<'{"id":"20240330_0000303","action":"update","time":"2024-03-30T04:09:58.597000Z","lastupdate":"2024-04-06T03:28:24.385933Z","lat":-4.027,"lon":143.2849,"depth":10.0,"mag":4.6,"magtype":"mb","region":"R","evtype":"ke","auth":"NEIC","source_catalog":"EMSC-RTS","source_id":"1"}')" >"$TMP/badlines"
+	rm -f "$TMP/dl"
+	"$QP" -b 127.0.0.1:1 -t x -T 1 --dead-letter "$TMP/dl" <"$TMP/badlines" >"$TMP/out" 2>"$TMP/err"; rc=$?
+	check "quake-produce bad lines only: exit 65" test $rc -eq 65
+	cat >"$TMP/want" <<'WANT'
+{"id":"","status":"rejected","line":1,"error":"empty line"}
+{"id":"","status":"rejected","line":2,"error":"not JSON: '[' or '{' expected near 'not' at byte 3"}
+{"id":"","status":"rejected","line":3,"error":"not a JSON object"}
+{"id":"x","status":"rejected","line":4,"error":"action: missing"}
+{"id":"a b","status":"rejected","line":5,"error":"time: missing"}
+{"id":"20240330_0000303","status":"rejected","line":6,"error":"lat: 91.5 out of range [-90, 90]"}
+WANT
+	check "quake-produce: one rejected status line per bad line, in order" cmp -s "$TMP/out" "$TMP/want"
+	check "quake-produce: one stderr line per bad line" test "$(grep -c 'msg=rejected' "$TMP/err")" -eq 6
+	check "quake-produce: dead-letter holds the bad lines" cmp -s "$TMP/dl" "$TMP/badlines"
+	# a good line with no broker: not acknowledged, exit 75 after the timeout
+	head -1 tests/golden/ws-frames.ndjson | "$QP" -b 127.0.0.1:1 -t x -T 1 -X message.timeout.ms=500 >"$TMP/out" 2>"$TMP/err"; rc=$?
+	check "quake-produce no broker: exit 75" test $rc -eq 75
+	check "quake-produce no broker: no status line for the undelivered record" test ! -s "$TMP/out"
 }

@@ -112,6 +112,7 @@ suite_cli() {
 	cli_limits
 	cli_options
 	cli_kafka_offline
+	cli_man
 }
 
 # quake-produce and quake-consume without a broker: usage, configuration,
@@ -151,4 +152,23 @@ WANT
 	head -1 tests/golden/ws-frames.ndjson | "$QP" -b 127.0.0.1:1 -t x -T 1 -X message.timeout.ms=500 >"$TMP/out" 2>"$TMP/err"; rc=$?
 	check "quake-produce no broker: exit 75" test $rc -eq 75
 	check "quake-produce no broker: no status line for the undelivered record" test ! -s "$TMP/out"
+}
+
+# every option in a binary's usage appears in its man page, and the man
+# pages are mandoc -Tlint clean
+cli_man() {
+	local b opt missing
+	for b in "$B"/bin/*; do
+		b=$(basename "$b")
+		[ -f "man/$b.1" ] || { fail "man page for $b" "man/$b.1 missing"; continue; }
+		missing=""
+		for opt in $("$B/bin/$b" -h | grep -oE '(^|[ ,])--?[A-Za-z][-A-Za-z]*' | tr -d ' ,' | sort -u); do
+			case $opt in
+			--*) grep -q -- "-${opt#--}" "man/$b.1" || missing="$missing $opt" ;;
+			-*) grep -qE "^\.(It|Op) .*Fl ${opt#-}( |$)|^\.Op Fl [A-Za-z]*${opt#-}" "man/$b.1" || missing="$missing $opt" ;;
+			esac
+		done
+		check "man/$b.1 documents every option${missing:+ (missing:$missing)}" test -z "$missing"
+	done
+	check "man pages are mandoc -Tlint clean" test -z "$(mandoc -Tlint -Wwarning man/*.[1-9] 2>&1)"
 }

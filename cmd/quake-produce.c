@@ -39,7 +39,7 @@ struct pending {
 	unsigned long lineno;
 	enum state state;
 	enum quake_ack_status status;
-	char error[160];
+	char *error;		/* owned; NULL unless rejected or failed */
 };
 
 /* Records in input order, from the oldest not yet acknowledged. Delivery
@@ -101,8 +101,10 @@ q_drain(void)
 		memcpy(a.id, p->id, sizeof a.id);
 		a.status = p->status;
 		a.line = p->lineno;
-		memcpy(a.error, p->error, sizeof p->error);
+		snprintf(a.error, sizeof a.error, "%s", p->error ? p->error : "");
 		tool_out(buf, quake_ack_format(&a, buf, sizeof buf));
+		free(p->error);
+		p->error = NULL;
 		q.head = (q.head + 1) % q.cap;
 		q.head_seq++;
 		q.count--;
@@ -123,12 +125,13 @@ dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 		stats.produced++;
 	} else {
 		p->state = FAILED;
-		snprintf(p->error, sizeof p->error, "%s", rd_kafka_err2str(m->err));
+		free(p->error);
+		p->error = strdup(rd_kafka_err2str(m->err));
 		if (stats.failed++ == 0) {
 			char ln[24];
 			snprintf(ln, sizeof ln, "%lu", p->lineno);
 			quake_log(QUAKE_LOG_ERROR, "delivery failed", "line", ln,
-			    "id", p->id, "error", p->error, NULL);
+			    "id", p->id, "error", rd_kafka_err2str(m->err), NULL);
 		}
 	}
 }
@@ -146,10 +149,11 @@ reject(unsigned long lineno, const char *id, const struct quake_fail *f,
 	p->lineno = lineno;
 	p->state = DONE;
 	p->status = QUAKE_ACK_REJECTED;
-	if (f->field[0] != '\0')
-		snprintf(p->error, sizeof p->error, "%.40s: %.110s", f->field, f->reason);
-	else
-		snprintf(p->error, sizeof p->error, "%s", f->reason);
+	if (f->field[0] != '\0') {
+		if (asprintf(&p->error, "%s: %s", f->field, f->reason) < 0)
+			p->error = NULL;
+	} else
+		p->error = strdup(f->reason);
 }
 
 /* Validate one line and hand it to librdkafka. */
@@ -174,15 +178,14 @@ produce(rd_kafka_t *rk, rd_kafka_topic_t *rkt, const struct quake_line *l)
 	memcpy(p->id, ev.id, sizeof p->id);
 	p->lineno = l->lineno;
 	p->state = INFLIGHT;
-	p->error[0] = '\0';
+	p->error = NULL;
 	while (rd_kafka_produce(rkt, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
 	    line, n, ev.id, strlen(ev.id), (void *)(uintptr_t)seq) != 0) {
 		rd_kafka_resp_err_t err = rd_kafka_last_error();
 		if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
 			p->state = FAILED;
-			snprintf(p->error, sizeof p->error, "%s", rd_kafka_err2str(err));
 			quake_log(QUAKE_LOG_ERROR, "cannot produce", "id", ev.id,
-			    "error", p->error, NULL);
+			    "error", rd_kafka_err2str(err), NULL);
 			stats.failed++;
 			return;
 		}
@@ -250,6 +253,9 @@ main(int argc, char **argv)
 	    kafka_conf_set(conf, "acks", "all") ||
 	    kafka_conf_set(conf, "compression.codec", "lz4") ||
 	    kafka_conf_set(conf, "linger.ms", "5") ||
+	    /* bound memory: a few MiB in flight keep a broker busy */
+	    kafka_conf_set(conf, "queue.buffering.max.messages", "10000") ||
+	    kafka_conf_set(conf, "queue.buffering.max.kbytes", "4096") ||
 	    (file != NULL && kafka_conf_file(conf, file)) ||
 	    (getenv("QUAKE_BROKERS") != NULL &&
 	     kafka_conf_set(conf, "bootstrap.servers", getenv("QUAKE_BROKERS"))) ||
@@ -353,6 +359,8 @@ out:
 		rd_kafka_queue_destroy(rd_kafka_queue_get_main(rk));
 		rd_kafka_destroy(rk);
 	}
+	for (size_t i = 0; i < q.count; i++)
+		free(q.slot[(q.head + i) % q.cap].error);
 	free(q.slot);
 	return status;
 }

@@ -139,7 +139,7 @@ cli_kafka_offline() {
 	check "quake-produce bad lines only: exit 65" test $rc -eq 65
 	cat >"$TMP/want" <<'WANT'
 {"id":"","status":"rejected","line":1,"error":"empty line"}
-{"id":"","status":"rejected","line":2,"error":"not JSON: '[' or '{' expected near 'not' at byte 3"}
+{"id":"","status":"rejected","line":2,"error":"not JSON: expected an object at byte 0"}
 {"id":"","status":"rejected","line":3,"error":"not a JSON object"}
 {"id":"x","status":"rejected","line":4,"error":"action: missing"}
 {"id":"a b","status":"rejected","line":5,"error":"time: missing"}

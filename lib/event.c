@@ -94,6 +94,9 @@ not_json(const json_error_t *je, struct quake_fail *f)
 
 /* ---- validation ---- */
 
+#define TIME_MIN (-62167219200LL * 1000000)
+#define TIME_MAX (253402300800LL * 1000000 - 1)
+
 static int
 id_ok(const char *id)
 {
@@ -122,7 +125,6 @@ enum quake_err
 quake_event_validate(const struct quake_event *ev, struct quake_fail *f)
 {
 	enum quake_err err;
-	char tbuf[QUAKE_TIME_LEN + 1];
 
 	if (!id_ok(ev->id))
 		return quake_err_fail(f, "id",
@@ -132,9 +134,10 @@ quake_event_validate(const struct quake_event *ev, struct quake_fail *f)
 	    (err = range(f, "depth", ev->depth, -10, 1000)) ||
 	    (err = range(f, "mag", ev->mag, -3, 10)))
 		return err;
-	if (quake_time_format(ev->time, tbuf) != QUAKE_OK)
+	/* 0000-01-01T00:00:00Z .. 9999-12-31T23:59:59.999999Z */
+	if (ev->time < TIME_MIN || ev->time > TIME_MAX)
 		return quake_err_fail(f, "time", "year out of range");
-	if (quake_time_format(ev->lastupdate, tbuf) != QUAKE_OK)
+	if (ev->lastupdate < TIME_MIN || ev->lastupdate > TIME_MAX)
 		return quake_err_fail(f, "lastupdate", "year out of range");
 	return QUAKE_OK;
 }
@@ -298,6 +301,9 @@ static const char *const line_keys[NKEYS] = {
 	"id", "action", "time", "lastupdate", "lat", "lon", "depth", "mag",
 	"magtype", "region", "evtype", "auth", "source_catalog", "source_id"
 };
+
+static const unsigned char key_len[NKEYS] = { 2, 6, 4, 10, 3, 3, 5, 3, 7, 6,
+    6, 4, 14, 9 };
 
 struct lex {
 	const char *p, *start, *end;
@@ -574,8 +580,13 @@ quake_event_parse_line(const char *buf, size_t len, struct quake_event *ev,
 			return lex_fail(&lx, "expected a field name");
 		if ((err = lex_string(&lx, key, sizeof key, &toolong)) != QUAKE_OK)
 			return err;
-		for (k = 0; k < NKEYS && (toolong || strcmp(key, line_keys[k])); k++)
-			;
+		{
+			size_t kl = strlen(key);
+			for (k = 0; k < NKEYS; k++)
+				if (!toolong && kl == key_len[k] &&
+				    memcmp(key, line_keys[k], kl) == 0)
+					break;
+		}
 		if (k == NKEYS)
 			return quake_err_fail(f, "", "unknown field \"%.60s\"", key);
 		if (seen & (1u << k))

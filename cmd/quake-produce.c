@@ -215,6 +215,7 @@ main(int argc, char **argv)
 	rd_kafka_conf_t *conf;
 	rd_kafka_t *rk = NULL;
 	rd_kafka_topic_t *rkt = NULL;
+	rd_kafka_queue_t *mainq = NULL;
 	struct quake_ndjson *r = NULL;
 	struct quake_line l;
 	enum quake_err err;
@@ -289,7 +290,7 @@ main(int argc, char **argv)
 	}
 	fcntl(iofd[0], F_SETFL, O_NONBLOCK);
 	fcntl(iofd[1], F_SETFL, O_NONBLOCK);
-	rd_kafka_queue_t *mainq = rd_kafka_queue_get_main(rk);
+	mainq = rd_kafka_queue_get_main(rk);
 	rd_kafka_queue_io_event_enable(mainq, iofd[1], "1", 1);
 	flags = fcntl(0, F_GETFL);
 	fcntl(0, F_SETFL, flags | O_NONBLOCK);
@@ -356,7 +357,8 @@ out:
 	if (rkt != NULL)
 		rd_kafka_topic_destroy(rkt);
 	if (rk != NULL) {
-		rd_kafka_queue_destroy(rd_kafka_queue_get_main(rk));
+		if (mainq != NULL)
+			rd_kafka_queue_destroy(mainq);
 		rd_kafka_destroy(rk);
 	}
 	for (size_t i = 0; i < q.count; i++)

@@ -113,6 +113,7 @@ suite_cli() {
 	cli_options
 	cli_kafka_offline
 	cli_man
+	cli_install
 }
 
 # quake-produce and quake-consume without a broker: usage, configuration,
@@ -171,4 +172,21 @@ cli_man() {
 		check "man/$b.1 documents every option${missing:+ (missing:$missing)}" test -z "$missing"
 	done
 	check "man pages are mandoc -Tlint clean" test -z "$(mandoc -Tlint -Wwarning man/*.[1-9] 2>&1)"
+}
+
+# make install lays out binaries, library, headers, pkg-config file and man
+# pages; a program builds against them with pkg-config and runs
+cli_install() {
+	local root="$TMP/inst" pc out
+	# a sanitizer-built library cannot be linked by a plain program
+	case $B in *san*) return ;; esac
+	make -s install B="$B" DESTDIR="$root" PREFIX=/usr/local >/dev/null 2>&1
+	check "install: binaries, headers, man pages" test -x "$root/usr/local/bin/emsc-tail" \
+		-a -f "$root/usr/local/include/quake/event.h" -a -f "$root/usr/local/share/man/man1/quake-produce.1"
+	pc="$root/usr/local/lib/pkgconfig"
+	out=$(PKG_CONFIG_SYSROOT_DIR="$root" PKG_CONFIG_PATH="$pc" sh -c \
+		'cc -o "$1/use" tests/install/use.c $(pkg-config --cflags --libs quake)' sh "$TMP" 2>&1 &&
+		LD_LIBRARY_PATH="$root/usr/local/lib" "$TMP/use")
+	check "install: a program built with pkg-config quake runs" \
+		test "$out" = '{"id":"x_1","action":"create","time":"2024-01-01T00:00:00.000000Z","lastupdate":"2024-01-01T00:00:00.500000Z","lat":1.0,"lon":2.0,"depth":3.0,"mag":4.0,"magtype":"m","region":"R","evtype":"ke","auth":"A","source_catalog":"C","source_id":"1"}'
 }

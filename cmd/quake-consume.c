@@ -254,6 +254,12 @@ usage_exit:
 	    kafka_conf_set(conf, "enable.auto.commit", "true") ||
 	    kafka_conf_set(conf, "auto.offset.reset", "earliest") ||
 	    kafka_conf_set(conf, "enable.partition.eof", opt.exit_eof ? "true" : "false") ||
+	    /* events are ~300 bytes: 1 MiB fetches keep up and keep RSS small */
+	    kafka_conf_set(conf, "queued.max.messages.kbytes", "4096") ||
+	    kafka_conf_set(conf, "max.partition.fetch.bytes", "262144") ||
+	    kafka_conf_set(conf, "fetch.max.bytes", "1048576") ||
+	    /* -e: an empty fetch answers "at the end" after this long */
+	    (opt.exit_eof && kafka_conf_set(conf, "fetch.wait.max.ms", "50")) ||
 	    (file != NULL && kafka_conf_file(conf, file)) ||
 	    (getenv("QUAKE_BROKERS") != NULL &&
 	     kafka_conf_set(conf, "bootstrap.servers", getenv("QUAKE_BROKERS"))) ||

@@ -27,7 +27,7 @@ LIB_LIBS  = $(shell $(PKG_CONFIG) --libs jansson libcurl libcrypto) -lm
 KAFKA_LIBS = $(shell $(PKG_CONFIG) --libs rdkafka)
 WS_LIBS   = $(shell $(PKG_CONFIG) --libs libwebsockets)
 
-LIB_MODULES = err log time event ndjson ack
+LIB_MODULES = err log time event ndjson ack sigv4
 LIB_OBJS  = $(LIB_MODULES:%=$(B)/lib/%.o)
 LIB_HDRS  = $(LIB_MODULES:%=lib/%.h) lib/quake.h
 BINS      = $(filter-out tool kafka,$(notdir $(basename $(wildcard cmd/*.c))))
@@ -78,10 +78,16 @@ $(B)/tests/unit_%: tests/unit_%.c tests/unit.h $(B)/lib/libquake.a
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) -iquote tests $(LDFLAGS) -o $@ $< $(B)/lib/libquake.a $(LIB_LIBS)
 
-test: all $(UNIT_TESTS)
+$(B)/tests/sigv4_sign: tests/sigv4_sign.c $(B)/lib/libquake.a
+	@mkdir -p $(@D)
+	$(CC) $(ALLCFLAGS) $(LDFLAGS) -o $@ $< $(B)/lib/libquake.a $(LIB_LIBS)
+
+TEST_TOOLS = $(UNIT_TESTS) $(B)/tests/sigv4_sign
+
+test: all $(TEST_TOOLS)
 	B=$(B) tests/run unit cli
 
-check: all $(UNIT_TESTS)
+check: all $(TEST_TOOLS)
 	B=$(B) tests/run unit cli integration
 
 bench: all

@@ -9,5 +9,6 @@
 #include "quake/event.h"
 #include "quake/ndjson.h"
 #include "quake/ack.h"
+#include "quake/sigv4.h"
 
 #endif

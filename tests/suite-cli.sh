@@ -105,6 +105,21 @@ cli_options() {
 	check "EPIPE: exit 0 and silent" test $rc -eq 0 -a ! -s "$TMP/err"
 }
 
+# SigV4: our signer and botocore agree on generated DynamoDB requests
+cli_sigv4_botocore() {
+	local out
+	if ! python3 -c 'import botocore' 2>/dev/null; then
+		fail "sigv4 vs botocore" "python3-botocore is not installed (scripts/install-deps)"
+		return
+	fi
+	out=$(python3 tests/sigv4_botocore.py "$B/tests/sigv4_sign" 300 2>&1)
+	if printf '%s\n' "$out" | grep -q '^PASS' && ! printf '%s\n' "$out" | grep -q '^FAIL'; then
+		pass "sigv4 vs botocore"
+	else
+		fail "sigv4 vs botocore" "$(printf '%s' "$out" | head -3)"
+	fi
+}
+
 suite_cli() {
 	cli_golden
 	cli_malformed
@@ -114,6 +129,7 @@ suite_cli() {
 	cli_kafka_offline
 	cli_man
 	cli_install
+	cli_sigv4_botocore
 }
 
 # quake-produce and quake-consume without a broker: usage, configuration,

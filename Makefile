@@ -113,3 +113,8 @@ clean:
 	rm -rf build
 
 .PHONY: all test check bench install lint-man clean
+
+fuzz:
+	fuzz/run $(FUZZ_SECONDS)
+
+.PHONY: fuzz

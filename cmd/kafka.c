@@ -1,6 +1,7 @@
 /* kafka — -X/-F configuration and librdkafka log/error callbacks. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kafka.h"
@@ -57,6 +58,28 @@ kafka_conf_file(rd_kafka_conf_t *conf, const char *path)
 	}
 	fclose(fp);
 	return rc;
+}
+
+int
+kafka_conf_layer(rd_kafka_conf_t *conf, const char *file, const char *brokers,
+    const char *const *xs, int nx, int *fatal)
+{
+	const char *env = getenv("QUAKE_BROKERS");
+
+	if ((file != NULL && kafka_conf_file(conf, file)) ||
+	    (env != NULL && kafka_conf_set(conf, "bootstrap.servers", env)) ||
+	    (brokers != NULL && kafka_conf_set(conf, "bootstrap.servers", brokers)))
+		goto fail;
+	for (int i = 0; i < nx; i++)
+		if (kafka_conf_kv(conf, xs[i]) != 0)
+			goto fail;
+	rd_kafka_conf_set_log_cb(conf, kafka_log_cb);
+	rd_kafka_conf_set_error_cb(conf, kafka_error_cb);
+	rd_kafka_conf_set_opaque(conf, fatal);
+	return 0;
+fail:
+	rd_kafka_conf_destroy(conf);
+	return -1;
 }
 
 void

@@ -14,6 +14,14 @@ int kafka_conf_set(rd_kafka_conf_t *conf, const char *key, const char *value);
 /* Read key=value lines (# comments, blank lines) from path; -1 on error. */
 int kafka_conf_file(rd_kafka_conf_t *conf, const char *path);
 
+/* Layer the user's configuration over conf's defaults, lowest first: the
+ * properties file (may be NULL), QUAKE_BROKERS, brokers (-b; may be NULL),
+ * then the nx -X key=value strings. Sets the log and error callbacks with
+ * fatal (set to 1 on a fatal client error) as opaque. On error conf is
+ * destroyed and -1 returned (logged). */
+int kafka_conf_layer(rd_kafka_conf_t *conf, const char *file,
+    const char *brokers, const char *const *xs, int nx, int *fatal);
+
 /* Log librdkafka's own log lines through quake_log. */
 void kafka_log_cb(const rd_kafka_t *rk, int level, const char *fac,
     const char *buf);

@@ -259,23 +259,13 @@ usage_exit:
 	    kafka_conf_set(conf, "max.partition.fetch.bytes", "262144") ||
 	    kafka_conf_set(conf, "fetch.max.bytes", "1048576") ||
 	    /* -e: an empty fetch answers "at the end" after this long */
-	    (opt.exit_eof && kafka_conf_set(conf, "fetch.wait.max.ms", "50")) ||
-	    (file != NULL && kafka_conf_file(conf, file)) ||
-	    (getenv("QUAKE_BROKERS") != NULL &&
-	     kafka_conf_set(conf, "bootstrap.servers", getenv("QUAKE_BROKERS"))) ||
-	    (brokers != NULL && kafka_conf_set(conf, "bootstrap.servers", brokers))) {
+	    (opt.exit_eof && kafka_conf_set(conf, "fetch.wait.max.ms", "50"))) {
 		rd_kafka_conf_destroy(conf);
 		return QUAKE_EXIT_CONFIG;
 	}
-	for (int i = 0; i < nx; i++)
-		if (kafka_conf_kv(conf, xs[i]) != 0) {
-			rd_kafka_conf_destroy(conf);
-			return QUAKE_EXIT_CONFIG;
-		}
-	rd_kafka_conf_set_log_cb(conf, kafka_log_cb);
-	rd_kafka_conf_set_error_cb(conf, kafka_error_cb);
+	if (kafka_conf_layer(conf, file, brokers, xs, nx, &fatal) != 0)
+		return QUAKE_EXIT_CONFIG;
 	rd_kafka_conf_set_rebalance_cb(conf, rebalance_cb);
-	rd_kafka_conf_set_opaque(conf, &fatal);
 	if (opt.acks != NULL) {
 		/* O_RDWR: never see EOF when the writer restarts */
 		if ((ackfd = open(opt.acks, O_RDWR | O_NONBLOCK)) < 0) {

@@ -256,23 +256,13 @@ main(int argc, char **argv)
 	    kafka_conf_set(conf, "linger.ms", "5") ||
 	    /* bound memory: a few MiB in flight keep a broker busy */
 	    kafka_conf_set(conf, "queue.buffering.max.messages", "10000") ||
-	    kafka_conf_set(conf, "queue.buffering.max.kbytes", "4096") ||
-	    (file != NULL && kafka_conf_file(conf, file)) ||
-	    (getenv("QUAKE_BROKERS") != NULL &&
-	     kafka_conf_set(conf, "bootstrap.servers", getenv("QUAKE_BROKERS"))) ||
-	    (brokers != NULL && kafka_conf_set(conf, "bootstrap.servers", brokers))) {
+	    kafka_conf_set(conf, "queue.buffering.max.kbytes", "4096")) {
 		rd_kafka_conf_destroy(conf);
 		return QUAKE_EXIT_CONFIG;
 	}
-	for (int i = 0; i < nx; i++)
-		if (kafka_conf_kv(conf, xs[i]) != 0) {
-			rd_kafka_conf_destroy(conf);
-			return QUAKE_EXIT_CONFIG;
-		}
+	if (kafka_conf_layer(conf, file, brokers, xs, nx, &fatal) != 0)
+		return QUAKE_EXIT_CONFIG;
 	rd_kafka_conf_set_dr_msg_cb(conf, dr_cb);
-	rd_kafka_conf_set_log_cb(conf, kafka_log_cb);
-	rd_kafka_conf_set_error_cb(conf, kafka_error_cb);
-	rd_kafka_conf_set_opaque(conf, &fatal);
 	if ((rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr)) == NULL) {
 		quake_log(QUAKE_LOG_ERROR, "cannot create producer", "error", errstr, NULL);
 		rd_kafka_conf_destroy(conf);

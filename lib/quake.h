@@ -10,5 +10,6 @@
 #include "quake/ndjson.h"
 #include "quake/ack.h"
 #include "quake/sigv4.h"
+#include "quake/ddb.h"
 
 #endif

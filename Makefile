@@ -27,8 +27,9 @@ LIB_LIBS  = $(shell $(PKG_CONFIG) --libs jansson libcurl libcrypto) -lm
 KAFKA_LIBS = $(shell $(PKG_CONFIG) --libs rdkafka)
 WS_LIBS   = $(shell $(PKG_CONFIG) --libs libwebsockets)
 
-LIB_MODULES = err log time event ndjson ack sigv4 ddb
-LIB_OBJS  = $(LIB_MODULES:%=$(B)/lib/%.o)
+LIB_MODULES = err log time event ndjson ack sigv4 ddb creds
+LIB_SRCS  = $(filter-out lib/creds.c,$(LIB_MODULES:%=lib/%.c)) lib/creds_env.c lib/creds_file.c
+LIB_OBJS  = $(LIB_SRCS:lib/%.c=$(B)/lib/%.o)
 LIB_HDRS  = $(LIB_MODULES:%=lib/%.h) lib/quake.h
 BINS      = $(filter-out tool kafka,$(notdir $(basename $(wildcard cmd/*.c))))
 BIN_PATHS = $(BINS:%=$(B)/bin/%)

@@ -11,5 +11,6 @@
 #include "quake/ack.h"
 #include "quake/sigv4.h"
 #include "quake/ddb.h"
+#include "quake/creds.h"
 
 #endif

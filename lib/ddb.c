@@ -5,32 +5,15 @@
 
 #include <jansson.h>
 
+#include "buf.h"
 #include "ddb.h"
 #include "time.h"
 
-struct out {
-	char *p;
-	size_t len, cap;
-	int over;
-};
-
-static void
-put(struct out *o, const char *s, size_t n)
-{
-	if (o->over || o->len + n + 1 > o->cap) {
-		o->over = 1;
-		return;
-	}
-	memcpy(o->p + o->len, s, n);
-	o->len += n;
-	o->p[o->len] = '\0';
-}
-
-#define PUTS(o, s) put((o), (s), strlen(s))
+#define PUTS(o, s) quake_buf_str((o), (s))
 
 /* "name":{"S":"value"} with value JSON-escaped */
 static void
-attr_s(struct out *o, const char *name, const char *v, int comma)
+attr_s(struct quake_buf *o, const char *name, const char *v, int comma)
 {
 	char buf[QUAKE_EVENT_LINE_MAX];
 
@@ -43,12 +26,12 @@ attr_s(struct out *o, const char *name, const char *v, int comma)
 		o->over = 1;
 		return;
 	}
-	put(o, buf, quake_event_format_string(v, buf));
+	quake_buf_add(o, buf, quake_event_format_string(v, buf));
 	PUTS(o, "}");
 }
 
 static void
-attr_n(struct out *o, const char *name, double d)
+attr_n(struct quake_buf *o, const char *name, double d)
 {
 	char num[32];
 	size_t n = quake_event_format_number(d, num);
@@ -60,12 +43,12 @@ attr_n(struct out *o, const char *name, double d)
 	PUTS(o, ",\"");
 	PUTS(o, name);
 	PUTS(o, "\":{\"N\":\"");
-	put(o, num, n);
+	quake_buf_add(o, num, n);
 	PUTS(o, "\"}");
 }
 
 static void
-attr_int(struct out *o, const char *name, int64_t v)
+attr_int(struct quake_buf *o, const char *name, int64_t v)
 {
 	char num[32];
 
@@ -81,9 +64,10 @@ size_t
 quake_ddb_put_body(const struct quake_event *ev, const char *table,
     int64_t ttl, char *out, size_t cap)
 {
-	struct out o = { out, 0, cap, 0 };
+	struct quake_buf o;
 	char t[QUAKE_TIME_LEN + 1], lu[QUAKE_TIME_LEN + 1], day[11], tbuf[512];
 
+	quake_buf_init(&o, out, cap);
 	if (cap == 0 || quake_time_format(ev->time, t) != QUAKE_OK ||
 	    quake_time_format(ev->lastupdate, lu) != QUAKE_OK ||
 	    strlen(table) * 6 + 3 > sizeof tbuf)
@@ -91,7 +75,7 @@ quake_ddb_put_body(const struct quake_event *ev, const char *table,
 	memcpy(day, t, 10);
 	day[10] = '\0';
 	PUTS(&o, "{\"TableName\":");
-	put(&o, tbuf, quake_event_format_string(table, tbuf));
+	quake_buf_add(&o, tbuf, quake_event_format_string(table, tbuf));
 	PUTS(&o, ",\"Item\":{");
 	attr_s(&o, "id", ev->id, 0);
 	attr_s(&o, "action", quake_event_action_str(ev->action), 1);

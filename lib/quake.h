@@ -6,6 +6,7 @@
 #include "quake/err.h"
 #include "quake/log.h"
 #include "quake/time.h"
+#include "quake/buf.h"
 #include "quake/event.h"
 #include "quake/ndjson.h"
 #include "quake/ack.h"

@@ -9,6 +9,7 @@
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
 
+#include "buf.h"
 #include "sigv4.h"
 #include "time.h"
 
@@ -55,36 +56,10 @@ quake_sigv4_scope_init(struct quake_sigv4_scope *scope, int64_t t,
 	scope->service = service;
 }
 
-/* ---- a bounded string builder ---- */
-
-struct sb {
-	char *p;
-	size_t len, cap;
-	int over;
-};
-
-static void
-sb_add(struct sb *b, const char *s, size_t n)
-{
-	if (b->over || b->len + n + 1 > b->cap) {
-		b->over = 1;
-		return;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void
-sb_str(struct sb *b, const char *s)
-{
-	sb_add(b, s, strlen(s));
-}
-
 /* Append s[0..n) URI-encoded: unreserved bytes as they are, others %XX
  * (upper-case hex); '/' kept when keep_slash. */
 static void
-sb_uri(struct sb *b, const char *s, size_t n, int keep_slash)
+uri_encode(struct quake_buf *b, const char *s, size_t n, int keep_slash)
 {
 	static const char HEX[] = "0123456789ABCDEF";
 
@@ -94,10 +69,10 @@ sb_uri(struct sb *b, const char *s, size_t n, int keep_slash)
 		    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
 		    c == '~' || (keep_slash && c == '/')) {
 			char ch = (char)c;
-			sb_add(b, &ch, 1);
+			quake_buf_add(b, &ch, 1);
 		} else {
 			char e[3] = { '%', HEX[c >> 4], HEX[c & 15] };
-			sb_add(b, e, 3);
+			quake_buf_add(b, e, 3);
 		}
 	}
 }
@@ -160,14 +135,15 @@ normalize_path(const char *in, char *out, size_t cap)
 		}
 		trailing = *p == '/';
 	}
-	struct sb b = { out, 0, cap, 0 };
-	out[0] = '\0';
+	struct quake_buf b;
+
+	quake_buf_init(&b, out, cap);
 	for (size_t i = 0; i < n; i++) {
-		sb_add(&b, "/", 1);
-		sb_add(&b, segs[i], lens[i]);
+		quake_buf_add(&b, "/", 1);
+		quake_buf_add(&b, segs[i], lens[i]);
 	}
 	if (n == 0 || trailing)
-		sb_add(&b, "/", 1);
+		quake_buf_add(&b, "/", 1);
 }
 
 struct qparam {
@@ -220,7 +196,7 @@ enum quake_err
 quake_sigv4_canonical_request(const struct quake_sigv4_request *req, char *out,
     size_t cap, size_t *len, char *signed_headers, size_t shcap)
 {
-	struct sb b = { out, 0, cap, 0 }, sh = { signed_headers, 0, shcap, 0 };
+	struct quake_buf b, sh;
 	struct hdr *h = NULL;
 	struct qparam *qp = NULL;
 	char *path = NULL, hash[65];
@@ -229,9 +205,10 @@ quake_sigv4_canonical_request(const struct quake_sigv4_request *req, char *out,
 
 	if (cap == 0 || shcap == 0)
 		return QUAKE_ETOOLONG;
-	out[0] = signed_headers[0] = '\0';
-	sb_str(&b, req->method);
-	sb_add(&b, "\n", 1);
+	quake_buf_init(&b, out, cap);
+	quake_buf_init(&sh, signed_headers, shcap);
+	quake_buf_str(&b, req->method);
+	quake_buf_add(&b, "\n", 1);
 
 	/* path */
 	if ((path = malloc(strlen(req->path) + 2)) == NULL) {
@@ -242,8 +219,8 @@ quake_sigv4_canonical_request(const struct quake_sigv4_request *req, char *out,
 		normalize_path(req->path, path, strlen(req->path) + 2);
 	else
 		strcpy(path, req->path[0] ? req->path : "/");
-	sb_uri(&b, path, strlen(path), 1);
-	sb_add(&b, "\n", 1);
+	uri_encode(&b, path, strlen(path), 1);
+	quake_buf_add(&b, "\n", 1);
 
 	/* query: decode, encode once, sort */
 	if (req->query != NULL && req->query[0] != '\0') {
@@ -262,7 +239,7 @@ quake_sigv4_canonical_request(const struct quake_sigv4_request *req, char *out,
 			if (kend > p) {
 				char *dk = malloc((size_t)(kend - p) + 1);
 				char *dv = malloc((size_t)(end - (eq ? eq + 1 : end)) + 1);
-				struct sb kb, vb;
+				struct quake_buf kb, vb;
 				size_t kl, vl;
 				if (dk == NULL || dv == NULL) {
 					free(dk), free(dv);
@@ -279,11 +256,10 @@ quake_sigv4_canonical_request(const struct quake_sigv4_request *req, char *out,
 					err = QUAKE_ENOMEM;
 					goto out;
 				}
-				kb = (struct sb){ qp[nq].k, 0, kl * 3 + 1, 0 };
-				vb = (struct sb){ qp[nq].v, 0, vl * 3 + 1, 0 };
-				qp[nq].k[0] = qp[nq].v[0] = '\0';
-				sb_uri(&kb, dk, kl, 0);
-				sb_uri(&vb, dv, vl, 0);
+				quake_buf_init(&kb, qp[nq].k, kl * 3 + 1);
+				quake_buf_init(&vb, qp[nq].v, vl * 3 + 1);
+				uri_encode(&kb, dk, kl, 0);
+				uri_encode(&vb, dv, vl, 0);
 				free(dk);
 				free(dv);
 				nq++;
@@ -293,13 +269,13 @@ quake_sigv4_canonical_request(const struct quake_sigv4_request *req, char *out,
 		qsort(qp, nq, sizeof *qp, cmp_param);
 		for (size_t i = 0; i < nq; i++) {
 			if (i > 0)
-				sb_add(&b, "&", 1);
-			sb_str(&b, qp[i].k);
-			sb_add(&b, "=", 1);
-			sb_str(&b, qp[i].v);
+				quake_buf_add(&b, "&", 1);
+			quake_buf_str(&b, qp[i].k);
+			quake_buf_add(&b, "=", 1);
+			quake_buf_str(&b, qp[i].v);
 		}
 	}
-	sb_add(&b, "\n", 1);
+	quake_buf_add(&b, "\n", 1);
 
 	/* headers: lower-case names, folded values, duplicates joined by ',' */
 	if ((h = calloc(req->nheaders ? req->nheaders : 1, sizeof *h)) == NULL) {
@@ -324,19 +300,19 @@ quake_sigv4_canonical_request(const struct quake_sigv4_request *req, char *out,
 	}
 	qsort(h, nh, sizeof *h, cmp_hdr);
 	for (size_t i = 0; i < nh; i++) {
-		sb_str(&b, h[i].name);
-		sb_add(&b, ":", 1);
-		sb_str(&b, h[i].value);
-		sb_add(&b, "\n", 1);
+		quake_buf_str(&b, h[i].name);
+		quake_buf_add(&b, ":", 1);
+		quake_buf_str(&b, h[i].value);
+		quake_buf_add(&b, "\n", 1);
 		if (i > 0)
-			sb_add(&sh, ";", 1);
-		sb_str(&sh, h[i].name);
+			quake_buf_add(&sh, ";", 1);
+		quake_buf_str(&sh, h[i].name);
 	}
-	sb_add(&b, "\n", 1);
-	sb_str(&b, signed_headers);
-	sb_add(&b, "\n", 1);
+	quake_buf_add(&b, "\n", 1);
+	quake_buf_str(&b, signed_headers);
+	quake_buf_add(&b, "\n", 1);
 	quake_sigv4_sha256_hex(req->body ? req->body : "", req->body_len, hash);
-	sb_add(&b, hash, 64);
+	quake_buf_add(&b, hash, 64);
 	if (b.over || sh.over)
 		err = QUAKE_ETOOLONG;
 	*len = b.len;

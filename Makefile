@@ -31,9 +31,9 @@ LIB_MODULES = err log time buf event ndjson ack sigv4 ddb creds
 LIB_SRCS  = $(filter-out lib/creds.c,$(LIB_MODULES:%=lib/%.c)) lib/creds_env.c lib/creds_file.c
 LIB_OBJS  = $(LIB_SRCS:lib/%.c=$(B)/lib/%.o)
 LIB_HDRS  = $(LIB_MODULES:%=lib/%.h) lib/quake.h
-BINS      = $(filter-out tool kafka,$(notdir $(basename $(wildcard cmd/*.c))))
+BINS      = $(filter-out tool kafka ring,$(notdir $(basename $(wildcard cmd/*.c))))
 BIN_PATHS = $(BINS:%=$(B)/bin/%)
-TOOL_OBJ  = $(B)/cmd/tool.o
+TOOL_OBJ  = $(B)/cmd/tool.o $(B)/cmd/ring.o
 UNIT_TESTS = $(LIB_MODULES:%=$(B)/tests/unit_%)
 
 all: $(B)/lib/libquake.a $(B)/lib/libquake.so $(B)/quake.pc $(BIN_PATHS)
@@ -42,7 +42,7 @@ $(B)/lib/%.o: lib/%.c $(LIB_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) -c -o $@ $<
 
-$(B)/cmd/%.o: cmd/%.c cmd/tool.h cmd/kafka.h $(LIB_HDRS)
+$(B)/cmd/%.o: cmd/%.c cmd/tool.h cmd/kafka.h cmd/ring.h $(LIB_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) -c -o $@ $<
 

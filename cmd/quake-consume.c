@@ -18,6 +18,7 @@
 #include "ack.h"
 #include "kafka.h"
 #include "ndjson.h"
+#include "ring.h"
 #include "tool.h"
 
 static const char usage_text[] =
@@ -41,12 +42,10 @@ struct out_rec {
 	int64_t offset;
 };
 
-static struct {
-	struct out_rec *slot;
-	size_t cap, head, count;
-	unsigned long next_line;	/* line number of the head */
-	unsigned long flushed;		/* lines written and flushed */
-} w = { NULL, 0, 0, 0, 1, 0 };
+/* Lines written and not yet handled, oldest first; the head is line
+ * next_line of our output. */
+static struct ring w;
+static unsigned long next_line = 1;
 
 static struct {
 	const char *topic, *offset;
@@ -59,46 +58,24 @@ static int fatal;
 static int assigned, at_eof;
 static unsigned long written;
 
-static void
-w_push(int32_t partition, int64_t offset)
-{
-	if (w.count == w.cap) {
-		size_t ncap = w.cap ? w.cap * 2 : 4096;
-		struct out_rec *n = malloc(ncap * sizeof *n);
-		if (n == NULL) {
-			quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
-			exit(QUAKE_EXIT_SOFTWARE);
-		}
-		for (size_t i = 0; i < w.count; i++)
-			n[i] = w.slot[(w.head + i) % w.cap];
-		free(w.slot);
-		w.slot = n;
-		w.cap = ncap;
-		w.head = 0;
-	}
-	w.slot[(w.head + w.count) % w.cap] = (struct out_rec){ partition, offset };
-	w.count++;
-}
-
 /* Lines up to and including `upto` are handled: store their offsets. */
 static void
 w_handled(rd_kafka_t *rk, unsigned long upto)
 {
 	rd_kafka_topic_partition_list_t *l;
 
-	if (upto < w.next_line || w.count == 0)
+	if (upto < next_line || w.count == 0)
 		return;
 	l = rd_kafka_topic_partition_list_new(8);
-	while (w.count > 0 && w.next_line <= upto) {
-		struct out_rec *o = &w.slot[w.head];
+	while (w.count > 0 && next_line <= upto) {
+		struct out_rec *o = ring_head(&w);
 		rd_kafka_topic_partition_t *tp =
 		    rd_kafka_topic_partition_list_find(l, opt.topic, o->partition);
 		if (tp == NULL)
 			tp = rd_kafka_topic_partition_list_add(l, opt.topic, o->partition);
 		tp->offset = o->offset + 1;
-		w.head = (w.head + 1) % w.cap;
-		w.count--;
-		w.next_line++;
+		ring_pop(&w);
+		next_line++;
 	}
 	/* partitions revoked meanwhile refuse the store: that is right */
 	rd_kafka_offsets_store(rk, l);
@@ -142,10 +119,10 @@ read_acks(rd_kafka_t *rk, struct quake_ndjson *acks)
 			    "field", f.field, "reason", f.reason, NULL);
 			return -1;
 		}
-		if (a.line != w.next_line) {
+		if (a.line != next_line) {
 			char got[24], want[24];
 			snprintf(got, sizeof got, "%lu", a.line);
-			snprintf(want, sizeof want, "%lu", w.next_line);
+			snprintf(want, sizeof want, "%lu", next_line);
 			quake_log(QUAKE_LOG_ERROR, "status line out of order on --acks",
 			    "line", got, "expected", want, NULL);
 			return -1;
@@ -188,7 +165,8 @@ handle(rd_kafka_t *rk, rd_kafka_message_t *m)
 	if (tool_out(m->payload, m->len) != 0)
 		return -1;
 	written++;
-	w_push(m->partition, m->offset);
+	*(struct out_rec *)ring_push(&w, NULL) =
+	    (struct out_rec){ m->partition, m->offset };
 	return 0;
 }
 
@@ -211,6 +189,7 @@ main(int argc, char **argv)
 	struct quake_ndjson *acks = NULL;
 
 	tool_init("quake-consume");
+	ring_init(&w, sizeof(struct out_rec));
 	opt.topic = getenv("QUAKE_TOPIC");
 	while ((ch = getopt_long(argc, argv, "b:t:g:o:ec:X:F:a:hV", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -344,6 +323,6 @@ usage_exit:
 	quake_ndjson_close(acks);
 	if (ackfd >= 0)
 		close(ackfd);
-	free(w.slot);
+	ring_free(&w);
 	return status;
 }

@@ -18,6 +18,7 @@
 #include "event.h"
 #include "kafka.h"
 #include "ndjson.h"
+#include "ring.h"
 #include "tool.h"
 
 static const char usage_text[] =
@@ -42,47 +43,15 @@ struct pending {
 	char *error;		/* owned; NULL unless rejected or failed */
 };
 
-/* Records in input order, from the oldest not yet acknowledged. Delivery
- * reports carry a sequence number, so the ring may grow under them. */
-static struct {
-	struct pending *slot;
-	size_t cap, head, count;
-	uint64_t head_seq;
-} q;
+/* Records in input order, from the oldest not yet acknowledged; delivery
+ * reports carry each one's sequence number. */
+static struct ring q;
 
 static struct {
 	unsigned long in, produced, rejected, failed;
 } stats;
 
 static int fatal;
-
-static struct pending *
-q_at(uint64_t seq)
-{
-	return &q.slot[(q.head + (size_t)(seq - q.head_seq)) % q.cap];
-}
-
-static struct pending *
-q_push(uint64_t *seq)
-{
-	if (q.count == q.cap) {
-		size_t ncap = q.cap ? q.cap * 2 : 4096;
-		struct pending *n = malloc(ncap * sizeof *n);
-		if (n == NULL) {
-			quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
-			exit(QUAKE_EXIT_SOFTWARE);
-		}
-		for (size_t i = 0; i < q.count; i++)
-			n[i] = q.slot[(q.head + i) % q.cap];
-		free(q.slot);
-		q.slot = n;
-		q.cap = ncap;
-		q.head = 0;
-	}
-	*seq = q.head_seq + q.count;
-	q.count++;
-	return q_at(*seq);
-}
 
 /* Write status lines for the finished head of the queue. Returns -1 if a
  * delivery failed (its line and all after it stay unacknowledged). */
@@ -92,8 +61,9 @@ q_drain(void)
 	char buf[QUAKE_ACK_LINE_MAX];
 	struct quake_ack a;
 
-	while (q.count > 0) {
-		struct pending *p = &q.slot[q.head];
+	struct pending *p;
+
+	while ((p = ring_head(&q)) != NULL) {
 		if (p->state == INFLIGHT)
 			return 0;
 		if (p->state == FAILED)
@@ -105,9 +75,7 @@ q_drain(void)
 		tool_out(buf, quake_ack_format(&a, buf, sizeof buf));
 		free(p->error);
 		p->error = NULL;
-		q.head = (q.head + 1) % q.cap;
-		q.head_seq++;
-		q.count--;
+		ring_pop(&q);
 	}
 	return 0;
 }
@@ -115,7 +83,7 @@ q_drain(void)
 static void
 dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 {
-	struct pending *p = q_at((uint64_t)(uintptr_t)m->_private);
+	struct pending *p = ring_at(&q, (uint64_t)(uintptr_t)m->_private);
 
 	(void)rk;
 	(void)opaque;
@@ -141,7 +109,7 @@ reject(unsigned long lineno, const char *id, const struct quake_fail *f,
     const char *rec, size_t len)
 {
 	uint64_t seq;
-	struct pending *p = q_push(&seq);
+	struct pending *p = ring_push(&q, &seq);
 
 	stats.rejected++;
 	tool_reject(lineno, f, rec, len);
@@ -174,7 +142,7 @@ produce(rd_kafka_t *rk, rd_kafka_topic_t *rkt, const struct quake_line *l)
 		return;
 	}
 	n = quake_event_format(&ev, line, sizeof line);
-	p = q_push(&seq);
+	p = ring_push(&q, &seq);
 	memcpy(p->id, ev.id, sizeof p->id);
 	p->lineno = l->lineno;
 	p->state = INFLIGHT;
@@ -222,6 +190,7 @@ main(int argc, char **argv)
 	int eof = 0;
 
 	tool_init("quake-produce");
+	ring_init(&q, sizeof(struct pending));
 	while ((ch = getopt_long(argc, argv, "b:t:X:F:d:T:hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'b': brokers = optarg; break;
@@ -351,8 +320,8 @@ out:
 			rd_kafka_queue_destroy(mainq);
 		rd_kafka_destroy(rk);
 	}
-	for (size_t i = 0; i < q.count; i++)
-		free(q.slot[(q.head + i) % q.cap].error);
-	free(q.slot);
+	for (struct pending *p; (p = ring_head(&q)) != NULL; ring_pop(&q))
+		free(p->error);
+	ring_free(&q);
 	return status;
 }

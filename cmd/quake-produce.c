@@ -177,7 +177,7 @@ main(int argc, char **argv)
 	const char *brokers = NULL, *topic = getenv("QUAKE_TOPIC"), *file = NULL;
 	const char *dead = NULL;
 	const char *xs[256];
-	int nx = 0, ch, status = QUAKE_EXIT_OK, iofd[2], flags;
+	int nx = 0, ch, status = QUAKE_EXIT_OK, iofd[2], flags = -1;
 	long flush_s = 30;
 	char errstr[512];
 	rd_kafka_conf_t *conf;
@@ -251,6 +251,8 @@ main(int argc, char **argv)
 	fcntl(iofd[1], F_SETFL, O_NONBLOCK);
 	mainq = rd_kafka_queue_get_main(rk);
 	rd_kafka_queue_io_event_enable(mainq, iofd[1], "1", 1);
+	/* O_NONBLOCK lives on the open file description, shared with whoever
+	 * gave us stdin (a shell's terminal): restored at exit */
 	flags = fcntl(0, F_GETFL);
 	fcntl(0, F_SETFL, flags | O_NONBLOCK);
 	quake_ndjson_open(0, 0, &r);
@@ -309,6 +311,8 @@ main(int argc, char **argv)
 	if (status == 0 && stats.rejected > 0)
 		status = QUAKE_EXIT_DATAERR;
 out:
+	if (flags != -1)
+		fcntl(0, F_SETFL, flags);
 	if (tool_flush() != 0 && tool_out_failed() == 2 && status == 0)
 		status = QUAKE_EXIT_IOERR;
 	tool_dead_letter_close();

@@ -130,6 +130,7 @@ suite_cli() {
 	cli_man
 	cli_install
 	cli_sigv4_botocore
+	cli_stdin_flags
 }
 
 # quake-produce and quake-consume without a broker: usage, configuration,
@@ -205,4 +206,21 @@ cli_install() {
 		LD_LIBRARY_PATH="$root/usr/local/lib" "$TMP/use")
 	check "install: a program built with pkg-config quake runs" \
 		test "$out" = '{"id":"x_1","action":"create","time":"2024-01-01T00:00:00.000000Z","lastupdate":"2024-01-01T00:00:00.500000Z","lat":1.0,"lon":2.0,"depth":3.0,"mag":4.0,"magtype":"m","region":"R","evtype":"ke","auth":"A","source_catalog":"C","source_id":"1"}'
+}
+
+# quake-produce puts stdin in non-blocking mode while it runs; the flag is
+# shared with whoever handed stdin over and must be put back at exit
+cli_stdin_flags() {
+	local r
+	r=$(python3 - "$B/bin/quake-produce" <<'PY'
+import fcntl, os, subprocess, sys
+rd, wr = os.pipe()
+os.write(wr, b"\n")
+os.close(wr)
+subprocess.run([sys.argv[1], "-b", "127.0.0.1:1", "-t", "x", "-T", "0"], stdin=rd,
+               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print("nonblocking" if fcntl.fcntl(rd, fcntl.F_GETFL) & os.O_NONBLOCK else "blocking")
+PY
+)
+	check "quake-produce restores stdin's blocking mode at exit" test "$r" = blocking
 }

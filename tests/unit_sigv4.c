@@ -36,6 +36,16 @@ slurp(const char *path)
 	return buf;
 }
 
+/* slurp("%s/%s", a, b) */
+static char *
+slurp2(const char *a, const char *b)
+{
+	char path[2400];
+
+	snprintf(path, sizeof path, "%.1100s/%.1100s", a, b);
+	return slurp(path);
+}
+
 struct parsed {
 	char method[16], path[512], query[512];
 	struct quake_sigv4_header h[32];
@@ -96,6 +106,18 @@ parse_req(char *txt, struct parsed *r, const char *sep)
 		r->h[i].value = r->values[i];
 	}
 	return 0;
+}
+
+static void
+add_header(struct parsed *r, const char *name, const char *value)
+{
+	if (r->nh == 32)
+		abort();
+	snprintf(r->names[r->nh], sizeof r->names[r->nh], "%s", name);
+	snprintf(r->values[r->nh], sizeof r->values[r->nh], "%.1000s", value);
+	r->h[r->nh].name = r->names[r->nh];
+	r->h[r->nh].value = r->values[r->nh];
+	r->nh++;
 }
 
 /* Sign parsed request r and check each stage against the expected texts
@@ -206,43 +228,26 @@ newer(const char *dir)
 		json_t *ctx = json_load_file(p, 0, NULL);
 		if (ctx == NULL)
 			continue;
-		char f[1100], *req, *creq, *sts, *sig;
-		snprintf(f, sizeof f, "%s/%s/request.txt", dir, e->d_name);
-		req = slurp(f);
-		snprintf(f, sizeof f, "%s/%s/header-canonical-request.txt", dir, e->d_name);
-		creq = slurp(f);
-		snprintf(f, sizeof f, "%s/%s/header-string-to-sign.txt", dir, e->d_name);
-		sts = slurp(f);
-		snprintf(f, sizeof f, "%s/%s/header-signature.txt", dir, e->d_name);
-		sig = trim_nl(slurp(f));
+		char cdir[1100], *req, *creq, *sts, *sig;
+		snprintf(cdir, sizeof cdir, "%s/%s", dir, e->d_name);
+		req = slurp2(cdir, "request.txt");
+		creq = slurp2(cdir, "header-canonical-request.txt");
+		sts = slurp2(cdir, "header-string-to-sign.txt");
+		sig = trim_nl(slurp2(cdir, "header-signature.txt"));
 		struct parsed *r = malloc(sizeof *r);
 		const char *tok = json_string_value(json_object_get(
 		    json_object_get(ctx, "credentials"), "token"));
 		if (req != NULL && parse_req(req, r, " ") == 0 && r->nh < 30) {
-			strcpy(r->names[r->nh], "X-Amz-Date");
-			strcpy(r->values[r->nh], "20150830T123600Z");
-			r->h[r->nh].name = r->names[r->nh];
-			r->h[r->nh].value = r->values[r->nh];
-			r->nh++;
+			add_header(r, "X-Amz-Date", "20150830T123600Z");
 			if (json_is_true(json_object_get(ctx, "sign_body"))) {
-				strcpy(r->names[r->nh], "X-Amz-Content-Sha256");
-				quake_sigv4_sha256_hex(r->body, strlen(r->body), r->values[r->nh]);
-				r->h[r->nh].name = r->names[r->nh];
-				r->h[r->nh].value = r->values[r->nh];
-				r->nh++;
+				char hash[65];
+				quake_sigv4_sha256_hex(r->body, strlen(r->body), hash);
+				add_header(r, "X-Amz-Content-Sha256", hash);
 			}
 			/* "header after": the token is added once signed */
-			if (tok != NULL && !json_is_true(json_object_get(ctx, "omit_session_token"))) {
-				strcpy(r->names[r->nh], "X-Amz-Security-Token");
-				snprintf(r->values[r->nh], sizeof r->values[r->nh], "%.1000s", tok);
-				r->h[r->nh].name = r->names[r->nh];
-				r->h[r->nh].value = r->values[r->nh];
-				r->nh++;
-			}
+			if (tok != NULL && !json_is_true(json_object_get(ctx, "omit_session_token")))
+				add_header(r, "X-Amz-Security-Token", tok);
 			char name[300];
-			(void)0;
-			if (r->nh > 32)
-				abort();
 			snprintf(name, sizeof name, "v4/%s", e->d_name);
 			check_case(name, r, json_is_true(json_object_get(ctx, "normalize")),
 			    creq, sts, sig, NULL);

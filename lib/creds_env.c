@@ -3,15 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
-
 #include "creds.h"
-
-void
-quake_creds_wipe(struct quake_creds *c)
-{
-	OPENSSL_cleanse(c, sizeof *c);
-}
 
 enum quake_err
 quake_creds_from_env(struct quake_creds *c, struct quake_fail *f)

@@ -98,7 +98,9 @@ quake_ddb_put_body(const struct quake_event *ev, const char *table,
 	    "#lu < :lu\",\"ExpressionAttributeNames\":{\"#id\":\"id\","
 	    "\"#lu\":\"lastupdate\"},\"ExpressionAttributeValues\":{");
 	attr_s(&o, ":lu", lu, 0);
-	PUTS(&o, "}}");
+	/* a failed condition sends the item back: a retry whose first try
+	 * did land can tell "ours is there" from "a newer one is" */
+	PUTS(&o, "},\"ReturnValuesOnConditionCheckFailure\":\"ALL_OLD\"}");
 	return o.over ? 0 : o.len;
 }
 
@@ -127,9 +129,9 @@ void
 quake_ddb_parse_error(const char *body, size_t len, struct quake_ddb_error *e)
 {
 	json_t *root = body != NULL ? json_loadb(body, len, 0, NULL) : NULL;
-	const char *type, *msg, *hash;
+	const char *type, *msg, *hash, *lu;
 
-	e->type[0] = e->message[0] = '\0';
+	e->type[0] = e->message[0] = e->old_lastupdate[0] = '\0';
 	type = json_string_value(json_object_get(root, "__type"));
 	msg = json_string_value(json_object_get(root, "message"));
 	if (msg == NULL)
@@ -140,6 +142,10 @@ quake_ddb_parse_error(const char *body, size_t len, struct quake_ddb_error *e)
 	}
 	if (msg != NULL)
 		snprintf(e->message, sizeof e->message, "%s", msg);
+	lu = json_string_value(json_object_get(json_object_get(json_object_get(
+	    root, "Item"), "lastupdate"), "S"));
+	if (lu != NULL)
+		snprintf(e->old_lastupdate, sizeof e->old_lastupdate, "%s", lu);
 	else if (root == NULL && body != NULL)
 		snprintf(e->message, sizeof e->message, "%.*s",
 		    (int)(len < 200 ? len : 200), body);

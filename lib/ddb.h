@@ -17,7 +17,8 @@
 /* Write the PutItem body for ev into out[cap]: every field of the event
  * line (numbers as N), "day" (S, YYYY-MM-DD of time), "ttl" (N, epoch
  * seconds) when ttl > 0, and the condition
- * attribute_not_exists(id) OR lastupdate < :lu. Returns the length, 0 if
+ * attribute_not_exists(id) OR lastupdate < :lu, asking for the stored
+ * item back when the condition fails. Returns the length, 0 if
  * it does not fit. */
 size_t quake_ddb_put_body(const struct quake_event *ev, const char *table,
     int64_t ttl, char *out, size_t cap);
@@ -38,6 +39,8 @@ enum quake_ddb_outcome {
 struct quake_ddb_error {
 	char type[96];		/* "ConditionalCheckFailedException" */
 	char message[256];
+	char old_lastupdate[32];	/* the stored item's, when the condition
+					 * failed and it came back; else "" */
 };
 
 /* Parse an error body {"__type":"…#Type","message":"…"} (either case of

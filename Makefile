@@ -83,7 +83,11 @@ $(B)/tests/sigv4_sign: tests/sigv4_sign.c $(B)/lib/libquake.a
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) $(LDFLAGS) -o $@ $< $(B)/lib/libquake.a $(LIB_LIBS)
 
-TEST_TOOLS = $(UNIT_TESTS) $(B)/tests/sigv4_sign
+$(B)/tests/creds_get: tests/creds_get.c $(B)/lib/libquake.a
+	@mkdir -p $(@D)
+	$(CC) $(ALLCFLAGS) $(LDFLAGS) -o $@ $< $(B)/lib/libquake.a $(LIB_LIBS)
+
+TEST_TOOLS = $(UNIT_TESTS) $(B)/tests/sigv4_sign $(B)/tests/creds_get
 
 test: all $(TEST_TOOLS)
 	B=$(B) tests/run unit cli

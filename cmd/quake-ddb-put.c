@@ -62,7 +62,6 @@ struct pending {
 	size_t len;
 	char *error;		/* owned; for rejected */
 	int attempts;
-	int ambiguous;		/* an earlier try may have landed */
 	int reauthed;
 	int64_t not_before;	/* µs: a retry waits until then */
 };
@@ -393,8 +392,10 @@ complete(struct slot *s, CURLcode rc)
 		set_done(p, QUAKE_ACK_STORED);
 		break;
 	case QUAKE_DDB_STALE:
-		/* a retry of a write that did land finds itself there */
-		if (p->ambiguous && strcmp(e.old_lastupdate, p->lastupdate) == 0) {
+		/* this very revision is there: a retry (ours, or curl's on a
+		 * dropped connection) of a write that landed, or an identical
+		 * repeat. Either way the table holds this line: stored. */
+		if (strcmp(e.old_lastupdate, p->lastupdate) == 0) {
 			stats.stored++;
 			set_done(p, QUAKE_ACK_STORED);
 		} else {
@@ -403,9 +404,6 @@ complete(struct slot *s, CURLcode rc)
 		}
 		break;
 	case QUAKE_DDB_RETRY:
-		/* no answer or a 5xx: the write may have happened */
-		if (rc != CURLE_OK || status >= 500)
-			p->ambiguous = 1;
 		retry_later(p, s->seq, why);
 		break;
 	case QUAKE_DDB_REAUTH:

@@ -171,7 +171,7 @@ quake_creds_cache_get(struct quake_creds_cache *cc, int64_t now,
 	int64_t before = cc->refresh_before > 0 ? cc->refresh_before : REFRESH_BEFORE;
 	enum quake_err err;
 
-	if (cc->have && (cc->c.expiration == 0 || now < cc->c.expiration - before)) {
+	if (cc->have && (cc->c.expiration == 0 || now < cc->refresh_at)) {
 		*out = &cc->c;
 		return QUAKE_OK;
 	}
@@ -195,6 +195,12 @@ quake_creds_cache_get(struct quake_creds_cache *cc, int64_t now,
 	/* already expired (a clock far off, a stale document): use it once
 	 * rather than refetch in a loop; the service will say */
 	cc->have = 1;
+	/* short-lived credentials are refreshed at half their life, not on
+	 * every call */
+	if (cc->c.expiration - now < 2 * before)
+		cc->refresh_at = now + (cc->c.expiration - now) / 2;
+	else
+		cc->refresh_at = cc->c.expiration - before;
 	*out = &cc->c;
 	return QUAKE_OK;
 }

@@ -82,11 +82,13 @@ struct quake_creds_cache {
 	int imds_allow_v1;
 	int64_t refresh_before;	/* µs before expiry to refetch (0: 5 min) */
 	unsigned long fetches;	/* how many times a source was asked */
+	int64_t refresh_at;	/* µs: refetch from then on */
 };
 
 /* Credentials valid at now (µs since the epoch) into *out (borrowed from
  * cc, valid until the next call): cached, refetched through the chain when
- * none are cached, they expire within refresh_before, or after
+ * none are cached, they expire within refresh_before (or have passed
+ * half their life, when that is shorter), or after
  * quake_creds_cache_invalidate. QUAKE_OK, QUAKE_EAUTH (no source has
  * any), QUAKE_ECONFIG or QUAKE_EUNAVAIL (f says which and why). */
 enum quake_err quake_creds_cache_get(struct quake_creds_cache *cc,

@@ -2,6 +2,7 @@
 # Sourced by tests/run; uses pass/fail/check and $B, $TMP.
 
 ET="$B/bin/emsc-tail"
+. tests/cli-aws.sh
 
 cli_golden() {
 	local f b rc
@@ -127,6 +128,8 @@ suite_cli() {
 	cli_limits
 	cli_options
 	cli_kafka_offline
+	cli_creds
+	cli_ddb_offline
 	cli_man
 	cli_install
 	cli_sigv4_botocore

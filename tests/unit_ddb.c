@@ -57,6 +57,8 @@ put_body(void)
 	CHECK_STR(json_string_value(json_object_get(json_object_get(json_object_get(j,
 	    "ExpressionAttributeValues"), ":lu"), "S")), "2024-04-06T03:28:24.385933Z",
 	    ":lu is the event's lastupdate");
+	CHECK_STR(json_string_value(json_object_get(j, "ReturnValuesOnConditionCheckFailure")),
+	    "ALL_OLD", "a failed condition returns the stored item");
 	json_decref(j);
 
 	n = quake_ddb_put_body(&ev, "quake", 1767225600, body, sizeof body);
@@ -127,11 +129,34 @@ errors(void)
 	}
 }
 
+/* a failed condition hands the stored item back (ReturnValuesOn-
+ * ConditionCheckFailure) and its lastupdate is read out */
+static void
+old_item(void)
+{
+	static const struct { const char *body, *lu; } cases[] = {
+		{ "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException\","
+		  "\"message\":\"The conditional request failed\",\"Item\":{\"id\":{\"S\":\"x\"},"
+		  "\"lastupdate\":{\"S\":\"2024-04-06T03:28:24.385933Z\"}}}", "2024-04-06T03:28:24.385933Z" },
+		{ "{\"__type\":\"x#ConditionalCheckFailedException\",\"message\":\"m\"}", "" },
+		{ "{\"Item\":{\"lastupdate\":{\"N\":\"5\"}}}", "" },
+		{ "{\"Item\":[]}", "" },
+		{ "not json", "" },
+	};
+	struct quake_ddb_error e;
+
+	for (size_t i = 0; i < NELEM(cases); i++) {
+		quake_ddb_parse_error(cases[i].body, strlen(cases[i].body), &e);
+		CHECK_STR(e.old_lastupdate, cases[i].lu, "old item %zu", i);
+	}
+}
+
 int
 main(void)
 {
 	put_body();
 	create_table();
 	errors();
+	old_item();
 	return unit_failed;
 }

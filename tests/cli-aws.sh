@@ -1,0 +1,92 @@
+# cli-aws — credentials sources and quake-ddb-put without DynamoDB: against
+# the stand-ins of tests/aws-standin.py on 127.0.0.1. Sourced by suite-cli.sh.
+
+# standin NAME MODE ARGS...: start a stand-in on a free port; sets SPORT
+standin() {
+	local name=$1; shift
+	python3 tests/aws-standin.py "$1" 0 "${@:2}" >"$TMP/$name.out" 2>"$TMP/$name.err" &
+	echo $! >"$TMP/$name.pid"
+	SPORT=""
+	for _ in $(seq 100); do
+		SPORT=$(awk '/^ready/ {print $2}' "$TMP/$name.out" 2>/dev/null)
+		[ -n "$SPORT" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+standin_stop() { kill "$(cat "$TMP/$1.pid")" 2>/dev/null; wait "$(cat "$TMP/$1.pid")" 2>/dev/null; }
+
+# no ambient credentials: each test names its one source
+noaws() {
+	env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_PROFILE \
+		-u AWS_CONTAINER_CREDENTIALS_RELATIVE_URI -u AWS_CONTAINER_CREDENTIALS_FULL_URI \
+		-u AWS_CONTAINER_AUTHORIZATION_TOKEN -u AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \
+		-u AWS_REGION -u AWS_DEFAULT_REGION -u AWS_ENDPOINT_URL -u AWS_ENDPOINT_URL_DYNAMODB \
+		HOME="$TMP/nohome" AWS_EC2_METADATA_SERVICE_ENDPOINT=http://127.0.0.1:1 "$@"
+}
+
+cli_creds() {
+	local CG="$B/tests/creds_get" M out
+	standin meta meta --expires-in 3600 --ecs-token sekrit || { fail "meta stand-in" "did not start"; return; }
+	M=http://127.0.0.1:$SPORT
+	out=$(noaws AWS_EC2_METADATA_SERVICE_ENDPOINT=$M "$CG" 0 1000 3000 3400 3401 i 3401 | tr '\n' ,)
+	check "imds v2: fetched once, cached, refreshed 5 min before expiry, refetched after invalidate" \
+		test "$out" = "imds ASIAIMDS0001 1,imds ASIAIMDS0001 1,imds ASIAIMDS0001 1,imds ASIAIMDS0002 2,imds ASIAIMDS0002 2,imds ASIAIMDS0003 3,"
+	check "imds v2: every credentials request carried a token" \
+		test "$(curl -s "$M/stats" | jq '.v1_requests // 0')" -eq 0
+	out=$(noaws AWS_CONTAINER_CREDENTIALS_FULL_URI=$M/ecs/creds AWS_CONTAINER_AUTHORIZATION_TOKEN=sekrit "$CG" 0)
+	check "ecs full URI with authorization token" test "$out" = "ecs ASIAECS0001 1"
+	printf 'sekrit\n' >"$TMP/ecs-token"
+	out=$(noaws AWS_CONTAINER_CREDENTIALS_FULL_URI=$M/ecs/creds AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE="$TMP/ecs-token" "$CG" 0)
+	check "ecs token from AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE" test "$out" = "ecs ASIAECS0002 1"
+	out=$(noaws AWS_CONTAINER_CREDENTIALS_FULL_URI=$M/ecs/creds AWS_CONTAINER_AUTHORIZATION_TOKEN=wrong "$CG" 0)
+	check "ecs wrong token: configuration error" test "$out" = "error 78 container endpoint answered HTTP 401"
+	out=$(noaws AWS_ACCESS_KEY_ID=AKENV AWS_SECRET_ACCESS_KEY=s AWS_EC2_METADATA_SERVICE_ENDPOINT=$M "$CG" 0)
+	check "environment comes before instance metadata" test "$out" = "env AKENV 1"
+	out=$(noaws AWS_EC2_METADATA_DISABLED=true AWS_EC2_METADATA_SERVICE_ENDPOINT=$M "$CG" 0)
+	check "AWS_EC2_METADATA_DISABLED: no credentials, exit 78" test "${out%% *}${out#error }" = "error78 no credentials: not in the environment, the shared files, a container endpoint or instance metadata"
+	out=$(noaws "$CG" 0)
+	check "metadata unreachable: exit 69" test "$out" = "error 69 instance metadata does not answer"
+	standin_stop meta
+
+	standin meta1 meta --v1-only || { fail "meta v1 stand-in" "did not start"; return; }
+	M=http://127.0.0.1:$SPORT
+	out=$(noaws AWS_EC2_METADATA_SERVICE_ENDPOINT=$M "$CG" 0)
+	check "imds v1-only service: refused without --imds-v1" \
+		test "$out" = "error 69 instance metadata refused an IMDSv2 token (HTTP 403); IMDSv1 is not used unless asked"
+	check "imds: no token-less request was made" test "$(curl -s "$M/stats" | jq '.v1_requests // 0')" -eq 0
+	out=$(noaws AWS_EC2_METADATA_SERVICE_ENDPOINT=$M "$CG" --imds-v1 0)
+	check "imds v1 fallback when asked" test "$out" = "imds ASIAIMDS0001 1"
+	standin_stop meta1
+}
+
+cli_ddb_offline() {
+	local DP="$B/bin/quake-ddb-put" rc
+	"$DP" </dev/null >/dev/null 2>&1; rc=$?
+	check "quake-ddb-put without -t: exit 64" test $rc -eq 64
+	"$DP" -t q -c 0 </dev/null >/dev/null 2>&1; rc=$?
+	check "quake-ddb-put -c 0: exit 64" test $rc -eq 64
+	noaws "$DP" -t q -e http://127.0.0.1:1 </dev/null >/dev/null 2>"$TMP/err"; rc=$?
+	check "quake-ddb-put without credentials: exit 69 (metadata unreachable)" test $rc -eq 69
+	noaws AWS_EC2_METADATA_DISABLED=true "$DP" -t q -e http://127.0.0.1:1 </dev/null >/dev/null 2>"$TMP/err"; rc=$?
+	check "quake-ddb-put with no credential source: exit 78" test $rc -eq 78
+	check "quake-ddb-put no credentials: one clear line" grep -q 'msg="no AWS credentials"' "$TMP/err"
+	noaws AWS_ACCESS_KEY_ID=a AWS_SECRET_ACCESS_KEY=b "$DP" -t q -e 'ftp://x/' </dev/null >/dev/null 2>&1; rc=$?
+	check "quake-ddb-put non-http endpoint: exit 78" test $rc -eq 78
+	noaws AWS_ACCESS_KEY_ID=a AWS_SECRET_ACCESS_KEY=b AWS_EC2_METADATA_DISABLED=true "$DP" -t q </dev/null >/dev/null 2>"$TMP/err"; rc=$?
+	check "quake-ddb-put no region: exit 78" test $rc -eq 78 -a "$(grep -c 'no region' "$TMP/err")" -eq 1
+	# bad lines need no service: rejected, in order, dead-lettered
+	rm -f "$TMP/dl"
+	noaws AWS_ACCESS_KEY_ID=a AWS_SECRET_ACCESS_KEY=b "$DP" -t q -e http://127.0.0.1:1 \
+		--dead-letter "$TMP/dl" <"$TMP/badlines" >"$TMP/out" 2>"$TMP/err"; rc=$?
+	check "quake-ddb-put bad lines only: exit 65" test $rc -eq 65
+	check "quake-ddb-put: one rejected status line per bad line, in order" cmp -s "$TMP/out" "$TMP/want"
+	check "quake-ddb-put: dead-letter holds the bad lines" cmp -s "$TMP/dl" "$TMP/badlines"
+	# a good line and nothing listening: retried, never acknowledged, exit 75
+	head -1 tests/golden/ws-frames.ndjson | noaws AWS_ACCESS_KEY_ID=a AWS_SECRET_ACCESS_KEY=b \
+		"$DP" -t q -e http://127.0.0.1:1 --max-attempts 3 >"$TMP/out" 2>"$TMP/err"; rc=$?
+	check "quake-ddb-put no service: exit 75 after --max-attempts" test $rc -eq 75
+	check "quake-ddb-put no service: no status line" test ! -s "$TMP/out"
+	check "quake-ddb-put no service: says it gave up after 3" grep -q 'msg="giving up on a line" line=1 .*attempts=3' "$TMP/err"
+	check "-V prints quake-ddb-put" test "$("$DP" -V | cut -d' ' -f1)" = quake-ddb-put
+}

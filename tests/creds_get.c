@@ -1,0 +1,41 @@
+/* creds_get — drives the credentials chain and its cache for the tests
+ * (tests/suite-cli.sh, against tests/aws-standin.py meta). Arguments are
+ * steps: a number is a clock offset in seconds from now at which to get
+ * credentials, "i" invalidates the cache. Each get prints
+ * "source access_key_id fetches" (never the secret), or "error EXIT reason". */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "creds.h"
+#include "time.h"
+
+int
+main(int argc, char **argv)
+{
+	struct quake_creds_cache cc;
+	const struct quake_creds *c;
+	struct quake_fail f;
+	int64_t t0 = quake_time_now();
+	int i = 1;
+
+	memset(&cc, 0, sizeof cc);
+	if (i < argc && strcmp(argv[i], "--imds-v1") == 0) {
+		cc.imds_allow_v1 = 1;
+		i++;
+	}
+	for (; i < argc; i++) {
+		if (strcmp(argv[i], "i") == 0) {
+			quake_creds_cache_invalidate(&cc);
+			continue;
+		}
+		enum quake_err err = quake_creds_cache_get(&cc,
+		    t0 + atoll(argv[i]) * 1000000LL, &c, &f);
+		if (err != QUAKE_OK)
+			printf("error %d %s\n", quake_err_exit_status(err), f.reason);
+		else
+			printf("%s %s %lu\n", c->source, c->access_key, cc.fetches);
+	}
+	quake_creds_cache_free(&cc);
+	return 0;
+}

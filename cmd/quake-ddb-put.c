@@ -626,6 +626,13 @@ main(int argc, char **argv)
 		fputs(usage_text, stderr);
 		return QUAKE_EXIT_USAGE;
 	}
+	if (strlen(cfg.table) < 3 || strlen(cfg.table) > 255 ||
+	    strspn(cfg.table, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789_.-") != strlen(cfg.table)) {
+		quake_log(QUAKE_LOG_ERROR, "not a DynamoDB table name (3-255 of "
+		    "a-z A-Z 0-9 _ . -)", "table", cfg.table, NULL);
+		return QUAKE_EXIT_USAGE;
+	}
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
 		quake_log(QUAKE_LOG_ERROR, "cannot initialise libcurl", NULL);
 		return QUAKE_EXIT_SOFTWARE;

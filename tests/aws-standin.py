@@ -3,7 +3,8 @@
 
   aws-standin.py ddb PORT UPSTREAM [options]
       A DynamoDB front that checks every request's SigV4 signature with
-      botocore (secret from --secret) and forwards it to UPSTREAM (DynamoDB
+      botocore (secret from --secret, or the meta stand-in's rule for the
+      key ids it hands out) and forwards it to UPSTREAM (DynamoDB
       Local), misbehaving on demand for the first --faults requests:
       --kinds throttle,500,500-after,drop,slow  (500-after and drop forward
       first: the write lands and the answer is lost), --rate P (seeded).
@@ -68,6 +69,10 @@ def verify_sigv4(handler, body, secret):
         return 'malformed Authorization'
     if algo != 'AWS4-HMAC-SHA256':
         return 'algorithm'
+    if akid.startswith('ASIAIMDS') or akid.startswith('ASIAECS'):
+        # credentials handed out by the meta stand-in: secret-<src>-<n>
+        src = 'imds' if akid.startswith('ASIAIMDS') else 'ecs'
+        secret = 'secret-%s-%d' % (src, int(akid[len('ASIA' + src):]))
     headers = {h: handler.headers.get(h, '') for h in signed}
     token = handler.headers.get('X-Amz-Security-Token')
     req = AWSRequest(method=handler.command, url='http://%s%s' % (handler.headers['Host'], handler.path),

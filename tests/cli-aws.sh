@@ -64,27 +64,29 @@ cli_ddb_offline() {
 	local DP="$B/bin/quake-ddb-put" rc
 	"$DP" </dev/null >/dev/null 2>&1; rc=$?
 	check "quake-ddb-put without -t: exit 64" test $rc -eq 64
-	"$DP" -t q -c 0 </dev/null >/dev/null 2>&1; rc=$?
+	"$DP" -t quake -c 0 </dev/null >/dev/null 2>&1; rc=$?
 	check "quake-ddb-put -c 0: exit 64" test $rc -eq 64
-	noaws "$DP" -t q -e http://127.0.0.1:1 </dev/null >/dev/null 2>"$TMP/err"; rc=$?
+	"$DP" -t 'a b' </dev/null >/dev/null 2>"$TMP/err"; rc=$?
+	check "quake-ddb-put bad table name: exit 64, says why" test $rc -eq 64 -a "$(grep -c 'not a DynamoDB table name' "$TMP/err")" -eq 1
+	noaws "$DP" -t quake -e http://127.0.0.1:1 </dev/null >/dev/null 2>"$TMP/err"; rc=$?
 	check "quake-ddb-put without credentials: exit 69 (metadata unreachable)" test $rc -eq 69
-	noaws AWS_EC2_METADATA_DISABLED=true "$DP" -t q -e http://127.0.0.1:1 </dev/null >/dev/null 2>"$TMP/err"; rc=$?
+	noaws AWS_EC2_METADATA_DISABLED=true "$DP" -t quake -e http://127.0.0.1:1 </dev/null >/dev/null 2>"$TMP/err"; rc=$?
 	check "quake-ddb-put with no credential source: exit 78" test $rc -eq 78
 	check "quake-ddb-put no credentials: one clear line" grep -q 'msg="no AWS credentials"' "$TMP/err"
-	noaws AWS_ACCESS_KEY_ID=a AWS_SECRET_ACCESS_KEY=b "$DP" -t q -e 'ftp://x/' </dev/null >/dev/null 2>&1; rc=$?
+	noaws AWS_ACCESS_KEY_ID=a AWS_SECRET_ACCESS_KEY=b "$DP" -t quake -e 'ftp://x/' </dev/null >/dev/null 2>&1; rc=$?
 	check "quake-ddb-put non-http endpoint: exit 78" test $rc -eq 78
-	noaws AWS_ACCESS_KEY_ID=a AWS_SECRET_ACCESS_KEY=b AWS_EC2_METADATA_DISABLED=true "$DP" -t q </dev/null >/dev/null 2>"$TMP/err"; rc=$?
+	noaws AWS_ACCESS_KEY_ID=a AWS_SECRET_ACCESS_KEY=b AWS_EC2_METADATA_DISABLED=true "$DP" -t quake </dev/null >/dev/null 2>"$TMP/err"; rc=$?
 	check "quake-ddb-put no region: exit 78" test $rc -eq 78 -a "$(grep -c 'no region' "$TMP/err")" -eq 1
 	# bad lines need no service: rejected, in order, dead-lettered
 	rm -f "$TMP/dl"
-	noaws AWS_ACCESS_KEY_ID=a AWS_SECRET_ACCESS_KEY=b "$DP" -t q -e http://127.0.0.1:1 \
+	noaws AWS_ACCESS_KEY_ID=a AWS_SECRET_ACCESS_KEY=b "$DP" -t quake -e http://127.0.0.1:1 \
 		--dead-letter "$TMP/dl" <"$TMP/badlines" >"$TMP/out" 2>"$TMP/err"; rc=$?
 	check "quake-ddb-put bad lines only: exit 65" test $rc -eq 65
 	check "quake-ddb-put: one rejected status line per bad line, in order" cmp -s "$TMP/out" "$TMP/want"
 	check "quake-ddb-put: dead-letter holds the bad lines" cmp -s "$TMP/dl" "$TMP/badlines"
 	# a good line and nothing listening: retried, never acknowledged, exit 75
 	head -1 tests/golden/ws-frames.ndjson | noaws AWS_ACCESS_KEY_ID=a AWS_SECRET_ACCESS_KEY=b \
-		"$DP" -t q -e http://127.0.0.1:1 --max-attempts 3 >"$TMP/out" 2>"$TMP/err"; rc=$?
+		"$DP" -t quake -e http://127.0.0.1:1 --max-attempts 3 >"$TMP/out" 2>"$TMP/err"; rc=$?
 	check "quake-ddb-put no service: exit 75 after --max-attempts" test $rc -eq 75
 	check "quake-ddb-put no service: no status line" test ! -s "$TMP/out"
 	check "quake-ddb-put no service: says it gave up after 3" grep -q 'msg="giving up on a line" line=1 .*attempts=3' "$TMP/err"

@@ -105,6 +105,8 @@ kafka_group_split() {
 	check "group: together every event, once" cmp -s <(sort "$TMP/gs-in") <(sort "$TMP/gs-a" "$TMP/gs-b")
 }
 
+. tests/integration-ddb.sh
+
 suite_integration() {
 	if ! scripts/kafka-local start 2>"$TMP/kafka-start.log"; then
 		fail "kafka-local start" "$(tail -3 "$TMP/kafka-start.log")"
@@ -116,4 +118,5 @@ suite_integration() {
 	echo "integration: consumer kill" >&2; kafka_consumer_kill
 	echo "integration: group split" >&2; kafka_group_split
 	scripts/kafka-local stop
+	ddb_suite
 }

@@ -1,0 +1,124 @@
+# integration-ddb — quake-ddb-put against Amazon DynamoDB Local
+# (scripts/ddb-local), directly and through tests/aws-standin.py's front,
+# which checks every signature with botocore and injects faults. Sourced by
+# suite-integration.sh.
+
+export DDB_PORT=${QUAKE_TEST_DDB_PORT:-18292}
+export DDB_DIR="$TMP/ddb"
+DDB=http://127.0.0.1:$DDB_PORT
+DP="$B/bin/quake-ddb-put"
+
+# status lines: one per input line, numbered 1..N in order
+in_order() { test "$(jq -r .line "$1" | awk '$1 != NR {bad=1} END {print NR, bad+0}')" = "$2 0"; }
+# ddb_check ENDPOINT TABLE LINES [TTL_DAYS]: sets CHECKED (0 = equal) and
+# CHECK_MSG (the verdict's last line)
+ddb_check() {
+	python3 tests/ddb-check.py "$@" >"$TMP/check.out" 2>&1; CHECKED=$?
+	CHECK_MSG=$(tail -1 "$TMP/check.out")
+}
+put() { AWS_ACCESS_KEY_ID=AKIDLOCAL AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1 "$DP" "$@"; }
+
+ddb_roundtrip() {
+	cat tests/golden/*.ndjson >"$TMP/real"
+	put -t quake-rt -e "$DDB" --create-table --ttl-days 30 <"$TMP/real" >"$TMP/st" 2>"$TMP/err"
+	check "ddb real events: exit 0" test $? -eq 0
+	check "ddb real events: one status line per line, in order" in_order "$TMP/st" "$(wc -l <"$TMP/real")"
+	check "ddb real events: none rejected" test "$(grep -c rejected "$TMP/st")" -eq 0
+	ddb_check "$DDB" quake-rt "$TMP/real" 30
+	check "ddb real events: every attribute, day and ttl as the line says ($CHECK_MSG)" test $CHECKED -eq 0
+	put -t quake-rt -e "$DDB" --create-table </dev/null >/dev/null 2>&1
+	check "ddb --create-table on an existing table: exit 0" test $? -eq 0
+}
+
+ddb_stale() {
+	local new old
+	new=$(head -1 tests/golden/ws-frames.ndjson)
+	old=$(sed 's/"lastupdate":"[^"]*"/"lastupdate":"2000-01-01T00:00:00.000000Z"/; s/"mag":[0-9.]*/"mag":1.0/' <<<"$new")
+	put -t quake-st -e "$DDB" --create-table <<<"$new" >"$TMP/st1" 2>/dev/null
+	put -t quake-st -e "$DDB" <<<"$old" >"$TMP/st2" 2>/dev/null
+	check "ddb older after newer: reported stale" grep -q '"status":"stale","line":1' "$TMP/st2"
+	printf '%s\n%s\n' "$new" "$old" >"$TMP/both"
+	ddb_check "$DDB" quake-st "$TMP/both"
+	check "ddb older after newer: the newer one stays" test $CHECKED -eq 0
+	put -t quake-st -e "$DDB" <<<"$new" >"$TMP/st3" 2>/dev/null
+	check "ddb the same revision again: stored (the table holds it)" grep -q '"status":"stored"' "$TMP/st3"
+}
+
+ddb_shuffle() {
+	python3 tests/gen-lines.py 2000 5 | shuf --random-source=<(yes) >"$TMP/shuf"
+	put -t quake-sh -e "$DDB" --create-table -c 32 <"$TMP/shuf" >"$TMP/st" 2>"$TMP/err"
+	check "ddb 10k shuffled revisions: exit 0" test $? -eq 0
+	check "ddb 10k shuffled revisions: status lines in order" in_order "$TMP/st" 10000
+	ddb_check "$DDB" quake-sh "$TMP/shuf"
+	check "ddb shuffled revisions end at the newest ($CHECK_MSG)" test $CHECKED -eq 0
+	check "ddb shuffled: some revisions came late (stale)" test "$(grep -c '"stale"' "$TMP/st")" -gt 0
+}
+
+# throttling, 500s, answers lost after the write, dropped connections, with
+# credentials from the instance-metadata stand-in (session tokens) and every
+# signature checked by botocore
+ddb_faults() {
+	local F M rc
+	standin meta meta --expires-in 3600 || { fail "meta stand-in" "did not start"; return; }
+	M=http://127.0.0.1:$SPORT
+	standin front ddb "127.0.0.1:$DDB_PORT" --faults 4000 --rate 0.3 \
+		--kinds throttle,500,500-after,drop || { fail "ddb front" "did not start"; return; }
+	F=http://127.0.0.1:$SPORT
+	python3 tests/gen-lines.py 1000 3 | shuf --random-source=<(yes 1) >"$TMP/fl"
+	env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY HOME="$TMP/nohome" AWS_REGION=us-east-1 \
+		AWS_EC2_METADATA_SERVICE_ENDPOINT=$M "$DP" -t quake-fl -e "$F" --create-table --max-attempts 20 \
+		<"$TMP/fl" >"$TMP/st" 2>"$TMP/err"; rc=$?
+	curl -s "$F/stats" >"$TMP/fstats"
+	check "ddb faults: exit 0 ($(tail -1 "$TMP/err"))" test $rc -eq 0
+	check "ddb faults: each line reported once, in order" in_order "$TMP/st" 3000
+	ddb_check "$DDB" quake-fl "$TMP/fl"
+	check "ddb faults: everything stored at its newest revision ($CHECK_MSG)" test $CHECKED -eq 0
+	check "ddb faults: every fault kind happened" test "$(jq '[.fault_throttle, .fault_500, ."fault_500-after", .fault_drop] | map(. // 0) | min' "$TMP/fstats")" -gt 10
+	check "ddb faults: botocore accepted every signature (session token signed)" \
+		test "$(jq '.bad_signature // 0' "$TMP/fstats")" -eq 0 -a "$(jq '.requests' "$TMP/fstats")" -gt 3000
+	check "ddb faults: credentials fetched once" test "$(curl -s "$M/stats" | jq .creds_imds)" -eq 1
+	check "ddb faults: secrets never printed" test -z "$(grep -l 'secret-imds\|token-imds' "$TMP/st" "$TMP/err")"
+	standin_stop front
+
+	# a front that knows another secret: refused, refreshed once, then exit 78
+	standin front ddb "127.0.0.1:$DDB_PORT" --secret other || { fail "ddb front" "did not start"; return; }
+	head -1 tests/golden/ws-frames.ndjson | put -t quake-fl -e "http://127.0.0.1:$SPORT" >"$TMP/st" 2>"$TMP/err"; rc=$?
+	check "ddb refused signature: exit 78, no status line" test $rc -eq 78 -a ! -s "$TMP/st"
+	check "ddb refused signature: retried once with fresh credentials" test "$(curl -s "http://127.0.0.1:$SPORT/stats" | jq .bad_signature)" -eq 2
+	standin_stop front
+	standin_stop meta
+}
+
+ddb_errors() {
+	local rc pid
+	head -3 tests/golden/ws-frames.ndjson | put -t nosuch -e "$DDB" >"$TMP/st" 2>"$TMP/err"; rc=$?
+	check "ddb missing table: exit 78, no status line" test $rc -eq 78 -a ! -s "$TMP/st"
+	check "ddb missing table: one clear line" grep -q 'msg="cannot write the table" table=nosuch' "$TMP/err"
+	# SIGTERM: stop reading, finish what is in flight, exit 0; the status
+	# lines are a prefix of the input and each stored line is in the table
+	standin front ddb "127.0.0.1:$DDB_PORT" --faults 100000 --rate 1 --kinds slow || { fail "ddb front" "did not start"; return; }
+	python3 tests/gen-lines.py 3000 1 >"$TMP/slow"
+	AWS_ACCESS_KEY_ID=AKIDLOCAL AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1 "$DP" -t quake-sig \
+		-e "http://127.0.0.1:$SPORT" --create-table -c 4 <"$TMP/slow" >"$TMP/st" 2>"$TMP/err" & pid=$!
+	wait_for 20 at_least 8 "$TMP/st"
+	kill -TERM $pid; wait $pid; rc=$?
+	check "ddb SIGTERM: exit 0" test $rc -eq 0
+	check "ddb SIGTERM: status lines are a prefix, in order" in_order "$TMP/st" "$(wc -l <"$TMP/st")"
+	head -n "$(wc -l <"$TMP/st")" "$TMP/slow" >"$TMP/slow-done"
+	ddb_check "$DDB" quake-sig "$TMP/slow-done"
+	check "ddb SIGTERM: acknowledged lines are in the table, nothing else ($CHECK_MSG)" test $CHECKED -eq 0
+	standin_stop front
+}
+
+ddb_suite() {
+	if ! scripts/ddb-local start 2>"$TMP/ddb-start.log"; then
+		fail "ddb-local start" "$(tail -3 "$TMP/ddb-start.log")"
+		return
+	fi
+	echo "integration: ddb roundtrip" >&2; ddb_roundtrip
+	echo "integration: ddb stale" >&2; ddb_stale
+	echo "integration: ddb shuffle" >&2; ddb_shuffle
+	echo "integration: ddb faults" >&2; ddb_faults
+	echo "integration: ddb errors" >&2; ddb_errors
+	scripts/ddb-local stop
+}

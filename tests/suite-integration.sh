@@ -108,15 +108,15 @@ kafka_group_split() {
 . tests/integration-ddb.sh
 
 suite_integration() {
-	if ! scripts/kafka-local start 2>"$TMP/kafka-start.log"; then
+	if scripts/kafka-local start 2>"$TMP/kafka-start.log"; then
+		echo "integration: roundtrip" >&2; kafka_roundtrip
+		echo "integration: kcat" >&2; kafka_kcat
+		echo "integration: broker restart" >&2; kafka_broker_restart
+		echo "integration: consumer kill" >&2; kafka_consumer_kill
+		echo "integration: group split" >&2; kafka_group_split
+		scripts/kafka-local stop
+	else
 		fail "kafka-local start" "$(tail -3 "$TMP/kafka-start.log")"
-		return
 	fi
-	echo "integration: roundtrip" >&2; kafka_roundtrip
-	echo "integration: kcat" >&2; kafka_kcat
-	echo "integration: broker restart" >&2; kafka_broker_restart
-	echo "integration: consumer kill" >&2; kafka_consumer_kill
-	echo "integration: group split" >&2; kafka_group_split
-	scripts/kafka-local stop
 	ddb_suite
 }

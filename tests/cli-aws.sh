@@ -36,9 +36,11 @@ cli_creds() {
 		test "$(curl -s "$M/stats" | jq '.v1_requests // 0')" -eq 0
 	out=$(noaws AWS_CONTAINER_CREDENTIALS_FULL_URI=$M/ecs/creds AWS_CONTAINER_AUTHORIZATION_TOKEN=sekrit "$CG" 0)
 	check "ecs full URI with authorization token" test "$out" = "ecs ASIAECS0001 1"
+	out=$(noaws AWS_CONTAINER_CREDENTIALS_RELATIVE_URI=/ecs/v2 AWS_CONTAINER_AUTHORIZATION_TOKEN=sekrit "$CG" --ecs-base "$M" 0)
+	check "ecs relative URI on the container endpoint" test "$out" = "ecs ASIAECS0002 1"
 	printf 'sekrit\n' >"$TMP/ecs-token"
 	out=$(noaws AWS_CONTAINER_CREDENTIALS_FULL_URI=$M/ecs/creds AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE="$TMP/ecs-token" "$CG" 0)
-	check "ecs token from AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE" test "$out" = "ecs ASIAECS0002 1"
+	check "ecs token from AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE" test "$out" = "ecs ASIAECS0003 1"
 	out=$(noaws AWS_CONTAINER_CREDENTIALS_FULL_URI=$M/ecs/creds AWS_CONTAINER_AUTHORIZATION_TOKEN=wrong "$CG" 0)
 	check "ecs wrong token: configuration error" test "$out" = "error 78 container endpoint answered HTTP 401"
 	out=$(noaws AWS_ACCESS_KEY_ID=AKENV AWS_SECRET_ACCESS_KEY=s AWS_EC2_METADATA_SERVICE_ENDPOINT=$M "$CG" 0)

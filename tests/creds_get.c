@@ -2,7 +2,8 @@
  * (tests/suite-cli.sh, against tests/aws-standin.py meta). Arguments are
  * steps: a number is a clock offset in seconds from now at which to get
  * credentials, "i" invalidates the cache. Each get prints
- * "source access_key_id fetches" (never the secret), or "error EXIT reason". */
+ * "source access_key_id fetches" (never the secret), or "error EXIT reason".
+ * Options first: --imds-v1, --ecs-base URL (instead of 169.254.170.2). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,9 +21,11 @@ main(int argc, char **argv)
 	int i = 1;
 
 	memset(&cc, 0, sizeof cc);
-	if (i < argc && strcmp(argv[i], "--imds-v1") == 0) {
-		cc.imds_allow_v1 = 1;
-		i++;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--imds-v1") == 0)
+			cc.imds_allow_v1 = 1;
+		else if (strcmp(argv[i], "--ecs-base") == 0 && i + 1 < argc)
+			cc.ecs_base = argv[++i];
 	}
 	for (; i < argc; i++) {
 		if (strcmp(argv[i], "i") == 0) {

@@ -1,0 +1,22 @@
+/* state — emsc-tail's checkpoint: the newest lastupdate handled, kept in a
+ * small file as one ISO-8601 line. Written atomically (temporary file in
+ * the same directory, fsync, rename, fsync of the directory), so a crash
+ * at any moment leaves the old checkpoint or the new one, never a torn one. */
+#ifndef QUAKE_STATE_H
+#define QUAKE_STATE_H
+
+#include <stdint.h>
+
+#include "err.h"
+
+/* Read the checkpoint of path into *us. QUAKE_OK; QUAKE_EOF when the file
+ * does not exist (a first start); QUAKE_EINPUT (f says why) when it holds
+ * something else; QUAKE_EIO when it cannot be read. */
+enum quake_err quake_state_read(const char *path, int64_t *us,
+    struct quake_fail *f);
+
+/* Replace the checkpoint of path with us. QUAKE_OK or QUAKE_EIO (errno
+ * set). */
+enum quake_err quake_state_write(const char *path, int64_t us);
+
+#endif

@@ -31,7 +31,7 @@ LIB_MODULES = err log time buf event ndjson ack sigv4 ddb creds seen state
 LIB_SRCS  = $(LIB_MODULES:%=lib/%.c) lib/creds_env.c lib/creds_file.c lib/creds_ecs.c lib/creds_imds.c
 LIB_OBJS  = $(LIB_SRCS:lib/%.c=$(B)/lib/%.o)
 LIB_HDRS  = $(LIB_MODULES:%=lib/%.h) lib/quake.h
-BINS      = $(filter-out tool kafka ring,$(notdir $(basename $(wildcard cmd/*.c))))
+BINS      = $(filter-out tool kafka ring feed fdsn,$(notdir $(basename $(wildcard cmd/*.c))))
 BIN_PATHS = $(BINS:%=$(B)/bin/%)
 TOOL_OBJ  = $(B)/cmd/tool.o $(B)/cmd/ring.o
 UNIT_TESTS = $(LIB_MODULES:%=$(B)/tests/unit_%)
@@ -42,7 +42,7 @@ $(B)/lib/%.o: lib/%.c $(LIB_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) -c -o $@ $<
 
-$(B)/cmd/%.o: cmd/%.c cmd/tool.h cmd/kafka.h cmd/ring.h $(LIB_HDRS)
+$(B)/cmd/%.o: cmd/%.c cmd/tool.h cmd/kafka.h cmd/ring.h cmd/feed.h cmd/fdsn.h $(LIB_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) -c -o $@ $<
 
@@ -62,7 +62,7 @@ $(B)/quake.pc: Makefile
 	  'Libs: -L$${libdir} -lquake' 'Libs.private: -lm' \
 	  'Cflags: -I$${includedir}' > $@
 
-$(B)/bin/emsc-tail: $(B)/cmd/emsc-tail.o $(TOOL_OBJ) $(B)/lib/libquake.a
+$(B)/bin/emsc-tail: $(B)/cmd/emsc-tail.o $(B)/cmd/feed.o $(B)/cmd/fdsn.o $(TOOL_OBJ) $(B)/lib/libquake.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIB_LIBS) $(WS_LIBS)
 

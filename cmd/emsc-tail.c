@@ -1,5 +1,8 @@
 /* emsc-tail — EMSC earthquake frames in, normalized NDJSON event lines out.
- * --replay reads recorded frames from a file; the live feed follows issue 3. */
+ * Live: the EMSC WebSocket, redialled with backoff whenever it drops, and
+ * after every (re)connect a back-fill through the FDSN event service from
+ * the checkpoint, so that nothing sent while disconnected is missed; each
+ * (id, lastupdate) is printed once. --replay reads recorded frames. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -8,12 +11,41 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
+
+#include "ack.h"
 #include "event.h"
+#include "fdsn.h"
+#include "feed.h"
 #include "ndjson.h"
+#include "ring.h"
+#include "seen.h"
+#include "state.h"
+#include "time.h"
 #include "tool.h"
 
+#define EMSC_URL "wss://www.seismicportal.eu/standing_order/websocket"
+#define FDSN_URL "https://www.seismicportal.eu/fdsnws/event/1/query"
+#define BACKOFF_MIN_US 100000LL
+#define BACKOFF_MAX_US 60000000LL
+#define STABLE_US 30000000LL	/* a link up this long resets the backoff */
+
 static const char usage_text[] =
-"usage: emsc-tail --replay FILE [--raw] [--count N] [--dead-letter FILE]\n"
+"usage: emsc-tail [--url URL] [--fdsn-url URL] [--state FILE] [--acks FIFO]\n"
+"                 [--since DURATION|TIME] [--margin DURATION] [--idle SECONDS]\n"
+"                 [--page-size N] [--cacert FILE] [--raw] [--count N]\n"
+"                 [--dead-letter FILE]\n"
+"       emsc-tail --replay FILE [--raw] [--count N] [--dead-letter FILE]\n"
+"  -u, --url URL           WebSocket feed (default " EMSC_URL ")\n"
+"  -f, --fdsn-url URL      FDSN event service for back-fill (default\n"
+"                          " FDSN_URL ")\n"
+"  -s, --state FILE        keep the newest handled lastupdate in FILE\n"
+"  -a, --acks FIFO         advance the checkpoint on status lines read from FIFO\n"
+"  -S, --since WHEN        back-fill from WHEN on a first start (\"6h\", a time)\n"
+"  -m, --margin DURATION   back-fill this far before the checkpoint (default 10m)\n"
+"  -i, --idle SECONDS      redial after this long without traffic or pong (default 45)\n"
+"  -P, --page-size N       FDSN events per page (default 200)\n"
+"      --cacert FILE       trust the CAs in FILE instead of the system store\n"
 "  -r, --replay FILE       read frames from FILE ('-' for stdin), not the network\n"
 "  -R, --raw               print frames untouched, one line each\n"
 "  -c, --count N           exit after N events\n"
@@ -26,11 +58,104 @@ static struct {
 	const char *dead_letter;
 	int raw;
 	long count;
+	const char *url, *fdsn_url, *state, *acks, *since, *cacert;
+	int64_t margin;
+	long idle, page;
 } opt;
 
 static struct {
-	unsigned long in, out, rejected;
+	unsigned long in, out, rejected, dups, reconnects, backfilled;
 } stats;
+
+static struct quake_seen *seen;	/* revisions printed, live or back-filled */
+
+/* ---- checkpoint: the newest lastupdate handled ---- */
+static struct {
+	int64_t cp;		/* 0 = none yet */
+	int64_t written;	/* what the state file holds */
+	int64_t written_at;	/* µs */
+	struct ring pending;	/* --acks: lastupdate of each printed line not
+				 * yet acknowledged; sequence = line - 1 */
+	int fd;			/* the ack FIFO, -1 while closed */
+	struct quake_ndjson *r;
+	int warned;
+} ck = { .fd = -1 };
+
+static void
+handled(int64_t lu)
+{
+	if (lu > ck.cp)
+		ck.cp = lu;
+}
+
+/* A line went out: handled now, or once its status line comes back. */
+static void
+printed(int64_t lu)
+{
+	if (opt.acks != NULL)
+		*(int64_t *)ring_push(&ck.pending, NULL) = lu;
+	else if (opt.replay == NULL)
+		handled(lu);
+}
+
+/* Status lines from the FIFO: every line up to the one acknowledged is
+ * handled (they come back in order). A writer that goes away is waited
+ * for again. */
+static void
+acks_read(void)
+{
+	struct quake_line l;
+	struct quake_ack a;
+	struct quake_fail f;
+	enum quake_err err;
+
+	if (ck.fd < 0) {
+		if ((ck.fd = open(opt.acks, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
+			if (!ck.warned++)
+				quake_log(QUAKE_LOG_ERROR, "cannot open the ack FIFO",
+				    "path", opt.acks, "error", strerror(errno), NULL);
+			return;
+		}
+		quake_ndjson_open(ck.fd, 0, &ck.r);
+	}
+	while ((err = quake_ndjson_next(ck.r, &l)) == QUAKE_OK) {
+		if (quake_ack_parse(l.buf, l.len, &a, &f) != QUAKE_OK) {
+			quake_log(QUAKE_LOG_WARN, "not a status line on the ack FIFO",
+			    "error", f.reason, NULL);
+			continue;
+		}
+		for (int64_t *p; (p = ring_head(&ck.pending)) != NULL &&
+		    ck.pending.head_seq < a.line; ring_pop(&ck.pending))
+			handled(*p);
+	}
+	if (err != QUAKE_EAGAIN) {	/* end or error: open again later */
+		quake_ndjson_close(ck.r);
+		close(ck.fd);
+		ck.r = NULL;
+		ck.fd = -1;
+	}
+}
+
+/* Write the checkpoint when it moved, at most once a second unless forced. */
+static void
+state_save(int force)
+{
+	int64_t now = quake_time_now();
+	char t[QUAKE_TIME_LEN + 1];
+
+	if (opt.state == NULL || ck.cp == ck.written ||
+	    (!force && now - ck.written_at < 1000000))
+		return;
+	ck.written_at = now;
+	if (quake_state_write(opt.state, ck.cp) != QUAKE_OK) {
+		quake_log(QUAKE_LOG_ERROR, "cannot write the state file", "path",
+		    opt.state, "error", strerror(errno), NULL);
+		return;
+	}
+	ck.written = ck.cp;
+	quake_time_format(ck.cp, t);
+	quake_log(QUAKE_LOG_DEBUG, "checkpoint", "lastupdate", t, NULL);
+}
 
 static void
 usage(int status)
@@ -68,6 +193,10 @@ on_event(void *arg, size_t index, enum quake_err err,
 			tool_reject(d->lineno, f, d->buf, d->len);
 		return 0;
 	}
+	if (seen != NULL && quake_seen_add(seen, ev->id, ev->lastupdate)) {
+		stats.dups++;
+		return 0;
+	}
 	if ((n = quake_event_format(ev, line, sizeof line)) == 0) {
 		quake_err_fail(&ff, "", "cannot format event");
 		stats.rejected++;
@@ -75,6 +204,7 @@ on_event(void *arg, size_t index, enum quake_err err,
 		return 0;
 	}
 	stats.out++;
+	printed(ev->lastupdate);
 	if (tool_out(line, n) != 0 ||
 	    (opt.count > 0 && (long)stats.out >= opt.count))
 		d->stop = 1;
@@ -149,10 +279,237 @@ out:
 	return status;
 }
 
+
+/* ---- the live feed ---- */
+static struct {
+	int up, dialing, stop, closing;
+	int64_t next_dial, up_since, backoff;
+	int64_t origin;		/* back-fill base before any checkpoint; 0 none */
+	int64_t bf_from;	/* a back-fill is due from this time; -1 none */
+	int64_t bf_at, bf_backoff;
+	unsigned long frames, pages;
+} lv = { .bf_from = -1 };
+
+static int64_t
+jitter(int64_t *backoff)
+{
+	*backoff = *backoff ? *backoff * 2 : BACKOFF_MIN_US;
+	if (*backoff > BACKOFF_MAX_US)
+		*backoff = BACKOFF_MAX_US;
+	return *backoff / 2 + (int64_t)(random() % (*backoff / 2 + 1));
+}
+
+/* Where a back-fill starts: the checkpoint minus the margin, else the
+ * --since time or the first connection's time minus the margin. */
+static void
+backfill_schedule(void)
+{
+	if (ck.cp > 0)
+		lv.bf_from = ck.cp - opt.margin;
+	else if (lv.origin > 0)
+		lv.bf_from = lv.origin;
+	else
+		return;
+	lv.bf_at = 0;
+}
+
+static void
+on_up(void *arg)
+{
+	(void)arg;
+	lv.up = 1;
+	lv.dialing = 0;
+	lv.up_since = quake_time_now();
+	quake_log(QUAKE_LOG_INFO, "connected", "url", opt.url, NULL);
+	backfill_schedule();
+	if (lv.origin == 0)
+		lv.origin = lv.up_since - opt.margin;
+}
+
+static void
+on_down(void *arg, const char *why)
+{
+	int64_t now = quake_time_now(), delay;
+	char ms[24];
+
+	(void)arg;
+	if (lv.closing)
+		return;
+	if (lv.up) {
+		stats.reconnects++;
+		if (now - lv.up_since >= STABLE_US)
+			lv.backoff = 0;
+	}
+	lv.up = lv.dialing = 0;
+	delay = jitter(&lv.backoff);
+	lv.next_dial = now + delay;
+	snprintf(ms, sizeof ms, "%lld", (long long)(delay / 1000));
+	quake_log(QUAKE_LOG_WARN, "disconnected", "reason", why, "retry_in_ms", ms, NULL);
+}
+
+static void
+on_frame(void *arg, char *buf, size_t len, int too_long)
+{
+	struct quake_fail f;
+
+	(void)arg;
+	lv.frames++;
+	if (too_long) {
+		quake_err_fail(&f, "", "frame longer than %d bytes", QUAKE_NDJSON_MAX_LINE);
+		stats.in++;
+		stats.rejected++;
+		tool_reject(lv.frames, &f, NULL, 0);
+	} else if (handle_doc(buf, len, lv.frames) != 0)
+		lv.stop = 1;
+	tool_flush();
+}
+
+/* Page through the FDSN service from lv.bf_from; on failure try again
+ * later with backoff (the live feed goes on meanwhile). */
+static void
+backfill(void)
+{
+	char err[256], from[QUAKE_TIME_LEN + 1], a[24], b[24], c[24];
+	unsigned long before = stats.out, events = 0, pages = 0;
+	struct quake_fail f;
+	long offset = 0, status;
+	char *body;
+	size_t len, n;
+
+	quake_time_format(lv.bf_from, from);
+	for (;;) {
+		status = fdsn_page(opt.fdsn_url, opt.cacert, lv.bf_from, opt.page, offset, 60,
+		    &body, &len, err, sizeof err);
+		if (status == 204)
+			break;
+		if (status == 200) {
+			struct doc_ctx d = { body, len, ++lv.pages, 0 };
+			n = 0;
+			if (quake_event_parse_doc(body, len, on_event, &d, &n, &f) == QUAKE_OK) {
+				free(body);
+				tool_flush();
+				pages++;
+				events += n;
+				if (d.stop) {
+					lv.stop = 1;
+					return;
+				}
+				if ((long)n < opt.page)
+					break;
+				offset += (long)n;
+				feed_service();	/* keep the live link served */
+				continue;
+			}
+			snprintf(err, sizeof err, "not an FDSN page: %s", f.reason);
+		} else if (status != 0)
+			snprintf(err, sizeof err, "HTTP %ld", status);
+		free(body);
+		int64_t delay = jitter(&lv.bf_backoff);
+		lv.bf_at = quake_time_now() + delay;
+		snprintf(a, sizeof a, "%lld", (long long)(delay / 1000));
+		quake_log(QUAKE_LOG_WARN, "back-fill failed", "from", from, "error",
+		    err, "retry_in_ms", a, NULL);
+		return;
+	}
+	lv.bf_from = -1;
+	lv.bf_backoff = 0;
+	stats.backfilled += stats.out - before;
+	snprintf(a, sizeof a, "%lu", pages);
+	snprintf(b, sizeof b, "%lu", events);
+	snprintf(c, sizeof c, "%lu", stats.out - before);
+	quake_log(QUAKE_LOG_INFO, "back-filled", "from", from, "pages", a,
+	    "events", b, "new", c, NULL);
+}
+
+static int
+live(void)
+{
+	static const struct feed_cb cb = { on_frame, on_up, on_down };
+	struct quake_fail f;
+	char err[256];
+	enum quake_err e;
+	int status = QUAKE_EXIT_OK;
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0 ||
+	    quake_seen_new(100000, &seen) != QUAKE_OK) {
+		quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
+		return QUAKE_EXIT_SOFTWARE;
+	}
+	srandom((unsigned)(quake_time_now() ^ getpid()));
+	ring_init(&ck.pending, sizeof(int64_t));
+	if (opt.state != NULL) {
+		e = quake_state_read(opt.state, &ck.cp, &f);
+		if (e == QUAKE_EINPUT || e == QUAKE_EIO) {
+			quake_log(QUAKE_LOG_ERROR, "cannot use the state file", "path",
+			    opt.state, "error", e == QUAKE_EIO ? strerror(errno) : f.reason, NULL);
+			return QUAKE_EXIT_CONFIG;
+		}
+		if (e == QUAKE_EOF)
+			ck.cp = 0;
+		ck.written = ck.cp;
+	}
+	if (opt.since != NULL && ck.cp == 0) {
+		int64_t d;
+		if (quake_time_parse(opt.since, strlen(opt.since), &lv.origin, &f) != QUAKE_OK) {
+			if (quake_time_parse_duration(opt.since, &d, &f) != QUAKE_OK) {
+				quake_log(QUAKE_LOG_ERROR, "--since is neither a duration nor a time",
+				    "since", opt.since, NULL);
+				return QUAKE_EXIT_USAGE;
+			}
+			lv.origin = quake_time_now() - d;
+		}
+	}
+	backfill_schedule();	/* on start, when there is a base */
+	if (feed_init(opt.url, opt.cacert, (int)opt.idle, &cb, NULL, err, sizeof err) != 0) {
+		quake_log(QUAKE_LOG_ERROR, "cannot use the feed URL", "url", opt.url,
+		    "error", err, NULL);
+		return QUAKE_EXIT_USAGE;
+	}
+	while (!tool_stop && !lv.stop && tool_out_failed() == 0) {
+		int64_t now = quake_time_now();
+		if (!lv.up && !lv.dialing && now >= lv.next_dial) {
+			quake_log(QUAKE_LOG_INFO, "connecting", "url", opt.url, NULL);
+			lv.dialing = 1;
+			feed_dial();
+		}
+		feed_service();
+		if (lv.bf_from != -1 && now >= lv.bf_at && !lv.stop)
+			backfill();
+		if (opt.acks != NULL)
+			acks_read();
+		state_save(0);
+	}
+	if (opt.acks != NULL)
+		acks_read();
+	state_save(1);
+	lv.closing = 1;
+	feed_destroy();
+	if (ck.fd >= 0) {
+		quake_ndjson_close(ck.r);
+		close(ck.fd);
+	}
+	ring_free(&ck.pending);
+	quake_seen_free(seen);
+	curl_global_cleanup();
+	if (!tool_stop && stats.rejected > 0)
+		status = QUAKE_EXIT_DATAERR;
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
+	enum { O_CACERT = 256 };
 	static const struct option longopts[] = {
+		{ "url", required_argument, NULL, 'u' },
+		{ "fdsn-url", required_argument, NULL, 'f' },
+		{ "state", required_argument, NULL, 's' },
+		{ "acks", required_argument, NULL, 'a' },
+		{ "since", required_argument, NULL, 'S' },
+		{ "margin", required_argument, NULL, 'm' },
+		{ "idle", required_argument, NULL, 'i' },
+		{ "page-size", required_argument, NULL, 'P' },
+		{ "cacert", required_argument, NULL, O_CACERT },
 		{ "replay", required_argument, NULL, 'r' },
 		{ "raw", no_argument, NULL, 'R' },
 		{ "count", required_argument, NULL, 'c' },
@@ -162,10 +519,31 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	int ch, status;
+	struct quake_fail f;
 
 	tool_init("emsc-tail");
-	while ((ch = getopt_long(argc, argv, "r:Rc:d:hV", longopts, NULL)) != -1) {
+	opt.url = EMSC_URL;
+	opt.fdsn_url = FDSN_URL;
+	opt.margin = 600 * 1000000LL;
+	opt.idle = 45;
+	opt.page = 200;
+	while ((ch = getopt_long(argc, argv, "u:f:s:a:S:m:i:P:r:Rc:d:hV", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'u': opt.url = optarg; break;
+		case 'f': opt.fdsn_url = optarg; break;
+		case 's': opt.state = optarg; break;
+		case 'a': opt.acks = optarg; break;
+		case 'S': opt.since = optarg; break;
+		case 'm':
+			if (quake_time_parse_duration(optarg, &opt.margin, &f) != QUAKE_OK) {
+				quake_log(QUAKE_LOG_ERROR, "--margin is not a duration",
+				    "margin", optarg, NULL);
+				usage(QUAKE_EXIT_USAGE);
+			}
+			break;
+		case 'i': opt.idle = tool_parse_long("--idle", optarg, 3, 3600); break;
+		case 'P': opt.page = tool_parse_long("--page-size", optarg, 1, 20000); break;
+		case O_CACERT: opt.cacert = optarg; break;
 		case 'r': opt.replay = optarg; break;
 		case 'R': opt.raw = 1; break;
 		case 'c': opt.count = tool_parse_long("--count", optarg, 1, 1L << 62); break;
@@ -177,19 +555,15 @@ main(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage(QUAKE_EXIT_USAGE);
-	if (opt.replay == NULL) {
-		quake_log(QUAKE_LOG_ERROR, "the live feed is not built yet; use --replay FILE", NULL);
-		return QUAKE_EXIT_UNAVAILABLE;
-	}
 	if (opt.dead_letter != NULL && tool_dead_letter_open(opt.dead_letter) != 0)
 		return QUAKE_EXIT_IOERR;
-	status = replay(opt.replay);
+	status = opt.replay != NULL ? replay(opt.replay) : live();
 	if (tool_flush() != 0 && tool_out_failed() == 2 && status == 0)
 		status = QUAKE_EXIT_IOERR;
 	if (tool_out_failed() == 2 && status == 0)
 		status = QUAKE_EXIT_IOERR;
 	tool_dead_letter_close();
-	if (status == 0 && stats.rejected > 0)
+	if (status == 0 && stats.rejected > 0 && opt.replay != NULL)
 		status = QUAKE_EXIT_DATAERR;
 	return status;
 }

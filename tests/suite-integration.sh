@@ -106,6 +106,7 @@ kafka_group_split() {
 }
 
 . tests/integration-ddb.sh
+. tests/integration-emsc.sh
 
 suite_integration() {
 	if scripts/kafka-local start 2>"$TMP/kafka-start.log"; then
@@ -119,4 +120,5 @@ suite_integration() {
 		fail "kafka-local start" "$(tail -3 "$TMP/kafka-start.log")"
 	fi
 	ddb_suite
+	emsc_suite
 }

@@ -101,7 +101,12 @@ bench: all
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
 	  $(DESTDIR)$(PREFIX)/include/quake $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
-	install -m 755 $(BIN_PATHS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(BIN_PATHS) scripts/quake-ingest scripts/quake-sink $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(PREFIX)/lib/quake $(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(PREFIX)/share/quake
+	install -m 644 scripts/quake-service.sh $(DESTDIR)$(PREFIX)/lib/quake/
+	sed 's|/usr/local/bin/|$(PREFIX)/bin/|' scripts/systemd/quake-ingest.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/quake-ingest.service
+	sed 's|/usr/local/bin/|$(PREFIX)/bin/|' scripts/systemd/quake-sink.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/quake-sink.service
+	install -m 644 scripts/quake.env $(DESTDIR)$(PREFIX)/share/quake/quake.env.example
 	install -m 644 $(B)/lib/libquake.a $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(B)/lib/libquake.so $(DESTDIR)$(PREFIX)/lib/libquake.so.0
 	ln -sf libquake.so.0 $(DESTDIR)$(PREFIX)/lib/libquake.so

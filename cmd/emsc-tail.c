@@ -431,7 +431,7 @@ live(void)
 	int status = QUAKE_EXIT_OK;
 
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0 ||
-	    quake_seen_new(100000, &seen) != QUAKE_OK) {
+	    quake_seen_new(20000, &seen) != QUAKE_OK) {
 		quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
 		return QUAKE_EXIT_SOFTWARE;
 	}

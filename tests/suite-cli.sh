@@ -3,6 +3,7 @@
 
 ET="$B/bin/emsc-tail"
 . tests/cli-aws.sh
+. tests/cli-services.sh
 
 cli_golden() {
 	local f b rc
@@ -130,6 +131,8 @@ suite_cli() {
 	cli_kafka_offline
 	cli_creds
 	cli_ddb_offline
+	cli_services
+	cli_units
 	cli_man
 	cli_install
 	cli_sigv4_botocore

@@ -1,5 +1,5 @@
 # quake — plain Makefile. `make`, `make test`, `make check`, `make SAN=1 test`,
-# `make install PREFIX=/usr/local DESTDIR=`, `make bench`, `make fuzz`.
+# `make install PREFIX=/usr/local DESTDIR=`, `make run`, `make bench`, `make fuzz`.
 VERSION  = 0.1.0
 PREFIX  ?= /usr/local
 MANDIR  ?= $(PREFIX)/share/man
@@ -95,6 +95,10 @@ test: all $(TEST_TOOLS)
 check: all $(TEST_TOOLS)
 	B=$(B) tests/run unit cli integration
 
+# the whole pipeline on this machine; QUAKE_REPLAY=FILE runs it offline
+run: all
+	scripts/quake-run
+
 bench: all
 	B=$(B) bench/run
 
@@ -122,7 +126,7 @@ lint-man:
 clean:
 	rm -rf build
 
-.PHONY: all test check bench install lint-man clean
+.PHONY: all test check bench install lint-man clean run
 
 fuzz:
 	fuzz/run $(FUZZ_SECONDS)

@@ -9,6 +9,8 @@ updatedafter, orderby=time-asc, limit, offset; 204 when nothing matches).
   --events N --revs R   publish N events x R revisions (revision r of every
                     event before r+1); lastupdate is the wall clock at publish
   --rate HZ         frames per second (0: only on /control?publish=K)
+  --frames FILE     publish the recorded frames of FILE (JSON documents one
+                    after another, as in tests/data/emsc) instead, as they are
   --log FILE        append "id<TAB>lastupdate" per published revision
   --tls CERT KEY    serve wss:// and https://
 
@@ -36,6 +38,17 @@ def opt(name, default, n=1):
 
 
 N, R = int(opt('--events', '100')), int(opt('--revs', '1'))
+FRAMES = []
+if opt('--frames', None):
+    text, dec, i = open(opt('--frames', None), encoding='utf-8').read(), json.JSONDecoder(), 0
+    while True:
+        while i < len(text) and text[i].isspace():
+            i += 1
+        if i >= len(text):
+            break
+        doc, i = dec.raw_decode(text, i)
+        FRAMES.append(doc)
+    N, R = len(FRAMES), 1
 RATE = float(opt('--rate', '100'))
 LOG = opt('--log', None)
 TLS = opt('--tls', None, 2)
@@ -221,6 +234,19 @@ def publish():
     if k >= N * R:
         return
     state['k'] += 1
+    if FRAMES:
+        f = FRAMES[k]['data']
+        cur = db.get(f['id'])
+        if cur is None or cur['properties']['lastupdate'] < f['properties']['lastupdate']:
+            db[f['id']] = f
+        stats['published'] += 1
+        if logf:
+            logf.write('%s\t%s\n' % (f['id'], f['properties']['lastupdate']))
+            logf.flush()
+        data = json.dumps(FRAMES[k], indent=2).encode()
+        for c in list(clients):
+            c.send(data)
+        return
     f = feature(k % N, k // N)
     db[f['id']] = f
     stats['published'] += 1

@@ -23,7 +23,7 @@ stage_err() { if [ -n "${QUAKE_LOG_DIR:-}" ]; then echo "$QUAKE_LOG_DIR/$1.log";
 # A restart within a minute of the last start waits 1, 2, 4 ... 60 s first
 # (systemd 252 has no RestartSteps). The count lives in STATE.
 service_backoff() {
-	local f=$1/restarts now last=0 n=0 d
+	local f=$1/$SERVICE.restarts now last=0 n=0 d
 	now=$(date +%s)
 	[ -r "$f" ] && read -r last n <"$f"
 	if [ $((now - last)) -lt 60 ]; then n=$((n + 1)); else n=0; fi

@@ -56,7 +56,7 @@ cli_services() {
 	check "service: SIGTERM stops both and exits 0" test $rc -eq 0 -a -z "$(pgrep -f "$TMP/sbin/")"
 	# quick restarts back off
 	printf '%s 0\n' "$(date +%s)" >"$TMP/state-e.restarts"
-	mkdir -p "$TMP/state-e"; mv "$TMP/state-e.restarts" "$TMP/state-e/restarts"
+	mkdir -p "$TMP/state-e"; mv "$TMP/state-e.restarts" "$TMP/state-e/quake-ingest.restarts"
 	STUB_UP_EXIT=1 ingest e
 	check "service: a restart within a minute waits first" grep -q 'msg="restarting soon after the last start" wait_s=1' "$TMP/svc.err"
 	# configuration from the environment file; variables already set win

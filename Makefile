@@ -99,6 +99,10 @@ check: all $(TEST_TOOLS)
 run: all
 	scripts/quake-run
 
+# the pipeline under fire, long form: make chaos ROUNDS=50 EVENTS=2000
+chaos: all
+	B=$(B) tests/chaos $(or $(ROUNDS),20) $(or $(EVENTS),1000)
+
 bench: all
 	B=$(B) bench/run
 
@@ -126,7 +130,7 @@ lint-man:
 clean:
 	rm -rf build
 
-.PHONY: all test check bench install lint-man clean run
+.PHONY: all test check bench install lint-man clean run chaos
 
 fuzz:
 	fuzz/run $(FUZZ_SECONDS)

@@ -121,4 +121,16 @@ suite_integration() {
 	fi
 	ddb_suite
 	emsc_suite
+	echo "integration: end to end" >&2
+	e2e 0 200 "end to end: every event stored at its newest revision"
+	echo "integration: chaos" >&2
+	e2e "${CHAOS_ROUNDS:-6}" 200 "chaos: kill -9 filters, broker, DynamoDB Local, drop the WebSocket"
+}
+
+# e2e ROUNDS EVENTS NAME: tests/chaos, whose last line is the verdict
+e2e() {
+	local out
+	out=$(B="$B" timeout 600 tests/chaos "$1" "$2" 2>/dev/null | grep '^chaos:')
+	printf '%s\n' "$out" | sed 's/^/  /' >&2
+	check "$3 ($(printf '%s\n' "$out" | tail -1 | cut -c8-))" grep -q 'table equals the expected set' <<<"$out"
 }

@@ -34,7 +34,7 @@ static const char usage_text[] =
 "usage: emsc-tail [--url URL] [--fdsn-url URL] [--state FILE] [--acks FIFO]\n"
 "                 [--since DURATION|TIME] [--margin DURATION] [--idle SECONDS]\n"
 "                 [--page-size N] [--cacert FILE] [--raw] [--count N]\n"
-"                 [--dead-letter FILE]\n"
+"                 [--dead-letter FILE] [--stats SECONDS]\n"
 "       emsc-tail --replay FILE [--raw] [--count N] [--dead-letter FILE]\n"
 "  -u, --url URL           WebSocket feed (default " EMSC_URL ")\n"
 "  -f, --fdsn-url URL      FDSN event service for back-fill (default\n"
@@ -46,6 +46,7 @@ static const char usage_text[] =
 "  -i, --idle SECONDS      redial after this long without traffic or pong (default 45)\n"
 "  -P, --page-size N       FDSN events per page (default 200)\n"
 "      --cacert FILE       trust the CAs in FILE instead of the system store\n"
+"      --stats S           log a counters line every S seconds\n"
 "  -r, --replay FILE       read frames from FILE ('-' for stdin), not the network\n"
 "  -R, --raw               print frames untouched, one line each\n"
 "  -c, --count N           exit after N events\n"
@@ -478,6 +479,19 @@ live(void)
 		if (opt.acks != NULL)
 			acks_read();
 		state_save(0);
+		if (tool_stats_due()) {
+			struct tool_counter c[] = {
+				{ "in", (long long)stats.in },
+				{ "out", (long long)stats.out },
+				{ "rejected", (long long)stats.rejected },
+				{ "duplicates", (long long)stats.dups },
+				{ "reconnects", (long long)stats.reconnects },
+				{ "backfilled", (long long)stats.backfilled },
+				{ "connected", lv.up },
+				{ "checkpoint_age_s", ck.cp > 0 ? (quake_time_now() - ck.cp) / 1000000 : -1 },
+			};
+			tool_stats_log(c, 8);
+		}
 	}
 	if (opt.acks != NULL)
 		acks_read();
@@ -499,7 +513,7 @@ live(void)
 int
 main(int argc, char **argv)
 {
-	enum { O_CACERT = 256 };
+	enum { O_CACERT = 256, O_STATS };
 	static const struct option longopts[] = {
 		{ "url", required_argument, NULL, 'u' },
 		{ "fdsn-url", required_argument, NULL, 'f' },
@@ -510,6 +524,7 @@ main(int argc, char **argv)
 		{ "idle", required_argument, NULL, 'i' },
 		{ "page-size", required_argument, NULL, 'P' },
 		{ "cacert", required_argument, NULL, O_CACERT },
+		{ "stats", required_argument, NULL, O_STATS },
 		{ "replay", required_argument, NULL, 'r' },
 		{ "raw", no_argument, NULL, 'R' },
 		{ "count", required_argument, NULL, 'c' },
@@ -544,6 +559,7 @@ main(int argc, char **argv)
 		case 'i': opt.idle = tool_parse_long("--idle", optarg, 3, 3600); break;
 		case 'P': opt.page = tool_parse_long("--page-size", optarg, 1, 20000); break;
 		case O_CACERT: opt.cacert = optarg; break;
+		case O_STATS: tool_stats_every(tool_parse_long("--stats", optarg, 1, 86400)); break;
 		case 'r': opt.replay = optarg; break;
 		case 'R': opt.raw = 1; break;
 		case 'c': opt.count = tool_parse_long("--count", optarg, 1, 1L << 62); break;

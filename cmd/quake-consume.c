@@ -24,6 +24,7 @@
 static const char usage_text[] =
 "usage: quake-consume -t TOPIC [-g GROUP] [-b BROKERS] [-o beginning|end|stored]\n"
 "                     [-e] [-c N] [-X KEY=VALUE]... [-F FILE] [--acks FIFO]\n"
+"                     [--stats SECONDS]\n"
 "  -b BROKERS        bootstrap servers (env QUAKE_BROKERS; default 127.0.0.1:9092)\n"
 "  -t TOPIC          topic to consume (env QUAKE_TOPIC)\n"
 "  -g GROUP          consumer group (env QUAKE_GROUP; default quake-consume)\n"
@@ -33,6 +34,7 @@ static const char usage_text[] =
 "  -X KEY=VALUE      librdkafka property, as kcat (repeatable)\n"
 "  -F FILE           librdkafka properties file (key=value lines)\n"
 "  -a, --acks FIFO   commit only what downstream acknowledged on FIFO\n"
+"      --stats S     log a counters line every S seconds (out, handled, lag)\n"
 "  -h, --help        this help\n"
 "  -V, --version     print the version\n";
 
@@ -57,6 +59,34 @@ static struct {
 static int fatal;
 static int assigned, at_eof;
 static unsigned long written;
+
+/* --stats: lines out, lines handled, and the lag: records on the assigned
+ * partitions past our position (watermarks as last fetched). */
+static void
+stats_line(rd_kafka_t *rk)
+{
+	rd_kafka_topic_partition_list_t *a = NULL;
+	long long lag = 0;
+
+	if (rd_kafka_assignment(rk, &a) == RD_KAFKA_RESP_ERR_NO_ERROR && a != NULL) {
+		rd_kafka_position(rk, a);
+		for (int i = 0; i < a->cnt; i++) {
+			int64_t lo, hi;
+			if (rd_kafka_get_watermark_offsets(rk, a->elems[i].topic,
+			    a->elems[i].partition, &lo, &hi) == RD_KAFKA_RESP_ERR_NO_ERROR &&
+			    hi >= 0 && a->elems[i].offset >= 0 && hi > a->elems[i].offset)
+				lag += hi - a->elems[i].offset;
+		}
+		rd_kafka_topic_partition_list_destroy(a);
+	}
+	struct tool_counter c[] = {
+		{ "out", (long long)written },
+		{ "handled", (long long)(next_line - 1) },
+		{ "partitions", assigned },
+		{ "lag", lag },
+	};
+	tool_stats_log(c, 4);
+}
 
 /* Lines up to and including `upto` are handled: store their offsets. */
 static void
@@ -175,6 +205,7 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "acks", required_argument, NULL, 'a' },
+		{ "stats", required_argument, NULL, 256 },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -215,6 +246,7 @@ main(int argc, char **argv)
 		case 'a': opt.acks = optarg; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': tool_version();
+		case 256: tool_stats_every(tool_parse_long("--stats", optarg, 1, 86400)); break;
 		default: goto usage_exit;
 		}
 	}
@@ -269,6 +301,8 @@ usage_exit:
 	while (!tool_stop && !fatal &&
 	    (opt.count == 0 || (long)written < opt.count)) {
 		rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 0);
+		if (tool_stats_due())
+			stats_line(rk);
 		if (m == NULL) {
 			/* idle: flush, count written lines as handled (no
 			 * --acks), read acks, then wait a little */

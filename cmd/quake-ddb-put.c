@@ -30,6 +30,7 @@ static const char usage_text[] =
 "usage: quake-ddb-put -t TABLE [-r REGION] [-e URL] [-c N] [--ttl-days N]\n"
 "                     [--max-attempts N] [--profile NAME] [--imds-v1]\n"
 "                     [--create-table] [--dead-letter FILE] [--flush-timeout S]\n"
+"                     [--stats SECONDS]\n"
 "  -t, --table TABLE       table to write (env QUAKE_TABLE)\n"
 "  -r, --region REGION     AWS region (env AWS_REGION, AWS_DEFAULT_REGION,\n"
 "                          the profile's region, instance metadata)\n"
@@ -43,6 +44,7 @@ static const char usage_text[] =
 "      --create-table      create the table (day/time index) if it does not exist\n"
 "  -d, --dead-letter FILE  append rejected lines to FILE\n"
 "  -T, --flush-timeout S   seconds to finish requests in flight at exit (default 30)\n"
+"      --stats S           log a counters line every S seconds\n"
 "  -h, --help              this help\n"
 "  -V, --version           print the version\n";
 
@@ -568,7 +570,7 @@ resolve_endpoint(const char *profile, int imds_v1)
 int
 main(int argc, char **argv)
 {
-	enum { O_TTL = 256, O_ATTEMPTS, O_PROFILE, O_V1, O_CREATE };
+	enum { O_TTL = 256, O_ATTEMPTS, O_PROFILE, O_V1, O_CREATE, O_STATS };
 	static const struct option longopts[] = {
 		{ "table", required_argument, NULL, 't' },
 		{ "region", required_argument, NULL, 'r' },
@@ -579,6 +581,7 @@ main(int argc, char **argv)
 		{ "profile", required_argument, NULL, O_PROFILE },
 		{ "imds-v1", no_argument, NULL, O_V1 },
 		{ "create-table", no_argument, NULL, O_CREATE },
+		{ "stats", required_argument, NULL, O_STATS },
 		{ "dead-letter", required_argument, NULL, 'd' },
 		{ "flush-timeout", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
@@ -611,6 +614,7 @@ main(int argc, char **argv)
 		case O_PROFILE: profile = optarg; break;
 		case O_V1: imds_v1 = 1; break;
 		case O_CREATE: create = 1; break;
+		case O_STATS: tool_stats_every(tool_parse_long("--stats", optarg, 1, 86400)); break;
 		case 'd': dead = optarg; break;
 		case 'T': flush_s = tool_parse_long("--flush-timeout", optarg, 0, 86400); break;
 		case 'h': fputs(usage_text, stdout); return 0;
@@ -715,6 +719,17 @@ main(int argc, char **argv)
 				complete(s, m->data.result);
 			}
 		drain();
+		if (tool_stats_due()) {
+			struct tool_counter c[] = {
+				{ "in", (long long)stats.in },
+				{ "stored", (long long)stats.stored },
+				{ "stale", (long long)stats.stale },
+				{ "rejected", (long long)stats.rejected },
+				{ "retries", (long long)stats.retries },
+				{ "pending", (long long)q.count },
+			};
+			tool_stats_log(c, 6);
+		}
 		if (q.count == 0 && (eof || tool_stop || fatal))
 			break;
 		if (tool_out_failed() != 0)

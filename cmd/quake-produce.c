@@ -24,12 +24,14 @@
 static const char usage_text[] =
 "usage: quake-produce -t TOPIC [-b BROKERS] [-X KEY=VALUE]... [-F FILE]\n"
 "                     [--dead-letter FILE] [--flush-timeout SECONDS]\n"
+"                     [--stats SECONDS]\n"
 "  -b BROKERS              bootstrap servers (env QUAKE_BROKERS; default 127.0.0.1:9092)\n"
 "  -t TOPIC                topic to produce to (env QUAKE_TOPIC)\n"
 "  -X KEY=VALUE            librdkafka property, as kcat (repeatable)\n"
 "  -F FILE                 librdkafka properties file (key=value lines)\n"
 "  -d, --dead-letter FILE  append rejected lines to FILE\n"
 "  -T, --flush-timeout S   seconds to wait for deliveries at exit (default 30)\n"
+"      --stats S           log a counters line every S seconds\n"
 "  -h, --help              this help\n"
 "  -V, --version           print the version\n";
 
@@ -170,6 +172,7 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "dead-letter", required_argument, NULL, 'd' },
 		{ "flush-timeout", required_argument, NULL, 'T' },
+		{ "stats", required_argument, NULL, 256 },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -208,6 +211,7 @@ main(int argc, char **argv)
 		case 'T': flush_s = tool_parse_long("--flush-timeout", optarg, 0, 86400); break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': tool_version();
+		case 256: tool_stats_every(tool_parse_long("--stats", optarg, 1, 86400)); break;
 		default: goto usage_exit;
 		}
 	}
@@ -282,6 +286,16 @@ main(int argc, char **argv)
 		}
 		rd_kafka_poll(rk, 0);
 		q_drain();
+		if (tool_stats_due()) {
+			struct tool_counter c[] = {
+				{ "in", (long long)stats.in },
+				{ "produced", (long long)stats.produced },
+				{ "rejected", (long long)stats.rejected },
+				{ "failed", (long long)stats.failed },
+				{ "pending", (long long)q.count },
+			};
+			tool_stats_log(c, 5);
+		}
 		if (eof || tool_out_failed() == 1)
 			break;
 		tool_flush();

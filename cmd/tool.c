@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "time.h"
 #include "tool.h"
 
 volatile sig_atomic_t tool_stop;
@@ -146,4 +147,41 @@ tool_parse_long(const char *opt, const char *s, long min, long max)
 		exit(QUAKE_EXIT_USAGE);
 	}
 	return v;
+}
+
+static long stats_every;
+static int64_t stats_next;
+
+void
+tool_stats_every(long seconds)
+{
+	stats_every = seconds;
+	stats_next = quake_time_now() + seconds * 1000000LL;
+}
+
+int
+tool_stats_due(void)
+{
+	int64_t now;
+
+	if (stats_every <= 0 || (now = quake_time_now()) < stats_next)
+		return 0;
+	stats_next = now + stats_every * 1000000LL;
+	return 1;
+}
+
+void
+tool_stats_log(const struct tool_counter *c, size_t n)
+{
+	char num[10][24];
+	const char *a[21] = { NULL };
+
+	for (size_t i = 0; i < n && i < 10; i++) {
+		snprintf(num[i], sizeof num[i], "%lld", c[i].value);
+		a[2 * i] = c[i].name;
+		a[2 * i + 1] = num[i];
+	}
+	quake_log(QUAKE_LOG_INFO, "stats", a[0], a[1], a[2], a[3], a[4], a[5],
+	    a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15],
+	    a[16], a[17], a[18], a[19], NULL);
 }

@@ -36,6 +36,19 @@ void tool_dead_letter_close(void);
 void tool_reject(unsigned long lineno, const struct quake_fail *f,
     const char *rec, size_t len);
 
+/* --stats: one "msg=stats" line of counters every `seconds` (0: never). */
+struct tool_counter {
+	const char *name;
+	long long value;
+};
+void tool_stats_every(long seconds);
+
+/* 1 when a stats line is due (then the next one is scheduled). */
+int tool_stats_due(void);
+
+/* Log the n (at most 10) counters as one info line. */
+void tool_stats_log(const struct tool_counter *c, size_t n);
+
 /* Print the version line and exit 0. */
 void tool_version(void) __attribute__((noreturn));
 

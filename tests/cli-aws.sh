@@ -92,5 +92,9 @@ cli_ddb_offline() {
 	check "quake-ddb-put no service: exit 75 after --max-attempts" test $rc -eq 75
 	check "quake-ddb-put no service: no status line" test ! -s "$TMP/out"
 	check "quake-ddb-put no service: says it gave up after 3" grep -q 'msg="giving up on a line" line=1 .*attempts=3' "$TMP/err"
+	{ sleep 2.5; } | noaws AWS_ACCESS_KEY_ID=a AWS_SECRET_ACCESS_KEY=b "$DP" -t quake -e http://127.0.0.1:1 --stats 1 \
+		>/dev/null 2>"$TMP/err"
+	check "quake-ddb-put --stats: a counters line while idle" \
+		grep -q 'msg=stats in=0 stored=0 stale=0 rejected=0 retries=0 pending=0' "$TMP/err"
 	check "-V prints quake-ddb-put" test "$("$DP" -V | cut -d' ' -f1)" = quake-ddb-put
 }

@@ -4,6 +4,7 @@
 ET="$B/bin/emsc-tail"
 . tests/cli-aws.sh
 . tests/cli-services.sh
+. tests/cli-deploy.sh
 
 cli_golden() {
 	local f b rc
@@ -133,6 +134,8 @@ suite_cli() {
 	cli_ddb_offline
 	cli_services
 	cli_units
+	cli_compose
+	cli_infra
 	cli_man
 	cli_install
 	cli_sigv4_botocore

@@ -1,0 +1,90 @@
+# cli-deploy — compose.yaml and infra/ (Terraform) checked without Docker or
+# AWS: docker-compose config, the HCL parsed (python-hcl2) and its promises
+# asserted, checkov with every failed check fixed or justified, terraform
+# fmt. Sourced by suite-cli.sh.
+
+VENV=${QUAKE_CACHE:-$HOME/.cache/quake}/venv-deploy
+
+cli_compose() {
+	local out
+	if ! command -v docker-compose >/dev/null; then
+		fail "compose" "docker-compose is not installed (scripts/install-deps)"; return
+	fi
+	docker-compose -f compose.yaml config -q 2>"$TMP/compose.err"
+	check "compose.yaml: docker-compose config passes$(head -c 200 "$TMP/compose.err")" test $? -eq 0
+	out=$(docker-compose -f compose.yaml --profile observability config --services 2>/dev/null | sort | tr '\n' ' ')
+	check "compose.yaml: services and the observability profile ($out)" \
+		test "$out" = "dynamodb dynamodb-init grafana ingest kafka kafka-init loki promtail sink "
+	check "compose.yaml: Kafka 4.x image in KRaft mode" grep -q 'image: apache/kafka:4\..*' compose.yaml
+	out=$(python3 -c '
+import json, sys
+d = json.load(open("scripts/observability/grafana/dashboards/quake.json"))
+t = " ".join(p["title"].lower() for p in d["panels"])
+print(all(w in t for w in ("per minute", "rejected", "retries", "reconnects")))')
+	check "grafana dashboard: events per minute, rejects, retries, reconnects" test "$out" = True
+}
+
+cli_infra() {
+	local out
+	if [ ! -x "$VENV/bin/checkov" ]; then
+		fail "infra" "checkov is not installed in $VENV (scripts/install-deps)"; return
+	fi
+	out=$("$VENV/bin/python" - <<'PY' 2>&1
+import glob, hcl2, json, re
+def u(v):
+    """an attribute's value (python-hcl2 wraps some in one-element lists)"""
+    while isinstance(v, list) and len(v) == 1 and not isinstance(v[0], dict):
+        v = v[0]
+    return v
+def blk(v):
+    """a nested block's body"""
+    return v[0] if isinstance(v, list) else v
+tf = {}
+for f in sorted(glob.glob("infra/*.tf")):
+    for k, v in hcl2.load(open(f)).items():
+        tf.setdefault(k, []).extend(v)
+res = {}
+for block in tf["resource"]:
+    for typ, named in block.items():
+        for name, body in named.items():
+            res[typ + "." + name] = body
+bad = []
+inst = res["aws_instance.pipeline"]
+md = blk(inst["metadata_options"])
+if u(md["http_tokens"]) != "required" or u(md["http_put_response_hop_limit"]) != 1:
+    bad.append("IMDSv2 not required or hop limit not 1")
+pol = str(u(res["aws_iam_role_policy.pipeline"]["policy"]))
+acts = sorted(re.findall(r"dynamodb:[A-Za-z*]+", pol))
+if acts != ["dynamodb:DescribeTable", "dynamodb:PutItem"]:
+    bad.append("instance role allows %s" % acts)
+for k, v in res.items():
+    if k.startswith("aws_security_group.") and v.get("ingress"):
+        bad.append("%s has inbound rules" % k)
+t = res["aws_dynamodb_table.events"]
+if u(t["billing_mode"]) != "PAY_PER_REQUEST" or u(t["hash_key"]) != "id":
+    bad.append("table not on-demand with key id")
+g = blk(t["global_secondary_index"])
+if (u(g["hash_key"]), u(g["range_key"])) != ("day", "time"):
+    bad.append("no day/time index")
+if u(blk(t["ttl"])["attribute_name"]) != "ttl" or u(blk(t["point_in_time_recovery"])["enabled"]) is not True:
+    bad.append("ttl or PITR missing")
+if not any(v for v in tf["variable"] if "replica_region" in v):
+    bad.append("no replica_region variable")
+for v in tf["variable"] + tf["output"]:
+    for name, body in v.items():
+        if not u(body.get("description")):
+            bad.append("%s has no description" % name)
+print("; ".join(bad) or "ok")
+PY
+)
+	check "infra: HCL parses; IMDSv2 + hop limit 1, role only PutItem+DescribeTable, no inbound, table as designed, documented ($out)" test "$out" = ok
+	"$VENV/bin/checkov" -d infra --compact --quiet --skip-download >"$TMP/checkov.out" 2>/dev/null
+	check "infra: checkov finds no failed check ($(grep -m1 'Passed checks' "$TMP/checkov.out"))" \
+		grep -q 'Failed checks: 0,' "$TMP/checkov.out"
+	check "infra: every skipped check says why" \
+		test -z "$(grep -h 'checkov:skip=' infra/*.tf | grep -v 'checkov:skip=[A-Z0-9_]*:.\{20,\}')"
+	if command -v terraform >/dev/null; then
+		terraform fmt -check infra >/dev/null 2>&1
+		check "infra: terraform fmt -check" test $? -eq 0
+	fi
+}

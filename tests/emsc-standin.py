@@ -9,6 +9,7 @@ updatedafter, orderby=time-asc, limit, offset; 204 when nothing matches).
   --events N --revs R   publish N events x R revisions (revision r of every
                     event before r+1); lastupdate is the wall clock at publish
   --rate HZ         frames per second (0: only on /control?publish=K)
+  --paused          start paused (/control?pause=0 starts publishing)
   --frames FILE     publish the recorded frames of FILE (JSON documents one
                     after another, as in tests/data/emsc) instead, as they are
   --log FILE        append "id<TAB>lastupdate" per published revision
@@ -56,7 +57,7 @@ stats = {'published': 0, 'sent': 0, 'ws_connections': 0, 'pings': 0, 'pongs': 0,
          'fdsn_requests': 0, 'fdsn_500': 0, 'drops': 0}
 db = {}            # id -> feature at its newest revision
 clients = set()
-state = {'down_until': 0.0, 'fdsn_fail': 0, 'fdsn_slow': 0.0, 'paused': False, 'k': 0}
+state = {'down_until': 0.0, 'fdsn_fail': 0, 'fdsn_slow': 0.0, 'paused': '--paused' in args, 'k': 0}
 logf = open(LOG, 'a') if LOG else None
 BASE = datetime.datetime(2026, 11, 23, tzinfo=datetime.timezone.utc)
 

@@ -374,12 +374,13 @@ backfill(void)
 	unsigned long before = stats.out, events = 0, pages = 0;
 	struct quake_fail f;
 	long offset = 0, status;
+	int64_t since = lv.bf_from;	/* a reconnect meanwhile asks again */
 	char *body;
 	size_t len, n;
 
-	quake_time_format(lv.bf_from, from);
+	quake_time_format(since, from);
 	for (;;) {
-		status = fdsn_page(opt.fdsn_url, opt.cacert, lv.bf_from, opt.page, offset, 60,
+		status = fdsn_page(opt.fdsn_url, opt.cacert, since, opt.page, offset, 60,
 		    &body, &len, err, sizeof err);
 		if (status == 204)
 			break;
@@ -412,7 +413,8 @@ backfill(void)
 		    err, "retry_in_ms", a, NULL);
 		return;
 	}
-	lv.bf_from = -1;
+	if (lv.bf_from == since)
+		lv.bf_from = -1;
 	lv.bf_backoff = 0;
 	stats.backfilled += stats.out - before;
 	snprintf(a, sizeof a, "%lu", pages);

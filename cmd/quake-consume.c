@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <poll.h>
 #include <stdint.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,19 @@ stats_line(rd_kafka_t *rk)
 		{ "lag", lag },
 	};
 	tool_stats_log(c, 4);
+}
+
+#define CLOSE_TIMEOUT 30
+
+static void
+close_timeout(int sig)
+{
+	static const char msg[] = "quake-consume: level=error msg=\"close timed out; "
+	    "offsets not committed are delivered again\"\n";
+
+	(void)sig;
+	(void)!write(2, msg, sizeof msg - 1);
+	_exit(QUAKE_EXIT_TEMPFAIL);
 }
 
 /* Lines up to and including `upto` are handled: store their offsets. */
@@ -336,7 +350,12 @@ usage_exit:
 		}
 	}
 
-	/* exit: flush, wait (bounded) for acks of what was written */
+	/* exit: flush, wait (bounded) for acks of what was written; the
+	 * whole of it, the group leave and final commit included, gets
+	 * CLOSE_TIMEOUT seconds: a broker that goes away mid-close must not
+	 * keep a stopping service alive */
+	signal(SIGALRM, close_timeout);
+	alarm(CLOSE_TIMEOUT);
 	if (tool_flush() == 0) {
 		if (acks == NULL)
 			w_handled(rk, written);

@@ -263,24 +263,15 @@ main(int argc, char **argv)
 
 	while (!tool_stop && !eof && !fatal && stats.failed == 0) {
 		for (int batch = 0; batch < 1024; batch++) {
-			err = quake_ndjson_next(r, &l);
+			struct quake_fail f;
+			err = tool_next_line(r, &l, &f, &status);
 			if (err == QUAKE_OK)
 				produce(rk, rkt, &l);
 			else if (err == QUAKE_ETOOLONG) {
-				struct quake_fail f;
 				stats.in++;
-				quake_err_fail(&f, "", "line longer than %d bytes",
-				    QUAKE_NDJSON_MAX_LINE);
 				reject(l.lineno, "", &f, NULL, 0);
 			} else {
-				if (err == QUAKE_EOF)
-					eof = 1;
-				else if (err == QUAKE_EIO) {
-					quake_log(QUAKE_LOG_ERROR, "cannot read stdin",
-					    "error", strerror(errno), NULL);
-					status = QUAKE_EXIT_IOERR;
-					eof = 1;
-				}
+				eof = err == QUAKE_EOF;
 				break;
 			}
 		}

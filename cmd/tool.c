@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ndjson.h"
 #include "time.h"
 #include "tool.h"
 
@@ -184,4 +185,21 @@ tool_stats_log(const struct tool_counter *c, size_t n)
 	quake_log(QUAKE_LOG_INFO, "stats", a[0], a[1], a[2], a[3], a[4], a[5],
 	    a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15],
 	    a[16], a[17], a[18], a[19], NULL);
+}
+
+enum quake_err
+tool_next_line(struct quake_ndjson *r, struct quake_line *l,
+    struct quake_fail *f, int *status)
+{
+	enum quake_err err = quake_ndjson_next(r, l);
+
+	if (err == QUAKE_ETOOLONG)
+		quake_err_fail(f, "", "line longer than %d bytes", QUAKE_NDJSON_MAX_LINE);
+	else if (err == QUAKE_EIO) {
+		quake_log(QUAKE_LOG_ERROR, "cannot read stdin", "error",
+		    strerror(errno), NULL);
+		*status = QUAKE_EXIT_IOERR;
+		err = QUAKE_EOF;
+	}
+	return err;
 }

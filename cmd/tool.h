@@ -36,6 +36,16 @@ void tool_dead_letter_close(void);
 void tool_reject(unsigned long lineno, const struct quake_fail *f,
     const char *rec, size_t len);
 
+struct quake_ndjson;
+struct quake_line;
+
+/* The next input line of a filter's stdin reader r into *l: QUAKE_OK (a
+ * line to take), QUAKE_ETOOLONG (line l->lineno passed the cap; *f says
+ * so: reject it), QUAKE_EAGAIN (nothing ready), or QUAKE_EOF at the end
+ * and after a read error (logged once; *status set to 74). */
+enum quake_err tool_next_line(struct quake_ndjson *r, struct quake_line *l,
+    struct quake_fail *f, int *status);
+
 /* --stats: one "msg=stats" line of counters every `seconds` (0: never). */
 struct tool_counter {
 	const char *name;

@@ -74,8 +74,8 @@ emsc_stall() {
 	curl -s "$CTL/control?stall=1" >/dev/null
 	wait_for 10 stat_at_least ws_connections 2
 	t1=$(date +%s%N)
-	check "stall: redialled within the idle limit (3 s + 1 s slack; took $(((t1 - t0) / 1000000)) ms)" \
-		test $(((t1 - t0) / 1000000)) -le 4000
+	check "stall: redialled within the idle limit (3 s + 2 s slack for a loaded machine; took $(((t1 - t0) / 1000000)) ms)" \
+		test $(((t1 - t0) / 1000000)) -le 5000
 	check "stall: it pinged the quiet link" test "$(stat_of pings)" -ge 1
 	wait_for 10 stat_at_least published 300
 	wait_for 10 complete "$TMP/stall.pub" "$TMP/stall.out"

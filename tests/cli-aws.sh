@@ -96,5 +96,16 @@ cli_ddb_offline() {
 		>/dev/null 2>"$TMP/err"
 	check "quake-ddb-put --stats: a counters line while idle" \
 		grep -q 'msg=stats in=0 stored=0 stale=0 rejected=0 retries=0 pending=0' "$TMP/err"
+	# the other binaries' --stats lines, idle, with nothing to talk to
+	{ sleep 2.5; } | "$B/bin/quake-produce" -b 127.0.0.1:1 -t x -T 0 --stats 1 >/dev/null 2>"$TMP/err"
+	check "quake-produce --stats: a counters line while idle" \
+		grep -q 'msg=stats in=0 produced=0 rejected=0 failed=0 pending=0' "$TMP/err"
+	timeout -s TERM 2.5 "$B/bin/quake-consume" -b 127.0.0.1:1 -t x --stats 1 >/dev/null 2>"$TMP/err"
+	check "quake-consume --stats: a counters line while idle" \
+		grep -q 'msg=stats out=0 handled=0 partitions=0 lag=0' "$TMP/err"
+	timeout -s TERM 2.5 "$B/bin/emsc-tail" --url ws://127.0.0.1:1/x --fdsn-url http://127.0.0.1:1/ --stats 1 \
+		>/dev/null 2>"$TMP/err"
+	check "emsc-tail --stats: a counters line while it redials" \
+		grep -q 'msg=stats in=0 out=0 rejected=0 duplicates=0 reconnects=0 backfilled=0 connected=0 checkpoint_age_s=-1' "$TMP/err"
 	check "-V prints quake-ddb-put" test "$("$DP" -V | cut -d' ' -f1)" = quake-ddb-put
 }

@@ -1,4 +1,5 @@
-/* ring — power-of-two growth, records copied in order on growth. */
+/* ring — grows by half (not doubling: its peak is resident memory), records
+ * copied in order on growth. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,7 +24,7 @@ void *
 ring_push(struct ring *r, uint64_t *seq)
 {
 	if (r->count == r->cap) {
-		size_t ncap = r->cap ? r->cap * 2 : 4096;
+		size_t ncap = r->cap ? r->cap + r->cap / 2 : 4096;
 		unsigned char *n = malloc(ncap * r->size);
 		if (n == NULL) {
 			quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);

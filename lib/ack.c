@@ -24,9 +24,27 @@ quake_ack_format(const struct quake_ack *a, char *out, size_t cap)
 	memcpy(buf, "{\"id\":", 6);
 	n = 6;
 	n += quake_event_format_string(a->id, buf + n);
-	n += (size_t)snprintf(buf + n, sizeof buf - n,
-	    ",\"status\":\"%s\",\"line\":%lu", quake_ack_status_str(a->status),
-	    a->line);
+	{
+		const char *st = quake_ack_status_str(a->status);
+		size_t sl = strlen(st);
+		char digs[24];
+		int nd = 0;
+		unsigned long v = a->line;
+
+		static const char s1[] = ",\"status\":\"", s2[] = "\",\"line\":";
+
+		memcpy(buf + n, s1, sizeof s1 - 1);
+		n += sizeof s1 - 1;
+		memcpy(buf + n, st, sl);
+		n += sl;
+		memcpy(buf + n, s2, sizeof s2 - 1);
+		n += sizeof s2 - 1;
+		do
+			digs[nd++] = (char)('0' + v % 10);
+		while ((v /= 10) != 0);
+		while (nd > 0)
+			buf[n++] = digs[--nd];
+	}
 	if (a->status == QUAKE_ACK_REJECTED || a->error[0] != '\0') {
 		memcpy(buf + n, ",\"error\":", 9);
 		n += 9;

@@ -317,12 +317,15 @@ lex_fail(struct lex *lx, const char *what)
 	    lx->p - lx->start);
 }
 
-static void
+static inline void
 lex_ws(struct lex *lx)
 {
-	while (lx->p < lx->end && (*lx->p == ' ' || *lx->p == '\t' ||
-	    *lx->p == '\n' || *lx->p == '\r'))
-		lx->p++;
+	const char *p = lx->p;
+
+	while (p < lx->end && (unsigned char)*p <= ' ' && (*p == ' ' ||
+	    *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	lx->p = p;
 }
 
 static int
@@ -389,10 +392,33 @@ put_utf8(char *d, unsigned cp)
 	return 4;
 }
 
-/* A string at lx->p (on its opening quote) into dst[cap]; *toolong is set
- * (and the rest of the string still checked) if it does not fit. */
+/* Bytes that stand for themselves inside a JSON string: printable ASCII
+ * but '"' and '\\'. */
+#define P8(x) x, x, x, x, x, x, x, x
+static const unsigned char plain[256] = {
+	P8(0), P8(0), P8(0), P8(0),			/* 0x00-0x1f */
+	1, 1, 0, P8(1), 1, 1, 1, 1, 1,			/* 0x20-0x2f, '"' */
+	P8(1), P8(1), P8(1), P8(1),			/* 0x30-0x4f */
+	P8(1), 1, 1, 1, 1, 0, 1, 1, 1,			/* 0x50-0x5f, '\\' */
+	P8(1), P8(1),					/* 0x60-0x6f */
+	P8(1), P8(1),					/* 0x70-0x7f */
+};
+#undef P8
+
+#define ONES 0x0101010101010101ull
+/* High bit set in each byte of x that is zero (and maybe in some above a
+ * zero byte: only "any" is asked). */
+static inline uint64_t
+has0(uint64_t x)
+{
+	return (x - ONES) & ~x & ONES * 0x80;
+}
+
+/* A string at lx->p (on its opening quote) into dst[cap], its length in
+ * *len; *toolong is set (and the rest of the string still checked) if it
+ * does not fit. */
 static enum quake_err
-lex_string(struct lex *lx, char *dst, size_t cap, int *toolong)
+lex_string(struct lex *lx, char *dst, size_t cap, size_t *len, int *toolong)
 {
 	size_t n = 0;
 	char tmp[4];
@@ -400,15 +426,26 @@ lex_string(struct lex *lx, char *dst, size_t cap, int *toolong)
 	*toolong = 0;
 	lx->p++;
 	for (;;) {
-		const char *run = lx->p;
+		const char *run = lx->p, *q = run, *end = lx->end;
 		size_t k;
 		unsigned cp;
 		int u;
 
-		while (lx->p < lx->end && (unsigned char)*lx->p >= 0x20 &&
-		    *lx->p != '"' && *lx->p != '\\' && (unsigned char)*lx->p < 0x80)
-			lx->p++;
-		k = (size_t)(lx->p - run);
+		/* eight bytes at a time while none is special: '"', '\\',
+		 * < 0x20 or >= 0x80 (locals: stores to dst would otherwise
+		 * reload lx->p) */
+		while (end - q >= 8) {
+			uint64_t x;
+			memcpy(&x, q, 8);
+			if ((((x - ONES * 0x20) & ~x) | x) & ONES * 0x80 ||
+			    has0(x ^ (ONES * '"')) || has0(x ^ (ONES * '\\')))
+				break;
+			q += 8;
+		}
+		while (q < end && plain[(unsigned char)*q])
+			q++;
+		lx->p = q;
+		k = (size_t)(q - run);
 		if (n + k < cap)
 			memcpy(dst + n, run, k);
 		n += k;
@@ -470,6 +507,7 @@ lex_string(struct lex *lx, char *dst, size_t cap, int *toolong)
 		n = cap - 1;
 	}
 	dst[n] = '\0';
+	*len = n;
 	return QUAKE_OK;
 }
 
@@ -558,7 +596,9 @@ quake_event_parse_line(const char *buf, size_t len, struct quake_event *ev,
 	unsigned seen = 0;
 	enum quake_err err;
 	char key[24], sval[128];
-	int toolong;
+	size_t kl, sl;
+	const char *name;	/* of the field being read, for messages */
+	int toolong, prev = -1;
 
 	if (len == 0)
 		return quake_err_fail(f, "", "empty line");
@@ -578,19 +618,29 @@ quake_event_parse_line(const char *buf, size_t len, struct quake_event *ev,
 
 		if (lx.p >= lx.end || *lx.p != '"')
 			return lex_fail(&lx, "expected a field name");
-		if ((err = lex_string(&lx, key, sizeof key, &toolong)) != QUAKE_OK)
-			return err;
-		{
-			size_t kl = strlen(key);
+		/* canonical lines have the keys in order, unescaped: try the
+		 * next one's bytes first, else read and look up the name */
+		k = prev + 1;
+		if (k < NKEYS && (size_t)(lx.end - lx.p) > key_len[k] + 1u &&
+		    lx.p[key_len[k] + 1] == '"' &&
+		    memcmp(lx.p + 1, line_keys[k], key_len[k]) == 0) {
+			lx.p += key_len[k] + 2;
+			name = line_keys[k];
+		} else {
+			name = key;
+			if ((err = lex_string(&lx, key, sizeof key, &kl,
+			    &toolong)) != QUAKE_OK)
+				return err;
 			for (k = 0; k < NKEYS; k++)
 				if (!toolong && kl == key_len[k] &&
 				    memcmp(key, line_keys[k], kl) == 0)
 					break;
 		}
+		prev = k;
 		if (k == NKEYS)
 			return quake_err_fail(f, "", "unknown field \"%.60s\"", key);
 		if (seen & (1u << k))
-			return quake_err_fail(f, "", "duplicate field \"%s\"", key);
+			return quake_err_fail(f, "", "duplicate field \"%s\"", name);
 		seen |= 1u << k;
 		lex_ws(&lx);
 		if (lx.p >= lx.end || *lx.p != ':')
@@ -603,14 +653,14 @@ quake_event_parse_line(const char *buf, size_t len, struct quake_event *ev,
 			double *d = k == K_LAT ? &ev->lat : k == K_LON ? &ev->lon :
 			    k == K_DEPTH ? &ev->depth : &ev->mag;
 			if (*lx.p != '-' && (*lx.p < '0' || *lx.p > '9'))
-				return wrong_type(&lx, key, 0);
+				return wrong_type(&lx, name, 0);
 			if ((err = lex_number(&lx, d)) != QUAKE_OK)
 				return err;
 		} else {
 			if (*lx.p != '"')
 				return k == K_ACTION ? quake_err_fail(f, "action",
 				    "must be \"create\" or \"update\"") :
-				    wrong_type(&lx, key, 1);
+				    wrong_type(&lx, name, 1);
 			switch (k) {
 			case K_ID: dst = ev->id; cap = sizeof ev->id; break;
 			case K_MAGTYPE: dst = ev->magtype; cap = sizeof ev->magtype; break;
@@ -621,10 +671,10 @@ quake_event_parse_line(const char *buf, size_t len, struct quake_event *ev,
 			case K_SOURCE_ID: dst = ev->source_id; cap = sizeof ev->source_id; break;
 			default: dst = sval; cap = sizeof sval; break;
 			}
-			if ((err = lex_string(&lx, dst, cap, &toolong)) != QUAKE_OK)
+			if ((err = lex_string(&lx, dst, cap, &sl, &toolong)) != QUAKE_OK)
 				return err;
 			if (toolong)
-				return quake_err_fail(f, key, "longer than %zu bytes",
+				return quake_err_fail(f, name, "longer than %zu bytes",
 				    cap - 1);
 			if (k == K_ACTION) {
 				if (strcmp(sval, "create") == 0)
@@ -635,11 +685,11 @@ quake_event_parse_line(const char *buf, size_t len, struct quake_event *ev,
 					return quake_err_fail(f, "action",
 					    "must be \"create\" or \"update\"");
 			} else if (k == K_TIME || k == K_LASTUPDATE) {
-				if (quake_time_parse(sval, strlen(sval), k == K_TIME ?
+				if (quake_time_parse(sval, sl, k == K_TIME ?
 				    &ev->time : &ev->lastupdate, f) != QUAKE_OK) {
 					if (f != NULL)
 						snprintf(f->field, sizeof f->field,
-						    "%s", key);
+						    "%s", name);
 					return QUAKE_EINPUT;
 				}
 			}

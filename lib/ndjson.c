@@ -1,4 +1,6 @@
-/* ndjson — a read buffer of cap + 64 KiB; records are handed out in place. */
+/* ndjson — a read buffer of cap + 64 KiB; records are handed out in place.
+ * Reads are at most 64 KiB and the unread tail moves to the front before
+ * each, so only the pages a record needs are ever touched (RSS). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,7 +71,7 @@ fill(struct quake_ndjson *r)
 
 	if (r->eof)
 		return QUAKE_EOF;
-	if (r->cap - r->end < CHUNK && r->start > 0) {
+	if (r->start > 0) {
 		memmove(r->buf, r->buf + r->start, r->end - r->start);
 		r->end -= r->start;
 		r->start = 0;
@@ -77,7 +79,8 @@ fill(struct quake_ndjson *r)
 	if (r->wait_fn != NULL)
 		r->wait_fn(r->wait_arg);
 	do
-		n = read(r->fd, r->buf + r->end, r->cap - r->end);
+		n = read(r->fd, r->buf + r->end, r->cap - r->end < CHUNK ?
+		    r->cap - r->end : CHUNK);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return errno == EAGAIN || errno == EWOULDBLOCK ? QUAKE_EAGAIN :

@@ -150,6 +150,19 @@ lines(void)
 	BAD(edit("\"source_id\":\"1643105\"}", "\"source_id\":\"1643105\",\"extra\":1}"), "", "unknown field \"extra\"");
 	BAD(edit("\"lat\":-4.027", "\"lat\":-4.027,\"lat\":1"), "", "duplicate field \"lat\"");
 	BAD(edit("}", "} x"), "", "not JSON: trailing characters at byte 308");
+	/* field names: in order and unescaped is the fast path; escaped, out
+	 * of order or a prefix of a known name must read the same */
+	BAD(edit("\"id\":\"20240330_0000303\"", "\"\\u0069d\":\"a/b\""), "id", "must be a non-empty token of [A-Za-z0-9_.-]");
+	BAD(edit("\"id\":\"20240330_0000303\"", "\"i\":\"20240330_0000303\""), "", "unknown field \"i\"");
+	BAD(edit("\"id\":\"20240330_0000303\"", "\"idx\":\"20240330_0000303\""), "", "unknown field \"idx\"");
+	BAD(edit("\"lat\":-4.027", "\"lat\":-4.027,\"l\\u0061t\":1"), "", "duplicate field \"lat\"");
+	BAD(edit("\"mag\":4.6", "\"mag\":4.6,\"id\":\"x\""), "", "duplicate field \"id\"");
+	BAD(edit("\"mag\":4.6", "\"mag\":4.6,\"mag\":4.6"), "", "duplicate field \"mag\"");
+	BAD(edit("\"lat\":-4.027", "\"lat\"-4.027"), "", "not JSON: expected ':' at byte 128");
+	/* string scanning eight bytes at a time: a special byte at each place */
+	BAD(edit("NEW GUINEA, PAPUA", "NEW GUINEA,\x01PAPUA"), "", "not JSON: control character in string at byte 210");
+	BAD(edit("NEW GUINEA, PAPUA", "NEW GUINEA, PAPU\x7f\x80"), "", "not JSON: invalid UTF-8 at byte 216");
+	BAD(edit("NEW GUINEA, PAPUA", "NEW GUINEA, PAP\\q"), "", "not JSON: invalid escape at byte 214");
 #undef BAD
 	for (size_t k = 0; k < 14; k++)
 		edits[nedits++] = missing[k];

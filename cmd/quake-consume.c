@@ -59,6 +59,29 @@ static struct {
 
 static int fatal;
 static int assigned, at_eof;
+
+/* librdkafka 2.0.2 stops fetching a partition whose local queue is over
+ * queued.max.messages.kbytes and looks again only after up to a second
+ * (librdkafka issue #2879; 2.3.0 adds fetch.queue.backoff.ms): with a small
+ * queue a backlog then drains at one queueful a second. Any request to the
+ * partition's leader wakes its broker thread, which fetches again at once,
+ * so when the queue runs dry after at least half a queueful, one watermark
+ * query goes to the leader of the last partition read. A live feed, a few
+ * records at a time, never triggers it. */
+static struct {
+	size_t bytes, half;	/* read since the last wake; the trigger */
+	int32_t partition;	/* of the last record read */
+} wake;
+
+static void
+wake_fetcher(rd_kafka_t *rk)
+{
+	int64_t lo, hi;
+
+	wake.bytes = 0;
+	(void)rd_kafka_query_watermark_offsets(rk, opt.topic, wake.partition,
+	    &lo, &hi, 100);
+}
 static unsigned long written;
 
 /* --stats: lines out, lines handled, and the lag: records on the assigned
@@ -209,6 +232,8 @@ handle(rd_kafka_t *rk, rd_kafka_message_t *m)
 	if (tool_out(m->payload, m->len) != 0)
 		return -1;
 	written++;
+	wake.bytes += m->len;
+	wake.partition = m->partition;
 	*(struct out_rec *)ring_push(&w, NULL) =
 	    (struct out_rec){ m->partition, m->offset };
 	return 0;
@@ -279,10 +304,13 @@ usage_exit:
 	    kafka_conf_set(conf, "enable.auto.commit", "true") ||
 	    kafka_conf_set(conf, "auto.offset.reset", "earliest") ||
 	    kafka_conf_set(conf, "enable.partition.eof", opt.exit_eof ? "true" : "false") ||
-	    /* events are ~300 bytes: 1 MiB fetches keep up and keep RSS small */
-	    kafka_conf_set(conf, "queued.max.messages.kbytes", "4096") ||
-	    kafka_conf_set(conf, "max.partition.fetch.bytes", "262144") ||
-	    kafka_conf_set(conf, "fetch.max.bytes", "1048576") ||
+	    /* events are ~300 bytes and lz4 packs them ~5:1: 128 KiB
+	     * fetches into a 512 KiB queue keep RSS near 10 MiB, and with
+	     * wake_fetcher() a backlog still drains faster than kcat's */
+	    kafka_conf_set(conf, "queued.max.messages.kbytes", "512") ||
+	    kafka_conf_set(conf, "message.max.bytes", "131072") ||
+	    kafka_conf_set(conf, "max.partition.fetch.bytes", "32768") ||
+	    kafka_conf_set(conf, "fetch.max.bytes", "131072") ||
 	    /* -e: an empty fetch answers "at the end" after this long */
 	    (opt.exit_eof && kafka_conf_set(conf, "fetch.wait.max.ms", "50"))) {
 		rd_kafka_conf_destroy(conf);
@@ -291,6 +319,13 @@ usage_exit:
 	if (kafka_conf_layer(conf, file, brokers, xs, nx, &fatal) != 0)
 		return QUAKE_EXIT_CONFIG;
 	rd_kafka_conf_set_rebalance_cb(conf, rebalance_cb);
+	{
+		char v[32];
+		size_t vn = sizeof v;
+		if (rd_kafka_conf_get(conf, "queued.max.messages.kbytes", v,
+		    &vn) == RD_KAFKA_CONF_OK)
+			wake.half = (size_t)strtoul(v, NULL, 10) * 512;
+	}
 	if (opt.acks != NULL) {
 		/* O_RDWR: never see EOF when the writer restarts */
 		if ((ackfd = open(opt.acks, O_RDWR | O_NONBLOCK)) < 0) {
@@ -317,6 +352,10 @@ usage_exit:
 		rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 0);
 		if (tool_stats_due())
 			stats_line(rk);
+		if (m == NULL && wake.half > 0 && wake.bytes >= wake.half) {
+			wake_fetcher(rk);
+			m = rd_kafka_consumer_poll(rk, 0);
+		}
 		if (m == NULL) {
 			/* idle: flush, count written lines as handled (no
 			 * --acks), read acks, then wait a little */
@@ -336,6 +375,14 @@ usage_exit:
 		}
 		int rc = handle(rk, m);
 		rd_kafka_message_destroy(m);
+		/* a long backlog without --acks: hand off in steps, so the
+		 * ring of unhandled lines stays small */
+		if (rc == 0 && acks == NULL && w.count >= 4096) {
+			if (tool_flush() != 0)
+				rc = -1;
+			else
+				w_handled(rk, written);
+		}
 		/* busy: keep reading acks, or downstream blocks writing them
 		 * while we block writing to it */
 		if (rc == 0 && acks != NULL && (written & 63) == 0 &&

@@ -27,7 +27,7 @@ LIB_LIBS  = $(shell $(PKG_CONFIG) --libs jansson libcurl libcrypto) -lm
 KAFKA_LIBS = $(shell $(PKG_CONFIG) --libs rdkafka)
 WS_LIBS   = $(shell $(PKG_CONFIG) --libs libwebsockets)
 
-LIB_MODULES = err log time buf event ndjson ack sigv4 ddb creds seen state
+LIB_MODULES = err log time buf event ndjson ack sigv4 ddb creds seen state http
 LIB_SRCS  = $(LIB_MODULES:%=lib/%.c) lib/creds_env.c lib/creds_file.c lib/creds_ecs.c lib/creds_imds.c
 LIB_OBJS  = $(LIB_SRCS:lib/%.c=$(B)/lib/%.o)
 LIB_HDRS  = $(LIB_MODULES:%=lib/%.h) lib/quake.h

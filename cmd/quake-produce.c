@@ -54,6 +54,16 @@ static struct {
 } stats;
 
 static int fatal;
+static int no_topic;	/* the topic does not exist: a configuration error */
+
+static void
+note_failure(rd_kafka_resp_err_t err)
+{
+	if (err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ||
+	    err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
+	    err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED)
+		no_topic = 1;
+}
 
 /* Write status lines for the finished head of the queue. Returns -1 if a
  * delivery failed (its line and all after it stay unacknowledged). */
@@ -99,6 +109,7 @@ dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 		p->state = FAILED;
 		free(p->error);
 		p->error = strdup(rd_kafka_err2str(m->err));
+		note_failure(m->err);
 		if (stats.failed++ == 0) {
 			char ln[24];
 			snprintf(ln, sizeof ln, "%lu", p->lineno);
@@ -135,30 +146,45 @@ produce(rd_kafka_t *rk, rd_kafka_topic_t *rkt, const struct quake_line *l)
 	struct quake_event ev;
 	struct quake_fail f;
 	char line[QUAKE_EVENT_LINE_MAX + 1];
+	const char *text;
 	size_t n;
+	int canonical;
 	uint64_t seq;
 	struct pending *p;
 
 	stats.in++;
 	ev.id[0] = '\0';	/* the parser fills it first, if it can */
-	if (quake_event_parse_line(l->buf, l->len, &ev, &f) != QUAKE_OK) {
+	if (quake_event_parse_line_canon(l->buf, l->len, &ev, &canonical, &f) !=
+	    QUAKE_OK) {
 		reject(l->lineno, ev.id, &f, l->buf, l->len);
 		return;
 	}
-	n = quake_event_format(&ev, line, sizeof line);
+	/* already canonical (as emsc-tail writes): pass it on as it is */
+	if (canonical) {
+		text = l->buf;
+		n = l->len;
+	} else {
+		n = quake_event_format(&ev, line, sizeof line);
+		text = line;
+	}
 	p = ring_push(&q, &seq);
 	memcpy(p->id, ev.id, sizeof p->id);
 	p->lineno = l->lineno;
 	p->state = INFLIGHT;
 	p->error = NULL;
 	while (rd_kafka_produce(rkt, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
-	    line, n, ev.id, strlen(ev.id), (void *)(uintptr_t)seq) != 0) {
+	    (void *)text, n, ev.id, strlen(ev.id), (void *)(uintptr_t)seq) != 0) {
 		rd_kafka_resp_err_t err = rd_kafka_last_error();
 		if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
 			p->state = FAILED;
-			quake_log(QUAKE_LOG_ERROR, "cannot produce", "id", ev.id,
-			    "error", rd_kafka_err2str(err), NULL);
-			stats.failed++;
+			note_failure(err);
+			if (stats.failed++ == 0) {
+				char ln[24];
+				snprintf(ln, sizeof ln, "%lu", l->lineno);
+				quake_log(QUAKE_LOG_ERROR, "cannot produce", "line",
+				    ln, "id", ev.id, "error", rd_kafka_err2str(err),
+				    NULL);
+			}
 			return;
 		}
 		/* local queue full: wait for deliveries (and ack them) */
@@ -267,7 +293,8 @@ main(int argc, char **argv)
 	quake_ndjson_open(0, 0, &r);
 
 	while (!tool_stop && !eof && !fatal && stats.failed == 0) {
-		for (int batch = 0; batch < 1024; batch++) {
+		/* stop at the first failure: what follows stays unacknowledged */
+		for (int batch = 0; batch < 1024 && stats.failed == 0; batch++) {
 			struct quake_fail f;
 			err = tool_next_line(r, &l, &f, &status);
 			if (err == QUAKE_OK)
@@ -316,7 +343,8 @@ main(int argc, char **argv)
 		snprintf(n, sizeof n, "%zu", q.count);
 		quake_log(QUAKE_LOG_ERROR, "records not delivered", "count", n, NULL);
 		if (status == 0)
-			status = fatal ? QUAKE_EXIT_UNAVAILABLE : QUAKE_EXIT_TEMPFAIL;
+			status = no_topic ? QUAKE_EXIT_CONFIG : fatal ?
+			    QUAKE_EXIT_UNAVAILABLE : QUAKE_EXIT_TEMPFAIL;
 	}
 	if (status == 0 && stats.rejected > 0)
 		status = QUAKE_EXIT_DATAERR;

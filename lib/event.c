@@ -308,6 +308,7 @@ static const unsigned char key_len[NKEYS] = { 2, 6, 4, 10, 3, 3, 5, 3, 7, 6,
 struct lex {
 	const char *p, *start, *end;
 	struct quake_fail *f;
+	int odd;	/* seen what quake_event_format would write otherwise */
 };
 
 static enum quake_err
@@ -325,6 +326,8 @@ lex_ws(struct lex *lx)
 	while (p < lx->end && (unsigned char)*p <= ' ' && (*p == ' ' ||
 	    *p == '\t' || *p == '\n' || *p == '\r'))
 		p++;
+	if (p != lx->p)
+		lx->odd = 1;
 	lx->p = p;
 }
 
@@ -468,7 +471,9 @@ lex_string(struct lex *lx, char *dst, size_t cap, size_t *len, int *toolong)
 			lx->p += u;
 			continue;
 		}
-		/* backslash */
+		/* backslash: put_str writes none but for '"', '\\' and
+		 * control characters, so an escape is not canonical */
+		lx->odd = 1;
 		if (lx->end - lx->p < 2)
 			return lex_fail(lx, "unterminated string");
 		switch (lx->p[1]) {
@@ -551,6 +556,13 @@ lex_number(struct lex *lx, double *out)
 	}
 	/* m and 10^frac are exact, so m / 10^frac is correctly rounded:
 	 * the same double strtod gives for the text */
+	/* canonical (what quake_event_format_number writes): a fraction of
+		 * 1..9 digits, its last not 0 unless it is the only one, no
+		 * exponent, not -0 (two decimals of <= 15 digits never name the
+		 * same double, so no shorter text reads back the same) */
+	if (exp || frac == 0 || frac > 9 || digits > 15 || (neg && m == 0) ||
+	    (frac > 1 && lx->p[-1] == '0'))
+		lx->odd = 1;
 	if (!exp && digits <= 15 && frac <= 15) {
 		*out = (double)m / pow10[frac];
 		if (neg)
@@ -592,7 +604,14 @@ enum quake_err
 quake_event_parse_line(const char *buf, size_t len, struct quake_event *ev,
     struct quake_fail *f)
 {
-	struct lex lx = { buf, buf, buf + len, f };
+	return quake_event_parse_line_canon(buf, len, ev, NULL, f);
+}
+
+enum quake_err
+quake_event_parse_line_canon(const char *buf, size_t len,
+    struct quake_event *ev, int *canonical, struct quake_fail *f)
+{
+	struct lex lx = { buf, buf, buf + len, f, 0 };
 	unsigned seen = 0;
 	enum quake_err err;
 	char key[24], sval[128];
@@ -628,6 +647,7 @@ quake_event_parse_line(const char *buf, size_t len, struct quake_event *ev,
 			name = line_keys[k];
 		} else {
 			name = key;
+			lx.odd = 1;
 			if ((err = lex_string(&lx, key, sizeof key, &kl,
 			    &toolong)) != QUAKE_OK)
 				return err;
@@ -685,6 +705,8 @@ quake_event_parse_line(const char *buf, size_t len, struct quake_event *ev,
 					return quake_err_fail(f, "action",
 					    "must be \"create\" or \"update\"");
 			} else if (k == K_TIME || k == K_LASTUPDATE) {
+				if (sl != QUAKE_TIME_LEN)
+					lx.odd = 1;
 				if (quake_time_parse(sval, sl, k == K_TIME ?
 				    &ev->time : &ev->lastupdate, f) != QUAKE_OK) {
 					if (f != NULL)
@@ -712,6 +734,8 @@ quake_event_parse_line(const char *buf, size_t len, struct quake_event *ev,
 	for (int k = 0; k < NKEYS; k++)
 		if (!(seen & (1u << k)))
 			return quake_err_fail(f, line_keys[k], "missing");
+	if (canonical != NULL)
+		*canonical = !lx.odd;
 	return quake_event_validate(ev, f);
 }
 

@@ -40,6 +40,12 @@ enum quake_err quake_event_parse_frame(const char *buf, size_t len,
 enum quake_err quake_event_parse_line(const char *buf, size_t len,
     struct quake_event *ev, struct quake_fail *f);
 
+/* The same; on QUAKE_OK *canonical (caller-owned) is 1 when buf[0..len) is
+ * byte for byte what quake_event_format writes for *ev, so it can be passed
+ * on as it is. */
+enum quake_err quake_event_parse_line_canon(const char *buf, size_t len,
+    struct quake_event *ev, int *canonical, struct quake_fail *f);
+
 /* Called once per event of a document, in order: err is QUAKE_OK and ev is
  * set, or err is QUAKE_EINPUT, ev is NULL and f says why; raw is then the
  * compact JSON text of the bad feature (NULL for a frame, whose text the

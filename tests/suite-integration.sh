@@ -45,6 +45,19 @@ kafka_kcat() {
 	check "quake-consume reads kcat -P" cmp -s <(sed -n '1001,2000p' "$TMP/in100k" | sort) <(sort "$TMP/kp-out")
 }
 
+# a topic that does not exist: a configuration error (78), said once, and
+# no line is acknowledged
+kafka_no_topic() {
+	local rc
+	head -3000 "$TMP/in100k" | "$QP" -b "$BK" -t no-such-topic \
+		-X topic.metadata.propagation.max.ms=1000 >"$TMP/nt-out" 2>"$TMP/nt-err"; rc=$?
+	check "missing topic: exit 78" test "$rc" -eq 78
+	check "missing topic: no status line" test ! -s "$TMP/nt-out"
+	check "missing topic: one line for the failure, one for the count (not one per record)" \
+		test "$(grep -c 'msg="delivery failed"\|msg="cannot produce"' "$TMP/nt-err")" -eq 1 -a \
+		"$(grep -c 'msg="records not delivered"' "$TMP/nt-err")" -eq 1
+}
+
 # broker killed -9 and restarted while quake-produce streams: nothing lost,
 # nothing duplicated on the topic (idempotent producer)
 kafka_broker_restart() {
@@ -112,6 +125,7 @@ suite_integration() {
 	if scripts/kafka-local start 2>"$TMP/kafka-start.log"; then
 		echo "integration: roundtrip" >&2; kafka_roundtrip
 		echo "integration: kcat" >&2; kafka_kcat
+		echo "integration: missing topic" >&2; kafka_no_topic
 		echo "integration: broker restart" >&2; kafka_broker_restart
 		echo "integration: consumer kill" >&2; kafka_consumer_kill
 		echo "integration: group split" >&2; kafka_group_split

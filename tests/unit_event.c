@@ -18,7 +18,7 @@ static const char LINE[] =
     "\"auth\":\"NEIC\",\"source_catalog\":\"EMSC-RTS\","
     "\"source_id\":\"1643105\"}";
 
-static char *edits[64];
+static char *edits[128];
 static size_t nedits;
 
 /* LINE with the text between from and to (first match) replaced by by. */
@@ -329,8 +329,8 @@ differential(void)
 	char buf[1024], a[QUAKE_EVENT_LINE_MAX + 1], b[QUAKE_EVENT_LINE_MAX + 1];
 	struct quake_event ev;
 	struct quake_fail f;
-	long agree = 0, accepted = 0, n = 200000;
-	char first_bad[600] = "";
+	long agree = 0, accepted = 0, n = 200000, canonical = 0, canon_wrong = 0;
+	char first_bad[600] = "", first_canon[2400] = "";
 
 	srand(11);
 	for (long i = 0; i < n; i++) {
@@ -368,9 +368,19 @@ differential(void)
 				}
 			}
 		}
-		int ra = ref_accepts(buf, len, a);
-		int na = quake_event_parse_line(buf, len, &ev, &f) == QUAKE_OK &&
+		int ra = ref_accepts(buf, len, a), canon = 0;
+		int na = quake_event_parse_line_canon(buf, len, &ev, &canon, &f) == QUAKE_OK &&
 		    quake_event_format(&ev, b, sizeof b) > 0;
+		/* "canonical" claims: the bytes are what format writes */
+		if (na && canon) {
+			canonical++;
+			if (strlen(b) != len || memcmp(b, buf, len) != 0) {
+				if (first_canon[0] == '\0')
+					snprintf(first_canon, sizeof first_canon,
+					    "[%.*s] formats as [%.1000s]", (int)len, buf, b);
+				canon_wrong++;
+			}
+		}
 		if (ra == na && (!ra || strcmp(a, b) == 0))
 			agree++;
 		else if (first_bad[0] == '\0')
@@ -382,6 +392,42 @@ differential(void)
 	    agree, n, accepted, first_bad);
 	CHECK(accepted > 1000 && accepted < n - 1000,
 	    "differential mutations both accept and reject (%ld accepted)", accepted);
+	CHECK(canon_wrong == 0 && canonical > 1000,
+	    "differential: every line called canonical formats to itself (%ld called, %ld wrong) %s",
+	    canonical, canon_wrong, first_canon);
+}
+
+/* Lines that read fine but are not written so by quake_event_format. */
+static void
+canonical(void)
+{
+	const char *odd[] = {
+		edit("\"lat\":-4.027", "\"lat\": -4.027"),
+		edit("}", "} "),
+		edit("\"depth\":10.0", "\"depth\":10"),
+		edit("\"depth\":10.0", "\"depth\":10.00"),
+		edit("\"depth\":10.0", "\"depth\":1e1"),
+		edit("\"depth\":10.0", "\"depth\":-0.0"),
+		edit("\"mag\":4.6", "\"mag\":4.60"),
+		edit("\"lat\":-4.027", "\"lat\":-4.0270000000"),
+		edit("2024-03-30T04:09:58.597000Z", "2024-03-30T04:09:58.597Z"),
+		edit("\"id\":", "\"\\u0069d\":"),
+		edit("NEIC", "NE\\u0049C"),
+		edit("NEIC", "NE\\/C"),
+		edit("\"source_id\":\"1643105\"", "\"source_id\":\"1643105\",\"id\":\"x\"") ,
+	};
+	struct quake_event ev;
+	struct quake_fail f;
+	int canon = -1;
+
+	CHECK(quake_event_parse_line_canon(LINE, strlen(LINE), &ev, &canon, &f) ==
+	    QUAKE_OK && canon == 1, "canonical: the reference line is");
+	for (size_t i = 0; i < NELEM(odd); i++) {
+		canon = -1;
+		enum quake_err err = quake_event_parse_line_canon(odd[i],
+		    strlen(odd[i]), &ev, &canon, &f);
+		CHECK(err != QUAKE_OK || canon == 0, "canonical: odd line %zu is not", i);
+	}
 }
 
 int
@@ -392,6 +438,7 @@ main(void)
 	limits();
 	escaping();
 	documents();
+	canonical();
 	differential();
 	while (nedits > 0)
 		free(edits[--nedits]);

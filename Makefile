@@ -26,12 +26,16 @@ LDFLAGS  += $(SANFLAGS)
 LIB_LIBS  = $(shell $(PKG_CONFIG) --libs jansson libcurl libcrypto) -lm
 KAFKA_LIBS = $(shell $(PKG_CONFIG) --libs rdkafka)
 WS_LIBS   = $(shell $(PKG_CONFIG) --libs libwebsockets)
+SSL_LIBS  = $(shell $(PKG_CONFIG) --libs openssl)
+# each binary loads only the libraries it calls (libcurl is libquake's
+# for AWS credentials: quake-ddb-put's alone); fewer libraries, less RSS
+BIN_LDFLAGS = -Wl,--as-needed
 
 LIB_MODULES = err log time buf event ndjson ack sigv4 ddb creds seen state http
 LIB_SRCS  = $(LIB_MODULES:%=lib/%.c) lib/creds_env.c lib/creds_file.c lib/creds_ecs.c lib/creds_imds.c
 LIB_OBJS  = $(LIB_SRCS:lib/%.c=$(B)/lib/%.o)
 LIB_HDRS  = $(LIB_MODULES:%=lib/%.h) lib/quake.h
-BINS      = $(filter-out tool kafka ring feed fdsn,$(notdir $(basename $(wildcard cmd/*.c))))
+BINS      = $(filter-out tool kafka ring feed fdsn trust,$(notdir $(basename $(wildcard cmd/*.c))))
 BIN_PATHS = $(BINS:%=$(B)/bin/%)
 TOOL_OBJ  = $(B)/cmd/tool.o $(B)/cmd/ring.o
 UNIT_TESTS = $(LIB_MODULES:%=$(B)/tests/unit_%)
@@ -42,7 +46,7 @@ $(B)/lib/%.o: lib/%.c $(LIB_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) -c -o $@ $<
 
-$(B)/cmd/%.o: cmd/%.c cmd/tool.h cmd/kafka.h cmd/ring.h cmd/feed.h cmd/fdsn.h $(LIB_HDRS)
+$(B)/cmd/%.o: cmd/%.c cmd/tool.h cmd/kafka.h cmd/ring.h cmd/feed.h cmd/fdsn.h cmd/trust.h $(LIB_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) -c -o $@ $<
 
@@ -62,17 +66,17 @@ $(B)/quake.pc: Makefile
 	  'Libs: -L$${libdir} -lquake' 'Libs.private: -lm' \
 	  'Cflags: -I$${includedir}' > $@
 
-$(B)/bin/emsc-tail: $(B)/cmd/emsc-tail.o $(B)/cmd/feed.o $(B)/cmd/fdsn.o $(TOOL_OBJ) $(B)/lib/libquake.a
+$(B)/bin/emsc-tail: $(B)/cmd/emsc-tail.o $(B)/cmd/feed.o $(B)/cmd/fdsn.o $(B)/cmd/trust.o $(TOOL_OBJ) $(B)/lib/libquake.a
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIB_LIBS) $(WS_LIBS)
+	$(CC) $(LDFLAGS) $(BIN_LDFLAGS) -o $@ $^ $(LIB_LIBS) $(WS_LIBS) $(SSL_LIBS)
 
 $(B)/bin/quake-produce $(B)/bin/quake-consume: $(B)/bin/%: $(B)/cmd/%.o $(TOOL_OBJ) $(B)/cmd/kafka.o $(B)/lib/libquake.a
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIB_LIBS) $(KAFKA_LIBS)
+	$(CC) $(LDFLAGS) $(BIN_LDFLAGS) -o $@ $^ $(LIB_LIBS) $(KAFKA_LIBS)
 
 $(B)/bin/quake-ddb-put: $(B)/cmd/quake-ddb-put.o $(TOOL_OBJ) $(B)/lib/libquake.a
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIB_LIBS)
+	$(CC) $(LDFLAGS) $(BIN_LDFLAGS) -o $@ $^ $(LIB_LIBS)
 
 # ---- tests ----
 $(B)/tests/unit_%: tests/unit_%.c tests/unit.h $(B)/lib/libquake.a

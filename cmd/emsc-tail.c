@@ -11,7 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 
 #include "ack.h"
 #include "event.h"
@@ -433,8 +432,7 @@ live(void)
 	enum quake_err e;
 	int status = QUAKE_EXIT_OK;
 
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0 ||
-	    quake_seen_new(20000, &seen) != QUAKE_OK) {
+	if (quake_seen_new(20000, &seen) != QUAKE_OK) {
 		quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
 		return QUAKE_EXIT_SOFTWARE;
 	}
@@ -506,7 +504,6 @@ live(void)
 	}
 	ring_free(&ck.pending);
 	quake_seen_free(seen);
-	curl_global_cleanup();
 	if (!tool_stop && stats.rejected > 0)
 		status = QUAKE_EXIT_DATAERR;
 	return status;

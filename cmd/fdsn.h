@@ -1,5 +1,6 @@
-/* fdsn — one page of the FDSN event service (libcurl): the events updated
- * after a time, oldest event time first, limit per page from offset. */
+/* fdsn — one page of the FDSN event service over HTTP/1.1 (plain or TLS):
+ * the events updated after a time, oldest event time first, limit per page
+ * from offset. Up to 3 redirects are followed; no compression is asked. */
 #ifndef QUAKE_FDSN_H
 #define QUAKE_FDSN_H
 

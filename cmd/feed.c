@@ -9,6 +9,7 @@
 
 #include "feed.h"
 #include "ndjson.h"
+#include "trust.h"
 
 static struct {
 	struct lws_context *ctx;
@@ -21,6 +22,7 @@ static struct {
 	const char *host, *path;
 	char pathbuf[2048];
 	int port, tls;
+	const char *cacert;	/* NULL: the system store */
 	char *buf;		/* the frame being put together */
 	size_t len, cap;
 	int too_long;
@@ -65,6 +67,10 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	char why[256];
 
 	switch (reason) {
+	case LWS_CALLBACK_OPENSSL_LOAD_EXTRA_CLIENT_VERIFY_CERTS:
+		/* user is the client SSL_CTX; lws loads no CAs itself
+		 * (LWS_SERVER_OPTION_DISABLE_OS_CA_CERTS) */
+		return trust_load(user, f.cacert) != 0;
 	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
 		snprintf(why, sizeof why, "%s", in ? (const char *)in : "connection failed");
 		f.wsi = NULL;
@@ -143,11 +149,9 @@ feed_init(const char *url, const char *cacert, int idle_s,
 	info.port = CONTEXT_PORT_NO_LISTEN;
 	info.protocols = protocols;
 	info.fd_limit_per_thread = 4;
-	info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
-	if (cacert != NULL)
-		info.client_ssl_ca_filepath = cacert;
-	else if (access("/etc/ssl/certs/ca-certificates.crt", R_OK) == 0)
-		info.client_ssl_ca_filepath = "/etc/ssl/certs/ca-certificates.crt";
+	info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT |
+	    LWS_SERVER_OPTION_DISABLE_OS_CA_CERTS;
+	f.cacert = cacert;	/* see LOAD_EXTRA_CLIENT_VERIFY_CERTS */
 	if ((f.ctx = lws_create_context(&info)) == NULL) {
 		snprintf(err, errcap, "cannot create the WebSocket context");
 		return -1;

@@ -159,6 +159,20 @@ emsc_misc() {
 	wait_for 10 at_least 5 "$TMP/tls2.out"
 	wait $pid
 	check "tls: trusted with --cacert" test "$(wc -l <"$TMP/tls2.out")" -eq 5
+	# the system store is a hashed directory, read lazily; SSL_CERT_DIR
+	# points elsewhere, as with openssl(1): trusted there, WebSocket and FDSN
+	mkdir -p "$TMP/certs" && cp "$TMP/cert.pem" "$TMP/certs/standin.pem" && openssl rehash "$TMP/certs" 2>/dev/null
+	SSL_CERT_DIR="$TMP/certs" "$ET" --url "$EURL" --fdsn-url "$FURL" --since 1h --count 8 >"$TMP/tls3.out" 2>"$TMP/tls3.err" & pid=$!
+	wait_for 10 at_least 5 "$TMP/tls3.out"
+	wait_for 10 grep -q msg=connected "$TMP/tls3.err"
+	curl -sk "$CTL/control?publish=3" >/dev/null
+	wait_for 10 at_least 8 "$TMP/tls3.out"
+	kill $pid 2>/dev/null; wait $pid
+	check "tls: trusted through SSL_CERT_DIR, WebSocket and https back-fill" \
+		test "$(wc -l <"$TMP/tls3.out")" -eq 8 -a "$(grep -c 'msg=back-filled .*events=5 ' "$TMP/tls3.err")" -ge 1
+	SSL_CERT_DIR="$TMP" timeout 3 "$ET" --url "$EURL" --fdsn-url "$FURL" --since 1h --count 1 >"$TMP/tls4.out" 2>"$TMP/tls4.err"
+	check "tls: https back-fill refuses an untrusted server, saying why" \
+		grep -q 'msg="back-fill failed".*error="TLS certificate: self-signed certificate"' "$TMP/tls4.err"
 	emsc_down tls
 
 	# a bad frame on the wire: one stderr line, dead-lettered, the stream goes on

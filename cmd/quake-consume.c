@@ -65,11 +65,12 @@ static int assigned, at_eof;
  * (librdkafka issue #2879; 2.3.0 adds fetch.queue.backoff.ms): with a small
  * queue a backlog then drains at one queueful a second. Any request to the
  * partition's leader wakes its broker thread, which fetches again at once,
- * so when the queue runs dry after at least half a queueful, one watermark
- * query goes to the leader of the last partition read. A live feed, a few
- * records at a time, never triggers it. */
+ * so when the queue runs dry after at least half a queueful read without a
+ * pause (only a queue that was full holds that much), one watermark query
+ * goes to the leader of the last partition read. A live feed, a few records
+ * at a time, never triggers it (and never waits on that round trip). */
 static struct {
-	size_t bytes, half;	/* read since the last wake; the trigger */
+	size_t bytes, half;	/* read since the queue was last dry; trigger */
 	int32_t partition;	/* of the last record read */
 } wake;
 
@@ -352,9 +353,12 @@ usage_exit:
 		rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 0);
 		if (tool_stats_due())
 			stats_line(rk);
-		if (m == NULL && wake.half > 0 && wake.bytes >= wake.half) {
-			wake_fetcher(rk);
-			m = rd_kafka_consumer_poll(rk, 0);
+		if (m == NULL) {
+			if (wake.half > 0 && wake.bytes >= wake.half) {
+				wake_fetcher(rk);
+				m = rd_kafka_consumer_poll(rk, 0);
+			}
+			wake.bytes = 0;
 		}
 		if (m == NULL) {
 			/* idle: flush, count written lines as handled (no

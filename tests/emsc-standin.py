@@ -21,6 +21,10 @@ updatedafter, orderby=time-asc, limit, offset; 204 when nothing matches).
 /control?fdsn_fail=N  the next N FDSN requests answer 500
 /control?fdsn_slow=S  FDSN answers take S seconds
 /control?pause=1|0  stop/go publishing;  /control?publish=K  publish K now
+/control?fdsn_mode=M  how FDSN answers are framed: length (Content-Length,
+                    the default), chunked (1000-byte chunks, written apart),
+                    close (no length: the body ends at the close), or
+                    redirect (302 to /fdsn-moved/query, which answers)
 /control?bad=1      send one malformed frame to every WebSocket
 /stats              counters as JSON
 Published revisions go to the database whether or not a client is
@@ -57,7 +61,8 @@ stats = {'published': 0, 'sent': 0, 'ws_connections': 0, 'pings': 0, 'pongs': 0,
          'fdsn_requests': 0, 'fdsn_500': 0, 'drops': 0}
 db = {}            # id -> feature at its newest revision
 clients = set()
-state = {'down_until': 0.0, 'fdsn_fail': 0, 'fdsn_slow': 0.0, 'paused': '--paused' in args, 'k': 0}
+state = {'down_until': 0.0, 'fdsn_fail': 0, 'fdsn_slow': 0.0, 'paused': '--paused' in args, 'k': 0,
+         'fdsn_mode': 'length'}
 logf = open(LOG, 'a') if LOG else None
 BASE = datetime.datetime(2026, 11, 23, tzinfo=datetime.timezone.utc)
 
@@ -176,6 +181,8 @@ def control(q):
         state['fdsn_fail'] = int(q['fdsn_fail'][0])
     if 'fdsn_slow' in q:
         state['fdsn_slow'] = float(q['fdsn_slow'][0])
+    if 'fdsn_mode' in q:
+        state['fdsn_mode'] = q['fdsn_mode'][0]
     if 'pause' in q:
         state['paused'] = q['pause'][0] == '1'
     if 'publish' in q:
@@ -208,11 +215,32 @@ async def handle(reader, writer):
                 writer.transport.abort()
                 return
             return await ws_session(reader, writer, headers)
-        if u.path == '/fdsnws/event/1/query':
+        if u.path == '/fdsnws/event/1/query' and state['fdsn_mode'] == 'redirect' and not down:
+            writer.write(('HTTP/1.1 302 Found\r\nLocation: /fdsn-moved/query?%s\r\n'
+                          'Content-Length: 0\r\nConnection: close\r\n\r\n' % u.query).encode())
+            await writer.drain()
+            writer.close()
+            return
+        if u.path in ('/fdsnws/event/1/query', '/fdsn-moved/query'):
             if down:
                 writer.transport.abort()
                 return
             code, body, ctype = await fdsn(q)
+            mode = state['fdsn_mode']
+            if mode in ('chunked', 'close') and code == 200:
+                head = 'HTTP/1.1 200 OK\r\nContent-Type: %s\r\n%sConnection: close\r\n\r\n' % (
+                    ctype, 'Transfer-Encoding: chunked\r\n' if mode == 'chunked' else '')
+                writer.write(head.encode())
+                for i in range(0, len(body), 1000):
+                    piece = body[i:i + 1000]
+                    writer.write(b'%x\r\n%s\r\n' % (len(piece), piece) if mode == 'chunked' else piece)
+                    await writer.drain()
+                    await asyncio.sleep(0)
+                if mode == 'chunked':
+                    writer.write(b'0\r\n\r\n')
+                await writer.drain()
+                writer.close()
+                return
         elif u.path == '/control':
             control(q)
             code, body, ctype = 200, b'ok\n', 'text/plain'

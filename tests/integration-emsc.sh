@@ -97,6 +97,19 @@ emsc_fdsn() {
 	check "fdsn: --since back-fills a first start ($(grep -c . "$TMP/fdsn.out") lines)" complete "$TMP/fdsn.pub" "$TMP/fdsn.out"
 	check "fdsn: each 500 is one line, then retried" test "$(grep -c 'msg="back-fill failed".*HTTP 500' "$TMP/fdsn.err")" -eq 2
 	check "fdsn: three full pages, then 204" grep -q 'msg=back-filled .* pages=3 events=90 new=90' "$TMP/fdsn.err"
+	# the same pages framed each way HTTP/1.1 allows, read by emsc-tail's
+	# own client: chunked (in pieces), to the close, after a redirect
+	local mode
+	curl -s "$CTL/control?fdsn_slow=0" >/dev/null
+	for mode in chunked close redirect; do
+		curl -s "$CTL/control?fdsn_mode=$mode" >/dev/null
+		"$ET" --url "$EURL" --fdsn-url "$FURL" --since 1h --page-size 30 >"$TMP/fdsn-$mode.out" 2>"$TMP/fdsn-$mode.err" & pid=$!
+		wait_for 20 grep -q msg=back-filled "$TMP/fdsn-$mode.err"
+		kill -TERM $pid; wait $pid
+		check "fdsn: pages framed $mode: all 90 events, three pages" \
+			grep -q 'msg=back-filled .* pages=3 events=90 new=90' "$TMP/fdsn-$mode.err"
+	done
+	curl -s "$CTL/control?fdsn_mode=length" >/dev/null
 	emsc_down fdsn
 }
 

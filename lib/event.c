@@ -471,11 +471,15 @@ lex_string(struct lex *lx, char *dst, size_t cap, size_t *len, int *toolong)
 			lx->p += u;
 			continue;
 		}
-		/* backslash: put_str writes none but for '"', '\\' and
-		 * control characters, so an escape is not canonical */
-		lx->odd = 1;
+		/* backslash: canonical only as put_str writes it: \" \\
+		 * and \u00xx (lower-case hex) for a control character */
 		if (lx->end - lx->p < 2)
 			return lex_fail(lx, "unterminated string");
+		if (lx->p[1] != '"' && lx->p[1] != '\\' && (lx->p[1] != 'u' ||
+		    lx->end - lx->p < 6 || lx->p[2] != '0' || lx->p[3] != '0' ||
+		    lx->p[4] < '0' || lx->p[4] > '1' || !((lx->p[5] >= '0' &&
+		    lx->p[5] <= '9') || (lx->p[5] >= 'a' && lx->p[5] <= 'f'))))
+			lx->odd = 1;
 		switch (lx->p[1]) {
 		case '"': case '\\': case '/': tmp[0] = lx->p[1]; k = 1; break;
 		case 'b': tmp[0] = '\b'; k = 1; break;

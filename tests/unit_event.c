@@ -414,6 +414,8 @@ canonical(void)
 		edit("\"id\":", "\"\\u0069d\":"),
 		edit("NEIC", "NE\\u0049C"),
 		edit("NEIC", "NE\\/C"),
+		edit("NEIC", "NE\\u001FC"),
+		edit("NEIC", "NE\\nC"),
 		edit("\"source_id\":\"1643105\"", "\"source_id\":\"1643105\",\"id\":\"x\"") ,
 	};
 	struct quake_event ev;
@@ -422,6 +424,19 @@ canonical(void)
 
 	CHECK(quake_event_parse_line_canon(LINE, strlen(LINE), &ev, &canon, &f) ==
 	    QUAKE_OK && canon == 1, "canonical: the reference line is");
+	/* escapes as quake_event_format writes them are canonical */
+	const char *esc[] = {
+		edit("NEW GUINEA", "NEW \\\"GUINEA\\\\"),
+		edit("NEW GUINEA", "NEW\\u0001GUINEA\\u001f"),
+	};
+	for (size_t i = 0; i < NELEM(esc); i++) {
+		char out[QUAKE_EVENT_LINE_MAX + 1];
+		canon = -1;
+		CHECK(quake_event_parse_line_canon(esc[i], strlen(esc[i]), &ev, &canon,
+		    &f) == QUAKE_OK && canon == 1 && quake_event_format(&ev, out,
+		    sizeof out) == strlen(esc[i]) && strcmp(out, esc[i]) == 0,
+		    "canonical: escaped line %zu is, and formats to itself", i);
+	}
 	for (size_t i = 0; i < NELEM(odd); i++) {
 		canon = -1;
 		enum quake_err err = quake_event_parse_line_canon(odd[i],

@@ -760,6 +760,19 @@ put_uint(char *p, uint64_t v, int mindigits)
 	return p;
 }
 
+/* nearbyint() for the default rounding mode, without libm (emsc-tail
+ * would load libm for this one call): past 2^52 a double has no fraction,
+ * so adding and taking away 2^52 rounds to the nearest, ties to even. */
+static double
+round_even(double x)
+{
+	const double big = 4503599627370496.0;	/* 2^52 */
+
+	if (!(fabs(x) < big))
+		return x;
+	return x >= 0 ? (x + big) - big : -((-x + big) - big);
+}
+
 size_t
 quake_event_format_number(double d, char *out)
 {
@@ -774,7 +787,7 @@ quake_event_format_number(double d, char *out)
 	 * returns for the text). */
 	if (fabs(d) < 1e6) {
 		for (int k = 1; k <= 9; k++) {
-			double m = nearbyint(d * pow10[k]);
+			double m = round_even(d * pow10[k]);
 			if (m / pow10[k] == d) {
 				uint64_t u = (uint64_t)fabs(m);
 				char digs[24];

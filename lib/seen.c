@@ -9,7 +9,8 @@
 
 struct quake_seen {
 	uint64_t *slot;		/* 0 = empty */
-	size_t mask;		/* slots - 1; slots >= 2 * cap, a power of 2 */
+	size_t mask;		/* slots - 1; slots >= 4/3 cap (load <= 3/4; linear
+				 * probing stays short), a power of 2 */
 	uint64_t *fifo;		/* hashes in insertion order */
 	size_t cap, head, count;
 };
@@ -36,7 +37,7 @@ quake_seen_new(size_t cap, struct quake_seen **out)
 
 	if (cap == 0)
 		cap = 1;
-	while (n < 2 * cap)
+	while (n < cap + cap / 3 + 1)
 		n <<= 1;
 	if ((s = calloc(1, sizeof *s)) == NULL ||
 	    (s->slot = calloc(n, sizeof *s->slot)) == NULL ||

@@ -13,5 +13,8 @@
 #include "quake/sigv4.h"
 #include "quake/ddb.h"
 #include "quake/creds.h"
+#include "quake/seen.h"
+#include "quake/state.h"
+#include "quake/http.h"
 
 #endif

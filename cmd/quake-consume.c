@@ -79,10 +79,10 @@ wake_fetcher(rd_kafka_t *rk)
 {
 	int64_t lo, hi;
 
-	wake.bytes = 0;
 	(void)rd_kafka_query_watermark_offsets(rk, opt.topic, wake.partition,
 	    &lo, &hi, 100);
 }
+
 static unsigned long written;
 
 /* --stats: lines out, lines handled, and the lag: records on the assigned

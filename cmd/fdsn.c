@@ -191,6 +191,11 @@ tls_start(struct conn *c, const struct url *u, const char *cacert)
 		if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL)
 			return tls_fail(c);
 		SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+#ifdef SSL_OP_IGNORE_UNEXPECTED_EOF
+		/* many servers close without close_notify; a cut-short body
+		 * with a length or chunks is still caught by lib/http */
+		SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
+#endif
 		if (trust_load(ctx, cacert) != 0) {
 			SSL_CTX_free(ctx);
 			ctx = NULL;

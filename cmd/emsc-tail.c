@@ -461,6 +461,11 @@ live(void)
 		}
 	}
 	backfill_schedule();	/* on start, when there is a base */
+	if (fdsn_url_ok(opt.fdsn_url) != 0) {
+		quake_log(QUAKE_LOG_ERROR, "cannot use the FDSN URL", "url",
+		    opt.fdsn_url, "error", "not an http:// or https:// URL", NULL);
+		return QUAKE_EXIT_USAGE;
+	}
 	if (feed_init(opt.url, opt.cacert, (int)opt.idle, &cb, NULL, err, sizeof err) != 0) {
 		quake_log(QUAKE_LOG_ERROR, "cannot use the feed URL", "url", opt.url,
 		    "error", err, NULL);

@@ -90,6 +90,14 @@ url_parse(const char *u, struct url *o)
 	return 0;
 }
 
+int
+fdsn_url_ok(const char *base)
+{
+	struct url u;
+
+	return url_parse(base, &u);
+}
+
 static int
 fail(struct conn *c, const char *what, const char *why)
 {

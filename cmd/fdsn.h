@@ -12,6 +12,9 @@
  * when empty), its length to *len. Returns the HTTP status, or 0 with a
  * reason in err[errcap] when there was no answer (or it passed maxbytes).
  * cacert: trust the CAs in this file (NULL: the system store). */
+/* 0 if base (borrowed) is an http:// or https:// URL fdsn_page can use. */
+int fdsn_url_ok(const char *base);
+
 long fdsn_page(const char *base, const char *cacert, int64_t updatedafter,
     long limit, long offset, long timeout_s, char **body, size_t *len,
     char *err, size_t errcap);

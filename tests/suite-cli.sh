@@ -82,6 +82,13 @@ cli_limits() {
 	# empty input
 	"$ET" -r /dev/null >"$TMP/out" 2>"$TMP/err"; rc=$?
 	check "empty input: exit 0, no output" test $rc -eq 0 -a ! -s "$TMP/out" -a ! -s "$TMP/err"
+	# URLs are checked at start: exit 64 with one line, no connection tried
+	timeout 5 "$ET" --url ws://127.0.0.1:1/x --fdsn-url ftp://127.0.0.1/q >"$TMP/out" 2>"$TMP/err"; rc=$?
+	check "bad --fdsn-url: exit 64, one line naming it" test $rc -eq 64 -a "$(wc -l <"$TMP/err")" -eq 1 -a \
+		"$(grep -c 'msg="cannot use the FDSN URL" url=ftp://127.0.0.1/q' "$TMP/err")" -eq 1
+	timeout 5 "$ET" --url http://127.0.0.1:1/x --fdsn-url http://127.0.0.1:1/q >"$TMP/out" 2>"$TMP/err"; rc=$?
+	check "bad --url: exit 64, one line naming it" test $rc -eq 64 -a "$(wc -l <"$TMP/err")" -eq 1 -a \
+		"$(grep -c 'msg="cannot use the feed URL" url=http://127.0.0.1:1/x' "$TMP/err")" -eq 1
 }
 
 cli_options() {

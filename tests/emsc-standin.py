@@ -21,6 +21,8 @@ updatedafter, orderby=time-asc, limit, offset; 204 when nothing matches).
 /control?fdsn_fail=N  the next N FDSN requests answer 500
 /control?fdsn_slow=S  FDSN answers take S seconds
 /control?pause=1|0  stop/go publishing;  /control?publish=K  publish K now
+/control?rate=HZ[&count=K]  publish at HZ from now on (then pause after K
+                    more frames: a phase of a benchmark)
 /control?fdsn_mode=M  how FDSN answers are framed: length (Content-Length,
                     the default), chunked (1000-byte chunks, written apart),
                     close (no length: the body ends at the close), or
@@ -62,7 +64,7 @@ stats = {'published': 0, 'sent': 0, 'ws_connections': 0, 'pings': 0, 'pongs': 0,
 db = {}            # id -> feature at its newest revision
 clients = set()
 state = {'down_until': 0.0, 'fdsn_fail': 0, 'fdsn_slow': 0.0, 'paused': '--paused' in args, 'k': 0,
-         'fdsn_mode': 'length'}
+         'fdsn_mode': 'length', 'rate': RATE, 'left': -1}
 logf = open(LOG, 'a') if LOG else None
 BASE = datetime.datetime(2026, 11, 23, tzinfo=datetime.timezone.utc)
 
@@ -185,6 +187,11 @@ def control(q):
         state['fdsn_mode'] = q['fdsn_mode'][0]
     if 'pause' in q:
         state['paused'] = q['pause'][0] == '1'
+    if 'rate' in q:
+        state['rate'] = float(q['rate'][0])
+        state['left'] = int(q['count'][0]) if 'count' in q else -1
+        state['paused'] = False
+        state['restart'] = True
     if 'publish' in q:
         for _ in range(int(q['publish'][0])):
             publish()
@@ -288,15 +295,20 @@ def publish():
 
 
 async def publisher():
-    if RATE <= 0:
-        return
-    step = 1.0 / RATE
     nxt = time.monotonic()
     while state['k'] < N * R:
-        nxt += step
+        if state['rate'] <= 0 or state.pop('restart', False):
+            await asyncio.sleep(0.05)
+            nxt = time.monotonic()
+            continue
+        nxt += 1.0 / state['rate']
         await asyncio.sleep(max(0, nxt - time.monotonic()))
         if not state['paused']:
             publish()
+            if state['left'] > 0:
+                state['left'] -= 1
+                if state['left'] == 0:
+                    state['paused'] = True
 
 
 async def main():

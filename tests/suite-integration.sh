@@ -21,6 +21,18 @@ kafka_roundtrip() {
 	check "produce 100k: one status line per input line, in order" \
 		test "$(jq -r .line "$TMP/acks" | awk '$1 != NR {bad=1} END {print NR, bad+0}')" = "100000 0"
 	check "produce 100k: all produced" test "$(grep -c '"status":"produced"' "$TMP/acks")" -eq 100000
+	# a queue smaller than a staged batch (256 records): records go in as
+	# room frees up, in input order, 10 revisions of each event
+	python3 tests/gen-lines.py 2000 10 >"$TMP/in-revs"
+	scripts/kafka-local topic rt-small 4 2>/dev/null
+	timeout 120 "$QP" -b "$BK" -t rt-small -X queue.buffering.max.messages=100 -X queue.buffering.max.kbytes=16 \
+		<"$TMP/in-revs" >"$TMP/small-acks" 2>/dev/null; rc=$?
+	check "produce through a 100-record queue: exit 0, 20000 status lines in order" \
+		test "$rc $(jq -r .line "$TMP/small-acks" | awk '$1 != NR {bad=1} END {print NR, bad+0}')" = "0 20000 0"
+	"$QC" -b "$BK" -t rt-small -g rt-small -e >"$TMP/small-out" 2>/dev/null
+	check "through a 100-record queue: every record, per-key order kept" \
+		test "$(lines "$TMP/small-out") $(jq -r '[.id, .lastupdate] | @tsv' "$TMP/small-out" |
+		awk -F'\t' '($1 in last) && $2 <= last[$1] {bad++} {last[$1] = $2} END {print bad+0}')" = "20000 0"
 	"$QC" -b "$BK" -t rt -g rt1 -e >"$TMP/out100k" 2>"$TMP/cerr"; rc=$?
 	check "consume 100k: exit 0" test $rc -eq 0
 	check "100k round trip byte-identical (as a set)" cmp -s <(sort "$TMP/in100k") <(sort "$TMP/out100k")

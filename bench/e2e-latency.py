@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """e2e-latency.py PUBLISHED >SAMPLES
-   e2e-latency.py --stats FROM TO SAMPLES [RAW]
+   e2e-latency.py --stats FROM:TO[,FROM:TO...] SAMPLES [RAW]
 
 The first form reads quake-ddb-put's status lines on stdin; for each
 "stored" line, now minus the event's lastupdate (the EMSC stand-in's clock
@@ -9,7 +9,8 @@ latency from frame sent to item written in DynamoDB. It writes
 "K latency_ms" per item, K being the event's line number in PUBLISHED.
 
 The second form prints "N p50 p95 p99 max" (ms) of the samples whose K is
-in [FROM, TO) — one phase of a run — and their sorted latencies to RAW."""
+in one of the ranges [FROM, TO) — phases of a run — and their sorted
+latencies to RAW."""
 import calendar, json, sys, time
 
 
@@ -38,11 +39,12 @@ def follow(pub_path):
         out.flush()
 
 
-def stats(lo, hi, path, raw=None):
+def stats(ranges, path, raw=None):
+    spans = [tuple(int(x) for x in r.split(':')) for r in ranges.split(',')]
     lat = []
     for l in open(path):
         k, ms = l.split()
-        if lo <= int(k) < hi:
+        if any(lo <= int(k) < hi for lo, hi in spans):
             lat.append(float(ms))
     lat.sort()
     n = len(lat)
@@ -54,6 +56,6 @@ def stats(lo, hi, path, raw=None):
 
 
 if sys.argv[1] == '--stats':
-    stats(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5] if len(sys.argv) > 5 else None)
+    stats(sys.argv[2], sys.argv[3], sys.argv[4] if len(sys.argv) > 4 else None)
 else:
     follow(sys.argv[1])

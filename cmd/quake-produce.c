@@ -183,13 +183,16 @@ stage_flush(rd_kafka_t *rk, rd_kafka_topic_t *rkt)
 
 	for (i = 0; i < stage.n; i++)
 		bytes += stage.m[i].len;
-	while (stage.n > 0 && !fatal &&
+	while (stage.n > 0 && stats.failed == 0 && !fatal &&
 	    held.msgs > 0 && (held.msgs + stage.n > held.max_msgs ||
 	    held.bytes + bytes > held.max_bytes)) {
 		tool_flush();
 		rd_kafka_poll(rk, 100);
 		q_drain();
 	}
+	/* after a failure nothing more goes out (it stays unacknowledged) */
+	if (stats.failed > 0 || fatal)
+		from = stage.n;
 	while (from < stage.n) {
 		size_t full = stage.n;	/* first record refused for room */
 		int reordered = 0;

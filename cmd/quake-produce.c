@@ -173,6 +173,16 @@ static struct {
 	size_t n, used;
 } stage;
 
+/* Wait up to 100 ms for delivery reports, writing status lines for what
+ * they finish. */
+static void
+await_deliveries(rd_kafka_t *rk)
+{
+	tool_flush();
+	rd_kafka_poll(rk, 100);
+	q_drain();
+}
+
 /* Hand the staged records to librdkafka, waiting (and writing status
  * lines) while its queue has no room for all of them. */
 static void
@@ -185,11 +195,8 @@ stage_flush(rd_kafka_t *rk, rd_kafka_topic_t *rkt)
 		bytes += stage.m[i].len;
 	while (stage.n > 0 && stats.failed == 0 && !fatal &&
 	    held.msgs > 0 && (held.msgs + stage.n > held.max_msgs ||
-	    held.bytes + bytes > held.max_bytes)) {
-		tool_flush();
-		rd_kafka_poll(rk, 100);
-		q_drain();
-	}
+	    held.bytes + bytes > held.max_bytes))
+		await_deliveries(rk);
 	/* after a failure nothing more goes out (it stays unacknowledged) */
 	if (stats.failed > 0 || fatal)
 		from = stage.n;
@@ -222,9 +229,7 @@ stage_flush(rd_kafka_t *rk, rd_kafka_topic_t *rkt)
 		/* refused for room (a limit lower than counted): wait for
 		 * deliveries, then hand over the rest */
 		from = full;
-		tool_flush();
-		rd_kafka_poll(rk, 100);
-		q_drain();
+		await_deliveries(rk);
 	}
 	stage.n = 0;
 	stage.used = 0;

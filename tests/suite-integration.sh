@@ -143,6 +143,8 @@ kafka_group_split() {
 	check "group: together every event, once" cmp -s <(sort "$TMP/gs-in") <(sort "$TMP/gs-a" "$TMP/gs-b")
 }
 
+# standin, standin_stop (the AWS stand-ins), also when this suite runs alone
+. tests/cli-aws.sh
 . tests/integration-ddb.sh
 . tests/integration-emsc.sh
 

@@ -71,13 +71,14 @@ fill(struct quake_ndjson *r)
 
 	if (r->eof)
 		return QUAKE_EOF;
+	/* before any byte handed out moves or is overwritten */
+	if (r->wait_fn != NULL)
+		r->wait_fn(r->wait_arg);
 	if (r->start > 0) {
 		memmove(r->buf, r->buf + r->start, r->end - r->start);
 		r->end -= r->start;
 		r->start = 0;
 	}
-	if (r->wait_fn != NULL)
-		r->wait_fn(r->wait_arg);
 	do
 		n = read(r->fd, r->buf + r->end, r->cap - r->end < CHUNK ?
 		    r->cap - r->end : CHUNK);

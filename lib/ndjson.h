@@ -13,7 +13,8 @@
 
 struct quake_ndjson;
 
-/* One record. buf is borrowed: valid until the next call on the reader. */
+/* One record. buf is borrowed: valid until the next call on the reader;
+ * with a wait hook set, until the hook is next called. */
 struct quake_line {
 	const char *buf;
 	size_t len;		/* without "\n" or "\r\n" */
@@ -25,8 +26,10 @@ struct quake_line {
  * with quake_ndjson_close. */
 enum quake_err quake_ndjson_open(int fd, size_t max, struct quake_ndjson **out);
 
-/* Called (if set) before every read(2) that may wait: the place to flush
- * output, so that no line sits in a buffer while the tool waits for input. */
+/* Called (if set) before every read(2) that may wait, and before the bytes
+ * of records already handed out move: the place to flush output (no line
+ * sits in a buffer while the tool waits for input) and to finish with those
+ * records (until then they stay where they are). */
 void quake_ndjson_set_wait_hook(struct quake_ndjson *r, void (*fn)(void *),
     void *arg);
 

@@ -62,6 +62,50 @@ render(const char *in, size_t len, size_t chunk, size_t max, int docs)
 	return out;
 }
 
+/* The wait hook's promise: records handed out since the hook last ran
+ * are still in place when it runs (quake-produce hands them to librdkafka
+ * there without copying them first). */
+static struct { const char *p; size_t len; char copy[64]; } held[4096];
+static size_t nheld, moved;
+
+static void
+check_held(void *arg)
+{
+	(void)arg;
+	for (size_t i = 0; i < nheld; i++)
+		moved += memcmp(held[i].p, held[i].copy, held[i].len) != 0;
+	nheld = 0;
+}
+
+static size_t
+hooked(size_t lines, size_t chunk)
+{
+	static char in[4096 * 64];
+	struct quake_ndjson *r;
+	struct quake_line l;
+	size_t len = 0;
+	int fd;
+
+	for (size_t i = 0; i < lines; i++)
+		len += (size_t)snprintf(in + len, sizeof in - len, "%zu:%.*s\n", i,
+		    (int)(i * 7 % 50), "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz");
+	fd = feed(in, len, chunk);
+	moved = nheld = 0;
+	quake_ndjson_open(fd, 0, &r);
+	quake_ndjson_set_wait_hook(r, check_held, NULL);
+	while (quake_ndjson_next(r, &l) == QUAKE_OK && nheld < NELEM(held)) {
+		held[nheld].p = l.buf;
+		held[nheld].len = l.len;
+		memcpy(held[nheld++].copy, l.buf, l.len);
+	}
+	check_held(NULL);
+	quake_ndjson_close(r);
+	close(fd);
+	while (wait(NULL) > 0)
+		;
+	return moved;
+}
+
 int
 main(void)
 {
@@ -110,6 +154,11 @@ main(void)
 	CHECK_STR(render(in, big + 5, 65536, 0, 1), "1:x|2:LONG|3:z|",
 	    "2 MiB stray text in document mode");
 	free(in);
+
+	for (size_t c = 0; c < NELEM(chunks); c++)
+		CHECK(hooked(4000, chunks[c] * 997) == 0,
+		    "records stay in place until the wait hook (writes of %zu)",
+		    chunks[c] * 997);
 
 	/* non-blocking input: EAGAIN, then the line once it is complete */
 	int p[2];

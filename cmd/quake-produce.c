@@ -162,8 +162,10 @@ reject(unsigned long lineno, const char *id, const struct quake_fail *f,
 /* Lines validated but not yet handed to librdkafka: produced together
  * by rd_kafka_produce_batch, which takes the topic lock and reads the
  * clocks once for all of them (rd_kafka_produce does both per record).
- * Payloads and keys are copied into one arena; librdkafka copies them
- * again (RD_KAFKA_MSG_F_COPY) before the call returns. */
+ * A canonical line is staged where the reader has it (the reader's wait
+ * hook hands the stage over before those bytes move); keys, and lines
+ * re-serialized, go into an arena. librdkafka copies both
+ * (RD_KAFKA_MSG_F_COPY) before the call returns. */
 #define STAGE_MAX 256
 #define STAGE_ARENA (64 * 1024)
 #define STAGE_SEQ(i) ((uint64_t)(uintptr_t)stage.m[i]._private)
@@ -235,6 +237,21 @@ stage_flush(rd_kafka_t *rk, rd_kafka_topic_t *rkt)
 	stage.used = 0;
 }
 
+/* The reader's wait hook: staged lines may point into its buffer, whose
+ * bytes are about to move. */
+struct handles {
+	rd_kafka_t *rk;
+	rd_kafka_topic_t *rkt;
+};
+
+static void
+stage_flush_hook(void *arg)
+{
+	struct handles *h = arg;
+
+	stage_flush(h->rk, h->rkt);
+}
+
 /* Validate one line and stage it for librdkafka. */
 static void
 produce(rd_kafka_t *rk, rd_kafka_topic_t *rkt, const struct quake_line *l)
@@ -262,12 +279,14 @@ produce(rd_kafka_t *rk, rd_kafka_topic_t *rkt, const struct quake_line *l)
 	text = stage.arena + stage.used;
 	/* already canonical (as emsc-tail writes): pass it on as it is */
 	if (canonical) {
-		memcpy(text, l->buf, l->len);
 		n = l->len;
-	} else
+		memcpy(text, ev.id, idlen);
+		stage.used += idlen;
+	} else {
 		n = quake_event_format(&ev, text, QUAKE_EVENT_LINE_MAX + 1);
-	memcpy(text + n, ev.id, idlen);
-	stage.used += n + idlen;
+		memcpy(text + n, ev.id, idlen);
+		stage.used += n + idlen;
+	}
 	p = ring_push(&q, &seq);
 	memcpy(p->id, ev.id, sizeof p->id);
 	p->lineno = l->lineno;
@@ -275,9 +294,9 @@ produce(rd_kafka_t *rk, rd_kafka_topic_t *rkt, const struct quake_line *l)
 	p->error = NULL;
 	m = &stage.m[stage.n++];
 	memset(m, 0, sizeof *m);
-	m->payload = text;
+	m->payload = canonical ? (void *)(uintptr_t)l->buf : text;
 	m->len = n;
-	m->key = text + n;
+	m->key = canonical ? text : text + n;
 	m->key_len = idlen;
 	m->_private = (void *)(uintptr_t)seq;
 }
@@ -305,6 +324,7 @@ main(int argc, char **argv)
 	rd_kafka_queue_t *mainq = NULL;
 	struct quake_ndjson *r = NULL;
 	struct quake_line l;
+	struct handles hooks;
 	enum quake_err err;
 	int eof = 0;
 
@@ -390,6 +410,8 @@ main(int argc, char **argv)
 	flags = fcntl(0, F_GETFL);
 	fcntl(0, F_SETFL, flags | O_NONBLOCK);
 	quake_ndjson_open(0, 0, &r);
+	hooks = (struct handles){ rk, rkt };
+	quake_ndjson_set_wait_hook(r, stage_flush_hook, &hooks);
 
 	while (!tool_stop && !eof && !fatal && stats.failed == 0) {
 		/* stop at the first failure: what follows stays unacknowledged */

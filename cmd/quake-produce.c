@@ -37,13 +37,48 @@ static const char usage_text[] =
 
 enum state { INFLIGHT, DONE, FAILED };
 
+/* A record awaiting its status line, 48 bytes: the ring holds one for
+ * every record librdkafka has (10,000 or so). An id as EMSC writes them
+ * (20240330_0000303) fits in id[]; a longer one is allocated. */
 struct pending {
-	char id[64];
 	unsigned long lineno;
-	enum state state;
-	enum quake_ack_status status;
 	char *error;		/* owned; NULL unless rejected or failed */
+	char *long_id;		/* owned; NULL if the id fits in id[] */
+	char id[22];
+	unsigned char state;	/* enum state */
+	unsigned char status;	/* enum quake_ack_status */
 };
+
+static void
+pending_init(struct pending *p, unsigned long lineno, const char *id,
+    size_t idlen, enum state state)
+{
+	p->lineno = lineno;
+	p->error = NULL;
+	p->long_id = NULL;
+	p->state = (unsigned char)state;
+	if (idlen < sizeof p->id) {
+		memcpy(p->id, id, idlen);
+		p->id[idlen] = '\0';
+	} else {
+		p->id[0] = '\0';	/* out of memory: the status line has no id */
+		p->long_id = strndup(id, idlen);
+	}
+}
+
+static const char *
+pending_id(const struct pending *p)
+{
+	return p->long_id != NULL ? p->long_id : p->id;
+}
+
+static void
+pending_free(struct pending *p)
+{
+	free(p->error);
+	free(p->long_id);
+	p->error = p->long_id = NULL;
+}
 
 /* Records in input order, from the oldest not yet acknowledged; delivery
  * reports carry each one's sequence number. */
@@ -80,15 +115,14 @@ q_drain(void)
 			return 0;
 		if (p->state == FAILED)
 			return -1;
-		memcpy(a.id, p->id, sizeof a.id);
-		a.status = p->status;
+		memcpy(a.id, pending_id(p), strlen(pending_id(p)) + 1);
+		a.status = (enum quake_ack_status)p->status;
 		a.line = p->lineno;
 		a.error[0] = '\0';
 		if (p->error != NULL)
 			snprintf(a.error, sizeof a.error, "%s", p->error);
 		tool_out(buf, quake_ack_format(&a, buf, sizeof buf));
-		free(p->error);
-		p->error = NULL;
+		pending_free(p);
 		ring_pop(&q);
 	}
 	return 0;
@@ -116,7 +150,7 @@ fail_record(uint64_t seq, rd_kafka_resp_err_t err, const char *what)
 	if (stats.failed++ == 0) {
 		char ln[24];
 		snprintf(ln, sizeof ln, "%lu", p->lineno);
-		quake_log(QUAKE_LOG_ERROR, what, "line", ln, "id", p->id,
+		quake_log(QUAKE_LOG_ERROR, what, "line", ln, "id", pending_id(p),
 		    "error", rd_kafka_err2str(err), NULL);
 	}
 }
@@ -148,9 +182,7 @@ reject(unsigned long lineno, const char *id, const struct quake_fail *f,
 
 	stats.rejected++;
 	tool_reject(lineno, f, rec, len);
-	snprintf(p->id, sizeof p->id, "%s", id);
-	p->lineno = lineno;
-	p->state = DONE;
+	pending_init(p, lineno, id, strlen(id), DONE);
 	p->status = QUAKE_ACK_REJECTED;
 	if (f->field[0] != '\0') {
 		if (asprintf(&p->error, "%s: %s", f->field, f->reason) < 0)
@@ -288,10 +320,7 @@ produce(rd_kafka_t *rk, rd_kafka_topic_t *rkt, const struct quake_line *l)
 		stage.used += n + idlen;
 	}
 	p = ring_push(&q, &seq);
-	memcpy(p->id, ev.id, sizeof p->id);
-	p->lineno = l->lineno;
-	p->state = INFLIGHT;
-	p->error = NULL;
+	pending_init(p, l->lineno, ev.id, idlen, INFLIGHT);
 	m = &stage.m[stage.n++];
 	memset(m, 0, sizeof *m);
 	m->payload = canonical ? (void *)(uintptr_t)l->buf : text;
@@ -485,7 +514,7 @@ out:
 		rd_kafka_destroy(rk);
 	}
 	for (struct pending *p; (p = ring_head(&q)) != NULL; ring_pop(&q))
-		free(p->error);
+		pending_free(p);
 	ring_free(&q);
 	return status;
 }

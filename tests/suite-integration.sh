@@ -33,6 +33,17 @@ kafka_roundtrip() {
 	check "through a 100-record queue: every record, per-key order kept" \
 		test "$(lines "$TMP/small-out") $(jq -r '[.id, .lastupdate] | @tsv' "$TMP/small-out" |
 		awk -F'\t' '($1 in last) && $2 <= last[$1] {bad++} {last[$1] = $2} END {print bad+0}')" = "20000 0"
+	# ids of 21 (kept inline with the record), 22 and 63 bytes (allocated)
+	local id21=123456789012345678901 id22=1234567890123456789012 id63
+	id63=$(printf 'x%.0s' $(seq 63))
+	head -1 "$TMP/in100k" | awk -v a="$id21" -v b="$id22" -v c="$id63" \
+		'{ for (i = 1; i <= 3; i++) { l = $0; sub(/"id":"[^"]*"/, "\"id\":\"" (i == 1 ? a : i == 2 ? b : c) "\"", l); print l } }' \
+		>"$TMP/long-ids"
+	scripts/kafka-local topic rt-ids 1 2>/dev/null
+	"$QP" -b "$BK" -t rt-ids <"$TMP/long-ids" >"$TMP/ids-acks" 2>/dev/null
+	check "ids of 21, 22 and 63 bytes: in the status lines and as keys" \
+		test "$(jq -r .id "$TMP/ids-acks" | tr '\n' ' ')/$(kcat -C -b "$BK" -t rt-ids -e -q -f '%k ' 2>/dev/null)" = \
+		"$id21 $id22 $id63 /$id21 $id22 $id63 "
 	"$QC" -b "$BK" -t rt -g rt1 -e >"$TMP/out100k" 2>"$TMP/cerr"; rc=$?
 	check "consume 100k: exit 0" test $rc -eq 0
 	check "100k round trip byte-identical (as a set)" cmp -s <(sort "$TMP/in100k") <(sort "$TMP/out100k")

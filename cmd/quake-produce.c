@@ -394,8 +394,8 @@ main(int argc, char **argv)
 	    kafka_conf_set(conf, "linger.ms", "5") ||
 	    /* bound memory: 2 MiB queued, in batches of at most 256 KiB so
 	     * that several requests are in flight at once. Measured (1M
-	     * lines): 15-16 MiB resident; kcat given the same queue is as
-	     * fast; 512 KiB batches in 3 MiB gain up to 20% at 19 MiB
+	     * lines): ~15 MiB resident; kcat given the same queue is no
+	     * faster, nor are 384 KiB-1 MB batches in 2.5-4 MiB here
 	     * (README, Performance) */
 	    kafka_conf_set(conf, "queue.buffering.max.messages", "10000") ||
 	    kafka_conf_set(conf, "queue.buffering.max.kbytes", "2048") ||

@@ -214,6 +214,41 @@ emsc_misc() {
 	emsc_down bad
 }
 
+# wired as scripts/quake-ingest wires it (a stand-in for quake-produce that
+# sends each line back as its status line): a back-fill of 2000 events at
+# start, larger than either pipe, flows through. emsc-tail used to open its
+# ack FIFO after that first back-fill, while the downstream shell, opening
+# the FIFO to write, waited for a reader before starting the filter; and it
+# read status lines only between writes, so with both pipes full each
+# filter waited for the other to read: both waited for ever.
+emsc_service_backfill() {
+	local pid
+	emsc_up svc --events 2000 --revs 1 --rate 0
+	curl -s "$CTL/control?publish=2000" >/dev/null
+	wait_for 10 stat_at_least published 2000
+	mkdir -p "$TMP/svcbin"
+	ln -sf "$(cd "$B/bin" && pwd)/emsc-tail" "$TMP/svcbin/emsc-tail"
+	cat >"$TMP/svcbin/quake-produce" <<'SH'
+#!/bin/sh
+n=0
+while read -r l; do
+	n=$((n + 1))
+	echo "$l" >>"$SVC_SEEN"
+	printf '{"id":"x","status":"produced","line":%d}\n' "$n"
+done
+SH
+	chmod +x "$TMP/svcbin/quake-produce"
+	: >"$TMP/svc.seen"
+	env QUAKE_BIN="$TMP/svcbin" QUAKE_ENV_FILE=/dev/null QUAKE_STATE_DIR="$TMP/svcstate" \
+		SVC_SEEN="$TMP/svc.seen" QUAKE_EMSC_ARGS="--url $EURL --fdsn-url $FURL --since 1h" \
+		scripts/quake-ingest 2>"$TMP/svc.err" & pid=$!
+	wait_for 30 at_least 2000 "$TMP/svc.seen"
+	check "service: a back-fill larger than a pipe at start flows through (got $(lines "$TMP/svc.seen") of 2000)" \
+		test "$(lines "$TMP/svc.seen")" -ge 2000
+	kill -TERM $pid; wait $pid
+	emsc_down svc
+}
+
 emsc_suite() {
 	echo "integration: emsc live" >&2; emsc_live_order
 	echo "integration: emsc drop" >&2; emsc_drop
@@ -221,4 +256,5 @@ emsc_suite() {
 	echo "integration: emsc fdsn" >&2; emsc_fdsn
 	echo "integration: emsc state" >&2; emsc_state
 	echo "integration: emsc misc" >&2; emsc_misc
+	echo "integration: emsc service back-fill" >&2; emsc_service_backfill
 }

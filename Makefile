@@ -35,9 +35,9 @@ LIB_MODULES = err log time buf event ndjson ack sigv4 ddb creds seen state http
 LIB_SRCS  = $(LIB_MODULES:%=lib/%.c) lib/creds_env.c lib/creds_file.c lib/creds_ecs.c lib/creds_imds.c
 LIB_OBJS  = $(LIB_SRCS:lib/%.c=$(B)/lib/%.o)
 LIB_HDRS  = $(LIB_MODULES:%=lib/%.h) lib/quake.h
-BINS      = $(filter-out tool kafka ring feed fdsn trust,$(notdir $(basename $(wildcard cmd/*.c))))
+BINS      = $(filter-out tool kafka ring feed fdsn trust ackread,$(notdir $(basename $(wildcard cmd/*.c))))
 BIN_PATHS = $(BINS:%=$(B)/bin/%)
-TOOL_OBJ  = $(B)/cmd/tool.o $(B)/cmd/ring.o
+TOOL_OBJ  = $(B)/cmd/tool.o $(B)/cmd/ring.o $(B)/cmd/ackread.o
 UNIT_TESTS = $(LIB_MODULES:%=$(B)/tests/unit_%)
 
 all: $(B)/lib/libquake.a $(B)/lib/libquake.so $(B)/quake.pc $(BIN_PATHS)
@@ -46,7 +46,7 @@ $(B)/lib/%.o: lib/%.c $(LIB_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) -c -o $@ $<
 
-$(B)/cmd/%.o: cmd/%.c cmd/tool.h cmd/kafka.h cmd/ring.h cmd/feed.h cmd/fdsn.h cmd/trust.h $(LIB_HDRS)
+$(B)/cmd/%.o: cmd/%.c cmd/tool.h cmd/kafka.h cmd/ring.h cmd/feed.h cmd/fdsn.h cmd/trust.h cmd/ackread.h $(LIB_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) -c -o $@ $<
 

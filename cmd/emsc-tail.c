@@ -6,14 +6,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 
-#include "ack.h"
+#include "ackread.h"
 #include "event.h"
 #include "fdsn.h"
 #include "feed.h"
@@ -77,10 +76,7 @@ static struct {
 	int64_t written_at;	/* µs */
 	struct ring pending;	/* --acks: lastupdate of each printed line not
 				 * yet acknowledged; sequence = line - 1 */
-	int fd;			/* the ack FIFO, -1 while closed */
-	struct quake_ndjson *r;	/* read by acks_thread only */
-	unsigned long acked;	/* __atomic: newest line acknowledged */
-} ck = { .fd = -1 };
+} ck;
 
 static void
 handled(int64_t lu)
@@ -99,69 +95,11 @@ printed(int64_t lu)
 		handled(lu);
 }
 
-/* The ack FIFO is read by a thread of its own, all the time: also while
- * the main thread waits to write stdout. Were it read only between writes,
- * the filter downstream, its status lines not read, would wait to write
- * them and stop reading ours, and both would wait for ever (a back-fill,
- * or a broker back after an outage, fills both pipes). It publishes the
- * newest line acknowledged (they come back in order). */
-static void *
-acks_thread(void *unused)
-{
-	struct quake_line l;
-	struct quake_ack a;
-	struct quake_fail f;
-	enum quake_err err;
-
-	(void)unused;
-	/* the fd blocks; opened for writing too, a FIFO never ends */
-	while ((err = quake_ndjson_next(ck.r, &l)) != QUAKE_EOF &&
-	    err != QUAKE_EIO) {
-		if (err != QUAKE_OK)
-			continue;
-		if (quake_ack_parse(l.buf, l.len, &a, &f) != QUAKE_OK) {
-			quake_log(QUAKE_LOG_WARN, "not a status line on the ack FIFO",
-			    "error", f.reason, NULL);
-			continue;
-		}
-		if (a.line > __atomic_load_n(&ck.acked, __ATOMIC_RELAXED))
-			__atomic_store_n(&ck.acked, a.line, __ATOMIC_RELEASE);
-	}
-	return NULL;
-}
-
-/* Open the ack FIFO and start its reader, before anything is printed. In
- * a service the downstream filter's shell opens the FIFO for writing
- * before it starts the filter, and that open waits for a reader: a
- * back-fill larger than the pipe, printed before, would wait for that
- * filter for ever. Opened to read and write (as quake-consume opens its
- * own), the open does not wait, and a writer that goes away and comes
- * back is no end of input. */
-static int
-acks_open(void)
-{
-	pthread_t t;
-
-	if ((ck.fd = open(opt.acks, O_RDWR | O_NONBLOCK | O_CLOEXEC)) < 0 ||
-	    fcntl(ck.fd, F_SETFL, 0) != 0) {
-		quake_log(QUAKE_LOG_ERROR, "cannot open the ack FIFO", "path",
-		    opt.acks, "error", strerror(errno), NULL);
-		return -1;
-	}
-	if (quake_ndjson_open(ck.fd, 0, &ck.r) != QUAKE_OK ||
-	    pthread_create(&t, NULL, acks_thread, NULL) != 0) {
-		quake_log(QUAKE_LOG_ERROR, "cannot start the ack reader", NULL);
-		return -1;
-	}
-	pthread_detach(t);
-	return 0;
-}
-
 /* Every line up to the newest acknowledged is handled. */
 static void
 acks_read(void)
 {
-	unsigned long upto = __atomic_load_n(&ck.acked, __ATOMIC_ACQUIRE);
+	unsigned long upto = ackread_upto();
 
 	for (int64_t *p; (p = ring_head(&ck.pending)) != NULL &&
 	    ck.pending.head_seq < upto; ring_pop(&ck.pending))
@@ -481,7 +419,8 @@ live(void)
 			ck.cp = 0;
 		ck.written = ck.cp;
 	}
-	if (opt.acks != NULL && acks_open() != 0)
+	/* before anything is printed (ackread.h) */
+	if (opt.acks != NULL && ackread_start(opt.acks, 0) != 0)
 		return QUAKE_EXIT_IOERR;
 	if (opt.since != NULL && ck.cp == 0) {
 		int64_t d;
@@ -537,8 +476,6 @@ live(void)
 	state_save(1);
 	lv.closing = 1;
 	feed_destroy();
-	/* the ack reader may still be in read(2): its reader and fd stay
-	 * until the process ends */
 	ring_free(&ck.pending);
 	quake_seen_free(seen);
 	if (!tool_stop && stats.rejected > 0)

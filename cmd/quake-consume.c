@@ -3,8 +3,6 @@
  * handled: written and flushed, or with --acks FIFO, acknowledged by the
  * downstream status line. librdkafka auto-commits stored offsets; on
  * rebalance and exit what is stored is committed, and nothing more. */
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
 #include <stdint.h>
@@ -16,9 +14,8 @@
 
 #include <librdkafka/rdkafka.h>
 
-#include "ack.h"
+#include "ackread.h"
 #include "kafka.h"
-#include "ndjson.h"
 #include "ring.h"
 #include "tool.h"
 
@@ -172,32 +169,13 @@ rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
 	}
 }
 
-/* Read status lines from the ack FIFO; store offsets of acked lines. */
+/* Store the offsets of the lines acknowledged so far (ackread.h: a
+ * thread reads the FIFO); -1 once a status line was bad or out of order. */
 static int
-read_acks(rd_kafka_t *rk, struct quake_ndjson *acks)
+read_acks(rd_kafka_t *rk)
 {
-	struct quake_line l;
-	struct quake_ack a;
-	struct quake_fail f;
-	enum quake_err err;
-
-	while ((err = quake_ndjson_next(acks, &l)) == QUAKE_OK) {
-		if (quake_ack_parse(l.buf, l.len, &a, &f) != QUAKE_OK) {
-			quake_log(QUAKE_LOG_ERROR, "bad status line on --acks",
-			    "field", f.field, "reason", f.reason, NULL);
-			return -1;
-		}
-		if (a.line != next_line) {
-			char got[24], want[24];
-			snprintf(got, sizeof got, "%lu", a.line);
-			snprintf(want, sizeof want, "%lu", next_line);
-			quake_log(QUAKE_LOG_ERROR, "status line out of order on --acks",
-			    "line", got, "expected", want, NULL);
-			return -1;
-		}
-		w_handled(rk, a.line);
-	}
-	return err == QUAKE_EIO ? -1 : 0;
+	w_handled(rk, ackread_upto());
+	return ackread_failed() ? -1 : 0;
 }
 
 static int
@@ -252,12 +230,11 @@ main(int argc, char **argv)
 	};
 	const char *brokers = NULL, *group = getenv("QUAKE_GROUP"), *file = NULL;
 	const char *xs[256];
-	int nx = 0, ch, status = QUAKE_EXIT_OK, ackfd = -1;
+	int nx = 0, ch, status = QUAKE_EXIT_OK, acks = 0;
 	char errstr[512];
 	rd_kafka_conf_t *conf;
 	rd_kafka_t *rk = NULL;
 	rd_kafka_topic_partition_list_t *subs;
-	struct quake_ndjson *acks = NULL;
 
 	tool_init("quake-consume");
 	ring_init(&w, sizeof(struct out_rec));
@@ -328,14 +305,11 @@ usage_exit:
 			wake.half = (size_t)strtoul(v, NULL, 10) * 512;
 	}
 	if (opt.acks != NULL) {
-		/* O_RDWR: never see EOF when the writer restarts */
-		if ((ackfd = open(opt.acks, O_RDWR | O_NONBLOCK)) < 0) {
-			quake_log(QUAKE_LOG_ERROR, "cannot open --acks", "path",
-			    opt.acks, "error", strerror(errno), NULL);
+		if (ackread_start(opt.acks, 1) != 0) {
 			rd_kafka_conf_destroy(conf);
 			return QUAKE_EXIT_IOERR;
 		}
-		quake_ndjson_open(ackfd, 0, &acks);
+		acks = 1;
 	}
 	if ((rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof errstr)) == NULL) {
 		quake_log(QUAKE_LOG_ERROR, "cannot create consumer", "error", errstr, NULL);
@@ -365,9 +339,9 @@ usage_exit:
 			 * --acks), read acks, then wait a little */
 			if (tool_flush() != 0)
 				break;
-			if (acks == NULL)
+			if (!acks)
 				w_handled(rk, written);
-			else if (read_acks(rk, acks) != 0) {
+			else if (read_acks(rk) != 0) {
 				status = QUAKE_EXIT_SOFTWARE;
 				break;
 			}
@@ -381,16 +355,15 @@ usage_exit:
 		rd_kafka_message_destroy(m);
 		/* a long backlog without --acks: hand off in steps, so the
 		 * ring of unhandled lines stays small */
-		if (rc == 0 && acks == NULL && w.count >= 4096) {
+		if (rc == 0 && !acks && w.count >= 4096) {
 			if (tool_flush() != 0)
 				rc = -1;
 			else
 				w_handled(rk, written);
 		}
-		/* busy: keep reading acks, or downstream blocks writing them
-		 * while we block writing to it */
-		if (rc == 0 && acks != NULL && (written & 63) == 0 &&
-		    read_acks(rk, acks) != 0) {
+		/* busy: store what was acknowledged every 64 lines */
+		if (rc == 0 && acks && (written & 63) == 0 &&
+		    read_acks(rk) != 0) {
 			status = QUAKE_EXIT_SOFTWARE;
 			break;
 		}
@@ -408,14 +381,14 @@ usage_exit:
 	signal(SIGALRM, close_timeout);
 	alarm(CLOSE_TIMEOUT);
 	if (tool_flush() == 0) {
-		if (acks == NULL)
+		if (!acks)
 			w_handled(rk, written);
 		else
 			for (int i = 0; i < 50 && w.count > 0; i++) {
-				struct pollfd pfd = { ackfd, POLLIN, 0 };
-				poll(&pfd, 1, 100);
-				if (read_acks(rk, acks) != 0)
+				if (read_acks(rk) != 0)
 					break;
+				if (w.count > 0)
+					poll(NULL, 0, 100);
 			}
 	}
 	if (tool_out_failed() == 2 && status == 0)
@@ -424,9 +397,6 @@ usage_exit:
 		status = QUAKE_EXIT_UNAVAILABLE;
 	rd_kafka_consumer_close(rk);	/* commits stored offsets */
 	rd_kafka_destroy(rk);
-	quake_ndjson_close(acks);
-	if (ackfd >= 0)
-		close(ackfd);
 	ring_free(&w);
 	return status;
 }

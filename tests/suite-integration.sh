@@ -154,6 +154,22 @@ kafka_group_split() {
 	check "group: together every event, once" cmp -s <(sort "$TMP/gs-in") <(sort "$TMP/gs-a" "$TMP/gs-b")
 }
 
+# --acks is strict in quake-consume: a line that is not a status line, or one
+# out of order, ends it with 70 and one error line (nothing is committed)
+kafka_bad_acks() {
+	local rc line want
+	for line in 'not a status line' '{"id":"a","status":"stored","line":5}'; do
+		rm -f "$TMP/badack"; mkfifo "$TMP/badack"
+		printf '%s\n' "$line" >"$TMP/badack" &
+		timeout 60 "$QC" -b "$BK" -t rt -g badack -o beginning --acks "$TMP/badack" \
+			>/dev/null 2>"$TMP/badack.err"; rc=$?
+		case $line in not*) want='not a status line' ;; *) want='out of order' ;; esac
+		check "--acks: \"$line\" ends quake-consume with 70 and one error line" \
+			test "$rc $(grep -c "level=error.*$want" "$TMP/badack.err")" = "70 1"
+		wait
+	done
+}
+
 # standin, standin_stop (the AWS stand-ins), also when this suite runs alone
 . tests/cli-aws.sh
 . tests/integration-ddb.sh
@@ -166,6 +182,7 @@ suite_integration() {
 		echo "integration: missing topic" >&2; kafka_no_topic
 		echo "integration: broker restart" >&2; kafka_broker_restart
 		echo "integration: consumer kill" >&2; kafka_consumer_kill
+		echo "integration: bad acks" >&2; kafka_bad_acks
 		echo "integration: group split" >&2; kafka_group_split
 		scripts/kafka-local stop
 	else

@@ -230,7 +230,7 @@ main(int argc, char **argv)
 	};
 	const char *brokers = NULL, *group = getenv("QUAKE_GROUP"), *file = NULL;
 	const char *xs[256];
-	int nx = 0, ch, status = QUAKE_EXIT_OK, acks = 0;
+	int nx = 0, ch, status = QUAKE_EXIT_OK;
 	char errstr[512];
 	rd_kafka_conf_t *conf;
 	rd_kafka_t *rk = NULL;
@@ -304,12 +304,9 @@ usage_exit:
 		    &vn) == RD_KAFKA_CONF_OK)
 			wake.half = (size_t)strtoul(v, NULL, 10) * 512;
 	}
-	if (opt.acks != NULL) {
-		if (ackread_start(opt.acks, 1) != 0) {
-			rd_kafka_conf_destroy(conf);
-			return QUAKE_EXIT_IOERR;
-		}
-		acks = 1;
+	if (opt.acks != NULL && ackread_start(opt.acks, 1) != 0) {
+		rd_kafka_conf_destroy(conf);
+		return QUAKE_EXIT_IOERR;
 	}
 	if ((rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof errstr)) == NULL) {
 		quake_log(QUAKE_LOG_ERROR, "cannot create consumer", "error", errstr, NULL);
@@ -339,7 +336,7 @@ usage_exit:
 			 * --acks), read acks, then wait a little */
 			if (tool_flush() != 0)
 				break;
-			if (!acks)
+			if (opt.acks == NULL)
 				w_handled(rk, written);
 			else if (read_acks(rk) != 0) {
 				status = QUAKE_EXIT_SOFTWARE;
@@ -355,14 +352,14 @@ usage_exit:
 		rd_kafka_message_destroy(m);
 		/* a long backlog without --acks: hand off in steps, so the
 		 * ring of unhandled lines stays small */
-		if (rc == 0 && !acks && w.count >= 4096) {
+		if (rc == 0 && opt.acks == NULL && w.count >= 4096) {
 			if (tool_flush() != 0)
 				rc = -1;
 			else
 				w_handled(rk, written);
 		}
 		/* busy: store what was acknowledged every 64 lines */
-		if (rc == 0 && acks && (written & 63) == 0 &&
+		if (rc == 0 && opt.acks != NULL && (written & 63) == 0 &&
 		    read_acks(rk) != 0) {
 			status = QUAKE_EXIT_SOFTWARE;
 			break;
@@ -381,7 +378,7 @@ usage_exit:
 	signal(SIGALRM, close_timeout);
 	alarm(CLOSE_TIMEOUT);
 	if (tool_flush() == 0) {
-		if (!acks)
+		if (opt.acks == NULL)
 			w_handled(rk, written);
 		else
 			for (int i = 0; i < 50 && w.count > 0; i++) {

@@ -293,17 +293,34 @@ out:
  * parser, which matters because every line that reaches Kafka or DynamoDB
  * is parsed here. */
 
-enum { K_ID, K_ACTION, K_TIME, K_LASTUPDATE, K_LAT, K_LON, K_DEPTH, K_MAG,
-    K_MAGTYPE, K_REGION, K_EVTYPE, K_AUTH, K_SOURCE_CATALOG, K_SOURCE_ID,
-    NKEYS };
+#define LINE_KEYS(X) X(ID, "id") X(ACTION, "action") X(TIME, "time") \
+	X(LASTUPDATE, "lastupdate") X(LAT, "lat") X(LON, "lon") \
+	X(DEPTH, "depth") X(MAG, "mag") X(MAGTYPE, "magtype") \
+	X(REGION, "region") X(EVTYPE, "evtype") X(AUTH, "auth") \
+	X(SOURCE_CATALOG, "source_catalog") X(SOURCE_ID, "source_id")
 
-static const char *const line_keys[NKEYS] = {
-	"id", "action", "time", "lastupdate", "lat", "lon", "depth", "mag",
-	"magtype", "region", "evtype", "auth", "source_catalog", "source_id"
-};
+#define X_ENUM(k, s) K_##k,
+#define X_NAME(k, s) s,
+#define X_LEN(k, s) sizeof s - 1,
+enum { LINE_KEYS(X_ENUM) NKEYS };
+static const char *const line_keys[NKEYS] = { LINE_KEYS(X_NAME) };
+static const unsigned char key_len[NKEYS] = { LINE_KEYS(X_LEN) };
 
-static const unsigned char key_len[NKEYS] = { 2, 6, 4, 10, 3, 3, 5, 3, 7, 6,
-    6, 4, 14, 9 };
+/* Whether p (with key_len[k] bytes) holds key k: constant-size compares
+ * the compiler inlines, for the expected key of a canonical line. */
+static inline int
+key_is(const char *p, int k)
+{
+#define X_CASE(k, s) case K_##k: return memcmp(p, s, sizeof s - 1) == 0;
+	switch (k) {
+	LINE_KEYS(X_CASE)
+	}
+	return 0;
+#undef X_CASE
+}
+#undef X_ENUM
+#undef X_NAME
+#undef X_LEN
 
 struct lex {
 	const char *p, *start, *end;
@@ -318,17 +335,25 @@ lex_fail(struct lex *lx, const char *what)
 	    lx->p - lx->start);
 }
 
-static inline void
-lex_ws(struct lex *lx)
+static void
+lex_ws_skip(struct lex *lx)
 {
 	const char *p = lx->p;
 
-	while (p < lx->end && (unsigned char)*p <= ' ' && (*p == ' ' ||
-	    *p == '\t' || *p == '\n' || *p == '\r'))
+	while (p < lx->end && (*p == ' ' || *p == '\t' || *p == '\n' ||
+	    *p == '\r'))
 		p++;
 	if (p != lx->p)
 		lx->odd = 1;
 	lx->p = p;
+}
+
+/* White space, if any (a canonical line has none: one test then). */
+static inline void
+lex_ws(struct lex *lx)
+{
+	if (lx->p < lx->end && (unsigned char)*lx->p <= ' ')
+		lex_ws_skip(lx);
 }
 
 static int
@@ -438,11 +463,18 @@ lex_string(struct lex *lx, char *dst, size_t cap, size_t *len, int *toolong)
 		 * < 0x20 or >= 0x80 (locals: stores to dst would otherwise
 		 * reload lx->p) */
 		while (end - q >= 8) {
-			uint64_t x;
+			uint64_t x, m;
 			memcpy(&x, q, 8);
-			if ((((x - ONES * 0x20) & ~x) | x) & ONES * 0x80 ||
-			    has0(x ^ (ONES * '"')) || has0(x ^ (ONES * '\\')))
+			m = ((((x - ONES * 0x20) & ~x) | x) & ONES * 0x80) |
+			    has0(x ^ (ONES * '"')) | has0(x ^ (ONES * '\\'));
+			if (m != 0) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+				/* a borrow marks only bytes above a special
+				 * one: the lowest mark is the first special */
+				q += __builtin_ctzll(m) >> 3;
+#endif
 				break;
+			}
 			q += 8;
 		}
 		while (q < end && plain[(unsigned char)*q])
@@ -646,7 +678,7 @@ quake_event_parse_line_canon(const char *buf, size_t len,
 		k = prev + 1;
 		if (k < NKEYS && (size_t)(lx.end - lx.p) > key_len[k] + 1u &&
 		    lx.p[key_len[k] + 1] == '"' &&
-		    memcmp(lx.p + 1, line_keys[k], key_len[k]) == 0) {
+		    key_is(lx.p + 1, k)) {
 			lx.p += key_len[k] + 2;
 			name = line_keys[k];
 		} else {
@@ -701,9 +733,9 @@ quake_event_parse_line_canon(const char *buf, size_t len,
 				return quake_err_fail(f, name, "longer than %zu bytes",
 				    cap - 1);
 			if (k == K_ACTION) {
-				if (strcmp(sval, "create") == 0)
+				if (sl == 6 && memcmp(sval, "create", 6) == 0)
 					ev->action = QUAKE_ACTION_CREATE;
-				else if (strcmp(sval, "update") == 0)
+				else if (sl == 6 && memcmp(sval, "update", 6) == 0)
 					ev->action = QUAKE_ACTION_UPDATE;
 				else
 					return quake_err_fail(f, "action",
@@ -735,9 +767,10 @@ quake_event_parse_line_canon(const char *buf, size_t len,
 	lex_ws(&lx);
 	if (lx.p != lx.end)
 		return lex_fail(&lx, "trailing characters");
-	for (int k = 0; k < NKEYS; k++)
-		if (!(seen & (1u << k)))
-			return quake_err_fail(f, line_keys[k], "missing");
+	if (seen != (1u << NKEYS) - 1)
+		for (int k = 0; k < NKEYS; k++)
+			if (!(seen & (1u << k)))
+				return quake_err_fail(f, line_keys[k], "missing");
 	if (canonical != NULL)
 		*canonical = !lx.odd;
 	return quake_event_validate(ev, f);

@@ -1,5 +1,6 @@
 /* time — ISO-8601 UTC parse and format, by hand (no locale, no TZ, no libc
  * time conversion), using the days-from-civil algorithm of H. Hinnant. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -55,6 +56,44 @@ days_in_month(unsigned y, unsigned m)
 	return m == 2 && leap ? 29 : dim[m - 1];
 }
 
+static unsigned
+d2(const char *p)
+{
+	return (unsigned)(p[0] - '0') * 10 + (unsigned)(p[1] - '0');
+}
+
+/* Whether s is laid out as quake_time_format writes it (the form of nearly
+ * every time read), "0000-00-00T00:00:00.000000Z" with digits for the 0s:
+ * 8 bytes at a time, little-endian words; for each, the separators it
+ * must hold and a mask of its digit bytes. */
+static int
+canonical_layout(const char *s)
+{
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+	(void)s;
+	return 0;	/* the general path */
+#else
+	static const uint64_t sep[3] = { 0x2d00002d00000000, 0x00003a0000540000,
+	    0x000000002e00003a };
+	static const uint64_t dig[3] = { 0x00ffff00ffffffff, 0xffff00ffff00ffff,
+	    0xffffffff00ffff00 };
+	const uint64_t hi = 0xf0f0f0f0f0f0f0f0, zero = 0x3030303030303030,
+	    six = 0x0606060606060606;
+	uint64_t bad = 0;
+
+	for (int i = 0; i < 3; i++) {
+		uint64_t w;
+		memcpy(&w, s + 8 * i, 8);
+		bad |= (w & ~dig[i]) ^ sep[i];
+		bad |= (w & dig[i] & hi) ^ (zero & dig[i]);
+		bad |= (((w & dig[i]) + (six & dig[i])) & hi & dig[i]) ^
+		    (zero & dig[i]);
+	}
+	return !bad && (unsigned)(s[24] - '0') <= 9 &&
+	    (unsigned)(s[25] - '0') <= 9 && s[26] == 'Z';
+#endif
+}
+
 enum quake_err
 quake_time_parse(const char *s, size_t len, int64_t *us, struct quake_fail *f)
 {
@@ -62,6 +101,16 @@ quake_time_parse(const char *s, size_t len, int64_t *us, struct quake_fail *f)
 	size_t i;
 	int nfrac = 0;
 
+	if (len == QUAKE_TIME_LEN && canonical_layout(s)) {
+		y = d2(s) * 100 + d2(s + 2);
+		mo = d2(s + 5);
+		d = d2(s + 8);
+		h = d2(s + 11);
+		mi = d2(s + 14);
+		se = d2(s + 17);
+		frac = d2(s + 20) * 10000 + d2(s + 22) * 100 + d2(s + 24);
+		goto check;
+	}
 	if (len < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
 	    s[13] != ':' || s[16] != ':')
 		return quake_err_fail(f, "", "not an ISO-8601 UTC time");
@@ -84,6 +133,7 @@ quake_time_parse(const char *s, size_t len, int64_t *us, struct quake_fail *f)
 		return quake_err_fail(f, "", "must be UTC, ending in Z");
 	if (i + 1 != len)
 		return quake_err_fail(f, "", "trailing characters after Z");
+check:
 	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
 		return quake_err_fail(f, "", "no such date");
 	if (h > 23 || mi > 59 || se > 59)

@@ -1,4 +1,7 @@
 /* unit_time — ISO-8601 UTC parse and format, durations. */
+#include <stdlib.h>
+#include <string.h>
+
 #include "time.h"
 #include "unit.h"
 
@@ -75,6 +78,47 @@ main(void)
 	CHECK(roundtrip, "format then parse is the identity");
 	CHECK(quake_time_format(-62167219200000001LL, out) == QUAKE_EINPUT,
 	    "year before 0000 is refused");
+
+	/* the canonical form has its own path (8 bytes at a time): every byte
+	 * of one, set to each of the 256 values, must be judged as the rules
+	 * say, and an accepted time must be the one written */
+	{
+		static const char form[] = "0000-00-00T00:00:00.000000Z";
+		static const unsigned char dim[] =
+		    { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+		char t[QUAKE_TIME_LEN + 1];
+		long wrong = 0, accepted = 0;
+		char first[64] = "";
+
+		for (int pos = 0; pos < QUAKE_TIME_LEN; pos++)
+			for (int c = 0; c < 256; c++) {
+				int ok = 1;
+				strcpy(t, "2024-02-28T23:59:58.123456Z");
+				t[pos] = (char)c;
+				for (int i = 0; i < QUAKE_TIME_LEN; i++)
+					ok &= form[i] == '0' ? t[i] >= '0' && t[i] <= '9' :
+					    t[i] == form[i];
+				if (ok) {
+					int y = atoi(t), mo = atoi(t + 5), dd = atoi(t + 8);
+					int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+					ok = mo >= 1 && mo <= 12 && dd >= 1 &&
+					    dd <= dim[mo - 1] - (mo == 2 && !leap) &&
+					    atoi(t + 11) <= 23 && atoi(t + 14) <= 59 &&
+					    atoi(t + 17) <= 59;
+				}
+				int got = quake_time_parse(t, QUAKE_TIME_LEN, &us, &f) == QUAKE_OK;
+				if (got)
+					quake_time_format(us, out);
+				if (got != ok || (got && strcmp(out, t) != 0)) {
+					if (wrong++ == 0)
+						snprintf(first, sizeof first, "byte %d = %d", pos, c);
+				}
+				accepted += got;
+			}
+		CHECK(wrong == 0 && accepted > 27 * 3,
+		    "canonical form: every byte of it checked (%ld accepted, %ld wrong: %s)",
+		    accepted, wrong, first);
+	}
 
 	static const struct { const char *in; int64_t s; } durs[] = {
 		{ "90s", 90 }, { "15m", 900 }, { "6h", 21600 }, { "2d", 172800 },

@@ -55,12 +55,13 @@ kafka_roundtrip() {
 	check "-o beginning -c 10 rereads 10" test "$(lines "$TMP/again")" -eq 10
 	# librdkafka 2.0.2 pauses fetching up to 1 s once its small queue is
 	# full; quake-consume wakes it with a watermark query (ListOffsets) when
-	# a full queue ran dry. A 28 MB backlog does that many times; a few
-	# records (below half a queueful) never do: only the 4 initial offset
-	# lookups are sent
+	# a full queue ran dry. A 28 MB backlog does that several times (how
+	# many depends on how far the consumer outruns the fetcher: 2 on a
+	# loaded machine, ~20 on an idle one); a few records (below
+	# half a queueful) never do: only the 4 initial offset lookups are sent
 	QUAKE_LOG_LEVEL=debug "$QC" -b "$BK" -t rt -g rt-wake -e -X debug=protocol >"$TMP/wake.out" 2>"$TMP/wake.err"
-	check "consume backlog: the fetcher is woken (ListOffsets > 6: $(grep -c 'Sent ListOffsetsRequest' "$TMP/wake.err"))" \
-		test "$(lines "$TMP/wake.out")" -eq 100000 -a "$(grep -c 'Sent ListOffsetsRequest' "$TMP/wake.err")" -gt 6
+	check "consume backlog: the fetcher is woken (ListOffsets > 4: $(grep -c 'Sent ListOffsetsRequest' "$TMP/wake.err"))" \
+		test "$(lines "$TMP/wake.out")" -eq 100000 -a "$(grep -c 'Sent ListOffsetsRequest' "$TMP/wake.err")" -gt 4
 	scripts/kafka-local topic rt-few 4 2>/dev/null
 	head -300 "$TMP/in100k" | "$QP" -b "$BK" -t rt-few >/dev/null 2>&1
 	QUAKE_LOG_LEVEL=debug "$QC" -b "$BK" -t rt-few -g rt-few -e -X debug=protocol >"$TMP/few.out" 2>"$TMP/few.err"

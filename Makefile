@@ -35,7 +35,7 @@ LIB_MODULES = err log time buf event ndjson ack sigv4 ddb creds seen state http
 LIB_SRCS  = $(LIB_MODULES:%=lib/%.c) lib/creds_env.c lib/creds_file.c lib/creds_ecs.c lib/creds_imds.c
 LIB_OBJS  = $(LIB_SRCS:lib/%.c=$(B)/lib/%.o)
 LIB_HDRS  = $(LIB_MODULES:%=lib/%.h) lib/quake.h
-BINS      = $(filter-out tool kafka ring feed fdsn trust ackread,$(notdir $(basename $(wildcard cmd/*.c))))
+BINS      = $(filter-out tool kafka ring feed fdsn trust ackread partition,$(notdir $(basename $(wildcard cmd/*.c))))
 BIN_PATHS = $(BINS:%=$(B)/bin/%)
 TOOL_OBJ  = $(B)/cmd/tool.o $(B)/cmd/ring.o $(B)/cmd/ackread.o
 UNIT_TESTS = $(LIB_MODULES:%=$(B)/tests/unit_%)
@@ -46,7 +46,7 @@ $(B)/lib/%.o: lib/%.c $(LIB_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) -c -o $@ $<
 
-$(B)/cmd/%.o: cmd/%.c cmd/tool.h cmd/kafka.h cmd/ring.h cmd/feed.h cmd/fdsn.h cmd/trust.h cmd/ackread.h $(LIB_HDRS)
+$(B)/cmd/%.o: cmd/%.c cmd/tool.h cmd/kafka.h cmd/ring.h cmd/feed.h cmd/fdsn.h cmd/trust.h cmd/ackread.h cmd/partition.h $(LIB_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) -c -o $@ $<
 
@@ -70,7 +70,11 @@ $(B)/bin/emsc-tail: $(B)/cmd/emsc-tail.o $(B)/cmd/feed.o $(B)/cmd/fdsn.o $(B)/cm
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $(BIN_LDFLAGS) -o $@ $^ $(LIB_LIBS) $(WS_LIBS) $(SSL_LIBS)
 
-$(B)/bin/quake-produce $(B)/bin/quake-consume: $(B)/bin/%: $(B)/cmd/%.o $(TOOL_OBJ) $(B)/cmd/kafka.o $(B)/lib/libquake.a
+$(B)/bin/quake-produce: $(B)/cmd/quake-produce.o $(B)/cmd/partition.o $(TOOL_OBJ) $(B)/cmd/kafka.o $(B)/lib/libquake.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $(BIN_LDFLAGS) -o $@ $^ $(LIB_LIBS) $(KAFKA_LIBS)
+
+$(B)/bin/quake-consume: $(B)/cmd/quake-consume.o $(TOOL_OBJ) $(B)/cmd/kafka.o $(B)/lib/libquake.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $(BIN_LDFLAGS) -o $@ $^ $(LIB_LIBS) $(KAFKA_LIBS)
 

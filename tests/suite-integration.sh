@@ -80,6 +80,23 @@ kafka_kcat() {
 	kcat -b "$BK" -t kp -P -K '|' -l "$TMP/kp-in" 2>/dev/null
 	"$QC" -b "$BK" -t kp -g kp1 -e >"$TMP/kp-out" 2>/dev/null
 	check "quake-consume reads kcat -P" cmp -s <(sed -n '1001,2000p' "$TMP/in100k" | sort) <(sort "$TMP/kp-out")
+	# quake-produce partitions keys itself (cmd/partition.c): every key
+	# must land where librdkafka's partitioner, in kcat, puts it; with
+	# another -X partitioner, librdkafka partitions (and still agrees)
+	local part
+	for part in "" murmur2_random; do
+		scripts/kafka-local topic "pq$part" 7 2>/dev/null
+		scripts/kafka-local topic "pk$part" 7 2>/dev/null
+		sed -n '2001,5000p' "$TMP/in100k" | "$QP" -b "$BK" -t "pq$part" ${part:+-X partitioner=$part} >/dev/null 2>&1
+		sed -n '2001,5000p' "$TMP/in100k" | sed -E 's/^\{"id":"([^"]+)".*/\1|&/' |
+			kcat -b "$BK" -t "pk$part" -P -K '|' ${part:+-X partitioner=$part} 2>/dev/null
+		check "quake-produce puts 3000 keys in the partitions kcat does (7 partitions, partitioner ${part:-default})" \
+			cmp -s <(kcat -b "$BK" -t "pq$part" -C -e -q -f '%k %p\n' | sort) \
+			<(kcat -b "$BK" -t "pk$part" -C -e -q -f '%k %p\n' | sort)
+		check "and in input order within each partition (${part:-default})" \
+			cmp -s <(kcat -b "$BK" -t "pq$part" -C -e -q -f '%p %o %k\n' | sort -k1,1n -k2,2n | cut -d' ' -f1,3) \
+			<(kcat -b "$BK" -t "pk$part" -C -e -q -f '%p %o %k\n' | sort -k1,1n -k2,2n | cut -d' ' -f1,3)
+	done
 }
 
 # a topic that does not exist: a configuration error (78), said once, and

@@ -1,0 +1,56 @@
+/* partition — librdkafka's consistent partitioner, outside librdkafka. */
+#include <string.h>
+
+#include "partition.h"
+
+int
+partition_conf_is_crc32(const rd_kafka_conf_t *conf)
+{
+	char v[64];
+	size_t n = sizeof v;
+
+	/* not set: librdkafka's default, consistent_random */
+	if (rd_kafka_conf_get(conf, "partitioner", v, &n) != RD_KAFKA_CONF_OK)
+		return 1;
+	return strcmp(v, "consistent_random") == 0 || strcmp(v, "consistent") == 0;
+}
+
+/* CRC-32 (ISO-HDLC: zlib's and librdkafka's rd_crc32), a byte at a time
+ * from a table made on first use: ids are ~20 bytes. */
+static uint32_t
+crc32(const unsigned char *p, size_t len)
+{
+	static uint32_t table[256];
+	uint32_t c = 0xffffffff;
+
+	if (table[1] == 0)
+		for (uint32_t i = 0; i < 256; i++) {
+			uint32_t t = i;
+			for (int k = 0; k < 8; k++)
+				t = t & 1 ? 0xedb88320 ^ (t >> 1) : t >> 1;
+			table[i] = t;
+		}
+	while (len-- > 0)
+		c = table[(c ^ *p++) & 0xff] ^ (c >> 8);
+	return c ^ 0xffffffff;
+}
+
+int32_t
+partition_of(const void *key, size_t len, int32_t n)
+{
+	return (int32_t)(crc32(key, len) % (uint32_t)n);
+}
+
+int32_t
+partition_count(rd_kafka_t *rk, rd_kafka_topic_t *rkt, int timeout_ms)
+{
+	const struct rd_kafka_metadata *md;
+	int32_t n = 0;
+
+	if (rd_kafka_metadata(rk, 0, rkt, &md, timeout_ms) != RD_KAFKA_RESP_ERR_NO_ERROR)
+		return 0;
+	if (md->topic_cnt == 1 && md->topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR)
+		n = md->topics[0].partition_cnt;
+	rd_kafka_metadata_destroy(md);
+	return n;
+}

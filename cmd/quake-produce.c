@@ -214,7 +214,7 @@ static struct {
  * Known, each record is staged with its partition and a batch is handed
  * over grouped by partition: librdkafka then takes each partition's lock
  * and reference once per run of records, and no clock reading and
- * partitioner call per record (1M lines: 0.96 CPU-s instead of 1.16).
+ * partitioner call per record (1M lines: 0.98 CPU-s instead of 1.21).
  * The count is asked for again every topic.metadata.refresh.interval.ms,
  * as librdkafka does (every 10 s while not known). */
 static struct {

@@ -18,7 +18,7 @@ partition_conf_is_crc32(const rd_kafka_conf_t *conf)
 /* CRC-32 (ISO-HDLC: zlib's and librdkafka's rd_crc32), a byte at a time
  * from a table made on first use: ids are ~20 bytes. */
 static uint32_t
-crc32(const unsigned char *p, size_t len)
+crc32_iso_hdlc(const unsigned char *p, size_t len)
 {
 	static uint32_t table[256];
 	uint32_t c = 0xffffffff;
@@ -38,7 +38,7 @@ crc32(const unsigned char *p, size_t len)
 int32_t
 partition_of(const void *key, size_t len, int32_t n)
 {
-	return (int32_t)(crc32(key, len) % (uint32_t)n);
+	return (int32_t)(crc32_iso_hdlc(key, len) % (uint32_t)n);
 }
 
 int32_t

@@ -21,6 +21,17 @@ kafka_conf_set(rd_kafka_conf_t *conf, const char *key, const char *value)
 	return 0;
 }
 
+long long
+kafka_conf_num(const rd_kafka_conf_t *conf, const char *key, long long dflt)
+{
+	char v[32];
+	size_t n = sizeof v;
+
+	if (rd_kafka_conf_get(conf, key, v, &n) != RD_KAFKA_CONF_OK)
+		return dflt;
+	return strtoll(v, NULL, 10);
+}
+
 int
 kafka_conf_kv(rd_kafka_conf_t *conf, const char *kv)
 {

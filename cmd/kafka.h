@@ -11,6 +11,10 @@ int kafka_conf_kv(rd_kafka_conf_t *conf, const char *kv);
 /* Set key to value; logs and returns -1 on error. */
 int kafka_conf_set(rd_kafka_conf_t *conf, const char *key, const char *value);
 
+/* The value of key in conf as a number; dflt if it is not set there. */
+long long kafka_conf_num(const rd_kafka_conf_t *conf, const char *key,
+    long long dflt);
+
 /* Read key=value lines (# comments, blank lines) from path; -1 on error. */
 int kafka_conf_file(rd_kafka_conf_t *conf, const char *path);
 

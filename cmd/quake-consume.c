@@ -297,13 +297,8 @@ usage_exit:
 	if (kafka_conf_layer(conf, file, brokers, xs, nx, &fatal) != 0)
 		return QUAKE_EXIT_CONFIG;
 	rd_kafka_conf_set_rebalance_cb(conf, rebalance_cb);
-	{
-		char v[32];
-		size_t vn = sizeof v;
-		if (rd_kafka_conf_get(conf, "queued.max.messages.kbytes", v,
-		    &vn) == RD_KAFKA_CONF_OK)
-			wake.half = (size_t)strtoul(v, NULL, 10) * 512;
-	}
+	wake.half = (size_t)kafka_conf_num(conf, "queued.max.messages.kbytes",
+	    0) * 512;
 	if (opt.acks != NULL && ackread_start(opt.acks, 1) != 0) {
 		rd_kafka_conf_destroy(conf);
 		return QUAKE_EXIT_IOERR;

@@ -221,7 +221,7 @@ static struct {
 	int crc32;		/* the partitioner is consistent(_random) */
 	int32_t n;
 	unsigned *count;	/* n counters for the grouping */
-	long refresh_ms;
+	long long refresh_ms;
 	int64_t next;		/* now_ms() of the next refresh */
 } parts;
 
@@ -476,24 +476,14 @@ main(int argc, char **argv)
 	}
 	if (kafka_conf_layer(conf, file, brokers, xs, nx, &fatal) != 0)
 		return QUAKE_EXIT_CONFIG;
-	{
-		char v[32];
-		size_t vn = sizeof v;
-		if (rd_kafka_conf_get(conf, "queue.buffering.max.messages", v, &vn) == RD_KAFKA_CONF_OK)
-			held.max_msgs = strtoul(v, NULL, 10);
-		vn = sizeof v;
-		if (rd_kafka_conf_get(conf, "queue.buffering.max.kbytes", v, &vn) == RD_KAFKA_CONF_OK)
-			held.max_bytes = strtoull(v, NULL, 10) * 1024;
-	}
+	held.max_msgs = (unsigned long)kafka_conf_num(conf,
+	    "queue.buffering.max.messages", 0);
+	held.max_bytes = (unsigned long long)kafka_conf_num(conf,
+	    "queue.buffering.max.kbytes", 0) * 1024;
 	parts.crc32 = partition_conf_is_crc32(conf);
-	{
-		char v[32];
-		size_t vn = sizeof v;
+	if ((parts.refresh_ms = kafka_conf_num(conf,
+	    "topic.metadata.refresh.interval.ms", 300000)) <= 0)
 		parts.refresh_ms = 300000;
-		if (rd_kafka_conf_get(conf, "topic.metadata.refresh.interval.ms", v,
-		    &vn) == RD_KAFKA_CONF_OK && atol(v) > 0)
-			parts.refresh_ms = atol(v);
-	}
 	rd_kafka_conf_set_dr_msg_cb(conf, dr_cb);
 	if ((rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr)) == NULL) {
 		quake_log(QUAKE_LOG_ERROR, "cannot create producer", "error", errstr, NULL);

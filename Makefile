@@ -40,7 +40,25 @@ BIN_PATHS = $(BINS:%=$(B)/bin/%)
 TOOL_OBJ  = $(B)/cmd/tool.o $(B)/cmd/ring.o $(B)/cmd/ackread.o
 UNIT_TESTS = $(LIB_MODULES:%=$(B)/tests/unit_%)
 
-all: $(B)/lib/libquake.a $(B)/lib/libquake.so $(B)/quake.pc $(BIN_PATHS)
+all: $(B)/lib/libquake.a $(B)/lib/libquake.so $(B)/quake.pc $(BIN_PATHS) web
+
+# ---- quake-map's page: web/ and the pinned npm packages (web/package-lock.json),
+# copied as they are (no bundler) into $(WEB) = what `quake-map --assets` serves
+WEB       = $(B)/share/quake/web
+WEB_SRCS  = $(wildcard web/*.html web/*.js web/*.css web/*.svg web/LICENSES)
+WEB_NPM   = web/node_modules/leaflet/dist/leaflet.js web/node_modules/leaflet/dist/leaflet.css \
+            web/node_modules/topojson-client/dist/topojson-client.min.js \
+            web/node_modules/world-atlas/countries-110m.json
+web: $(WEB)/.stamp
+$(WEB_NPM): web/package.json web/package-lock.json
+	cd web && npm ci --ignore-scripts --no-audit --no-fund >/dev/null
+	touch $(WEB_NPM)
+$(WEB)/.stamp: $(WEB_SRCS) $(WEB_NPM)
+	@mkdir -p $(WEB)/vendor/images
+	cp $(WEB_SRCS) $(WEB)/
+	cp $(WEB_NPM) $(WEB)/vendor/
+	cp web/node_modules/leaflet/dist/images/*.png $(WEB)/vendor/images/
+	touch $@
 
 $(B)/lib/%.o: lib/%.c $(LIB_HDRS)
 	@mkdir -p $(@D)
@@ -123,6 +141,10 @@ install: all
 	sed 's|/usr/local/bin/|$(PREFIX)/bin/|' scripts/systemd/quake-ingest.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/quake-ingest.service
 	sed 's|/usr/local/bin/|$(PREFIX)/bin/|' scripts/systemd/quake-sink.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/quake-sink.service
 	install -m 644 scripts/quake.env $(DESTDIR)$(PREFIX)/share/quake/quake.env.example
+	install -d $(DESTDIR)$(PREFIX)/share/quake/web/vendor/images
+	install -m 644 $(WEB)/*.* $(WEB)/LICENSES $(DESTDIR)$(PREFIX)/share/quake/web/
+	install -m 644 $(WEB)/vendor/*.* $(DESTDIR)$(PREFIX)/share/quake/web/vendor/
+	install -m 644 $(WEB)/vendor/images/*.png $(DESTDIR)$(PREFIX)/share/quake/web/vendor/images/
 	install -m 644 $(B)/lib/libquake.a $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(B)/lib/libquake.so $(DESTDIR)$(PREFIX)/lib/libquake.so.0
 	ln -sf libquake.so.0 $(DESTDIR)$(PREFIX)/lib/libquake.so
@@ -138,7 +160,7 @@ lint-man:
 clean:
 	rm -rf build
 
-.PHONY: all test check bench install lint-man clean run chaos
+.PHONY: all test check bench install lint-man clean run chaos web
 
 fuzz:
 	fuzz/run $(FUZZ_SECONDS)

@@ -1,0 +1,432 @@
+/* quake map: the events quake-map holds, live over Server-Sent Events, on a
+ * Leaflet map of Natural Earth outlines. Everything comes from this page's own
+ * origin. One record per event id; a marker and a list row carry its
+ * data-event-id, and an update changes them in place. */
+(function () {
+  'use strict';
+
+  var WINDOWS = { '1h': 3600e3, '1d': 86400e3, '7d': 7 * 86400e3, '30d': 30 * 86400e3 };
+  var CHART_BIN = { '1h': '5m', '1d': '1h', '7d': '1h', '30d': '1d' };
+  var BIN_WORD = { '5m': '5 minutes', '1h': 'hour', '1d': 'day' };
+  var LIST_MAX = 500;          /* rows in the list at most (the map shows all) */
+  var EMSC = 'https://www.seismicportal.eu/eventdetails.html?unid=';
+  var DEFAULTS = { minmag: '0', win: '7d', q: '', color: 'age', tz: 'utc', sort: 'time',
+                   inview: '0', alert: '4.5', sel: '', c: '' };
+  var AGE = [[3600e3, '#d7301f', 'past hour'], [86400e3, '#fc8d59', 'past day'],
+             [7 * 86400e3, '#fdd049', 'past week'], [Infinity, '#e0e0e0', 'older']];
+  var DEPTH = [[35, '#d7301f', '0–35 km'], [70, '#fc8d59', '35–70 km'],
+               [300, '#41ab5d', '70–300 km'], [Infinity, '#2171b5', '> 300 km']];
+
+  var state = {};              /* the filters and view, mirrored in the URL hash */
+  var events = new Map();      /* id -> {ev, marker, row, fresh} */
+  var map, layer, legend, es, lastSeq = null, ready = false, renderTimer = null;
+  var alertCount = 0, baseTitle = document.title, retries = 0, summaryTimer = null;
+
+  function $(id) { return document.getElementById(id); }
+
+  /* ---- state <-> URL ---- */
+  function readHash() {
+    var p = new URLSearchParams(location.hash.replace(/^#/, ''));
+    Object.keys(DEFAULTS).forEach(function (k) { state[k] = p.has(k) ? p.get(k) : DEFAULTS[k]; });
+    if (!WINDOWS[state.win]) state.win = DEFAULTS.win;
+  }
+  function writeHash() {
+    var p = new URLSearchParams();
+    Object.keys(DEFAULTS).forEach(function (k) { if (state[k] !== DEFAULTS[k]) p.set(k, state[k]); });
+    var h = p.toString();
+    history.replaceState(null, '', location.pathname + location.search + (h ? '#' + h : ''));
+    $('x-permalink').href = location.href;
+  }
+  function viewToState() {
+    var c = map.getCenter();
+    state.c = c.lat.toFixed(3) + ',' + c.lng.toFixed(3) + ',' + map.getZoom();
+  }
+
+  /* ---- formatting ---- */
+  function fmtTime(iso) {
+    var d = new Date(iso);
+    if (isNaN(d)) return iso;
+    if (state.tz === 'utc') return d.toISOString().slice(0, 19).replace('T', ' ') + ' UTC';
+    return d.toLocaleString(undefined, { year: 'numeric', month: '2-digit', day: '2-digit',
+      hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short' });
+  }
+  function ago(iso) {
+    var s = (Date.now() - Date.parse(iso)) / 1000;
+    if (s < 90) return Math.max(0, Math.round(s)) + ' s ago';
+    if (s < 5400) return Math.round(s / 60) + ' min ago';
+    if (s < 129600) return Math.round(s / 3600) + ' h ago';
+    return Math.round(s / 86400) + ' d ago';
+  }
+  function magText(ev) { return ev.mag == null ? '?' : Number(ev.mag).toFixed(1); }
+  function colorOf(ev) {
+    var scale = state.color === 'depth' ? DEPTH : AGE;
+    var v = state.color === 'depth' ? ev.depth : Date.now() - Date.parse(ev.time);
+    for (var i = 0; i < scale.length; i++) if (v < scale[i][0]) return scale[i][1];
+    return scale[scale.length - 1][1];
+  }
+  function radiusOf(mag) { return Math.max(3, 3 + 2.4 * ((mag == null ? 0 : mag) - 1)); }
+
+  /* ---- filtering ---- */
+  function passes(ev, now) {
+    if ((ev.mag == null ? -9 : ev.mag) < Number(state.minmag)) return false;
+    if (Date.parse(ev.time) < now - WINDOWS[state.win]) return false;
+    if (state.q && (ev.region || '').toLowerCase().indexOf(state.q.toLowerCase()) < 0) return false;
+    return true;
+  }
+
+  /* ---- one event's elements ---- */
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = text;
+    return e;
+  }
+  function popupFor(rec) {
+    var ev = rec.ev, box = el('div', 'popup'), dl = el('dl');
+    box.setAttribute('data-event-id', ev.id);
+    box.appendChild(el('h3', null, 'M ' + magText(ev) + ' ' + (ev.region || '')));
+    [['time', fmtTime(ev.time) + ' (' + ago(ev.time) + ')'],
+     ['magnitude', magText(ev) + ' ' + (ev.magtype || '')],
+     ['depth', ev.depth == null ? '?' : ev.depth + ' km'],
+     ['location', ev.lat + ', ' + ev.lon], ['region', ev.region || ''],
+     ['agency', ev.auth || ''], ['updated', fmtTime(ev.lastupdate)]].forEach(function (r) {
+      dl.appendChild(el('dt', null, r[0])); dl.appendChild(el('dd', null, r[1]));
+    });
+    box.appendChild(dl);
+    var a = el('a', null, 'EMSC event page');
+    a.href = EMSC + encodeURIComponent(ev.id); a.target = '_blank'; a.rel = 'noopener noreferrer';
+    box.appendChild(a);
+    return box;
+  }
+  function makeMarker(rec) {
+    var m = L.circleMarker([rec.ev.lat, rec.ev.lon], { className: 'quake', weight: 1, color: '#333',
+      fillOpacity: 0.8, bubblingMouseEvents: false });
+    /* the SVG path is made each time the marker is added to the map */
+    m.on('add', function () {
+      m.getElement().setAttribute('data-event-id', rec.ev.id);
+      if (rec.alert) m.getElement().classList.add('alert');
+    });
+    m.bindPopup(function () { return popupFor(rec); }, { maxWidth: 320 });
+    m.on('popupopen', function () { select(rec.ev.id, false); });
+    m.on('popupclose', function () { if (state.sel === rec.ev.id) { state.sel = ''; writeHash(); markSelected(); } });
+    return m;
+  }
+  function styleMarker(rec) {
+    var ev = rec.ev;
+    rec.marker.setLatLng([ev.lat, ev.lon]);
+    rec.marker.setRadius(radiusOf(ev.mag));
+    rec.marker.setStyle({ fillColor: colorOf(ev) });
+    if (rec.marker.isPopupOpen()) rec.marker.setPopupContent(popupFor(rec));
+  }
+  function makeRow(rec) {
+    var li = el('li');
+    li.tabIndex = 0;
+    li.setAttribute('data-event-id', rec.ev.id);
+    li.appendChild(el('span', 'mag')); li.appendChild(el('span', 'region'));
+    li.appendChild(el('span', 'when'));
+    li.addEventListener('click', function () { select(rec.ev.id, true); });
+    li.addEventListener('keydown', function (e) { if (e.key === 'Enter') select(rec.ev.id, true); });
+    return li;
+  }
+  function fillRow(rec) {
+    var ev = rec.ev, c = rec.row.children;
+    c[0].textContent = magText(ev);
+    c[0].style.background = colorOf(ev);
+    c[1].textContent = ev.region || '';
+    c[2].textContent = fmtTime(ev.time) + ' · ' + (ev.depth == null ? '?' : ev.depth) + ' km · ' +
+      (ev.magtype || '') + ' · ' + (ev.auth || '');
+    rec.row.classList.toggle('alert', !!rec.alert);
+  }
+
+  /* ---- selection ---- */
+  function select(id, pan) {
+    var rec = events.get(id);
+    state.sel = id;
+    writeHash();
+    markSelected();
+    if (!rec || !map.hasLayer(rec.marker)) return;
+    if (pan) map.panTo(rec.marker.getLatLng());
+    if (!rec.marker.isPopupOpen()) rec.marker.openPopup();
+  }
+  function markSelected() {
+    events.forEach(function (rec) { rec.row.classList.toggle('selected', rec.ev.id === state.sel); });
+  }
+
+  /* ---- rendering: markers for every event that passes, the list capped ---- */
+  function scheduleRender(soon) {
+    if (renderTimer) return;
+    renderTimer = setTimeout(function () { renderTimer = null; render(); }, soon ? 0 : 150);
+  }
+  function render() {
+    var now = Date.now(), shown = [], bounds = map.getBounds();
+    events.forEach(function (rec) {
+      var on = passes(rec.ev, now);
+      if (on && !layer.hasLayer(rec.marker)) layer.addLayer(rec.marker);
+      else if (!on && layer.hasLayer(rec.marker)) layer.removeLayer(rec.marker);
+      if (rec.dirty || on) { styleMarker(rec); rec.dirty = false; }
+      if (on) shown.push(rec);
+    });
+    var listed = state.inview === '1' ?
+      shown.filter(function (r) { return bounds.contains(r.marker.getLatLng()); }) : shown;
+    listed.sort(state.sort === 'mag' ?
+      function (a, b) { return (b.ev.mag - a.ev.mag) || cmpTime(a, b); } : cmpTime);
+    var rows = listed.slice(0, LIST_MAX).map(function (rec) { fillRow(rec); return rec.row; });
+    $('list').replaceChildren.apply($('list'), rows);
+    $('more').hidden = listed.length <= LIST_MAX;
+    $('more').textContent = (listed.length - LIST_MAX) + ' more: narrow the filters to list them';
+    $('count').textContent = shown.length + ' shown of ' + events.size;
+    document.body.setAttribute('data-shown', shown.length);
+    markSelected();
+    updateExport();
+  }
+  function cmpTime(a, b) { return a.ev.time < b.ev.time ? 1 : a.ev.time > b.ev.time ? -1 : 0; }
+
+  /* ---- the live feed ---- */
+  function upsert(ev, live) {
+    var rec = events.get(ev.id);
+    if (rec) {
+      if (rec.ev.lastupdate && ev.lastupdate && ev.lastupdate < rec.ev.lastupdate) return;
+      rec.ev = ev; rec.dirty = true;
+    } else {
+      rec = { ev: ev, dirty: true };
+      rec.marker = makeMarker(rec);
+      rec.row = makeRow(rec);
+      events.set(ev.id, rec);
+      if (live && ev.mag != null && ev.mag >= Number(state.alert)) announce(rec);
+    }
+    if (live) {
+      rec.row.classList.remove('fresh'); void rec.row.offsetWidth; rec.row.classList.add('fresh');
+    }
+    if (ev.id === state.sel && ready) scheduleOpenSel();
+  }
+  function announce(rec) {
+    rec.alert = true;
+    alertCount++;
+    document.title = '(' + alertCount + ') ' + baseTitle;
+    $('alerts').hidden = false;
+    $('alerts').textContent = alertCount + ' new ≥ M' + state.alert;
+    $('announce').textContent = 'New earthquake: M ' + magText(rec.ev) + ' ' + (rec.ev.region || '') +
+      ', ' + fmtTime(rec.ev.time);
+  }
+  function clearAlerts() {
+    alertCount = 0; document.title = baseTitle; $('alerts').hidden = true;
+    events.forEach(function (rec) {
+      if (!rec.alert) return;
+      rec.alert = false; rec.row.classList.remove('alert');
+      if (rec.marker.getElement()) rec.marker.getElement().classList.remove('alert');
+    });
+  }
+  function setConn(s, text) { $('conn').setAttribute('data-state', s); $('conn').textContent = text; }
+  function connect() {
+    /* a fresh EventSource (after the browser gave up) resumes with ?since=;
+       its own reconnects send Last-Event-ID */
+    var url = '/events/stream' + (lastSeq != null ? '?since=' + encodeURIComponent(lastSeq) : '');
+    es = new EventSource(url);
+    es.onopen = function () {
+      retries = 0;
+      setConn(ready ? 'live' : 'connecting', ready ? 'live' : 'loading…');
+      if (!ready) quietReady();
+    };
+    es.onmessage = function (m) {
+      var ev;
+      try { ev = JSON.parse(m.data); } catch (e) { return; }
+      if (!ev || typeof ev.id !== 'string') return;
+      if (m.lastEventId) lastSeq = m.lastEventId;
+      upsert(ev, ready);
+      if (!ready) quietReady();
+      scheduleRender(false);
+      if (ready) scheduleSummary();
+    };
+    es.addEventListener('ready', onReady);
+    es.onerror = onError;
+  }
+  /* the initial set is complete: a 'ready' event says so, or 400 ms of quiet */
+  var quietTimer = null;
+  function quietReady() { clearTimeout(quietTimer); quietTimer = setTimeout(onReady, 400); }
+  function onReady() {
+    var first = !ready;
+    clearTimeout(quietTimer);
+    ready = true;
+    setConn('live', 'live');
+    scheduleRender(true);
+    if (first) { scheduleOpenSel(); fetchSummary(); }
+  }
+  function onError() {
+    if (es.readyState === EventSource.CLOSED) {
+      setConn('offline', 'offline, retrying');
+      retries++;
+      setTimeout(connect, Math.min(30000, 500 * Math.pow(2, Math.min(retries, 6))));
+    } else {
+      setConn('reconnecting', 'reconnecting…');
+    }
+  }
+  var openSelTimer = null;
+  function scheduleOpenSel() {
+    if (openSelTimer || !state.sel) return;
+    openSelTimer = setTimeout(function () {
+      openSelTimer = null;
+      render();
+      var rec = events.get(state.sel);
+      if (rec && map.hasLayer(rec.marker) && !rec.marker.isPopupOpen()) {
+        rec.marker.openPopup();
+        var row = rec.row; if (row.isConnected) row.scrollIntoView({ block: 'nearest' });
+      }
+    }, 200);
+  }
+
+  /* ---- the chart: events per bin from /summary, stacked by magnitude band ---- */
+  function scheduleSummary() {
+    if (summaryTimer) return;
+    summaryTimer = setTimeout(function () { summaryTimer = null; fetchSummary(); }, 5000);
+  }
+  function fetchSummary() {
+    var bin = CHART_BIN[state.win];
+    $('chart-title').textContent = 'events per ' + BIN_WORD[bin] + ' (last ' +
+      $('f-window').selectedOptions[0].textContent + ')';
+    fetch('/summary?bin=' + bin).then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (s) { if (s) drawChart(s, bin); }).catch(function () {});
+  }
+  function drawChart(s, bin) {
+    /* /summary: counts[i] = [n per band] of the bin starting at start + i * bin_seconds */
+    var svg = $('chart'), NS = 'http://www.w3.org/2000/svg', since = Date.now() - WINDOWS[state.win];
+    var ms = (s.bin_seconds || { '5m': 300, '1h': 3600, '1d': 86400 }[bin]) * 1000;
+    var n = Math.max(1, Math.ceil(WINDOWS[state.win] / ms)), t0 = Math.floor(since / ms) * ms;
+    var start = Date.parse(s.start), cols = new Array(n + 1), max = 1, held = 0;
+    for (var i = 0; i <= n; i++) cols[i] = [0, 0, 0, 0];
+    (s.counts || []).forEach(function (c, i) {
+      var k = Math.floor((start + i * ms - t0) / ms);
+      if (k < 0 || k > n || !Array.isArray(c)) return;
+      c.forEach(function (v, j) { cols[k][Math.min(j, 3)] += v; held += v; });
+    });
+    cols.forEach(function (c) { max = Math.max(max, c[0] + c[1] + c[2] + c[3]); });
+    var kids = [], w = 300 / (n + 1);
+    cols.forEach(function (c, k) {
+      var y = 60;
+      c.forEach(function (v, j) {
+        if (!v) return;
+        var h = v / max * 58, r = document.createElementNS(NS, 'rect');
+        y -= h;
+        r.setAttribute('x', (k * w).toFixed(2)); r.setAttribute('width', Math.max(0.5, w - 0.3).toFixed(2));
+        r.setAttribute('y', y.toFixed(2)); r.setAttribute('height', h.toFixed(2));
+        r.setAttribute('class', 'b' + j);
+        var tt = document.createElementNS(NS, 'title');
+        tt.textContent = fmtTime(new Date(t0 + k * ms).toISOString()) + ': ' + v + ' in band ' + ['<2', '2–4', '4–6', '≥6'][j];
+        r.appendChild(tt);
+        kids.push(r);
+      });
+    });
+    svg.replaceChildren.apply(svg, kids);
+    svg.setAttribute('data-events', held);
+  }
+
+  /* ---- export: the FDSN query for what is shown ---- */
+  function updateExport() {
+    var p = new URLSearchParams();
+    p.set('starttime', new Date(Date.now() - WINDOWS[state.win]).toISOString().slice(0, 19));
+    if (Number(state.minmag) > 0) p.set('minmagnitude', state.minmag);
+    if (state.inview === '1') {
+      var b = map.getBounds();
+      p.set('minlatitude', Math.max(-90, b.getSouth()).toFixed(3)); p.set('maxlatitude', Math.min(90, b.getNorth()).toFixed(3));
+      p.set('minlongitude', Math.max(-180, b.getWest()).toFixed(3)); p.set('maxlongitude', Math.min(180, b.getEast()).toFixed(3));
+    }
+    p.set('orderby', state.sort === 'mag' ? 'magnitude' : 'time');
+    [['x-geojson', 'geojson', 'quakes.geojson'], ['x-csv', 'text', 'quakes.txt'], ['x-quakeml', 'xml', 'quakes.xml']]
+      .forEach(function (x) {
+        p.set('format', x[1]);
+        $(x[0]).href = '/fdsnws/event/1/query?' + p.toString();
+        $(x[0]).setAttribute('download', x[2]);
+        $(x[0]).title = state.q ? 'the region search is not an FDSN parameter: this exports every region' : '';
+      });
+  }
+
+  /* ---- the map, its outlines and legend ---- */
+  function drawLegend() {
+    var box = legend.getContainer(), scale = state.color === 'depth' ? DEPTH : AGE;
+    box.replaceChildren();
+    box.appendChild(el('strong', null, state.color === 'depth' ? 'depth' : 'age'));
+    scale.forEach(function (s) {
+      var d = el('div'), i = el('i'); i.style.background = s[1];
+      d.appendChild(i); d.appendChild(document.createTextNode(s[2])); box.appendChild(d);
+    });
+    var sz = el('div', 'size');
+    [3, 5, 7].forEach(function (m) {
+      var i = el('i'); i.style.width = i.style.height = (2 * radiusOf(m)) + 'px';
+      sz.appendChild(i); sz.appendChild(document.createTextNode('M' + m + ' '));
+    });
+    box.appendChild(sz);
+  }
+  /* rings that cross the antimeridian (Russia, Fiji) made continuous in
+     longitude, so that no edge spans the whole map */
+  function unwrap(fc) {
+    function ring(r) {
+      for (var i = 1; i < r.length; i++) {
+        var d = r[i][0] - r[i - 1][0];
+        if (d > 180) r[i] = [r[i][0] - 360, r[i][1]]; else if (d < -180) r[i] = [r[i][0] + 360, r[i][1]];
+      }
+    }
+    fc.features.forEach(function (f) {
+      var g = f.geometry; if (!g) return;
+      (g.type === 'Polygon' ? [g.coordinates] : g.type === 'MultiPolygon' ? g.coordinates : [])
+        .forEach(function (p) { p.forEach(ring); });
+    });
+    return fc;
+  }
+  function initMap() {
+    var c = state.c.split(',').map(Number), ok = c.length === 3 && c.every(isFinite);
+    map = L.map('map', { worldCopyJump: true, minZoom: 1, maxZoom: 10, preferCanvas: false,
+      zoomSnap: 1 }).setView(ok ? [c[0], c[1]] : [20, 10], ok ? c[2] : 2);
+    map.attributionControl.setPrefix(false);
+    map.attributionControl.addAttribution('Leaflet · Natural Earth · events: EMSC');
+    fetch('/vendor/countries-110m.json').then(function (r) { return r.json(); }).then(function (topo) {
+      L.geoJSON(unwrap(topojson.feature(topo, topo.objects.countries)), { interactive: false,
+        style: { color: '#7a8a99', weight: 0.6, fillColor: '#f4f1ea', fillOpacity: 1 } }).addTo(map).bringToBack();
+    }).catch(function () {});
+    layer = L.layerGroup().addTo(map);
+    legend = L.control({ position: 'bottomleft' });
+    legend.onAdd = function () { return el('div', 'legend'); };
+    legend.addTo(map);
+    drawLegend();
+    map.on('moveend', function () { viewToState(); writeHash(); if (state.inview === '1') scheduleRender(true); else updateExport(); });
+  }
+
+  /* ---- the filter bar ---- */
+  var CONTROLS = { 'f-minmag': 'minmag', 'f-window': 'win', 'f-q': 'q', 'f-color': 'color', 'f-tz': 'tz',
+                   'f-sort': 'sort', 'f-inview': 'inview', 'f-alert': 'alert' };
+  function initControls() {
+    Object.keys(CONTROLS).forEach(function (id) {
+      var c = $(id), k = CONTROLS[id];
+      if (c.type === 'checkbox') c.checked = state[k] === '1';
+      else {
+        c.value = state[k];
+        if (c.tagName === 'SELECT' && c.value !== state[k]) {      /* a value from the URL not in the list */
+          var o = el('option', null, state[k]); o.value = state[k]; c.appendChild(o); c.value = state[k];
+        }
+      }
+      c.addEventListener(c.type === 'search' ? 'input' : 'change', function () {
+        state[k] = c.type === 'checkbox' ? (c.checked ? '1' : '0') : c.value;
+        writeHash();
+        if (k === 'color') { drawLegend(); events.forEach(function (r) { r.dirty = true; }); }
+        if (k === 'tz') { events.forEach(function (r) { r.dirty = true; }); }
+        if (k === 'win') fetchSummary();
+        scheduleRender(true);
+      });
+    });
+    $('filters').addEventListener('submit', function (e) { e.preventDefault(); });
+    $('alerts').addEventListener('click', clearAlerts);
+    document.addEventListener('visibilitychange', function () { if (!document.hidden && alertCount) document.title = '(' + alertCount + ') ' + baseTitle; });
+  }
+
+  function start() {
+    readHash();
+    initMap();
+    initControls();
+    writeHash();
+    render();
+    connect();
+    /* ages change colour and events leave the window as time passes */
+    setInterval(function () { events.forEach(function (r) { r.dirty = true; }); scheduleRender(false); }, 30000);
+    setInterval(fetchSummary, 60000);
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})();

@@ -31,11 +31,15 @@ SSL_LIBS  = $(shell $(PKG_CONFIG) --libs openssl)
 # for AWS credentials: quake-ddb-put's alone); fewer libraries, less RSS
 BIN_LDFLAGS = -Wl,--as-needed
 
-LIB_MODULES = err log time buf event ndjson ack sigv4 ddb creds seen state http
+LIB_MODULES = qerr log qtime buf json event ndjson ack sigv4 ddb creds seen state http
 LIB_SRCS  = $(LIB_MODULES:%=lib/%.c) lib/creds_env.c lib/creds_file.c lib/creds_ecs.c lib/creds_imds.c
 LIB_OBJS  = $(LIB_SRCS:lib/%.c=$(B)/lib/%.o)
 LIB_HDRS  = $(LIB_MODULES:%=lib/%.h) lib/quake.h
-BINS      = $(filter-out tool kafka ring feed fdsn trust ackread partition,$(notdir $(basename $(wildcard cmd/*.c))))
+# one line per binary: its name here, its link rule below
+BINS      = emsc-tail
+BINS     += quake-produce
+BINS     += quake-consume
+BINS     += quake-ddb-put
 BIN_PATHS = $(BINS:%=$(B)/bin/%)
 TOOL_OBJ  = $(B)/cmd/tool.o $(B)/cmd/ring.o $(B)/cmd/ackread.o
 UNIT_TESTS = $(LIB_MODULES:%=$(B)/tests/unit_%)
@@ -64,7 +68,9 @@ $(B)/lib/%.o: lib/%.c $(LIB_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) -c -o $@ $<
 
-$(B)/cmd/%.o: cmd/%.c cmd/tool.h cmd/kafka.h cmd/ring.h cmd/feed.h cmd/fdsn.h cmd/trust.h cmd/ackread.h cmd/partition.h $(LIB_HDRS)
+CMD_HDRS  = $(wildcard cmd/*.h)
+
+$(B)/cmd/%.o: cmd/%.c $(CMD_HDRS) $(LIB_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) -c -o $@ $<
 
@@ -119,7 +125,7 @@ test: all $(TEST_TOOLS)
 	B=$(B) tests/run unit cli
 
 check: all $(TEST_TOOLS)
-	B=$(B) tests/run unit cli integration
+	B=$(B) tests/run unit cli deploy integration
 
 # the whole pipeline on this machine; QUAKE_REPLAY=FILE runs it offline
 run: all

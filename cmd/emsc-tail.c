@@ -20,7 +20,7 @@
 #include "ring.h"
 #include "seen.h"
 #include "state.h"
-#include "time.h"
+#include "qtime.h"
 #include "tool.h"
 
 #define EMSC_URL "wss://www.seismicportal.eu/standing_order/websocket"
@@ -76,13 +76,13 @@ static struct {
 	int64_t written_at;	/* µs */
 	struct ring pending;	/* --acks: lastupdate of each printed line not
 				 * yet acknowledged; sequence = line - 1 */
-} ck;
+} checkpoint;
 
 static void
 handled(int64_t lu)
 {
-	if (lu > ck.cp)
-		ck.cp = lu;
+	if (lu > checkpoint.cp)
+		checkpoint.cp = lu;
 }
 
 /* A line went out: handled now, or once its status line comes back. */
@@ -90,7 +90,7 @@ static void
 printed(int64_t lu)
 {
 	if (opt.acks != NULL)
-		*(int64_t *)ring_push(&ck.pending, NULL) = lu;
+		*(int64_t *)ring_push(&checkpoint.pending, NULL) = lu;
 	else if (opt.replay == NULL)
 		handled(lu);
 }
@@ -101,8 +101,8 @@ acks_read(void)
 {
 	unsigned long upto = ackread_upto();
 
-	for (int64_t *p; (p = ring_head(&ck.pending)) != NULL &&
-	    ck.pending.head_seq < upto; ring_pop(&ck.pending))
+	for (int64_t *p; (p = ring_head(&checkpoint.pending)) != NULL &&
+	    checkpoint.pending.head_seq < upto; ring_pop(&checkpoint.pending))
 		handled(*p);
 }
 
@@ -113,17 +113,17 @@ state_save(int force)
 	int64_t now = quake_time_now();
 	char t[QUAKE_TIME_LEN + 1];
 
-	if (opt.state == NULL || ck.cp == ck.written ||
-	    (!force && now - ck.written_at < 1000000))
+	if (opt.state == NULL || checkpoint.cp == checkpoint.written ||
+	    (!force && now - checkpoint.written_at < 1000000))
 		return;
-	ck.written_at = now;
-	if (quake_state_write(opt.state, ck.cp) != QUAKE_OK) {
+	checkpoint.written_at = now;
+	if (quake_state_write(opt.state, checkpoint.cp) != QUAKE_OK) {
 		quake_log(QUAKE_LOG_ERROR, "cannot write the state file", "path",
 		    opt.state, "error", strerror(errno), NULL);
 		return;
 	}
-	ck.written = ck.cp;
-	quake_time_format(ck.cp, t);
+	checkpoint.written = checkpoint.cp;
+	quake_time_format(checkpoint.cp, t);
 	quake_log(QUAKE_LOG_DEBUG, "checkpoint", "lastupdate", t, NULL);
 }
 
@@ -258,7 +258,7 @@ static struct {
 	int64_t bf_from;	/* a back-fill is due from this time; -1 none */
 	int64_t bf_at, bf_backoff;
 	unsigned long frames, pages;
-} lv = { .bf_from = -1 };
+} feed_state = { .bf_from = -1 };	/* the WebSocket and its back-fills */
 
 static int64_t
 jitter(int64_t *backoff)
@@ -274,26 +274,26 @@ jitter(int64_t *backoff)
 static void
 backfill_schedule(void)
 {
-	if (ck.cp > 0)
-		lv.bf_from = ck.cp - opt.margin;
-	else if (lv.origin > 0)
-		lv.bf_from = lv.origin;
+	if (checkpoint.cp > 0)
+		feed_state.bf_from = checkpoint.cp - opt.margin;
+	else if (feed_state.origin > 0)
+		feed_state.bf_from = feed_state.origin;
 	else
 		return;
-	lv.bf_at = 0;
+	feed_state.bf_at = 0;
 }
 
 static void
 on_up(void *arg)
 {
 	(void)arg;
-	lv.up = 1;
-	lv.dialing = 0;
-	lv.up_since = quake_time_now();
+	feed_state.up = 1;
+	feed_state.dialing = 0;
+	feed_state.up_since = quake_time_now();
 	quake_log(QUAKE_LOG_INFO, "connected", "url", opt.url, NULL);
 	backfill_schedule();
-	if (lv.origin == 0)
-		lv.origin = lv.up_since - opt.margin;
+	if (feed_state.origin == 0)
+		feed_state.origin = feed_state.up_since - opt.margin;
 }
 
 static void
@@ -303,16 +303,16 @@ on_down(void *arg, const char *why)
 	char ms[24];
 
 	(void)arg;
-	if (lv.closing)
+	if (feed_state.closing)
 		return;
-	if (lv.up) {
+	if (feed_state.up) {
 		stats.reconnects++;
-		if (now - lv.up_since >= STABLE_US)
-			lv.backoff = 0;
+		if (now - feed_state.up_since >= STABLE_US)
+			feed_state.backoff = 0;
 	}
-	lv.up = lv.dialing = 0;
-	delay = jitter(&lv.backoff);
-	lv.next_dial = now + delay;
+	feed_state.up = feed_state.dialing = 0;
+	delay = jitter(&feed_state.backoff);
+	feed_state.next_dial = now + delay;
 	snprintf(ms, sizeof ms, "%lld", (long long)(delay / 1000));
 	quake_log(QUAKE_LOG_WARN, "disconnected", "reason", why, "retry_in_ms", ms, NULL);
 }
@@ -323,18 +323,18 @@ on_frame(void *arg, char *buf, size_t len, int too_long)
 	struct quake_fail f;
 
 	(void)arg;
-	lv.frames++;
+	feed_state.frames++;
 	if (too_long) {
 		quake_err_fail(&f, "", "frame longer than %d bytes", QUAKE_NDJSON_MAX_LINE);
 		stats.in++;
 		stats.rejected++;
-		tool_reject(lv.frames, &f, NULL, 0);
-	} else if (handle_doc(buf, len, lv.frames) != 0)
-		lv.stop = 1;
+		tool_reject(feed_state.frames, &f, NULL, 0);
+	} else if (handle_doc(buf, len, feed_state.frames) != 0)
+		feed_state.stop = 1;
 	tool_flush();
 }
 
-/* Page through the FDSN service from lv.bf_from; on failure try again
+/* Page through the FDSN service from feed_state.bf_from; on failure try again
  * later with backoff (the live feed goes on meanwhile). */
 static void
 backfill(void)
@@ -343,7 +343,7 @@ backfill(void)
 	unsigned long before = stats.out, events = 0, pages = 0;
 	struct quake_fail f;
 	long offset = 0, status;
-	int64_t since = lv.bf_from;	/* a reconnect meanwhile asks again */
+	int64_t since = feed_state.bf_from;	/* a reconnect meanwhile asks again */
 	char *body;
 	size_t len, n;
 
@@ -354,7 +354,7 @@ backfill(void)
 		if (status == 204)
 			break;
 		if (status == 200) {
-			struct doc_ctx d = { body, len, ++lv.pages, 0 };
+			struct doc_ctx d = { body, len, ++feed_state.pages, 0 };
 			n = 0;
 			if (quake_event_parse_doc(body, len, on_event, &d, &n, &f) == QUAKE_OK) {
 				free(body);
@@ -362,7 +362,7 @@ backfill(void)
 				pages++;
 				events += n;
 				if (d.stop) {
-					lv.stop = 1;
+					feed_state.stop = 1;
 					return;
 				}
 				if ((long)n < opt.page)
@@ -375,16 +375,16 @@ backfill(void)
 		} else if (status != 0)
 			snprintf(err, sizeof err, "HTTP %ld", status);
 		free(body);
-		int64_t delay = jitter(&lv.bf_backoff);
-		lv.bf_at = quake_time_now() + delay;
+		int64_t delay = jitter(&feed_state.bf_backoff);
+		feed_state.bf_at = quake_time_now() + delay;
 		snprintf(a, sizeof a, "%lld", (long long)(delay / 1000));
 		quake_log(QUAKE_LOG_WARN, "back-fill failed", "from", from, "error",
 		    err, "retry_in_ms", a, NULL);
 		return;
 	}
-	if (lv.bf_from == since)
-		lv.bf_from = -1;
-	lv.bf_backoff = 0;
+	if (feed_state.bf_from == since)
+		feed_state.bf_from = -1;
+	feed_state.bf_backoff = 0;
 	stats.backfilled += stats.out - before;
 	snprintf(a, sizeof a, "%lu", pages);
 	snprintf(b, sizeof b, "%lu", events);
@@ -407,30 +407,30 @@ live(void)
 		return QUAKE_EXIT_SOFTWARE;
 	}
 	srandom((unsigned)(quake_time_now() ^ getpid()));
-	ring_init(&ck.pending, sizeof(int64_t));
+	ring_init(&checkpoint.pending, sizeof(int64_t));
 	if (opt.state != NULL) {
-		e = quake_state_read(opt.state, &ck.cp, &f);
+		e = quake_state_read(opt.state, &checkpoint.cp, &f);
 		if (e == QUAKE_EINPUT || e == QUAKE_EIO) {
 			quake_log(QUAKE_LOG_ERROR, "cannot use the state file", "path",
 			    opt.state, "error", e == QUAKE_EIO ? strerror(errno) : f.reason, NULL);
 			return QUAKE_EXIT_CONFIG;
 		}
 		if (e == QUAKE_EOF)
-			ck.cp = 0;
-		ck.written = ck.cp;
+			checkpoint.cp = 0;
+		checkpoint.written = checkpoint.cp;
 	}
 	/* before anything is printed (ackread.h) */
 	if (opt.acks != NULL && ackread_start(opt.acks, 0) != 0)
 		return QUAKE_EXIT_IOERR;
-	if (opt.since != NULL && ck.cp == 0) {
+	if (opt.since != NULL && checkpoint.cp == 0) {
 		int64_t d;
-		if (quake_time_parse(opt.since, strlen(opt.since), &lv.origin, &f) != QUAKE_OK) {
+		if (quake_time_parse(opt.since, strlen(opt.since), &feed_state.origin, &f) != QUAKE_OK) {
 			if (quake_time_parse_duration(opt.since, &d, &f) != QUAKE_OK) {
 				quake_log(QUAKE_LOG_ERROR, "--since is neither a duration nor a time",
 				    "since", opt.since, NULL);
 				return QUAKE_EXIT_USAGE;
 			}
-			lv.origin = quake_time_now() - d;
+			feed_state.origin = quake_time_now() - d;
 		}
 	}
 	backfill_schedule();	/* on start, when there is a base */
@@ -444,15 +444,15 @@ live(void)
 		    "error", err, NULL);
 		return QUAKE_EXIT_USAGE;
 	}
-	while (!tool_stop && !lv.stop && tool_out_failed() == 0) {
+	while (!tool_stop && !feed_state.stop && tool_out_failed() == 0) {
 		int64_t now = quake_time_now();
-		if (!lv.up && !lv.dialing && now >= lv.next_dial) {
+		if (!feed_state.up && !feed_state.dialing && now >= feed_state.next_dial) {
 			quake_log(QUAKE_LOG_INFO, "connecting", "url", opt.url, NULL);
-			lv.dialing = 1;
+			feed_state.dialing = 1;
 			feed_dial();
 		}
 		feed_service();
-		if (lv.bf_from != -1 && now >= lv.bf_at && !lv.stop)
+		if (feed_state.bf_from != -1 && now >= feed_state.bf_at && !feed_state.stop)
 			backfill();
 		if (opt.acks != NULL)
 			acks_read();
@@ -465,8 +465,8 @@ live(void)
 				{ "duplicates", (long long)stats.dups },
 				{ "reconnects", (long long)stats.reconnects },
 				{ "backfilled", (long long)stats.backfilled },
-				{ "connected", lv.up },
-				{ "checkpoint_age_s", ck.cp > 0 ? (quake_time_now() - ck.cp) / 1000000 : -1 },
+				{ "connected", feed_state.up },
+				{ "checkpoint_age_s", checkpoint.cp > 0 ? (quake_time_now() - checkpoint.cp) / 1000000 : -1 },
 			};
 			tool_stats_log(c, 8);
 		}
@@ -474,9 +474,9 @@ live(void)
 	if (opt.acks != NULL)
 		acks_read();
 	state_save(1);
-	lv.closing = 1;
+	feed_state.closing = 1;
 	feed_destroy();
-	ring_free(&ck.pending);
+	ring_free(&checkpoint.pending);
 	quake_seen_free(seen);
 	if (!tool_stop && stats.rejected > 0)
 		status = QUAKE_EXIT_DATAERR;

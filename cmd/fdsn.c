@@ -20,7 +20,7 @@
 
 #include "fdsn.h"
 #include "http.h"
-#include "time.h"
+#include "qtime.h"
 #include "trust.h"
 
 #define PAGE_MAX (64L << 20)	/* a page larger than this is refused */

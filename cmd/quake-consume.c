@@ -44,7 +44,7 @@ struct out_rec {
 
 /* Lines written and not yet handled, oldest first; the head is line
  * next_line of our output. */
-static struct ring w;
+static struct ring unhandled;
 static unsigned long next_line = 1;
 
 static struct {
@@ -129,17 +129,17 @@ w_handled(rd_kafka_t *rk, unsigned long upto)
 {
 	rd_kafka_topic_partition_list_t *l;
 
-	if (upto < next_line || w.count == 0)
+	if (upto < next_line || unhandled.count == 0)
 		return;
 	l = rd_kafka_topic_partition_list_new(8);
-	while (w.count > 0 && next_line <= upto) {
-		struct out_rec *o = ring_head(&w);
+	while (unhandled.count > 0 && next_line <= upto) {
+		struct out_rec *o = ring_head(&unhandled);
 		rd_kafka_topic_partition_t *tp =
 		    rd_kafka_topic_partition_list_find(l, opt.topic, o->partition);
 		if (tp == NULL)
 			tp = rd_kafka_topic_partition_list_add(l, opt.topic, o->partition);
 		tp->offset = o->offset + 1;
-		ring_pop(&w);
+		ring_pop(&unhandled);
 		next_line++;
 	}
 	/* partitions revoked meanwhile refuse the store: that is right */
@@ -200,7 +200,7 @@ handle(rd_kafka_t *rk, rd_kafka_message_t *m)
 		quake_log(QUAKE_LOG_WARN, "skipped record: empty or holds a newline",
 		    "partition", p, "offset", o, NULL);
 		/* nothing goes downstream for it: handled at once, in order */
-		if (w.count == 0) {
+		if (unhandled.count == 0) {
 			rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
 			rd_kafka_topic_partition_list_add(l, opt.topic, m->partition)->offset = m->offset + 1;
 			rd_kafka_offsets_store(rk, l);
@@ -213,7 +213,7 @@ handle(rd_kafka_t *rk, rd_kafka_message_t *m)
 	written++;
 	wake.bytes += m->len;
 	wake.partition = m->partition;
-	*(struct out_rec *)ring_push(&w, NULL) =
+	*(struct out_rec *)ring_push(&unhandled, NULL) =
 	    (struct out_rec){ m->partition, m->offset };
 	return 0;
 }
@@ -237,7 +237,7 @@ main(int argc, char **argv)
 	rd_kafka_topic_partition_list_t *subs;
 
 	tool_init("quake-consume");
-	ring_init(&w, sizeof(struct out_rec));
+	ring_init(&unhandled, sizeof(struct out_rec));
 	opt.topic = getenv("QUAKE_TOPIC");
 	while ((ch = getopt_long(argc, argv, "b:t:g:o:ec:X:F:a:hV", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -347,7 +347,7 @@ usage_exit:
 		rd_kafka_message_destroy(m);
 		/* a long backlog without --acks: hand off in steps, so the
 		 * ring of unhandled lines stays small */
-		if (rc == 0 && opt.acks == NULL && w.count >= 4096) {
+		if (rc == 0 && opt.acks == NULL && unhandled.count >= 4096) {
 			if (tool_flush() != 0)
 				rc = -1;
 			else
@@ -376,10 +376,10 @@ usage_exit:
 		if (opt.acks == NULL)
 			w_handled(rk, written);
 		else
-			for (int i = 0; i < 50 && w.count > 0; i++) {
+			for (int i = 0; i < 50 && unhandled.count > 0; i++) {
 				if (read_acks(rk) != 0)
 					break;
-				if (w.count > 0)
+				if (unhandled.count > 0)
 					poll(NULL, 0, 100);
 			}
 	}
@@ -389,6 +389,6 @@ usage_exit:
 		status = QUAKE_EXIT_UNAVAILABLE;
 	rd_kafka_consumer_close(rk);	/* commits stored offsets */
 	rd_kafka_destroy(rk);
-	ring_free(&w);
+	ring_free(&unhandled);
 	return status;
 }

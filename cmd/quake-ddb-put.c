@@ -20,10 +20,11 @@
 #include "creds.h"
 #include "ddb.h"
 #include "event.h"
+#include "json.h"
 #include "ndjson.h"
 #include "ring.h"
 #include "sigv4.h"
-#include "time.h"
+#include "qtime.h"
 #include "tool.h"
 
 static const char usage_text[] =
@@ -502,7 +503,7 @@ create_table(struct slot *s)
 		    cfg.table, "type", e.type, "error", e.message, NULL);
 		exit(st == 0 || st >= 500 ? QUAKE_EXIT_UNAVAILABLE : QUAKE_EXIT_CONFIG);
 	}
-	tbuf[quake_event_format_string(cfg.table, tbuf)] = '\0';
+	tbuf[quake_json_format_string(cfg.table, tbuf)] = '\0';
 	snprintf(body, sizeof body, "{\"TableName\":%s}", tbuf);
 	for (int i = 0; i < 600; i++) {
 		st = call(s, "DescribeTable", body, &e);

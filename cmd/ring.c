@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "log.h"
-#include "err.h"
+#include "qerr.h"
 #include "ring.h"
 
 void

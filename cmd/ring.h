@@ -1,7 +1,8 @@
 /* ring — a growable FIFO of fixed-size records, each named by a sequence
  * number that stays valid while the ring grows (librdkafka carries it in
- * delivery reports). Used by quake-produce (records awaiting delivery) and
- * quake-consume (lines awaiting their ack). */
+ * delivery reports). Used by quake-produce (records awaiting delivery),
+ * quake-ddb-put (lines awaiting their answer), quake-consume (lines awaiting
+ * their ack) and emsc-tail (checkpoints awaiting theirs). */
 #ifndef QUAKE_RING_H
 #define QUAKE_RING_H
 

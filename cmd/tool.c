@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "ndjson.h"
-#include "time.h"
+#include "qtime.h"
 #include "tool.h"
 
 volatile sig_atomic_t tool_stop;

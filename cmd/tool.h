@@ -7,7 +7,7 @@
 #include <signal.h>
 #include <stddef.h>
 
-#include "err.h"
+#include "qerr.h"
 #include "log.h"
 
 extern volatile sig_atomic_t tool_stop;	/* set by SIGINT/SIGTERM */

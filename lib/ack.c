@@ -5,7 +5,7 @@
 #include <jansson.h>
 
 #include "ack.h"
-#include "event.h"
+#include "json.h"
 
 static const char *const names[] = { "stored", "stale", "produced", "rejected" };
 
@@ -23,7 +23,7 @@ quake_ack_format(const struct quake_ack *a, char *out, size_t cap)
 
 	memcpy(buf, "{\"id\":", 6);
 	n = 6;
-	n += quake_event_format_string(a->id, buf + n);
+	n += quake_json_format_string(a->id, buf + n);
 	{
 		const char *st = quake_ack_status_str(a->status);
 		size_t sl = strlen(st);
@@ -48,7 +48,7 @@ quake_ack_format(const struct quake_ack *a, char *out, size_t cap)
 	if (a->status == QUAKE_ACK_REJECTED || a->error[0] != '\0') {
 		memcpy(buf + n, ",\"error\":", 9);
 		n += 9;
-		n += quake_event_format_string(a->error, buf + n);
+		n += quake_json_format_string(a->error, buf + n);
 	}
 	buf[n++] = '}';
 	if (n + 1 > cap)

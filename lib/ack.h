@@ -1,12 +1,12 @@
 /* ack — the status line a downstream tool writes once per input line, in
- * input order, when that line is finally handled (DESIGN.md):
+ * input order, when that line is finally handled (docs/design.md):
  * {"id":"…","status":"stored|stale|produced|rejected","line":N[,"error":"…"]} */
 #ifndef QUAKE_ACK_H
 #define QUAKE_ACK_H
 
 #include <stddef.h>
 
-#include "err.h"
+#include "qerr.h"
 
 enum quake_ack_status {
 	QUAKE_ACK_STORED, QUAKE_ACK_STALE, QUAKE_ACK_PRODUCED, QUAKE_ACK_REJECTED

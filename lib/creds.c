@@ -9,7 +9,7 @@
 #include <openssl/crypto.h>
 
 #include "creds.h"
-#include "time.h"
+#include "qtime.h"
 
 #define REFRESH_BEFORE (5 * 60 * 1000000LL)
 

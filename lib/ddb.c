@@ -7,7 +7,8 @@
 
 #include "buf.h"
 #include "ddb.h"
-#include "time.h"
+#include "json.h"
+#include "qtime.h"
 
 #define PUTS(o, s) quake_buf_str((o), (s))
 
@@ -26,7 +27,7 @@ attr_s(struct quake_buf *o, const char *name, const char *v, int comma)
 		o->over = 1;
 		return;
 	}
-	quake_buf_add(o, buf, quake_event_format_string(v, buf));
+	quake_buf_add(o, buf, quake_json_format_string(v, buf));
 	PUTS(o, "}");
 }
 
@@ -34,7 +35,7 @@ static void
 attr_n(struct quake_buf *o, const char *name, double d)
 {
 	char num[32];
-	size_t n = quake_event_format_number(d, num);
+	size_t n = quake_json_format_number(d, num);
 
 	if (n == 0) {
 		o->over = 1;
@@ -75,7 +76,7 @@ quake_ddb_put_body(const struct quake_event *ev, const char *table,
 	memcpy(day, t, 10);
 	day[10] = '\0';
 	PUTS(&o, "{\"TableName\":");
-	quake_buf_add(&o, tbuf, quake_event_format_string(table, tbuf));
+	quake_buf_add(&o, tbuf, quake_json_format_string(table, tbuf));
 	PUTS(&o, ",\"Item\":{");
 	attr_s(&o, "id", ev->id, 0);
 	attr_s(&o, "action", quake_event_action_str(ev->action), 1);
@@ -112,7 +113,7 @@ quake_ddb_create_table_body(const char *table, char *out, size_t cap)
 
 	if (strlen(table) * 6 + 3 > sizeof tbuf)
 		return 0;
-	tbuf[quake_event_format_string(table, tbuf)] = '\0';
+	tbuf[quake_json_format_string(table, tbuf)] = '\0';
 	n = snprintf(out, cap, "{\"TableName\":%s,\"BillingMode\":\"PAY_PER_REQUEST\","
 	    "\"AttributeDefinitions\":[{\"AttributeName\":\"id\",\"AttributeType\":\"S\"},"
 	    "{\"AttributeName\":\"day\",\"AttributeType\":\"S\"},"

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "qerr.h"
 #include "event.h"
 
 #define QUAKE_DDB_BODY_MAX 8192	/* a PutItem body always fits */

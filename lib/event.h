@@ -1,14 +1,15 @@
 /* event — one earthquake event: parsed from an EMSC WebSocket frame, an FDSN
  * Feature or FeatureCollection, or an NDJSON event line; validated; and
- * written as the canonical event line of DESIGN.md. No allocation outlives a
- * call: struct quake_event is plain storage owned by the caller. */
+ * written as the canonical event line of docs/design.md. No allocation
+ * outlives a call: struct quake_event is plain storage owned by the caller.
+ * JSON text itself (lexing, strings, numbers) is lib/json's. */
 #ifndef QUAKE_EVENT_H
 #define QUAKE_EVENT_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "qerr.h"
 
 enum quake_action { QUAKE_ACTION_CREATE, QUAKE_ACTION_UPDATE };
 
@@ -69,15 +70,6 @@ enum quake_err quake_event_validate(const struct quake_event *ev,
  * cap bytes (caller-owned; QUAKE_EVENT_LINE_MAX + 1 always suffices).
  * Returns the length, or 0 if it does not fit or a number is not finite. */
 size_t quake_event_format(const struct quake_event *ev, char *out, size_t cap);
-
-/* Write the shortest decimal text of finite d that reads back as d, always
- * with a fraction or exponent ("10.0", "-4.027"); out needs 32 bytes.
- * Returns the length, 0 if d is not finite. */
-size_t quake_event_format_number(double d, char *out);
-
-/* Write s as a quoted JSON string into out (caller-owned, 6 * strlen(s) + 3
- * bytes suffice); returns the length. No NUL is written. */
-size_t quake_event_format_string(const char *s, char *out);
 
 const char *quake_event_action_str(enum quake_action a);
 

@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "err.h"
+#include "qerr.h"
 
 #define QUAKE_NDJSON_MAX_LINE (1024 * 1024)
 

@@ -3,10 +3,11 @@
 #ifndef QUAKE_H
 #define QUAKE_H
 
-#include "quake/err.h"
+#include "quake/qerr.h"
 #include "quake/log.h"
-#include "quake/time.h"
+#include "quake/qtime.h"
 #include "quake/buf.h"
+#include "quake/json.h"
 #include "quake/event.h"
 #include "quake/ndjson.h"
 #include "quake/ack.h"

@@ -11,7 +11,7 @@
 
 #include "buf.h"
 #include "sigv4.h"
-#include "time.h"
+#include "qtime.h"
 
 static const char hexdig[] = "0123456789abcdef";
 

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "state.h"
-#include "time.h"
+#include "qtime.h"
 
 enum quake_err
 quake_state_read(const char *path, int64_t *us, struct quake_fail *f)

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "creds.h"
-#include "time.h"
+#include "qtime.h"
 
 int
 main(int argc, char **argv)

@@ -1,12 +1,12 @@
-/* unit_event — number text, the event line (parse, validate, format) and
- * documents with several features. */
+/* unit_event — the event line (parse, validate, format) and documents with
+ * several features; number and string text are unit_json's. */
 #include <math.h>
 #include <stdlib.h>
 
 #include <jansson.h>
 
 #include "event.h"
-#include "time.h"
+#include "qtime.h"
 #include "unit.h"
 
 static const char LINE[] =
@@ -35,40 +35,6 @@ edit(const char *from, const char *by)
 	    (int)(p - LINE), LINE, by, p + strlen(from)) < 0)
 		abort();
 	return edits[nedits++] = buf;
-}
-
-static void
-numbers(void)
-{
-	static const struct { double d; const char *want; } cases[] = {
-		{ 1.0, "1.0" }, { 0.0, "0.0" }, { -4.027, "-4.027" },
-		{ 143.2849, "143.2849" }, { 10.0, "10.0" }, { 0.1, "0.1" },
-		{ -0.5, "-0.5" }, { 1000.0, "1000.0" }, { 0.123456789, "0.123456789" },
-		{ 0.30000000000000004, "0.30000000000000004" },
-		{ 1e-10, "1e-10" }, { 123456789.0, "123456789.0" },
-		{ 1e300, "1e+300" }, { -180.0, "-180.0" }, { 2.5e-5, "0.000025" }, { 2.5e-12, "2.5e-12" },
-	};
-	char out[32];
-
-	for (size_t i = 0; i < NELEM(cases); i++) {
-		size_t n = quake_event_format_number(cases[i].d, out);
-		CHECK(n == strlen(out), "number length %s", cases[i].want);
-		CHECK_STR(out, cases[i].want, "number %s", cases[i].want);
-	}
-	CHECK(quake_event_format_number(NAN, out) == 0, "NaN refused");
-	CHECK(quake_event_format_number(INFINITY, out) == 0, "Infinity refused");
-	/* every double reads back as itself */
-	int ok = 1;
-	srand(7);
-	for (int i = 0; i < 200000 && ok; i++) {
-		double d = (rand() / (double)RAND_MAX - 0.5) * 2000.0;
-		if (i % 3 == 0)
-			d = round(d * 1e4) / 1e4;
-		quake_event_format_number(d, out);
-		if (strtod(out, NULL) != d || strpbrk(out, ".e") == NULL)
-			ok = 0;
-	}
-	CHECK(ok, "200k random numbers read back exactly (last %s)", out);
 }
 
 static void
@@ -448,7 +414,6 @@ canonical(void)
 int
 main(void)
 {
-	numbers();
 	lines();
 	limits();
 	escaping();

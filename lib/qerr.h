@@ -1,6 +1,6 @@
-/* err — the one error enum of libquake, its strings, and the exit statuses of
- * DESIGN.md. Functions that can fail return enum quake_err; those that judge
- * input also fill a struct quake_fail naming the field and the reason. */
+/* qerr — the one error enum of libquake, its strings, and the exit statuses
+ * of docs/design.md. Functions that can fail return enum quake_err; those
+ * that judge input also fill a struct quake_fail naming field and reason. */
 #ifndef QUAKE_ERR_H
 #define QUAKE_ERR_H
 
@@ -32,7 +32,7 @@ struct quake_fail {
 /* Static string for err; never NULL. */
 const char *quake_err_str(enum quake_err err);
 
-/* The process exit status (sysexits values of DESIGN.md) for err. */
+/* The process exit status (sysexits values of docs/design.md) for err. */
 int quake_err_exit_status(enum quake_err err);
 
 /* Fill f (caller-owned, may be NULL) and return QUAKE_EINPUT. printf-style. */

@@ -1,4 +1,4 @@
-/* time — ISO-8601 UTC timestamps as microseconds since the Unix epoch.
+/* qtime — ISO-8601 UTC timestamps as microseconds since the Unix epoch.
  * Parses YYYY-MM-DDTHH:MM:SS[.f]Z with 1–9 fractional digits (digits past
  * the sixth are truncated, never rounded, so order is kept); formats with
  * exactly six, so string order equals time order. */
@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "qerr.h"
 
 #define QUAKE_TIME_LEN 27	/* "2024-03-30T04:09:58.597000Z" */
 

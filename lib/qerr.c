@@ -1,9 +1,9 @@
-/* err — error strings and the error-to-exit-status mapping. */
+/* qerr — error strings and the error-to-exit-status mapping. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "err.h"
+#include "qerr.h"
 
 const char *
 quake_err_str(enum quake_err err)

@@ -1,5 +1,5 @@
-/* unit_err — error strings and the exit statuses of DESIGN.md. */
-#include "err.h"
+/* unit_qerr — error strings and the exit statuses of docs/design.md. */
+#include "qerr.h"
 #include "unit.h"
 
 int

@@ -1,11 +1,11 @@
-/* time — ISO-8601 UTC parse and format, by hand (no locale, no TZ, no libc
+/* qtime — ISO-8601 UTC parse and format, by hand (no locale, no TZ, no libc
  * time conversion), using the days-from-civil algorithm of H. Hinnant. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "time.h"
+#include "qtime.h"
 
 static int64_t
 days_from_civil(int64_t y, unsigned m, unsigned d)

@@ -1,8 +1,8 @@
-/* unit_time — ISO-8601 UTC parse and format, durations. */
+/* unit_qtime — ISO-8601 UTC parse and format, durations. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "time.h"
+#include "qtime.h"
 #include "unit.h"
 
 int

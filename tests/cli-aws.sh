@@ -80,6 +80,7 @@ cli_ddb_offline() {
 	noaws AWS_ACCESS_KEY_ID=a AWS_SECRET_ACCESS_KEY=b AWS_EC2_METADATA_DISABLED=true "$DP" -t quake </dev/null >/dev/null 2>"$TMP/err"; rc=$?
 	check "quake-ddb-put no region: exit 78" test $rc -eq 78 -a "$(grep -c 'no region' "$TMP/err")" -eq 1
 	# bad lines need no service: rejected, in order, dead-lettered
+	bad_lines
 	rm -f "$TMP/dl"
 	noaws AWS_ACCESS_KEY_ID=a AWS_SECRET_ACCESS_KEY=b "$DP" -t quake -e http://127.0.0.1:1 \
 		--dead-letter "$TMP/dl" <"$TMP/badlines" >"$TMP/out" 2>"$TMP/err"; rc=$?

@@ -1,5 +1,6 @@
-# cli-services — scripts/quake-ingest and quake-sink (with stand-in stages
-# under QUAKE_BIN) and their systemd units. Sourced by suite-cli.sh.
+# cli-services — scripts/quake-ingest and quake-sink with stand-in stages
+# under QUAKE_BIN (their systemd units are suite-deploy's). Sourced by
+# suite-cli.sh.
 
 services_stubs() {
 	mkdir -p "$TMP/sbin"
@@ -63,19 +64,4 @@ cli_services() {
 	printf 'QUAKE_TOPIC=fromfile\nQUAKE_EMSC_ARGS=--since 6h\n# comment\n' >"$TMP/q.env"
 	STUB_UP_EXIT=1 ingest f QUAKE_ENV_FILE="$TMP/q.env"
 	check "service: flags from the env file reach the stage" grep -q -- '--since 6h' "$TMP/up.args"
-}
-
-cli_units() {
-	local u out score root="$TMP/unitroot"
-	make -s install B="$B" DESTDIR="$root" PREFIX=/usr/local >/dev/null 2>&1
-	for u in quake-ingest quake-sink; do
-		score=$(systemd-analyze security --offline=true "scripts/systemd/$u.service" 2>/dev/null |
-			sed -n 's/.*Overall exposure level for .*: \([0-9.]*\) .*/\1/p')
-		check "systemd: $u exposure $score <= 2.0" awk -v s="$score" 'BEGIN { exit !(s != "" && s <= 2.0) }'
-		sed "s|/usr/local/bin/|$root/usr/local/bin/|" "scripts/systemd/$u.service" >"$TMP/$u.service"
-		out=$(systemd-analyze verify --man=no "$TMP/$u.service" 2>&1)
-		check "systemd: $u verifies clean${out:+ ($out)}" test -z "$out"
-		check "install: $u script, unit and env template" test -x "$root/usr/local/bin/$u" \
-			-a -f "$root/usr/local/lib/systemd/system/$u.service" -a -f "$root/usr/local/share/quake/quake.env.example"
-	done
 }

@@ -4,7 +4,6 @@
 ET="$B/bin/emsc-tail"
 . tests/cli-aws.sh
 . tests/cli-services.sh
-. tests/cli-deploy.sh
 
 cli_golden() {
 	local f b rc
@@ -130,23 +129,22 @@ cli_sigv4_botocore() {
 	fi
 }
 
-suite_cli() {
-	cli_golden
-	cli_malformed
-	cli_mixed
-	cli_limits
-	cli_options
-	cli_kafka_offline
-	cli_creds
-	cli_ddb_offline
-	cli_services
-	cli_units
-	cli_compose
-	cli_infra
-	cli_man
-	cli_install
-	cli_sigv4_botocore
-	cli_stdin_flags
+# every cli_* function in this file and the ones it sources is a case
+suite_cli() { run_cases cli_; }
+
+# bad_lines: $TMP/badlines, one of each kind of bad event line, and $TMP/want,
+# the rejected status lines a sink answers them with
+bad_lines() {
+	printf '%s\n' '' 'not json' '[]' '{"id":"x"}' '{"id":"a b","action":"update"}' \
+		"$(sed 's/"lat":-4.027/"lat":91.5/' <<<'{"id":"20240330_0000303","action":"update","time":"2024-03-30T04:09:58.597000Z","lastupdate":"2024-04-06T03:28:24.385933Z","lat":-4.027,"lon":143.2849,"depth":10.0,"mag":4.6,"magtype":"mb","region":"R","evtype":"ke","auth":"NEIC","source_catalog":"EMSC-RTS","source_id":"1"}')" >"$TMP/badlines"
+	cat >"$TMP/want" <<'WANT'
+{"id":"","status":"rejected","line":1,"error":"empty line"}
+{"id":"","status":"rejected","line":2,"error":"not JSON: expected an object at byte 0"}
+{"id":"","status":"rejected","line":3,"error":"not a JSON object"}
+{"id":"x","status":"rejected","line":4,"error":"action: missing"}
+{"id":"a b","status":"rejected","line":5,"error":"time: missing"}
+{"id":"20240330_0000303","status":"rejected","line":6,"error":"lat: 91.5 out of range [-90, 90]"}
+WANT
 }
 
 # quake-produce and quake-consume without a broker: usage, configuration,
@@ -166,19 +164,10 @@ cli_kafka_offline() {
 	check "quake-consume without -t: exit 64" test $rc -eq 64
 	check "-V prints versions" test "$("$QP" -V | cut -d' ' -f1)$("$QC" -V | cut -d' ' -f1)" = "quake-producequake-consume"
 	# every bad line of the corpus: one rejected status line each, in order
-	printf '%s\n' '' 'not json' '[]' '{"id":"x"}' '{"id":"a b","action":"update"}' \
-		"$(sed 's/"lat":-4.027/"lat":91.5/' <<<'{"id":"20240330_0000303","action":"update","time":"2024-03-30T04:09:58.597000Z","lastupdate":"2024-04-06T03:28:24.385933Z","lat":-4.027,"lon":143.2849,"depth":10.0,"mag":4.6,"magtype":"mb","region":"R","evtype":"ke","auth":"NEIC","source_catalog":"EMSC-RTS","source_id":"1"}')" >"$TMP/badlines"
+	bad_lines
 	rm -f "$TMP/dl"
 	"$QP" -b 127.0.0.1:1 -t x -T 1 --dead-letter "$TMP/dl" <"$TMP/badlines" >"$TMP/out" 2>"$TMP/err"; rc=$?
 	check "quake-produce bad lines only: exit 65" test $rc -eq 65
-	cat >"$TMP/want" <<'WANT'
-{"id":"","status":"rejected","line":1,"error":"empty line"}
-{"id":"","status":"rejected","line":2,"error":"not JSON: expected an object at byte 0"}
-{"id":"","status":"rejected","line":3,"error":"not a JSON object"}
-{"id":"x","status":"rejected","line":4,"error":"action: missing"}
-{"id":"a b","status":"rejected","line":5,"error":"time: missing"}
-{"id":"20240330_0000303","status":"rejected","line":6,"error":"lat: 91.5 out of range [-90, 90]"}
-WANT
 	check "quake-produce: one rejected status line per bad line, in order" cmp -s "$TMP/out" "$TMP/want"
 	check "quake-produce: one stderr line per bad line" test "$(grep -c 'msg=rejected' "$TMP/err")" -eq 6
 	check "quake-produce: dead-letter holds the bad lines" cmp -s "$TMP/dl" "$TMP/badlines"
@@ -207,22 +196,6 @@ cli_man() {
 	check "man pages are mandoc -Tlint clean" test -z "$(mandoc -Tlint -Wwarning man/*.[1-9] 2>&1)"
 }
 
-# make install lays out binaries, library, headers, pkg-config file and man
-# pages; a program builds against them with pkg-config and runs
-cli_install() {
-	local root="$TMP/inst" pc out
-	# a sanitizer-built library cannot be linked by a plain program
-	case $B in *san*) return ;; esac
-	make -s install B="$B" DESTDIR="$root" PREFIX=/usr/local >/dev/null 2>&1
-	check "install: binaries, headers, man pages" test -x "$root/usr/local/bin/emsc-tail" \
-		-a -f "$root/usr/local/include/quake/event.h" -a -f "$root/usr/local/share/man/man1/quake-produce.1"
-	pc="$root/usr/local/lib/pkgconfig"
-	out=$(PKG_CONFIG_SYSROOT_DIR="$root" PKG_CONFIG_PATH="$pc" sh -c \
-		'cc -o "$1/use" tests/install/use.c $(pkg-config --cflags --libs quake)' sh "$TMP" 2>&1 &&
-		LD_LIBRARY_PATH="$root/usr/local/lib" "$TMP/use")
-	check "install: a program built with pkg-config quake runs" \
-		test "$out" = '{"id":"x_1","action":"create","time":"2024-01-01T00:00:00.000000Z","lastupdate":"2024-01-01T00:00:00.500000Z","lat":1.0,"lon":2.0,"depth":3.0,"mag":4.0,"magtype":"m","region":"R","evtype":"ke","auth":"A","source_catalog":"C","source_id":"1"}'
-}
 
 # quake-produce puts stdin in non-blocking mode while it runs; the flag is
 # shared with whoever handed stdin over and must be put back at exit

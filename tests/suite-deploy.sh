@@ -1,11 +1,13 @@
-# cli-deploy — compose.yaml and infra/ (Terraform) checked without Docker or
-# AWS: docker-compose config, the HCL parsed (python-hcl2) and its promises
-# asserted, checkov with every failed check fixed or justified, terraform
-# fmt. Sourced by suite-cli.sh.
+# suite-deploy — what ships around the binaries, checked without Docker or
+# AWS (`make check`; these need docker-compose, checkov, python-hcl2 and
+# systemd-analyze, which `make test` does not): compose.yaml, infra/ (the
+# HCL parsed and its promises asserted, checkov with every failed check
+# fixed or justified, terraform fmt), `make install` and the systemd units.
+# Every deploy_* function is a case. Sourced by tests/run.
 
 VENV=${QUAKE_CACHE:-$HOME/.cache/quake}/venv-deploy
 
-cli_compose() {
+deploy_compose() {
 	local out
 	if ! command -v docker-compose >/dev/null; then
 		fail "compose" "docker-compose is not installed (scripts/install-deps)"; return
@@ -24,7 +26,7 @@ print(all(w in t for w in ("per minute", "rejected", "retries", "reconnects")))'
 	check "grafana dashboard: events per minute, rejects, retries, reconnects" test "$out" = True
 }
 
-cli_infra() {
+deploy_infra() {
 	local out
 	if [ ! -x "$VENV/bin/checkov" ]; then
 		fail "infra" "checkov is not installed in $VENV (scripts/install-deps)"; return
@@ -88,3 +90,37 @@ PY
 		check "infra: terraform fmt -check" test $? -eq 0
 	fi
 }
+
+# make install lays out binaries, library, headers, pkg-config file and man
+# pages; a program builds against them with pkg-config and runs
+deploy_install() {
+	local root="$TMP/inst" pc out
+	# a sanitizer-built library cannot be linked by a plain program
+	case $B in *san*) return ;; esac
+	make -s install B="$B" DESTDIR="$root" PREFIX=/usr/local >/dev/null 2>&1
+	check "install: binaries, headers, man pages" test -x "$root/usr/local/bin/emsc-tail" \
+		-a -f "$root/usr/local/include/quake/event.h" -a -f "$root/usr/local/share/man/man1/quake-produce.1"
+	pc="$root/usr/local/lib/pkgconfig"
+	out=$(PKG_CONFIG_SYSROOT_DIR="$root" PKG_CONFIG_PATH="$pc" sh -c \
+		'cc -o "$1/use" tests/install/use.c $(pkg-config --cflags --libs quake)' sh "$TMP" 2>&1 &&
+		LD_LIBRARY_PATH="$root/usr/local/lib" "$TMP/use")
+	check "install: a program built with pkg-config quake runs" \
+		test "$out" = '{"id":"x_1","action":"create","time":"2024-01-01T00:00:00.000000Z","lastupdate":"2024-01-01T00:00:00.500000Z","lat":1.0,"lon":2.0,"depth":3.0,"mag":4.0,"magtype":"m","region":"R","evtype":"ke","auth":"A","source_catalog":"C","source_id":"1"}'
+}
+
+deploy_units() {
+	local u out score root="$TMP/unitroot"
+	make -s install B="$B" DESTDIR="$root" PREFIX=/usr/local >/dev/null 2>&1
+	for u in quake-ingest quake-sink; do
+		score=$(systemd-analyze security --offline=true "scripts/systemd/$u.service" 2>/dev/null |
+			sed -n 's/.*Overall exposure level for .*: \([0-9.]*\) .*/\1/p')
+		check "systemd: $u exposure $score <= 2.0" awk -v s="$score" 'BEGIN { exit !(s != "" && s <= 2.0) }'
+		sed "s|/usr/local/bin/|$root/usr/local/bin/|" "scripts/systemd/$u.service" >"$TMP/$u.service"
+		out=$(systemd-analyze verify --man=no "$TMP/$u.service" 2>&1)
+		check "systemd: $u verifies clean${out:+ ($out)}" test -z "$out"
+		check "install: $u script, unit and env template" test -x "$root/usr/local/bin/$u" \
+			-a -f "$root/usr/local/lib/systemd/system/$u.service" -a -f "$root/usr/local/share/quake/quake.env.example"
+	done
+}
+
+suite_deploy() { run_cases deploy_; }

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +82,8 @@ static struct {
 static void
 handled(int64_t lu)
 {
+	/* a bogus lastupdate far ahead must not move back-fill past now */
+	lu = quake_state_clamp(lu, quake_time_now());
 	if (lu > checkpoint.cp)
 		checkpoint.cp = lu;
 }
@@ -125,6 +128,23 @@ state_save(int force)
 	checkpoint.written = checkpoint.cp;
 	quake_time_format(checkpoint.cp, t);
 	quake_log(QUAKE_LOG_DEBUG, "checkpoint", "lastupdate", t, NULL);
+}
+
+/* A stored checkpoint beyond now + the skew would start every back-fill
+ * in the future: start from now instead, and say so. */
+static void
+checkpoint_clamp(void)
+{
+	int64_t now = quake_time_now();
+	char t[QUAKE_TIME_LEN + 1], n[QUAKE_TIME_LEN + 1];
+
+	if (quake_state_clamp(checkpoint.cp, now) == checkpoint.cp)
+		return;
+	quake_time_format(checkpoint.cp, t);
+	quake_time_format(now, n);
+	quake_log(QUAKE_LOG_WARN, "checkpoint in the future, back-fill starts now",
+	    "path", opt.state, "lastupdate", t, "now", n, NULL);
+	checkpoint.cp = now;
 }
 
 static void
@@ -209,9 +229,14 @@ replay(const char *path)
 	struct quake_line doc;
 	struct quake_fail f;
 	enum quake_err err = QUAKE_OK;
-	int fd = 0, status = QUAKE_EXIT_OK;
+	int fd = 0, status = QUAKE_EXIT_OK, flags = -1;
 
-	if (strcmp(path, "-") != 0 && (fd = open(path, O_RDONLY)) < 0) {
+	if (strcmp(path, "-") == 0) {
+		/* non-blocking, so SIGTERM is seen while stdin is idle; the flag
+		 * is shared with whoever gave us stdin: put back at the end */
+		flags = fcntl(0, F_GETFL);
+		fcntl(0, F_SETFL, flags | O_NONBLOCK);
+	} else if ((fd = open(path, O_RDONLY)) < 0) {
 		quake_log(QUAKE_LOG_ERROR, "cannot open replay file", "path",
 		    path, "error", strerror(errno), NULL);
 		return QUAKE_EXIT_IOERR;
@@ -225,6 +250,11 @@ replay(const char *path)
 		err = quake_ndjson_next_doc(r, &doc);
 		if (err == QUAKE_EOF)
 			break;
+		if (err == QUAKE_EAGAIN) {
+			struct pollfd p = { fd, POLLIN, 0 };
+			poll(&p, 1, 100);	/* tool_stop seen within 100 ms */
+			continue;
+		}
 		if (err == QUAKE_ETOOLONG) {
 			quake_err_fail(&f, "", "frame longer than %d bytes",
 			    QUAKE_NDJSON_MAX_LINE);
@@ -244,6 +274,8 @@ replay(const char *path)
 	}
 out:
 	quake_ndjson_close(r);
+	if (flags != -1)
+		fcntl(0, F_SETFL, flags);
 	if (fd > 0)
 		close(fd);
 	return status;
@@ -349,6 +381,8 @@ backfill(void)
 
 	quake_time_format(since, from);
 	for (;;) {
+		if (tool_stop)
+			return;	/* the checkpoint did not move past what was printed */
 		status = fdsn_page(opt.fdsn_url, opt.cacert, since, opt.page, offset, 60,
 		    &body, &len, err, sizeof err);
 		if (status == 204)
@@ -375,6 +409,8 @@ backfill(void)
 		} else if (status != 0)
 			snprintf(err, sizeof err, "HTTP %ld", status);
 		free(body);
+		if (tool_stop)
+			return;
 		int64_t delay = jitter(&feed_state.bf_backoff);
 		feed_state.bf_at = quake_time_now() + delay;
 		snprintf(a, sizeof a, "%lld", (long long)(delay / 1000));
@@ -418,6 +454,7 @@ live(void)
 		if (e == QUAKE_EOF)
 			checkpoint.cp = 0;
 		checkpoint.written = checkpoint.cp;
+		checkpoint_clamp();
 	}
 	/* before anything is printed (ackread.h) */
 	if (opt.acks != NULL && ackread_start(opt.acks, 0) != 0)

@@ -21,6 +21,7 @@
 #include "fdsn.h"
 #include "http.h"
 #include "qtime.h"
+#include "tool.h"
 #include "trust.h"
 
 #define PAGE_MAX (64L << 20)	/* a page larger than this is refused */
@@ -105,21 +106,23 @@ fail(struct conn *c, const char *what, const char *why)
 	return -1;
 }
 
-/* Wait until fd is ready for ev or the deadline passes. */
+/* Wait until fd is ready for ev, the deadline passes or SIGINT/SIGTERM
+ * came (tool_stop, checked at least every 100 ms: a signal just before
+ * poll(2) does not wait out the budget). */
 static int
 wait_fd(struct conn *c, short ev)
 {
 	struct pollfd p = { c->fd, ev, 0 };
-	int64_t left = c->deadline - quake_time_now();
+	int64_t left;
 	int n;
 
-	if (left <= 0)
-		return fail(c, "FDSN", "timed out");
-	do
-		n = poll(&p, 1, (int)(left / 1000) + 1);
-	while (n < 0 && errno == EINTR);
-	if (n == 0)
-		return fail(c, "FDSN", "timed out");
+	do {
+		if (tool_stop)
+			return fail(c, "FDSN", "stopped by a signal");
+		if ((left = c->deadline - quake_time_now()) <= 0)
+			return fail(c, "FDSN", "timed out");
+		n = poll(&p, 1, left > 100000 ? 100 : (int)(left / 1000) + 1);
+	} while (n == 0 || (n < 0 && errno == EINTR));
 	return n < 0 ? fail(c, "poll", strerror(errno)) : 0;
 }
 

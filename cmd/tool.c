@@ -1,8 +1,10 @@
 /* tool — shared plumbing of the quake binaries (not part of libquake). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ndjson.h"
 #include "qtime.h"
@@ -22,17 +24,42 @@ on_signal(int sig)
 	tool_stop = 1;
 }
 
+/* Fds 0-2 closed by whoever started us would be taken by the next file
+ * opened (curl's socketpair, a dead-letter file) and the tool would write
+ * its output or its log into that: /dev/null stands in for a closed stdin
+ * or stderr; a closed stdout is an I/O error (74) since no output can go. */
+static int
+std_fds_reopen(void)
+{
+	int closed_out = 0;
+
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		if (open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+			_exit(QUAKE_EXIT_IOERR);	/* cannot happen: fd was free */
+		if (fd == 1)
+			closed_out = 1;
+	}
+	return closed_out;
+}
+
 void
 tool_init(const char *prog)
 {
 	enum quake_log_level lvl = QUAKE_LOG_INFO;
 	const char *env = getenv("QUAKE_LOG_LEVEL");
 	struct sigaction sa;
+	int closed_out = std_fds_reopen();	/* before anything opens a file */
 
 	tool_prog = prog;
 	if (env != NULL && quake_log_level_parse(env, &lvl) != 0)
 		lvl = QUAKE_LOG_INFO;
 	quake_log_init(prog, stderr, lvl);
+	if (closed_out) {
+		quake_log(QUAKE_LOG_ERROR, "stdout is closed", NULL);
+		exit(QUAKE_EXIT_IOERR);
+	}
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 	signal(SIGPIPE, SIG_IGN);
 	memset(&sa, 0, sizeof sa);

@@ -12,8 +12,10 @@
 
 extern volatile sig_atomic_t tool_stop;	/* set by SIGINT/SIGTERM */
 
-/* Log setup from QUAKE_LOG_LEVEL; stdout fully buffered; SIGPIPE ignored;
- * SIGINT/SIGTERM set tool_stop (without SA_RESTART). */
+/* First thing in main: a closed fd 0 or 2 is reopened on /dev/null, a
+ * closed stdout exits 74 with one line; log setup from QUAKE_LOG_LEVEL;
+ * stdout fully buffered; SIGPIPE ignored; SIGINT/SIGTERM set tool_stop
+ * (without SA_RESTART). */
 void tool_init(const char *prog);
 
 /* Write one record plus "\n" to stdout. 0 ok; -1 when stdout is gone

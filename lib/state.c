@@ -72,3 +72,9 @@ quake_state_write(const char *path, int64_t us)
 	}
 	return QUAKE_OK;
 }
+
+int64_t
+quake_state_clamp(int64_t us, int64_t now)
+{
+	return us > now + QUAKE_STATE_SKEW_US ? now + QUAKE_STATE_SKEW_US : us;
+}

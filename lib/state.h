@@ -15,6 +15,14 @@
 enum quake_err quake_state_read(const char *path, int64_t *us,
     struct quake_fail *f);
 
+/* How far ahead of the clock a checkpoint may be (clock skew between
+ * EMSC and us): 10 minutes. */
+#define QUAKE_STATE_SKEW_US (600LL * 1000000)
+
+/* us, or now + QUAKE_STATE_SKEW_US when us lies beyond that (µs since the
+ * epoch both). */
+int64_t quake_state_clamp(int64_t us, int64_t now);
+
 /* Replace the checkpoint of path with us. QUAKE_OK or QUAKE_EIO (errno
  * set). */
 enum quake_err quake_state_write(const char *path, int64_t us);

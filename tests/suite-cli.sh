@@ -4,6 +4,7 @@
 ET="$B/bin/emsc-tail"
 . tests/cli-aws.sh
 . tests/cli-services.sh
+. tests/cli-hardening.sh
 
 cli_golden() {
 	local f b rc

@@ -42,6 +42,16 @@ main(void)
 	CHECK(access(tmp, F_OK) != 0, "state: no temporary file is left");
 	CHECK(quake_state_write("/nonexistent/dir/state", 1) == QUAKE_EIO,
 	    "state: unwritable directory is an I/O error");
+	/* a checkpoint never lies beyond now + 10 min */
+	static const struct { int64_t us, now, want; } clamp[] = {
+		{ 1000, 2000, 1000 },
+		{ 2000 + QUAKE_STATE_SKEW_US, 2000, 2000 + QUAKE_STATE_SKEW_US },
+		{ 2001 + QUAKE_STATE_SKEW_US, 2000, 2000 + QUAKE_STATE_SKEW_US },
+		{ 253402214400000000LL, 1712374104385933LL, 1712374104385933LL + QUAKE_STATE_SKEW_US },
+	};
+	for (size_t i = 0; i < NELEM(clamp); i++)
+		CHECK(quake_state_clamp(clamp[i].us, clamp[i].now) == clamp[i].want,
+		    "state: clamp case %zu", i);
 	unlink(path);
 	rmdir(dir);
 	return unit_failed;

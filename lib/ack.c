@@ -7,12 +7,14 @@
 #include "ack.h"
 #include "json.h"
 
-static const char *const names[] = { "stored", "stale", "produced", "rejected" };
+static const char *const names[] = { "stored", "stale", "produced", "rejected",
+	"alerted", "skipped", "undelivered" };
+#define NNAMES (sizeof names / sizeof names[0])
 
 const char *
 quake_ack_status_str(enum quake_ack_status s)
 {
-	return (unsigned)s < 4 ? names[s] : "rejected";
+	return (unsigned)s < NNAMES ? names[s] : "rejected";
 }
 
 size_t
@@ -77,11 +79,11 @@ quake_ack_parse(const char *buf, size_t len, struct quake_ack *a,
 	}
 	strcpy(a->id, s);
 	s = json_string_value(json_object_get(root, "status"));
-	for (i = 0; i < 4 && s != NULL && strcmp(s, names[i]) != 0; i++)
+	for (i = 0; i < (int)NNAMES && s != NULL && strcmp(s, names[i]) != 0; i++)
 		;
-	if (s == NULL || i == 4) {
+	if (s == NULL || i == (int)NNAMES) {
 		err = quake_err_fail(f, "status", "must be stored, stale, "
-		    "produced or rejected");
+		    "produced, rejected, alerted, skipped or undelivered");
 		goto out;
 	}
 	a->status = (enum quake_ack_status)i;

@@ -1,6 +1,8 @@
 /* ack — the status line a downstream tool writes once per input line, in
  * input order, when that line is finally handled (docs/design.md):
- * {"id":"…","status":"stored|stale|produced|rejected","line":N[,"error":"…"]} */
+ * {"id":"…","status":"stored|stale|produced|rejected|alerted|skipped|
+ *  undelivered","line":N[,"error":"…"]}. quake-alert writes the last three:
+ * every delivery done / nothing to send / given up and dead-lettered. */
 #ifndef QUAKE_ACK_H
 #define QUAKE_ACK_H
 
@@ -9,7 +11,8 @@
 #include "qerr.h"
 
 enum quake_ack_status {
-	QUAKE_ACK_STORED, QUAKE_ACK_STALE, QUAKE_ACK_PRODUCED, QUAKE_ACK_REJECTED
+	QUAKE_ACK_STORED, QUAKE_ACK_STALE, QUAKE_ACK_PRODUCED, QUAKE_ACK_REJECTED,
+	QUAKE_ACK_ALERTED, QUAKE_ACK_SKIPPED, QUAKE_ACK_UNDELIVERED
 };
 
 struct quake_ack {

@@ -16,6 +16,10 @@ main(void)
 		  "{\"id\":\"\",\"status\":\"rejected\",\"line\":3,\"error\":\"lat: 91.5 out of range\"}" },
 		{ "d", QUAKE_ACK_REJECTED, 9, "say \"no\"\n",
 		  "{\"id\":\"d\",\"status\":\"rejected\",\"line\":9,\"error\":\"say \\\"no\\\"\\u000a\"}" },
+		{ "e", QUAKE_ACK_ALERTED, 5, "", "{\"id\":\"e\",\"status\":\"alerted\",\"line\":5}" },
+		{ "f", QUAKE_ACK_SKIPPED, 6, "", "{\"id\":\"f\",\"status\":\"skipped\",\"line\":6}" },
+		{ "g", QUAKE_ACK_UNDELIVERED, 8, "ntfy: HTTP 500",
+		  "{\"id\":\"g\",\"status\":\"undelivered\",\"line\":8,\"error\":\"ntfy: HTTP 500\"}" },
 	};
 	char buf[QUAKE_ACK_LINE_MAX];
 	struct quake_ack a, b;

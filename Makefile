@@ -31,7 +31,7 @@ SSL_LIBS  = $(shell $(PKG_CONFIG) --libs openssl)
 # for AWS credentials: quake-ddb-put's alone); fewer libraries, less RSS
 BIN_LDFLAGS = -Wl,--as-needed
 
-LIB_MODULES = qerr log qtime buf json event ndjson ack sigv4 ddb creds seen state http
+LIB_MODULES = qerr log qtime buf json event ndjson ack sigv4 ddb creds seen state http geo rules alert
 LIB_SRCS  = $(LIB_MODULES:%=lib/%.c) lib/creds_env.c lib/creds_file.c lib/creds_ecs.c lib/creds_imds.c
 LIB_OBJS  = $(LIB_SRCS:lib/%.c=$(B)/lib/%.o)
 LIB_HDRS  = $(LIB_MODULES:%=lib/%.h) lib/quake.h
@@ -119,13 +119,17 @@ $(B)/tests/creds_get: tests/creds_get.c $(B)/lib/libquake.a
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) $(LDFLAGS) -o $@ $< $(B)/lib/libquake.a $(LIB_LIBS)
 
-TEST_TOOLS = $(UNIT_TESTS) $(B)/tests/sigv4_sign $(B)/tests/creds_get
+$(B)/tests/geo_eval: tests/geo_eval.c $(B)/lib/libquake.a
+	@mkdir -p $(@D)
+	$(CC) $(ALLCFLAGS) $(LDFLAGS) -o $@ $< $(B)/lib/libquake.a $(LIB_LIBS)
+
+TEST_TOOLS = $(UNIT_TESTS) $(B)/tests/sigv4_sign $(B)/tests/creds_get $(B)/tests/geo_eval
 
 test: all $(TEST_TOOLS)
-	B=$(B) tests/run unit cli
+	B=$(B) tests/run unit cli alert
 
 check: all $(TEST_TOOLS)
-	B=$(B) tests/run unit cli deploy integration
+	B=$(B) tests/run unit cli alert deploy integration
 
 # the whole pipeline on this machine; QUAKE_REPLAY=FILE runs it offline
 run: all

@@ -1,0 +1,135 @@
+/* unit_rules — the rules file: every field parsed, each kind of mistake
+ * named by rule and field, and the match (region, depth, evtype, day and
+ * night thresholds in a named time zone). */
+#include <math.h>
+#include <stdlib.h>
+
+#include "rules.h"
+#include "qtime.h"
+#include "unit.h"
+
+#define HOOK ",\"webhook\":{\"url\":\"http://127.0.0.1:9/h\",\"secret_file\":\"s\"}"
+
+static const char good[] = "{\"rules\":["
+    "{\"name\":\"tokyo\",\"minmagnitude\":4.5,\"night_minmagnitude\":6,"
+    " \"night\":{\"from\":\"22:00\",\"to\":\"07:00\",\"tz\":\"Asia/Tokyo\"},"
+    " \"circle\":{\"lat\":35.68,\"lon\":139.69,\"radius_km\":300},\"maxdepth\":100,"
+    " \"evtype\":{\"exclude\":[\"qb\",\"ex\"]},\"updates\":\"downgrade\"" HOOK "},"
+    "{\"name\":\"pacific\",\"minmagnitude\":6,\"rectangle\":{\"minlat\":-30,\"maxlat\":30,\"minlon\":150,\"maxlon\":-120},"
+    " \"ntfy\":{\"url\":\"http://127.0.0.1:9/quakes\",\"token_file\":\"t\",\"priority\":4}},"
+    "{\"name\":\"japan\",\"polygon\":\"japan.geojson\",\"mindepth\":5,\"evtype\":[\"ke\"],\"ntfy\":\"https://ntfy.sh/q\"},"
+    "{\"name\":\"inline\",\"polygon\":{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[10,0],[10,10],[0,0]]]}" HOOK "},"
+    "{\"name\":\"zurich\",\"minmagnitude\":2,\"night_minmagnitude\":3.5,"
+    " \"night\":{\"from\":\"23:00\",\"to\":\"06:30\",\"tz\":\"Europe/Zurich\"}" HOOK "},"
+    "{\"name\":\"all\",\"detections\":true" HOOK "}]}";
+
+static struct quake_event
+ev(double lat, double lon, double depth, double mag, const char *evtype,
+    const char *utc)
+{
+	struct quake_event e = { .id = "x", .lat = lat, .lon = lon, .depth = depth, .mag = mag };
+	struct quake_fail f;
+
+	snprintf(e.evtype, sizeof e.evtype, "%s", evtype);
+	quake_time_parse(utc, strlen(utc), &e.time, &f);
+	return e;
+}
+
+int
+main(void)
+{
+	struct quake_rules rs;
+	struct quake_rules_fail f;
+	double thr;
+
+	CHECK(quake_rules_parse(good, strlen(good), "tests/data/alert", &rs, &f) == QUAKE_OK,
+	    "good rules parse (%s %s %.80s)", f.rule, f.f.field, f.f.reason);
+	CHECK(rs.n == 6 && rs.ntz == 2, "six rules, two time zones");
+	struct quake_rule *t = &rs.rule[0], *p = &rs.rule[1], *j = &rs.rule[2];
+	CHECK(t->minmag == 4.5 && t->night && t->night_minmag == 6 && t->night_from == 1320 &&
+	    t->night_to == 420 && t->region.kind == QUAKE_GEO_CIRCLE && t->maxdepth == 100 &&
+	    isinf(t->mindepth) && t->evtype_exclude && t->nevtypes == 2 && t->downgrade &&
+	    t->target == QUAKE_TARGET_WEBHOOK && strcmp(t->secret_file, "s") == 0, "tokyo fields");
+	CHECK(p->region.kind == QUAKE_GEO_RECTANGLE && p->target == QUAKE_TARGET_NTFY &&
+	    p->priority_fixed == 4 && strcmp(p->secret_file, "t") == 0 && !p->downgrade, "pacific fields");
+	CHECK(j->region.kind == QUAKE_GEO_POLYGON && j->region.npolys == 1 && j->minmag == 0 &&
+	    strcmp(j->url, "https://ntfy.sh/q") == 0 && j->secret_file[0] == '\0' &&
+	    !j->evtype_exclude, "japan fields (polygon file, ntfy URL)");
+	CHECK(rs.rule[5].detections && rs.rule[5].region.kind == QUAKE_GEO_EVERYWHERE, "all fields");
+
+	const struct { size_t rule; struct quake_event e; int match; double thr; const char *what; } m[] = {
+		{ 0, ev(35.0, 139.0, 10, 5.0, "ke", "2024-01-01T03:00:00Z"), 1, 4.5, "tokyo: noon local, M5" },
+		{ 0, ev(35.0, 139.0, 10, 5.0, "ke", "2024-01-01T14:00:00Z"), 0, 6, "tokyo: 23:00 local, M5 below night" },
+		{ 0, ev(35.0, 139.0, 10, 6.0, "ke", "2024-01-01T21:59:00Z"), 1, 6, "tokyo: 06:59 local, M6 night" },
+		{ 0, ev(35.0, 139.0, 10, 5.0, "ke", "2024-01-01T22:00:00Z"), 1, 4.5, "tokyo: 07:00 local is day" },
+		{ 0, ev(35.0, 139.0, 10, 5.0, "qb", "2024-01-01T03:00:00Z"), 0, 4.5, "tokyo: quarry blast left out" },
+		{ 0, ev(35.0, 139.0, 150, 5.0, "ke", "2024-01-01T03:00:00Z"), 0, 4.5, "tokyo: too deep" },
+		{ 0, ev(40.0, 139.0, 10, 5.0, "ke", "2024-01-01T03:00:00Z"), 0, 4.5, "tokyo: too far" },
+		{ 1, ev(0, 179.9, 10, 6.5, "ke", "2024-01-01T03:00:00Z"), 1, 6, "pacific: across 180" },
+		{ 1, ev(0, -125, 10, 6.5, "ke", "2024-01-01T03:00:00Z"), 1, 6, "pacific: east end" },
+		{ 1, ev(0, -110, 10, 6.5, "ke", "2024-01-01T03:00:00Z"), 0, 6, "pacific: past the east end" },
+		{ 2, ev(36, 140, 10, 1.0, "ke", "2024-01-01T03:00:00Z"), 1, 0, "japan: polygon from a file" },
+		{ 2, ev(36, 140, 2, 1.0, "ke", "2024-01-01T03:00:00Z"), 0, 0, "japan: too shallow" },
+		{ 2, ev(36, 140, 10, 1.0, "", "2024-01-01T03:00:00Z"), 0, 0, "japan: evtype not listed" },
+		{ 4, ev(47, 8, 10, 3.0, "ke", "2024-07-01T21:30:00Z"), 0, 3.5, "zurich: 23:30 summer time (UTC+2)" },
+		{ 4, ev(47, 8, 10, 3.0, "ke", "2024-01-01T21:30:00Z"), 1, 2, "zurich: 22:30 winter time (UTC+1)" },
+		{ 4, ev(47, 8, 10, 3.0, "ke", "2024-03-31T04:15:00Z"), 0, 3.5, "zurich: 06:15 summer time, the day of the switch: night" },
+		{ 4, ev(47, 8, 10, 3.0, "ke", "2024-03-31T04:30:00Z"), 1, 2, "zurich: 06:30 summer time: day" },
+	};
+	for (size_t i = 0; i < NELEM(m); i++) {
+		thr = -99;
+		int got = quake_rules_match(&rs, m[i].rule, &m[i].e, &thr);
+		CHECK(got == m[i].match, "match %s", m[i].what);
+		CHECK(quake_rules_threshold(&rs, m[i].rule, m[i].e.time) == m[i].thr,
+		    "threshold %s", m[i].what);
+	}
+	quake_rules_free(&rs);
+
+	static const struct { const char *json, *rule, *field; } bad[] = {
+		{ "[", "", "" },
+		{ "[]", "", "rules" },
+		{ "{\"rules\":{}}", "", "rules" },
+		{ "[3]", "#1", "" },
+		{ "[{\"name\":\"a b\"" HOOK "}]", "#1", "name" },
+		{ "[{\"name\":\"a\"" HOOK "},{\"name\":\"a\"" HOOK "}]", "a", "name" },
+		{ "[{\"name\":\"a\",\"colour\":1" HOOK "}]", "a", "colour" },
+		{ "[{\"name\":\"a\",\"minmagnitude\":\"5\"" HOOK "}]", "a", "minmagnitude" },
+		{ "[{\"name\":\"a\",\"minmagnitude\":12" HOOK "}]", "a", "minmagnitude" },
+		{ "[{\"name\":\"a\",\"night_minmagnitude\":5" HOOK "}]", "a", "night" },
+		{ "[{\"name\":\"a\",\"night\":{\"from\":\"22:00\",\"to\":\"07:00\"}" HOOK "}]", "a", "night" },
+		{ "[{\"name\":\"a\",\"night_minmagnitude\":5,\"night\":{\"from\":\"25:00\",\"to\":\"07:00\"}" HOOK "}]", "a", "night.from" },
+		{ "[{\"name\":\"a\",\"night_minmagnitude\":5,\"night\":{\"from\":\"22:00\",\"to\":\"07:00\",\"tz\":\"Mars/Olympus\"}" HOOK "}]", "a", "night.tz" },
+		{ "[{\"name\":\"a\",\"night_minmagnitude\":5,\"night\":{\"from\":\"22:00\",\"to\":\"07:00\",\"tz\":\"../../etc/passwd\"}" HOOK "}]", "a", "night.tz" },
+		{ "[{\"name\":\"a\",\"circle\":{\"lat\":91,\"lon\":0,\"radius_km\":5}" HOOK "}]", "a", "circle.lat" },
+		{ "[{\"name\":\"a\",\"circle\":{\"lat\":1,\"lon\":0}" HOOK "}]", "a", "circle.radius_km" },
+		{ "[{\"name\":\"a\",\"circle\":{\"lat\":1,\"lon\":0,\"radius_km\":5,\"r\":1}" HOOK "}]", "a", "circle" },
+		{ "[{\"name\":\"a\",\"rectangle\":{\"minlat\":10,\"maxlat\":0,\"minlon\":0,\"maxlon\":1}" HOOK "}]", "a", "rectangle.maxlat" },
+		{ "[{\"name\":\"a\",\"circle\":{\"lat\":1,\"lon\":0,\"radius_km\":5},\"rectangle\":{}" HOOK "}]", "a", "polygon" },
+		{ "[{\"name\":\"a\",\"polygon\":\"nope.geojson\"" HOOK "}]", "a", "polygon" },
+		{ "[{\"name\":\"a\",\"polygon\":{\"type\":\"Point\"}" HOOK "}]", "a", "polygon" },
+		{ "[{\"name\":\"a\",\"mindepth\":50,\"maxdepth\":10" HOOK "}]", "a", "maxdepth" },
+		{ "[{\"name\":\"a\",\"evtype\":{\"only\":[\"ke\"]}" HOOK "}]", "a", "evtype" },
+		{ "[{\"name\":\"a\",\"evtype\":[]" HOOK "}]", "a", "evtype" },
+		{ "[{\"name\":\"a\"}]", "a", "webhook" },
+		{ "[{\"name\":\"a\",\"ntfy\":\"x\"" HOOK "}]", "a", "webhook" },
+		{ "[{\"name\":\"a\",\"webhook\":{\"url\":\"ftp://x\",\"secret_file\":\"s\"}}]", "a", "webhook.url" },
+		{ "[{\"name\":\"a\",\"webhook\":{\"url\":\"http://x\"}}]", "a", "webhook.secret_file" },
+		{ "[{\"name\":\"a\",\"webhook\":\"http://x\"}]", "a", "webhook.secret_file" },
+		{ "[{\"name\":\"a\",\"ntfy\":{\"url\":\"http://x/t\",\"priority\":9}}]", "a", "ntfy.priority" },
+		{ "[{\"name\":\"a\",\"ntfy\":{\"url\":\"http://x/t\",\"secret_file\":\"s\"}}]", "a", "ntfy" },
+		{ "[{\"name\":\"a\",\"updates\":\"all\"" HOOK "}]", "a", "updates" },
+		{ "[{\"name\":\"a\",\"detections\":1" HOOK "}]", "a", "detections" },
+		{ "[{\"name\":\"ok\"" HOOK "},{\"name\":\"b\",\"minmagnitude\":null" HOOK "}]", "b", "minmagnitude" },
+	};
+	for (size_t i = 0; i < NELEM(bad); i++) {
+		memset(&f, 0, sizeof f);
+		CHECK(quake_rules_parse(bad[i].json, strlen(bad[i].json), "tests/data/alert", &rs, &f) ==
+		    QUAKE_EINPUT && rs.n == 0 && rs.rule == NULL, "bad rules %zu refused", i);
+		CHECK(strcmp(f.rule, bad[i].rule) == 0 && strcmp(f.f.field, bad[i].field) == 0,
+		    "bad rules %zu: rule [%s] field [%s] (%.60s), want [%s] [%s]", i, f.rule,
+		    f.f.field, f.f.reason, bad[i].rule, bad[i].field);
+	}
+	CHECK(quake_rules_load("tests/data/alert/none.json", &rs, &f) == QUAKE_EIO &&
+	    strstr(f.f.reason, "none.json") != NULL, "missing rules file: EIO naming it");
+	return unit_failed;
+}

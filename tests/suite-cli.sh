@@ -5,6 +5,7 @@ ET="$B/bin/emsc-tail"
 . tests/cli-aws.sh
 . tests/cli-services.sh
 . tests/cli-hardening.sh
+. tests/cli-shake.sh
 
 cli_golden() {
 	local f b rc

@@ -1,0 +1,165 @@
+/* stalta — ObsPy's STA/LTA and trigger_onset as streaming state machines.
+ * The arithmetic is ObsPy's own, operation for operation (its C sources
+ * recstalta.c and stalta.c), so values agree to rounding. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "stalta.h"
+
+enum quake_err
+quake_stalta_init(struct quake_stalta *s, enum quake_stalta_kind kind,
+    int nsta, int nlta)
+{
+	*s = (struct quake_stalta){ .kind = kind, .nsta = nsta, .nlta = nlta };
+	if (nsta < 1 || nlta <= nsta || nlta > 1 << 24)
+		return QUAKE_EINPUT;
+	s->csta = 1. / (double)nsta;
+	s->clta = 1. / (double)nlta;
+	if (kind == QUAKE_STALTA_CLASSIC &&
+	    (s->sq = calloc((size_t)nlta, sizeof *s->sq)) == NULL)
+		return QUAKE_ENOMEM;
+	return QUAKE_OK;
+}
+
+void
+quake_stalta_free(struct quake_stalta *s)
+{
+	free(s->sq);
+	s->sq = NULL;
+}
+
+void
+quake_stalta_reset(struct quake_stalta *s)
+{
+	s->i = 0;
+	s->sta = s->lta = 0.;
+}
+
+/* recstalta.c: index 0 is skipped, then exponential averages of a^2;
+ * indices below nlta are zeroed afterwards. */
+static double
+push_recursive(struct quake_stalta *s, double a)
+{
+	int64_t i = s->i++;
+
+	if (i == 0)
+		return 0.;
+	s->sta = s->csta * (a * a) + (1 - s->csta) * s->sta;
+	s->lta = s->clta * (a * a) + (1 - s->clta) * s->lta;
+	if (i < s->nlta || s->lta == 0.)
+		return 0.;
+	return s->sta / s->lta;
+}
+
+/* stalta.c (OPTIMIZED_VERSION): running sums updated as buf - old square,
+ * the ratio scaled by nlta / nsta from index nlta - 1 on. */
+static double
+push_classic(struct quake_stalta *s, double a)
+{
+	int64_t i = s->i++;
+	double buf = a * a;
+	size_t slot = (size_t)(i % s->nlta);
+
+	if (i < s->nsta) {
+		s->sta += buf;
+		s->lta += buf;
+	} else if (i < s->nlta) {
+		s->lta += buf;
+		s->sta += buf - s->sq[(size_t)((i - s->nsta) % s->nlta)];
+	} else {
+		s->sta += buf - s->sq[(size_t)((i - s->nsta) % s->nlta)];
+		s->lta += buf - s->sq[slot];
+	}
+	s->sq[slot] = buf;
+	if (i < s->nlta - 1 || s->lta == 0.)
+		return 0.;
+	return s->sta / s->lta * ((double)s->nlta / (double)s->nsta);
+}
+
+double
+quake_stalta_push(struct quake_stalta *s, double a)
+{
+	if (s->kind == QUAKE_STALTA_CLASSIC)
+		return push_classic(s, a);
+	return push_recursive(s, a);
+}
+
+double
+quake_stalta_sta_ms(const struct quake_stalta *s)
+{
+	if (s->kind == QUAKE_STALTA_CLASSIC) {
+		int64_t n = s->i < s->nsta ? s->i : s->nsta;
+		return n > 0 ? s->sta / (double)n : 0.;
+	}
+	return s->sta;
+}
+
+int
+quake_stalta_samples(double seconds, double rate)
+{
+	double n = floor(seconds * rate + 0.5);
+
+	if (!(n >= 1.))
+		return 1;
+	return n > (double)(1 << 24) ? 1 << 24 : (int)n;
+}
+
+double
+quake_stalta_rate(const int64_t *t_us, size_t n)
+{
+	if (n < 2 || t_us[n - 1] <= t_us[0])
+		return 0.;
+	return (double)(n - 1) * 1e6 / (double)(t_us[n - 1] - t_us[0]);
+}
+
+void
+quake_trig_init(struct quake_trig *t, double on, double off, int64_t max_len)
+{
+	*t = (struct quake_trig){ .on = on, .off = off,
+	    .max_len = max_len < 0 ? INT64_MAX : max_len };
+}
+
+void
+quake_trig_reset(struct quake_trig *t)
+{
+	t->active = t->prev_above = 0;
+	t->onset = t->i = 0;
+}
+
+int
+quake_trig_push(struct quake_trig *t, double cft, int64_t *on_idx,
+    int64_t *off_idx)
+{
+	int64_t i = t->i++;
+	int mask = 0, above = cft >= t->on;
+
+	if (t->active && (!(cft >= t->off) || i - t->onset > t->max_len)) {
+		*on_idx = t->onset;
+		*off_idx = i - t->onset > t->max_len ? t->onset + t->max_len :
+		    i - 1;
+		t->active = 0;
+		mask |= QUAKE_TRIG_OFF;
+	}
+	if (!t->active && above && !t->prev_above) {
+		t->active = 1;
+		t->onset = i;
+		*on_idx = i;
+		mask |= QUAKE_TRIG_ON;
+	}
+	t->prev_above = above;
+	return mask;
+}
+
+int
+quake_trig_finish(struct quake_trig *t, int64_t *on_idx, int64_t *off_idx)
+{
+	int was = t->active;
+
+	if (was) {
+		*on_idx = t->onset;
+		*off_idx = t->i - 1;
+	}
+	quake_trig_reset(t);
+	return was;
+}

@@ -1,0 +1,85 @@
+/* sample — quake-shake's three line kinds (docs/design.md) and the Sensor
+ * Logger push they start from: a push body parsed into a batch, the
+ * sample-batch line written and parsed, trigger and detection lines
+ * written. Every line starts with "kind"; event lines have no "kind". */
+#ifndef QUAKE_SAMPLE_H
+#define QUAKE_SAMPLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+#define QUAKE_SAMPLE_MAX 65536	/* samples in one batch */
+#define QUAKE_SAMPLE_ID_MAX 128	/* device and session ids, with the NUL */
+
+enum quake_sample_sensor {
+	QUAKE_SENSOR_ACCEL,	/* "accelerometer": gravity removed */
+	QUAKE_SENSOR_TOTAL	/* "totalacceleration": gravity included */
+};
+
+/* One push of one device: n samples at increasing times. Arrays are owned
+ * by the batch (quake_sample_batch_init/free); ids are plain storage. */
+struct quake_sample_batch {
+	char device[QUAKE_SAMPLE_ID_MAX], session[QUAKE_SAMPLE_ID_MAX];
+	int64_t msg;			/* Sensor Logger's messageId */
+	enum quake_sample_sensor sensor;
+	size_t n, cap;
+	int64_t *t;			/* µs since the epoch, non-decreasing */
+	double *x, *y, *z;		/* m/s² */
+	int has_loc;
+	double lat, lon;
+};
+
+/* Allocate arrays for cap (<= QUAKE_SAMPLE_MAX) samples. QUAKE_ENOMEM. */
+enum quake_err quake_sample_batch_init(struct quake_sample_batch *b, size_t cap);
+void quake_sample_batch_free(struct quake_sample_batch *b);
+
+/* Parse a Sensor Logger push body buf[0..len) into *b: accelerometer
+ * samples (totalacceleration when a push has none), x/y/z flat or under
+ * "values", time in epoch ns (number or digit string), sorted by time; the
+ * last location's latitude/longitude. Other sensors are ignored.
+ * QUAKE_EINPUT (*f) on bad JSON, a bad field or more than cap samples. */
+enum quake_err quake_sample_parse_push(const char *buf, size_t len,
+    struct quake_sample_batch *b, struct quake_fail *f);
+
+/* Parse a sample-batch line; unknown or missing fields are rejected. */
+enum quake_err quake_sample_parse_line(const char *buf, size_t len,
+    struct quake_sample_batch *b, struct quake_fail *f);
+
+/* Write b's sample-batch line (no newline) into *out, growing it (*out and
+ * *cap are the caller's, realloc'd as needed; free when done). x/y/z are
+ * written to 1e-6 m/s². Returns the length, 0 on ENOMEM or n == 0. */
+size_t quake_sample_format_line(const struct quake_sample_batch *b,
+    char **out, size_t *cap);
+
+/* One device trigger: onset and last sample, the largest magnitude and
+ * STA/LTA ratio inside it. */
+struct quake_trigger {
+	char device[QUAKE_SAMPLE_ID_MAX];
+	int64_t on, off;		/* µs since the epoch */
+	double peak, ratio;
+	int has_loc;
+	double lat, lon;
+};
+
+/* Several devices shaking together: earliest onset, centroid, how many,
+ * the largest peak of their triggers so far, members' largest distance from
+ * the centroid. */
+struct quake_detection {
+	char id[48];			/* "shake-YYYYmmddTHHMMSS-xxxxxx" */
+	int64_t time;
+	double lat, lon, peak, radius_km;
+	int devices;
+};
+
+#define QUAKE_SAMPLE_LINE_MAX 1024	/* a trigger or detection line */
+
+/* Write the trigger / detection line into out[cap]; the length, 0 if it
+ * does not fit or a value is not finite. */
+size_t quake_sample_format_trigger(const struct quake_trigger *t, char *out,
+    size_t cap);
+size_t quake_sample_format_detection(const struct quake_detection *d,
+    char *out, size_t cap);
+
+#endif

@@ -17,5 +17,9 @@
 #include "quake/seen.h"
 #include "quake/state.h"
 #include "quake/http.h"
+#include "quake/stalta.h"
+#include "quake/sample.h"
+#include "quake/coinc.h"
+#include "quake/shake.h"
 
 #endif

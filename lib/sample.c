@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "event.h"
+#include "json.h"
 #include "sample.h"
 #include "stalta.h"
-#include "time.h"
+#include "qtime.h"
 
 enum quake_err
 quake_sample_batch_init(struct quake_sample_batch *b, size_t cap)
@@ -420,9 +420,9 @@ quake_sample_format_line(const struct quake_sample_batch *b, char **out,
 		*cap = need;
 	}
 	p = LIT(*out, "{\"kind\":\"samples\",\"device\":");
-	p += quake_event_format_string(b->device, p);
+	p += quake_json_format_string(b->device, p);
 	p = LIT(p, ",\"session\":");
-	p += quake_event_format_string(b->session, p);
+	p += quake_json_format_string(b->session, p);
 	p = LIT(p, ",\"msg\":");
 	p = put_i64(p, b->msg);
 	p = b->sensor == QUAKE_SENSOR_ACCEL ?
@@ -482,7 +482,7 @@ quake_sample_format_trigger(const struct quake_trigger *t, char *out,
 	if (quake_time_format(t->on, on) || quake_time_format(t->off, off) ||
 	    !isfinite(t->peak) || !isfinite(t->ratio))
 		return 0;
-	id[quake_event_format_string(t->device, id)] = '\0';
+	id[quake_json_format_string(t->device, id)] = '\0';
 	n = snprintf(p, sizeof buf, "{\"kind\":\"trigger\",\"device\":%s,"
 	    "\"on\":\"%s\",\"off\":\"%s\",\"peak\":%.6g,\"ratio\":%.6g", id, on,
 	    off, t->peak, t->ratio);

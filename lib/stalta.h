@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "qerr.h"
 
 enum quake_stalta_kind {
 	QUAKE_STALTA_RECURSIVE,	/* recstalta.c: exponential averages */

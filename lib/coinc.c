@@ -1,0 +1,227 @@
+/* coinc — the onsets of the last T seconds and the groups still open; a
+ * new onset first tries to join a group, then to form one greedily with the
+ * unused onsets nearest to it that are within R of every member. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "coinc.h"
+#include "geo.h"
+#include "qtime.h"
+
+struct onset {
+	char device[QUAKE_SAMPLE_ID_MAX];
+	int64_t time;
+	double lat, lon, dist;	/* dist: to the onset being added */
+	int used;
+};
+
+struct group {
+	int64_t time, last;	/* earliest onset, last member's onset */
+	double lat, lon;
+	int n;
+};
+
+struct quake_coinc {
+	struct quake_coinc_conf conf;
+	struct onset *on;
+	size_t non, capon;
+	struct group *g;
+	size_t ng, capg;
+	int64_t newest;
+	size_t *pick, cappick;	/* scratch: candidate indices */
+};
+
+enum quake_err
+quake_coinc_new(const struct quake_coinc_conf *conf, struct quake_coinc **out)
+{
+	struct quake_coinc *c;
+
+	*out = NULL;
+	if (conf->k < 2 || conf->k > 256 || conf->window_us <= 0 ||
+	    !(conf->radius_km > 0))
+		return QUAKE_EINPUT;
+	if ((c = calloc(1, sizeof *c)) == NULL)
+		return QUAKE_ENOMEM;
+	c->conf = *conf;
+	*out = c;
+	return QUAKE_OK;
+}
+
+void
+quake_coinc_free(struct quake_coinc *c)
+{
+	if (c == NULL)
+		return;
+	free(c->on);
+	free(c->g);
+	free(c->pick);
+	free(c);
+}
+
+/* drop onsets older than T before the newest, the device's earlier onset,
+ * and groups nobody joined for T */
+static void
+prune(struct quake_coinc *c, const char *device)
+{
+	size_t w = 0;
+
+	for (size_t i = 0; i < c->non; i++)
+		if (c->newest - c->on[i].time <= c->conf.window_us &&
+		    strcmp(c->on[i].device, device) != 0)
+			c->on[w++] = c->on[i];
+	c->non = w;
+	w = 0;
+	for (size_t i = 0; i < c->ng; i++)
+		if (c->newest - c->g[i].last <= c->conf.window_us)
+			c->g[w++] = c->g[i];
+	c->ng = w;
+}
+
+static int
+join(struct quake_coinc *c, const struct quake_onset *o)
+{
+	for (size_t i = 0; i < c->ng; i++) {
+		struct group *g = &c->g[i];
+		int64_t dt = o->time - g->last;
+		if ((dt < 0 ? -dt : dt) <= c->conf.window_us &&
+		    quake_geo_distance_km(o->lat, o->lon, g->lat, g->lon) <= c->conf.radius_km) {
+			g->lat += (o->lat - g->lat) / (g->n + 1);
+			g->lon += (o->lon - g->lon) / (g->n + 1);
+			g->n++;
+			if (o->time > g->last)
+				g->last = o->time;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int
+by_dist(const void *a, const void *b, void *arg)
+{
+	const struct onset *on = arg;
+	double da = on[*(const size_t *)a].dist, db = on[*(const size_t *)b].dist;
+
+	return (da > db) - (da < db);
+}
+
+static int
+grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	size_t n = *cap ? *cap : 64;
+	void *q;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n *= 2;
+	if ((q = realloc(*p, n * size)) == NULL)
+		return -1;
+	*p = q;
+	*cap = n;
+	return 0;
+}
+
+/* the detection of the chosen onsets (the new one last) */
+static void
+detect(struct quake_coinc *c, const size_t *sel, size_t n,
+    struct quake_detection *d)
+{
+	uint64_t h = 1469598103934665603ULL;
+	char tm[QUAKE_TIME_LEN + 1];
+	double lat = 0, lon = 0, r = 0;
+
+	d->time = c->on[sel[0]].time;
+	for (size_t i = 0; i < n; i++) {
+		const struct onset *o = &c->on[sel[i]];
+		lat += o->lat / (double)n;
+		lon += o->lon / (double)n;
+		if (o->time < d->time)
+			d->time = o->time;
+		for (const char *s = o->device; *s; s++)
+			h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+		h = (h ^ 0xff) * 1099511628211ULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		r = fmax(r, quake_geo_distance_km(lat, lon, c->on[sel[i]].lat,
+		    c->on[sel[i]].lon));
+	quake_time_format(d->time, tm);
+	h ^= (uint64_t)d->time;
+	snprintf(d->id, sizeof d->id, "shake-%.4s%.2s%.2sT%.2s%.2s%.2s-%06x",
+	    tm, tm + 5, tm + 8, tm + 11, tm + 14, tm + 17,
+	    (unsigned)((h ^ (h >> 32)) & 0xffffff));
+	d->lat = lat;
+	d->lon = lon;
+	d->radius_km = r;
+	d->devices = (int)n;
+	d->peak = 0;
+}
+
+int
+quake_coinc_add(struct quake_coinc *c, const struct quake_onset *o,
+    struct quake_detection *d, const char **members, size_t cap)
+{
+	struct onset *me;
+	size_t np = 0, nsel = 0;
+
+	if (o->time > c->newest)
+		c->newest = o->time;
+	prune(c, o->device);
+	if (join(c, o))
+		return 0;
+	if (grow((void **)&c->on, &c->capon, c->non + 1, sizeof *c->on) < 0 ||
+	    grow((void **)&c->pick, &c->cappick, c->non + 1, sizeof *c->pick) < 0)
+		return -1;
+	me = &c->on[c->non];
+	snprintf(me->device, sizeof me->device, "%s", o->device);
+	me->time = o->time;
+	me->lat = o->lat;
+	me->lon = o->lon;
+	me->used = 0;
+	me->dist = 0;
+	for (size_t i = 0; i < c->non; i++) {
+		struct onset *x = &c->on[i];
+		int64_t dt = x->time - o->time;
+		if (x->used || (dt < 0 ? -dt : dt) > c->conf.window_us)
+			continue;
+		x->dist = quake_geo_distance_km(o->lat, o->lon, x->lat, x->lon);
+		if (x->dist <= c->conf.radius_km)
+			c->pick[np++] = i;
+	}
+	c->non++;
+	if ((int)np + 1 < c->conf.k)
+		return 0;
+	qsort_r(c->pick, np, sizeof *c->pick, by_dist, c->on);
+	/* greedy: nearest first, each within R of every one chosen */
+	{
+		size_t sel[256];
+		sel[nsel++] = c->non - 1;
+		for (size_t i = 0; i < np && nsel < sizeof sel / sizeof *sel; i++) {
+			const struct onset *x = &c->on[c->pick[i]];
+			size_t j = 0;
+			while (j < nsel && quake_geo_distance_km(x->lat, x->lon,
+			    c->on[sel[j]].lat, c->on[sel[j]].lon) <= c->conf.radius_km)
+				j++;
+			if (j == nsel)
+				sel[nsel++] = c->pick[i];
+		}
+		if ((int)nsel < c->conf.k)
+			return 0;
+		detect(c, sel, nsel, d);
+		if (grow((void **)&c->g, &c->capg, c->ng + 1, sizeof *c->g) < 0)
+			return -1;
+		c->g[c->ng] = (struct group){ .time = d->time, .last = d->time,
+		    .lat = d->lat, .lon = d->lon, .n = (int)nsel };
+		for (size_t i = 0; i < nsel; i++) {
+			if (c->on[sel[i]].time > c->g[c->ng].last)
+				c->g[c->ng].last = c->on[sel[i]].time;
+			c->on[sel[i]].used = 1;
+			if (i < cap)
+				members[i] = c->on[sel[i]].device;
+		}
+		c->ng++;
+	}
+	return 1;
+}

@@ -25,6 +25,7 @@
   function $(id) { return document.getElementById(id); }
 
   /* ---- state <-> URL ---- */
+  var written = null;          /* the hash this page last wrote */
   function readHash() {
     var p = new URLSearchParams(location.hash.replace(/^#/, ''));
     Object.keys(DEFAULTS).forEach(function (k) { state[k] = p.has(k) ? p.get(k) : DEFAULTS[k]; });
@@ -34,6 +35,7 @@
     var p = new URLSearchParams();
     Object.keys(DEFAULTS).forEach(function (k) { if (state[k] !== DEFAULTS[k]) p.set(k, state[k]); });
     var h = p.toString();
+    written = h ? '#' + h : '';
     history.replaceState(null, '', location.pathname + location.search + (h ? '#' + h : ''));
     $('x-permalink').href = location.href;
   }
@@ -413,6 +415,8 @@
     });
     $('filters').addEventListener('submit', function (e) { e.preventDefault(); });
     $('alerts').addEventListener('click', clearAlerts);
+    /* a permalink pasted into this tab changes only the hash: take it whole */
+    window.addEventListener('hashchange', function () { if (location.hash !== written) location.reload(); });
     document.addEventListener('visibilitychange', function () { if (!document.hidden && alertCount) document.title = '(' + alertCount + ') ' + baseTitle; });
   }
 
@@ -423,6 +427,7 @@
     writeHash();
     render();
     connect();
+    window.quakeMap = { map: map, state: state, events: events };   /* for the console and the browser tests */
     /* ages change colour and events leave the window as time passes */
     setInterval(function () { events.forEach(function (r) { r.dirty = true; }); scheduleRender(false); }, 30000);
     setInterval(fetchSummary, 60000);

@@ -1,0 +1,319 @@
+#!/usr/bin/env python3
+"""browser-map.py QUAKE_MAP ASSETS PORT [--screenshot FILE] — quake-map's page in
+headless Debian chromium (selenium), against the real quake-map started here on
+127.0.0.1:PORT and fed on its stdin. Prints one PASS/FAIL line per check.
+With --screenshot: replays a week of events and saves the page as a PNG."""
+import datetime, json, os, signal, subprocess, sys, tempfile, time, urllib.error, urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.support.ui import Select
+
+BIN, ASSETS, PORT = sys.argv[1], sys.argv[2], int(sys.argv[3])
+SHOT = sys.argv[5] if len(sys.argv) > 5 and sys.argv[4] == "--screenshot" else None
+ORIGIN = "http://127.0.0.1:%d" % PORT
+HERE = os.path.dirname(os.path.abspath(__file__))
+TMP = tempfile.mkdtemp(prefix="browser-map.")
+NOW = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+failed = 0
+
+
+def check(name, ok, why=""):
+    global failed
+    print(("PASS %s" % name) if ok else ("FAIL %s: %s" % (name, why)), flush=True)
+    failed += 0 if ok else 1
+
+
+def iso(t):
+    return t.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def line(eid, mag, lat, lon, age_s, lu_s=0, region="TEST REGION", action="create"):
+    """a canonical event line AGE_S before NOW, revised LU_S after its time"""
+    t = NOW - datetime.timedelta(seconds=age_s)
+    return ('{"id":"%s","action":"%s","time":"%s","lastupdate":"%s","lat":%r,"lon":%r,"depth":10.0,'
+            '"mag":%r,"magtype":"mb","region":"%s","evtype":"ke","auth":"QK","source_catalog":"EMSC-RTS",'
+            '"source_id":"1"}' % (eid, action, iso(t), iso(t + datetime.timedelta(seconds=lu_s + 1)),
+                                  lat, lon, mag, region))
+
+
+def get(path):
+    try:
+        with urllib.request.urlopen(ORIGIN + path, timeout=5) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+    except OSError as e:
+        return 0, str(e)
+
+
+def wait(cond, secs, step=0.05):
+    end = time.monotonic() + secs
+    while True:
+        v = cond()
+        if v or time.monotonic() > end:
+            return v
+        time.sleep(step)
+
+
+class Map:
+    """quake-map under test; its stdin stays open (a live feed) until stopped"""
+
+    def __init__(self, lines):
+        self.err = open(os.path.join(TMP, "quake-map.err"), "ab")
+        self.p = subprocess.Popen([BIN, "--listen", "127.0.0.1:%d" % PORT, "--assets", ASSETS],
+                                  stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self.err)
+        self.send(lines)
+        if not wait(lambda: get("/healthz")[0] == 200, 10):
+            raise SystemExit("FAIL quake-map: /healthz not 200 within 10 s (%s)" % self.stderr())
+
+    def send(self, lines):
+        self.p.stdin.write("".join(l + "\n" for l in lines).encode())
+        self.p.stdin.flush()
+
+    def stop(self):
+        self.p.send_signal(signal.SIGTERM)
+        try:
+            self.p.stdin.close()
+        except BrokenPipeError:
+            pass
+        self.p.wait(10)
+
+    def stderr(self):
+        with open(os.path.join(TMP, "quake-map.err"), errors="replace") as f:
+            return f.read()[-300:]
+
+
+def browser(size="1280,800"):
+    o = webdriver.ChromeOptions()
+    o.binary_location = "/usr/bin/chromium"
+    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+              "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
+              "--disable-default-apps", "--window-size=" + size,
+              "--user-data-dir=" + tempfile.mkdtemp(dir=TMP)):
+        o.add_argument(a)
+    o.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=o)
+
+
+JS_IDS = """return [Array.from(document.querySelectorAll('path[data-event-id]'), e => e.dataset.eventId),
+                    Array.from(document.querySelectorAll('#list li[data-event-id]'), e => e.dataset.eventId)]"""
+
+
+def ids(d):
+    return d.execute_script(JS_IDS)
+
+
+def live(d, secs=10):
+    return wait(lambda: d.execute_script("return document.getElementById('conn').dataset.state") == "live", secs)
+
+
+def fdsn_ids(query):
+    st, body = get("/fdsnws/event/1/query?format=text&" + query)
+    if st == 204:
+        return []
+    return [l.split("|")[0] for l in body.splitlines() if l and not l.startswith("#")]
+
+
+def requests_seen(d):
+    """every URL the page asked for (its document and what it loaded), from the DevTools network log"""
+    urls = []
+    for e in d.get_log("performance"):
+        m = json.loads(e["message"])["message"]
+        if m["method"] == "Network.requestWillBeSent" and m["params"].get("documentURL", "").startswith(ORIGIN):
+            urls.append(m["params"]["request"]["url"])
+    return urls
+
+
+def main():
+    base = subprocess.run([sys.executable, os.path.join(HERE, "map-lines.py"), "300", iso(NOW)],
+                          capture_output=True, text=True, check=True).stdout.splitlines()
+    if SHOT:
+        return screenshot(base)
+    qm = Map(base)
+    d = browser()
+    try:
+        run(qm, d, base)
+    finally:
+        d.quit()
+        if qm.p.poll() is None:
+            qm.stop()
+
+
+def run(qm, d, base):
+    global qm2
+    d.get_log("performance")  # what the new tab page asked for is not the page's
+    d.get(ORIGIN + "/#win=30d")
+    check("page: live within 10 s", live(d), d.execute_script("return document.getElementById('conn').textContent"))
+    time.sleep(0.5)
+    urls = requests_seen(d)
+    foreign = [u for u in urls if not u.startswith(ORIGIN + "/")]
+    check("page: every request (%d) answered by 127.0.0.1, none elsewhere" % len(urls),
+          len(urls) >= 6 and not foreign, "foreign: %s" % foreign[:5])
+    errs = [l["message"] for l in d.get_log("browser") if l["level"] == "SEVERE"]
+    check("page: no console error (CSP, 404, script)", not errs, errs[:3])
+    nav = d.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    check("page: Leaflet, outlines, app, style and /summary loaded from the origin",
+          all(any(u.endswith(p) for u in nav) for p in
+              ("/vendor/leaflet.js", "/vendor/countries-110m.json", "/app.js", "/style.css")) and
+          any("/summary?" in u for u in nav), nav)
+    st, cnt = get("/fdsnws/event/1/count")
+    want = sorted(fdsn_ids("orderby=time"))
+    m, r = ids(d)
+    check("count: markers = FDSN count (%s, %d markers)" % (cnt.strip(), len(m)),
+          st == 200 and cnt.strip() == str(len(m)) == str(len(want)), "count %s %r" % (st, cnt[:80]))
+    check("count: the markers and the list rows are the FDSN query's ids, one element each",
+          sorted(m) == want and sorted(r) == want and len(set(m)) == len(m), "%d/%d/%d" % (len(m), len(r), len(want)))
+
+    # live: a new line on stdin appears without reload, within 1 s
+    d.execute_script("window.__noReload = 1")
+    t0 = time.monotonic()
+    qm.send([line("live_0000001", 5.6, 35.0, 139.0, 5, region="NEAR COAST OF HONSHU, JAPAN")])
+    seen = wait(lambda: d.execute_script(
+        "return !!document.querySelector('path[data-event-id=\"live_0000001\"]') && "
+        "!!document.querySelector('#list li[data-event-id=\"live_0000001\"]')"), 3, 0.02)
+    dt = time.monotonic() - t0
+    check("live: a stdin line is on the map and in the list in %.2f s (< 1 s), no reload" % dt,
+          seen and dt < 1.0 and d.execute_script("return window.__noReload === 1"), "seen=%s" % seen)
+    title = wait(lambda: d.title.startswith("(1) ") and d.title, 2)
+    check("live: a new M5.6 (alert at 4.5+) is announced in the title badge (%r)" % d.title,
+          bool(title) and d.execute_script("return !document.getElementById('alerts').hidden && "
+                                           "document.querySelector('#list li[data-event-id=\"live_0000001\"]').classList.contains('alert')"))
+
+    # update in place: the same elements, the new magnitude
+    d.execute_script("window.__row = document.querySelector('#list li[data-event-id=\"live_0000001\"]');"
+                     "window.__d = document.querySelector('path[data-event-id=\"live_0000001\"]').getAttribute('d')")
+    t0 = time.monotonic()
+    qm.send([line("live_0000001", 6.3, 35.0, 139.0, 5, lu_s=60, region="NEAR COAST OF HONSHU, JAPAN", action="update")])
+    upd = wait(lambda: d.execute_script(
+        "var r = document.querySelector('#list li[data-event-id=\"live_0000001\"]');"
+        "return r && r.querySelector('.mag').textContent === '6.3'"), 3, 0.02)
+    dt = time.monotonic() - t0
+    one = d.execute_script(
+        "return [document.querySelectorAll('path[data-event-id=\"live_0000001\"]').length,"
+        " document.querySelectorAll('#list li[data-event-id=\"live_0000001\"]').length,"
+        " window.__row === document.querySelector('#list li[data-event-id=\"live_0000001\"]'),"
+        " window.__d !== document.querySelector('path[data-event-id=\"live_0000001\"]').getAttribute('d')]")
+    check("update: M5.6 -> 6.3 shown in %.2f s, in place (one marker, one row, the same row, bigger marker)" % dt,
+          upd and dt < 1.0 and one == [1, 1, True, True], one)
+    qm.send([line("live_0000001", 4.0, 35.0, 139.0, 5, lu_s=30, action="update")])  # older revision
+    time.sleep(0.6)
+    check("update: an older revision changes nothing",
+          d.execute_script("return document.querySelector('#list li[data-event-id=\"live_0000001\"] .mag').textContent") == "6.3")
+
+    # popup: click the row
+    d.find_element("css selector", '#list li[data-event-id="live_0000001"]').click()
+    pop = wait(lambda: d.execute_script("var p = document.querySelector('.leaflet-popup .popup');"
+                                        "return p && [p.dataset.eventId, p.textContent, p.querySelector('a').href]"), 3)
+    check("popup: click a row -> its popup (time, magnitude+type, depth, region, agency, EMSC link)",
+          pop and pop[0] == "live_0000001" and all(w in pop[1] for w in ("6.3 mb", "10 km", "HONSHU", "QK", "UTC")) and
+          pop[2] == "https://www.seismicportal.eu/eventdetails.html?unid=live_0000001", pop)
+
+    # the magnitude filter
+    Select(d.find_element("id", "f-minmag")).select_by_value("4")
+    time.sleep(0.4)
+    want4 = sorted(fdsn_ids("minmagnitude=4"))
+    m, r = ids(d)
+    check("filter: min M 4 shows exactly the FDSN minmagnitude=4 set (%d of %d)" % (len(m), len(base) + 1),
+          sorted(m) == want4 and sorted(r) == want4 and 0 < len(m) < len(base), "%d vs %d" % (len(m), len(want4)))
+    ex = d.execute_script("return [document.getElementById('x-geojson').href, document.getElementById('x-csv').href,"
+                          " document.getElementById('x-quakeml').href]")
+    st, gj = get(ex[0][len(ORIGIN):])
+    n = len(json.loads(gj)["features"]) if st == 200 else -1
+    st2, xml = get(ex[2][len(ORIGIN):])
+    check("export: the GeoJSON and QuakeML links return what is shown (%d features)" % n,
+          all(e.startswith(ORIGIN + "/fdsnws/event/1/query?") for e in ex) and n == len(m) and
+          st2 == 200 and xml.count("<event ") == len(m) and "format=text" in ex[1], ex)
+    d.find_element("id", "f-q").send_keys("japan")
+    time.sleep(0.4)
+    m, r = ids(d)
+    jp = [json.loads(l)["id"] for l in base if "JAPAN" in l and json.loads(l)["mag"] >= 4] + ["live_0000001"]
+    check("filter: region 'japan' and M4+ (%d)" % len(m), sorted(m) == sorted(jp), "%d vs %d" % (len(m), len(jp)))
+
+    # permalink: filters, map view and selected event come back in a fresh page
+    d.find_element("css selector", '#list li[data-event-id="live_0000001"]').click()
+    Select(d.find_element("id", "f-color")).select_by_value("depth")
+    d.execute_script("quakeMap.map.setView([36, 140], 5)")
+    time.sleep(0.4)
+    link = d.find_element("id", "x-permalink").get_attribute("href")
+    d.get("about:blank")
+    d.get(link)
+    live(d)
+    time.sleep(0.6)
+    v = d.execute_script(
+        "var c = quakeMap.map.getCenter(), p = document.querySelector('.leaflet-popup .popup');"
+        "return [document.getElementById('f-minmag').value, document.getElementById('f-q').value,"
+        " document.getElementById('f-color').value, document.getElementById('f-window').value,"
+        " Math.round(c.lat), Math.round(c.lng), quakeMap.map.getZoom(), p && p.dataset.eventId,"
+        " document.querySelectorAll('path[data-event-id]').length]")
+    check("permalink: restores min M, region, colour, window, centre, zoom, the open event (%s)" % link[len(ORIGIN):],
+          v[:8] == ["4", "japan", "depth", "30d", 36, 140, 5, "live_0000001"] and v[8] == len(jp), v)
+
+    # reconnect: quake-map restarts (as it would, re-reading the topic), with new and updated events
+    d.get(ORIGIN + "/#win=30d")
+    live(d)
+    time.sleep(0.5)
+    d.execute_script("window.__noReload = 1")
+    n0 = len(ids(d)[0])
+    qm.stop()
+    down = wait(lambda: d.execute_script("return document.getElementById('conn').dataset.state") != "live", 5)
+    check("reconnect: the page shows the feed is down (%s)" %
+          d.execute_script("return document.getElementById('conn').textContent"), down)
+    extra = [line("live_0000002", 3.3, -33.0, -71.5, 2, region="OFFSHORE VALPARAISO, CHILE"),
+             line("live_0000001", 6.5, 35.0, 139.0, 5, lu_s=120, region="NEAR COAST OF HONSHU, JAPAN", action="update")]
+    qm2 = Map(base + [line("live_0000001", 6.3, 35.0, 139.0, 5, lu_s=60, region="NEAR COAST OF HONSHU, JAPAN")] + extra)
+    try:
+        back = wait(lambda: d.execute_script(
+            "var r = document.querySelector('#list li[data-event-id=\"live_0000001\"] .mag');"
+            "return document.getElementById('conn').dataset.state === 'live' && r && r.textContent === '6.5' &&"
+            " !!document.querySelector('path[data-event-id=\"live_0000002\"]')"), 15)
+        m, r = ids(d)
+        check("reconnect: after the restart the page catches up (the new event, the update) without reload",
+              back and d.execute_script("return window.__noReload === 1"), "state=%s" % d.execute_script(
+                  "return document.getElementById('conn').textContent"))
+        check("reconnect: no duplicates (%d markers, %d ids, FDSN %s)" % (len(m), len(set(m)), get("/fdsnws/event/1/count")[1].strip()),
+              len(m) == len(set(m)) == n0 + 1 == len(fdsn_ids("orderby=time")) and len(r) == len(set(r)) == len(m))
+        qm2.send([line("live_0000003", 2.2, 19.4, -155.3, 1, region="ISLAND OF HAWAII, HAWAII")])
+        check("reconnect: live again (a line after the restart appears)",
+              wait(lambda: d.execute_script("return !!document.querySelector('path[data-event-id=\"live_0000003\"]')"), 3))
+        # phone width: map above the list, nothing wider than the screen
+        d.set_window_size(400, 800)
+        time.sleep(0.5)
+        w = d.execute_script("var m = document.getElementById('map').getBoundingClientRect(),"
+                             " l = document.getElementById('list').getBoundingClientRect();"
+                             "return [document.documentElement.scrollWidth <= window.innerWidth, m.height > 200,"
+                             " l.top >= m.bottom - 1, l.width > 300]")
+        check("phone width: map above the list, no sideways scrolling", w == [True, True, True, True], w)
+    finally:
+        qm2.stop()
+
+
+def screenshot(base):
+    # a week of events, an alert and an open popup
+    qm = Map(base)
+    d = browser("1400,860")
+    try:
+        d.get(ORIGIN + "/#win=7d&c=20.000,40.000,2")
+        live(d)
+        time.sleep(1)
+        qm.send([line("20261201_9999001", 6.1, -21.5, -175.2, 20, region="TONGA")])
+        time.sleep(1.5)
+        d.find_element("css selector", '#list li[data-event-id="20261201_9999001"]').click()
+        time.sleep(1)
+        d.save_screenshot(SHOT)
+        print("screenshot: %s" % SHOT)
+    finally:
+        d.quit()
+        qm.stop()
+
+
+qm2 = None
+try:
+    main()
+except SystemExit as e:
+    print(e, flush=True)
+    failed += 1
+except Exception as e:  # a crash of the test itself is a failure, said once
+    print("FAIL browser-map: %s: %s" % (type(e).__name__, str(e).splitlines()[0] if str(e) else ""), flush=True)
+    failed += 1
+sys.exit(1 if failed else 0)

@@ -1,4 +1,4 @@
-# quake-service.sh — what scripts/quake-ingest and scripts/quake-sink share:
+# quake-service.sh — what scripts/quake-ingest, quake-sink and quake-web share:
 # configuration from one environment file, a restart backoff, and running
 # a pair of filters wired by two FIFOs (data downstream, status lines back
 # upstream) so that if either stage ends, the other is stopped and the
@@ -37,16 +37,19 @@ service_backoff() {
 
 # service_run UPNAME DOWNNAME: run "${UP[@]}" | "${DOWN[@]}" with the
 # downstream's status lines going to $ACKS (made here; give it to UP's
-# --acks). Returns only by exiting.
+# --acks as @ACKS@). Without @ACKS@ in UP (quake-web) nothing flows back:
+# the downstream's stdout is discarded. Returns only by exiting.
 service_run() {
-	local run p1 p2 rc r1 r2 stopping=0
+	local run p1 p2 rc r1 r2 stopping=0 back
 	run=$(mktemp -d "${RUNTIME_DIRECTORY:-${TMPDIR:-/tmp}}/$SERVICE.XXXXXX")
 	trap 'rm -rf "$run"' EXIT
 	mkfifo "$run/data" "$run/acks"
+	back=$run/acks
+	[[ "${UP[*]}" == *@ACKS@* ]] || back=/dev/null
 	UP=("${UP[@]//@ACKS@/$run/acks}")
 	trap 'stopping=1' TERM INT
 	"${UP[@]}" >"$run/data" 2>>"$(stage_err "$1")" & p1=$!
-	"${DOWN[@]}" <"$run/data" >"$run/acks" 2>>"$(stage_err "$2")" & p2=$!
+	"${DOWN[@]}" <"$run/data" >"$back" 2>>"$(stage_err "$2")" & p2=$!
 	wait -n "$p1" "$p2"; rc=$?
 	# one stage ended, or we were told to stop: stop both, collect both
 	kill -TERM "$p1" "$p2" 2>/dev/null

@@ -65,3 +65,38 @@ cli_services() {
 	STUB_UP_EXIT=1 ingest f QUAKE_ENV_FILE="$TMP/q.env"
 	check "service: flags from the env file reach the stage" grep -q -- '--since 6h' "$TMP/up.args"
 }
+
+# scripts/quake-web with stand-in stages: quake-consume's group and start
+# position, quake-map's listen address, no ack FIFO, the pair stops together
+cli_web_service() {
+	local pid rc d=$TMP/web
+	mkdir -p "$d/sbin"
+	cat >"$d/sbin/quake-consume" <<'SH'
+#!/bin/sh
+echo "$*" >"$STUB_DIR/consume.args"
+echo '{"id":"a"}'
+[ -n "${STUB_UP_EXIT:-}" ] && { sleep 0.3; exit "$STUB_UP_EXIT"; }
+trap 'exit 0' TERM
+while :; do sleep 0.1; done
+SH
+	cat >"$d/sbin/quake-map" <<'SH'
+#!/bin/sh
+echo "$*" >"$STUB_DIR/map.args"
+trap 'exit 0' TERM
+while read -r l; do echo "$l" >>"$STUB_DIR/map.seen"; echo "not a status line"; done
+SH
+	chmod +x "$d/sbin/quake-consume" "$d/sbin/quake-map"
+	env QUAKE_BIN="$d/sbin" STUB_DIR="$d" QUAKE_ENV_FILE=/dev/null QUAKE_STATE_DIR="$d/state" \
+		QUAKE_MAP_LISTEN=0.0.0.0:8081 QUAKE_MAP_ARGS="--window 7d" scripts/quake-web 2>>"$d/err" & pid=$!
+	local t=50; while [ ! -s "$d/map.seen" ] && [ $t -gt 0 ]; do sleep 0.1; t=$((t - 1)); done
+	check "quake-web: data flows quake-consume -> quake-map" grep -q '"id":"a"' "$d/map.seen"
+	check "quake-web: its own group per host, --since the window, no acks ($(cat "$d/consume.args"))" \
+		grep -qxE -- "-t quake -g map-[^ ]+ --since 30d" "$d/consume.args"
+	check "quake-web: quake-map gets QUAKE_MAP_LISTEN and QUAKE_MAP_ARGS" grep -qx -- "--listen 0.0.0.0:8081 --window 7d" "$d/map.args"
+	kill -TERM $pid; wait $pid; rc=$?
+	check "quake-web: SIGTERM stops both and exits 0" test $rc -eq 0 -a -z "$(pgrep -f "$d/sbin/")"
+	env QUAKE_BIN="$d/sbin" STUB_DIR="$d" STUB_UP_EXIT=69 QUAKE_ENV_FILE=/dev/null QUAKE_STATE_DIR="$d/state2" \
+		scripts/quake-web 2>>"$d/err"; rc=$?
+	check "quake-web: quake-consume exits 69 -> the service exits 69, quake-map stopped" \
+		test $rc -eq 69 -a -z "$(pgrep -f "$d/sbin/")"
+}

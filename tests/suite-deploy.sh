@@ -16,7 +16,14 @@ deploy_compose() {
 	check "compose.yaml: docker-compose config passes$(head -c 200 "$TMP/compose.err")" test $? -eq 0
 	out=$(docker-compose -f compose.yaml --profile observability config --services 2>/dev/null | sort | tr '\n' ' ')
 	check "compose.yaml: services and the observability profile ($out)" \
-		test "$out" = "dynamodb dynamodb-init grafana ingest kafka kafka-init loki promtail sink "
+		test "$out" = "dynamodb dynamodb-init grafana ingest kafka kafka-init loki map promtail sink "
+	out=$(docker-compose -f compose.yaml config 2>/dev/null | python3 -c '
+import sys, yaml
+m = yaml.safe_load(sys.stdin)["services"]["map"]
+p = m["ports"][0]
+print(m["command"] == ["quake-web"], (p.get("host_ip"), str(p.get("published"))) == ("127.0.0.1", "8080")
+      if isinstance(p, dict) else str(p).split("/")[0] == "127.0.0.1:8080:8080")' 2>&1)
+	check "compose.yaml: the map service runs quake-web on 127.0.0.1:8080 ($out)" test "$out" = "True True"
 	check "compose.yaml: Kafka 4.x image in KRaft mode" grep -q 'image: apache/kafka:4\..*' compose.yaml
 	out=$(python3 -c '
 import json, sys
@@ -111,7 +118,7 @@ deploy_install() {
 deploy_units() {
 	local u out score root="$TMP/unitroot"
 	make -s install B="$B" DESTDIR="$root" PREFIX=/usr/local >/dev/null 2>&1
-	for u in quake-ingest quake-sink; do
+	for u in quake-ingest quake-sink quake-web; do
 		score=$(systemd-analyze security --offline=true "scripts/systemd/$u.service" 2>/dev/null |
 			sed -n 's/.*Overall exposure level for .*: \([0-9.]*\) .*/\1/p')
 		check "systemd: $u exposure $score <= 2.0" awk -v s="$score" 'BEGIN { exit !(s != "" && s <= 2.0) }'
@@ -121,6 +128,9 @@ deploy_units() {
 		check "install: $u script, unit and env template" test -x "$root/usr/local/bin/$u" \
 			-a -f "$root/usr/local/lib/systemd/system/$u.service" -a -f "$root/usr/local/share/quake/quake.env.example"
 	done
+	check "install: quake-map's page and its vendored assets in share/quake/web" test -f "$root/usr/local/share/quake/web/index.html" \
+		-a -f "$root/usr/local/share/quake/web/vendor/leaflet.js" -a -f "$root/usr/local/share/quake/web/vendor/countries-110m.json" \
+		-a -f "$root/usr/local/share/quake/web/LICENSES"
 }
 
 suite_deploy() { run_cases deploy_; }

@@ -19,6 +19,7 @@ WARN      = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
             -Wmissing-prototypes -Wno-unused-parameter -Wformat=2 -Wvla
 CFLAGS   ?= $(OPT)
 ALLCFLAGS = -std=c11 -D_GNU_SOURCE -DQUAKE_VERSION='"$(VERSION)"' $(WARN) \
+            -DQUAKE_ASSETS_DIR='"$(or $(ASSETSDIR),$(PREFIX)/share/quake/web)"' \
             $(CFLAGS) $(SANFLAGS) -fPIC -iquote lib -iquote cmd \
             $(shell $(PKG_CONFIG) --cflags jansson libcurl openssl rdkafka libwebsockets)
 LDFLAGS  += $(SANFLAGS)
@@ -31,7 +32,7 @@ SSL_LIBS  = $(shell $(PKG_CONFIG) --libs openssl)
 # for AWS credentials: quake-ddb-put's alone); fewer libraries, less RSS
 BIN_LDFLAGS = -Wl,--as-needed
 
-LIB_MODULES = qerr log qtime buf json event ndjson ack sigv4 ddb creds seen state http geo rules alert stalta sample coinc shake
+LIB_MODULES = qerr log qtime buf json event ndjson ack sigv4 ddb creds seen state http geo rules alert stalta sample coinc shake fdsnq quakeml fdsntext geojson
 LIB_SRCS  = $(LIB_MODULES:%=lib/%.c) lib/creds_env.c lib/creds_file.c lib/creds_ecs.c lib/creds_imds.c
 LIB_OBJS  = $(LIB_SRCS:lib/%.c=$(B)/lib/%.o)
 LIB_HDRS  = $(LIB_MODULES:%=lib/%.h) lib/quake.h
@@ -40,8 +41,11 @@ BINS      = emsc-tail
 BINS     += quake-produce
 BINS     += quake-consume
 BINS     += quake-ddb-put
+BINS     += quake-map
 BIN_PATHS = $(BINS:%=$(B)/bin/%)
 TOOL_OBJ  = $(B)/cmd/tool.o $(B)/cmd/ring.o $(B)/cmd/ackread.o
+MAP_OBJS  = $(B)/cmd/httpd.o $(B)/cmd/mapstore.o $(B)/cmd/mapsse.o $(B)/cmd/mapfdsn.o $(B)/cmd/mapstat.o
+ASSETSDIR ?= $(PREFIX)/share/quake/web
 UNIT_TESTS = $(LIB_MODULES:%=$(B)/tests/unit_%)
 
 all: $(B)/lib/libquake.a $(B)/lib/libquake.so $(B)/quake.pc $(BIN_PATHS) web
@@ -105,6 +109,10 @@ $(B)/bin/quake-consume: $(B)/cmd/quake-consume.o $(TOOL_OBJ) $(B)/cmd/kafka.o $(
 $(B)/bin/quake-ddb-put: $(B)/cmd/quake-ddb-put.o $(TOOL_OBJ) $(B)/lib/libquake.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $(BIN_LDFLAGS) -o $@ $^ $(LIB_LIBS)
+
+$(B)/bin/quake-map: $(B)/cmd/quake-map.o $(MAP_OBJS) $(TOOL_OBJ) $(B)/lib/libquake.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $(BIN_LDFLAGS) -o $@ $^ $(LIB_LIBS) $(WS_LIBS) $(SSL_LIBS)
 
 # ---- tests ----
 $(B)/tests/unit_%: tests/unit_%.c tests/unit.h $(B)/lib/libquake.a

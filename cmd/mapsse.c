@@ -1,0 +1,279 @@
+/* mapsse — each writable() fills one chunk with the revisions after the
+ * client's cursor; the newest revision's text is formatted once and shared,
+ * since at fan-out every client sends the same one. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "mapsse.h"
+
+#define SSE_CHUNK (16 * 1024)
+#define STUCK_US 2000000	/* no chunk taken for this long: stuck */
+
+static int64_t
+mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+struct client {
+	struct mapsse *s;
+	struct httpd_conn *c;
+	uint64_t cursor;	/* seq of the last revision sent (or skipped) */
+	double minmag;
+	int waiting, caught_up, hello, ping;
+	int64_t wrote;		/* when it last took a chunk (µs, monotonic) */
+	struct client *prev, *next;
+};
+
+struct mapsse {
+	struct store *st;
+	size_t queue;
+	struct client *head;
+	uint64_t shared_seq;		/* the text in shared is this seq's */
+	char shared[QUAKE_EVENT_LINE_MAX + 64];
+	size_t shared_len;
+	struct mapsse_stats stats;
+};
+
+static const char hello[] = "retry: 2000\n\n";
+static const char ping[] = ": keepalive\n\n";
+
+/* "id: N\ndata: LINE\n\n" of e, from the shared text when it is e's. */
+static size_t
+message(struct mapsse *s, const struct store_ev *e, char *out, size_t cap)
+{
+	struct quake_event ev;
+	char line[QUAKE_EVENT_LINE_MAX + 1];
+	size_t n;
+	int k;
+
+	if (e->seq == s->shared_seq) {
+		if (s->shared_len > cap)
+			return 0;
+		memcpy(out, s->shared, s->shared_len);
+		return s->shared_len;
+	}
+	store_get(e, &ev);
+	if ((n = quake_event_format(&ev, line, sizeof line)) == 0)
+		return 0;
+	k = snprintf(out, cap, "id: %llu\ndata: %s\n\n",
+	    (unsigned long long)e->seq, line);
+	if (k < 0 || (size_t)k >= cap)
+		return 0;
+	if (e->seq == store_head(s->st)) {	/* the newest: share it */
+		memcpy(s->shared, out, (size_t)k);
+		s->shared_len = (size_t)k;
+		s->shared_seq = e->seq;
+	}
+	return (size_t)k;
+}
+
+static int
+writable(struct httpd_conn *c, void *user)
+{
+	struct client *cl = user;
+	struct mapsse *s = cl->s;
+	size_t cap, len = 0, n;
+	char *buf = httpd_wbuf(&cap);
+	const struct store_ev *e;
+
+	if (cap > SSE_CHUNK)	/* what a stuck client leaves buffered in lws */
+		cap = SSE_CHUNK;
+
+	if (cl->hello) {
+		memcpy(buf, hello, sizeof hello - 1);
+		len = sizeof hello - 1;
+		cl->hello = 0;
+	}
+	if (cl->ping) {
+		memcpy(buf + len, ping, sizeof ping - 1);
+		len += sizeof ping - 1;
+		cl->ping = 0;
+	}
+	while ((e = store_after(s->st, cl->cursor)) != NULL) {
+		if (e->mag >= cl->minmag) {
+			if ((n = message(s, e, buf + len, cap - len)) == 0)
+				break;		/* full: the rest next time */
+			len += n;
+			s->stats.messages++;
+		}
+		cl->cursor = e->seq;
+	}
+	if (e == NULL) {
+		cl->waiting = 1;
+		cl->caught_up = 1;
+	} else
+		httpd_want_write(c);
+	if (len == 0)
+		return 0;
+	s->stats.bytes += (long long)len;
+	cl->wrote = mono_us();
+	return httpd_write(c, len);
+}
+
+static void
+closed(struct httpd_conn *c, void *user)
+{
+	struct client *cl = user;
+	struct mapsse *s = cl->s;
+
+	if (cl->prev != NULL)
+		cl->prev->next = cl->next;
+	else
+		s->head = cl->next;
+	if (cl->next != NULL)
+		cl->next->prev = cl->prev;
+	s->stats.clients--;
+	free(cl);
+}
+
+static const struct httpd_stream_ops ops = { writable, closed };
+
+static int
+number(const char *v, size_t n, double *d)
+{
+	char tmp[64], *end;
+
+	if (n == 0 || n >= sizeof tmp)
+		return -1;
+	memcpy(tmp, v, n);
+	tmp[n] = '\0';
+	*d = strtod(tmp, &end);
+	return *end != '\0' || *d != *d || *d < 0 ? -1 : 0;
+}
+
+/* ?since=N&minmagnitude=X (or minmag); anything else is refused. */
+static int
+parse_query(const struct httpd_req *r, struct client *cl, const char **why)
+{
+	const char *p = r->query, *end = r->query + r->query_len;
+
+	while (p < end) {
+		const char *amp = memchr(p, '&', (size_t)(end - p));
+		const char *eq = memchr(p, '=', (size_t)(end - p));
+		size_t nl;
+		double d;
+
+		if (amp == NULL)
+			amp = end;
+		if (eq == NULL || eq > amp) {
+			*why = "a parameter without a value";
+			return -1;
+		}
+		nl = (size_t)(eq - p);
+		if (number(eq + 1, (size_t)(amp - eq - 1), &d) != 0) {
+			*why = "since and minmagnitude take a non-negative number";
+			return -1;
+		}
+		if (nl == 5 && memcmp(p, "since", 5) == 0 && d < 1.8e19)
+			cl->cursor = (uint64_t)d;
+		else if ((nl == 12 && memcmp(p, "minmagnitude", 12) == 0) ||
+		    (nl == 6 && memcmp(p, "minmag", 6) == 0))
+			cl->minmag = d;
+		else {
+			*why = "unknown parameter (since, minmagnitude)";
+			return -1;
+		}
+		p = amp + 1;
+	}
+	return 0;
+}
+
+int
+mapsse_open(void *arg, struct httpd_conn *c, const struct httpd_req *r)
+{
+	struct mapsse *s = arg;
+	struct client *cl = calloc(1, sizeof *cl);
+	const char *why = NULL;
+	double d;
+
+	if (cl == NULL)
+		return httpd_error(c, 503, "Service Unavailable");
+	cl->s = s;
+	cl->c = c;
+	cl->minmag = -1e9;
+	cl->hello = 1;
+	cl->wrote = mono_us();
+	if (parse_query(r, cl, &why) != 0 || (r->last_event_id != NULL &&
+	    number(r->last_event_id, strlen(r->last_event_id), &d) != 0)) {
+		free(cl);
+		return httpd_error(c, 400, why ? why : "Last-Event-ID is not a number");
+	}
+	if (r->last_event_id != NULL && d < 1.8e19)
+		cl->cursor = (uint64_t)d;
+	if (r->method == HTTPD_HEAD) {
+		free(cl);
+		return httpd_respond(c, 200, "text/event-stream", "", 0, NULL);
+	}
+	if (httpd_stream_begin(c, "text/event-stream", &ops, cl) != 0) {
+		free(cl);
+		return -1;
+	}
+	cl->next = s->head;
+	if (s->head != NULL)
+		s->head->prev = cl;
+	s->head = cl;
+	s->stats.clients++;
+	httpd_want_write(c);
+	return 0;
+}
+
+void
+mapsse_notify(struct mapsse *s)
+{
+	uint64_t head = store_head(s->st);
+	int64_t now = mono_us();
+
+	for (struct client *cl = s->head; cl != NULL; cl = cl->next) {
+		if (cl->waiting) {
+			cl->waiting = 0;
+			httpd_want_write(cl->c);
+		} else if (cl->caught_up && head - cl->cursor > s->queue &&
+		    now - cl->wrote > STUCK_US) {
+			cl->caught_up = 0;	/* close once */
+			s->stats.dropped++;
+			httpd_stream_close(cl->c);
+		}
+	}
+}
+
+void
+mapsse_keepalive(struct mapsse *s)
+{
+	for (struct client *cl = s->head; cl != NULL; cl = cl->next) {
+		cl->ping = 1;
+		if (cl->waiting) {
+			cl->waiting = 0;
+			httpd_want_write(cl->c);
+		}
+	}
+}
+
+struct mapsse *
+mapsse_new(struct store *st, size_t queue)
+{
+	struct mapsse *s = calloc(1, sizeof *s);
+
+	if (s == NULL)
+		return NULL;
+	s->st = st;
+	s->queue = queue;
+	return s;
+}
+
+void
+mapsse_free(struct mapsse *s)
+{
+	free(s);
+}
+
+void
+mapsse_stats(const struct mapsse *s, struct mapsse_stats *out)
+{
+	*out = s->stats;
+}

@@ -1,0 +1,27 @@
+/* mapstat — quake-map's /summary (counts per time bin and magnitude band)
+ * and /metrics (Prometheus text) answers. */
+#ifndef QUAKE_MAPSTAT_H
+#define QUAKE_MAPSTAT_H
+
+#include <stdint.h>
+
+#include "httpd.h"
+#include "mapstore.h"
+
+/* What /metrics reports beyond the store's own numbers. */
+struct mapstat_counters {
+	long long lines, rejected, stale, outside, updated, created;
+	long long sse_clients, sse_messages, sse_bytes, sse_dropped;
+	long long queries, cached, query_rejected;
+};
+
+/* GET /summary?bin=5m|1h|1d over the window (µs; 0: the span held) up to
+ * now, from st (borrowed). */
+int mapstat_summary(struct store *st, int64_t window, struct httpd_conn *c,
+    const struct httpd_req *r);
+
+/* GET /metrics. */
+int mapstat_metrics(struct store *st, const struct mapstat_counters *k,
+    struct httpd_conn *c);
+
+#endif

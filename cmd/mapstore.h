@@ -1,0 +1,62 @@
+/* mapstore — quake-map's events: the newest revision of each, by id, within
+ * a window of event time and a count cap (the oldest event time goes first),
+ * compact (numbers plus one packed string block each), and a log of
+ * revisions in sequence order so that a stream can resume after any seq. */
+#ifndef QUAKE_MAPSTORE_H
+#define QUAKE_MAPSTORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+
+struct store_ev {
+	int64_t time, lastupdate;	/* µs since the epoch */
+	double lat, lon, depth, mag;
+	uint64_t seq;			/* of this revision */
+	uint32_t heap;			/* position in the time heap */
+	uint8_t action;
+	char *s;			/* id\0magtype\0region\0evtype\0auth\0catalog\0source_id\0 */
+};
+
+enum store_put {
+	STORE_NEW, STORE_UPDATED,
+	STORE_STALE,		/* lastupdate not newer than the held one */
+	STORE_OUTSIDE,		/* older than the window, or than all when full */
+	STORE_NOMEM
+};
+
+struct store;
+
+/* window: µs of event time kept before now (0: no limit); max: events
+ * held (>= 1). NULL when out of memory. Free with store_free. */
+struct store *store_new(int64_t window, size_t max);
+void store_free(struct store *s);
+
+/* Take *ev (borrowed) as of now (µs). */
+enum store_put store_put(struct store *s, const struct quake_event *ev,
+    int64_t now);
+
+/* Drop events older than the window; returns how many. */
+size_t store_expire(struct store *s, int64_t now);
+
+/* Events held, the highest seq given out, events evicted so far, and the
+ * bytes of their packed strings. */
+size_t store_count(const struct store *s);
+uint64_t store_head(const struct store *s);
+uint64_t store_evicted(const struct store *s);
+size_t store_bytes(const struct store *s);
+
+/* The held event i (0 <= i < store_count), for scans in no order. */
+const struct store_ev *store_at(const struct store *s, size_t i);
+
+/* The first held revision with seq > after, or NULL when there is none. */
+const struct store_ev *store_after(const struct store *s, uint64_t after);
+
+/* Unpack e (borrowed) into *out (caller-owned). */
+void store_get(const struct store_ev *e, struct quake_event *out);
+
+/* The id of e (borrowed from e). */
+const char *store_id(const struct store_ev *e);
+
+#endif

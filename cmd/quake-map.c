@@ -1,0 +1,291 @@
+/* quake-map — event lines on stdin, served over HTTP: a live map's page and
+ * its Server-Sent Events stream, the FDSN event web service, a summary for
+ * dashboards, health and metrics. The newest revision of each event is held
+ * (the DynamoDB rule: a lastupdate not newer than the held one is ignored)
+ * within --window of event time and --max-events. stdin is read by the same
+ * event loop as the clients, in bounded batches, so no client can stall it. */
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "event.h"
+#include "httpd.h"
+#include "mapfdsn.h"
+#include "mapsse.h"
+#include "mapstat.h"
+#include "mapstore.h"
+#include "ndjson.h"
+#include "qtime.h"
+#include "tool.h"
+
+#ifndef QUAKE_ASSETS_DIR
+#define QUAKE_ASSETS_DIR "/usr/local/share/quake/web"
+#endif
+
+#define BATCH 5000		/* lines per turn of the event loop */
+
+static const char usage_text[] =
+"usage: quake-map [--listen [HOST:]PORT] [--assets DIR] [--window DURATION]\n"
+"                 [--max-events N] [--client-queue N] [--cert FILE --key FILE]\n"
+"                 [--dead-letter FILE]\n"
+"  -l, --listen ADDR     listen address (default 127.0.0.1:8080)\n"
+"  -A, --assets DIR      the page's files (default " QUAKE_ASSETS_DIR ")\n"
+"  -w, --window DUR      keep events this far back in event time (default 30d; 0: all)\n"
+"  -m, --max-events N    events held at most (default 200000; oldest time goes first)\n"
+"  -q, --client-queue N  revisions a stuck stream client may lag before it is closed\n"
+"                        (default 10000)\n"
+"      --cert FILE       TLS certificate (PEM); with --key\n"
+"      --key FILE        TLS private key (PEM)\n"
+"  -d, --dead-letter F   append rejected lines to F\n"
+"  -h, --help            this help\n"
+"  -V, --version         print the version\n";
+
+struct map {
+	struct httpd *h;
+	struct store *st;
+	struct mapsse *sse;
+	struct mapfdsn *fdsn;
+	struct quake_ndjson *in;
+	int64_t window;
+	int ready, eof, status;
+	struct mapstat_counters k;
+};
+
+static void
+take_line(struct map *m, const struct quake_line *l)
+{
+	struct quake_event ev;
+	struct quake_fail f = { "", "" };
+
+	m->k.lines++;
+	if (quake_event_parse_line(l->buf, l->len, &ev, &f) != QUAKE_OK) {
+		m->k.rejected++;
+		tool_reject(l->lineno, &f, l->buf, l->len);
+		return;
+	}
+	switch (store_put(m->st, &ev, quake_time_now())) {
+	case STORE_NEW: m->k.created++; break;
+	case STORE_UPDATED: m->k.updated++; break;
+	case STORE_STALE: m->k.stale++; break;
+	case STORE_OUTSIDE: m->k.outside++; break;
+	case STORE_NOMEM:
+		m->k.rejected++;
+		quake_err_fail(&f, "", "out of memory");
+		tool_reject(l->lineno, &f, l->buf, l->len);
+		break;
+	}
+}
+
+/* One batch of stdin: until it would wait (the first idle makes the map
+ * ready), its end, or BATCH lines (then again, after the clients' turn). */
+static void
+on_input(void *arg)
+{
+	struct map *m = arg;
+	struct quake_line l;
+	struct quake_fail f;
+	uint64_t head = store_head(m->st);
+	enum quake_err err = QUAKE_OK;
+	int n;
+
+	for (n = 0; n < BATCH && !m->eof; n++) {
+		err = tool_next_line(m->in, &l, &f, &m->status);
+		if (err == QUAKE_OK)
+			take_line(m, &l);
+		else if (err == QUAKE_ETOOLONG) {
+			m->k.lines++;
+			m->k.rejected++;
+			tool_reject(l.lineno, &f, NULL, 0);
+		} else
+			break;
+	}
+	if (err == QUAKE_EAGAIN)
+		m->ready = 1;
+	if (err == QUAKE_EOF) {
+		m->ready = m->eof = 1;
+		httpd_input_done(m->h);
+		quake_log(QUAKE_LOG_INFO, "stdin ended; serving what is held", NULL);
+	} else if (n == BATCH)
+		httpd_input_again(m->h);
+	if (store_head(m->st) != head)
+		mapsse_notify(m->sse);
+}
+
+static int
+healthz(void *arg, struct httpd_conn *c, const struct httpd_req *r)
+{
+	struct map *m = arg;
+
+	if (!m->ready)
+		return httpd_respond(c, 503, "text/plain", "starting: reading stdin\n",
+		    24, "retry-after: 1\x0d\x0a");
+	return httpd_respond(c, 200, "text/plain", "ok\n", 3, NULL);
+}
+
+static int
+summary(void *arg, struct httpd_conn *c, const struct httpd_req *r)
+{
+	struct map *m = arg;
+
+	return mapstat_summary(m->st, m->window, c, r);
+}
+
+static int
+metrics(void *arg, struct httpd_conn *c, const struct httpd_req *r)
+{
+	struct map *m = arg;
+	struct mapsse_stats s;
+	struct mapfdsn_stats q;
+
+	mapsse_stats(m->sse, &s);
+	mapfdsn_stats(m->fdsn, &q);
+	m->k.sse_clients = s.clients;
+	m->k.sse_messages = s.messages;
+	m->k.sse_bytes = s.bytes;
+	m->k.sse_dropped = s.dropped;
+	m->k.queries = (long long)q.queries;
+	m->k.cached = (long long)q.cached;
+	m->k.query_rejected = (long long)q.rejected;
+	return mapstat_metrics(m->st, &m->k, c);
+}
+
+static void
+keepalive(void *arg)
+{
+	mapsse_keepalive(((struct map *)arg)->sse);
+}
+
+static void
+expire(void *arg)
+{
+	struct map *m = arg;
+
+	store_expire(m->st, quake_time_now());
+}
+
+#define GH (HTTPD_GET | HTTPD_HEAD)
+
+static enum quake_err
+serve(struct map *m, struct httpd_config *cfg, struct quake_fail *f)
+{
+	const struct httpd_route routes[] = {
+		{ "/events/stream", GH, mapsse_open, m->sse },
+		{ "/fdsnws/event/1/query", GH, mapfdsn_query, m->fdsn },
+		{ "/fdsnws/event/1/count", GH, mapfdsn_count, m->fdsn },
+		{ "/fdsnws/event/1/version", GH, mapfdsn_version, m->fdsn },
+		{ "/fdsnws/event/1/application.wadl", GH, mapfdsn_wadl, m->fdsn },
+		{ "/fdsnws/event/1/catalogs", GH, mapfdsn_catalogs, m->fdsn },
+		{ "/fdsnws/event/1/contributors", GH, mapfdsn_contributors, m->fdsn },
+		{ "/summary", GH, summary, m },
+		{ "/healthz", GH, healthz, m },
+		{ "/metrics", GH, metrics, m },
+	};
+	enum quake_err err;
+
+	cfg->routes = routes;
+	cfg->nroutes = sizeof routes / sizeof routes[0];
+	cfg->in_fd = 0;
+	cfg->on_input = on_input;
+	cfg->arg = m;
+	if ((err = httpd_open(cfg, &m->h, f)) != QUAKE_OK)
+		return err;
+	httpd_every(m->h, 15 * 1000000LL, keepalive, m);
+	httpd_every(m->h, 10 * 1000000LL, expire, m);
+	quake_log(QUAKE_LOG_INFO, "listening", "listen", cfg->listen, NULL);
+	while (!tool_stop)
+		httpd_run(m->h);
+	httpd_close(m->h);	/* closes the streams before they are freed */
+	m->h = NULL;
+	return QUAKE_OK;
+}
+
+static const struct option longopts[] = {
+	{ "listen", required_argument, NULL, 'l' },
+	{ "assets", required_argument, NULL, 'A' },
+	{ "window", required_argument, NULL, 'w' },
+	{ "max-events", required_argument, NULL, 'm' },
+	{ "client-queue", required_argument, NULL, 'q' },
+	{ "cert", required_argument, NULL, 'C' },
+	{ "key", required_argument, NULL, 'K' },
+	{ "dead-letter", required_argument, NULL, 'd' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int
+usage(const char *why)
+{
+	if (why != NULL)
+		quake_log(QUAKE_LOG_ERROR, "usage", "reason", why, NULL);
+	fputs(usage_text, stderr);
+	return QUAKE_EXIT_USAGE;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct httpd_config cfg = { .listen = "127.0.0.1:8080",
+	    .assets = QUAKE_ASSETS_DIR, .body_max = 0 };
+	struct map m = { .window = 30LL * 86400 * 1000000 };
+	struct quake_fail f = { "", "" };
+	long max = 200000, queue = 10000;
+	const char *dead = NULL;
+	enum quake_err err;
+	int ch, rc;
+
+	tool_init("quake-map");
+	while ((ch = getopt_long(argc, argv, "l:A:w:m:q:d:hV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'l': cfg.listen = optarg; break;
+		case 'A': cfg.assets = optarg; break;
+		case 'w':
+			if (quake_time_parse_duration(optarg, &m.window, &f) != QUAKE_OK)
+				return usage("--window: not a duration (e.g. 30d, 36h)");
+			break;
+		case 'm': max = tool_parse_long("--max-events", optarg, 1, 100000000); break;
+		case 'q': queue = tool_parse_long("--client-queue", optarg, 1, 1L << 40); break;
+		case 'C': cfg.cert = optarg; break;
+		case 'K': cfg.key = optarg; break;
+		case 'd': dead = optarg; break;
+		case 'h': fputs(usage_text, stdout); return 0;
+		case 'V': tool_version();
+		default: return usage(NULL);
+		}
+	}
+	if (optind != argc)
+		return usage("no operands are taken: event lines come on stdin");
+	if ((cfg.cert == NULL) != (cfg.key == NULL))
+		return usage("--cert and --key go together");
+	if (dead != NULL && tool_dead_letter_open(dead) != 0)
+		return QUAKE_EXIT_IOERR;
+	if (strcmp(cfg.assets, QUAKE_ASSETS_DIR) == 0 && access(cfg.assets, X_OK) != 0) {
+		quake_log(QUAKE_LOG_WARN, "no page: the assets directory is missing",
+		    "assets", cfg.assets, NULL);
+		cfg.assets = NULL;
+	}
+	fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
+	if ((m.st = store_new(m.window, (size_t)max)) == NULL ||
+	    (m.sse = mapsse_new(m.st, (size_t)queue)) == NULL ||
+	    (m.fdsn = mapfdsn_new(m.st)) == NULL ||
+	    quake_ndjson_open(0, QUAKE_EVENT_LINE_MAX * 2, &m.in) != QUAKE_OK) {
+		quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
+		return QUAKE_EXIT_SOFTWARE;
+	}
+	err = serve(&m, &cfg, &f);
+	if (err == QUAKE_EUNAVAIL && strcmp(f.field, "assets") == 0)
+		err = QUAKE_ECONFIG;
+	if (err != QUAKE_OK)
+		quake_log(QUAKE_LOG_ERROR, "cannot serve", "field", f.field,
+		    "reason", f.reason, NULL);
+	rc = err != QUAKE_OK ? quake_err_exit_status(err) : m.status;
+	quake_ndjson_close(m.in);
+	mapfdsn_free(m.fdsn);
+	mapsse_free(m.sse);
+	store_free(m.st);
+	tool_dead_letter_close();
+	return rc;
+}

@@ -226,7 +226,8 @@ cache_put(struct mapfdsn *m, const char *path, const struct httpd_req *r,
 	}
 	memcpy(key, path, pl);
 	memcpy(key + pl, r->query, r->query_len + 1);
-	memcpy(body, o->p, o->len);
+	if (o->len > 0)
+		memcpy(body, o->p, o->len);
 	free(e->key);
 	free(e->body);
 	*e = (struct cached){ key, body, o->len, status, ctype,

@@ -21,5 +21,9 @@
 #include "quake/sample.h"
 #include "quake/coinc.h"
 #include "quake/shake.h"
+#include "quake/fdsnq.h"
+#include "quake/quakeml.h"
+#include "quake/fdsntext.h"
+#include "quake/geojson.h"
 
 #endif

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "fdsnq.h"
-#include "time.h"
+#include "qtime.h"
 #include "unit.h"
 
 static struct quake_event

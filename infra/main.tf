@@ -1,5 +1,6 @@
 # quake on AWS: a VPC whose private subnet holds one EC2 instance running
-# Apache Kafka and the two services (quake-ingest, quake-sink), reaching the
+# Apache Kafka and the three services (quake-ingest, quake-sink, quake-web:
+# the live map behind the load balancer of web.tf), reaching the
 # internet (EMSC) through a NAT gateway and DynamoDB through a gateway
 # endpoint; the instance role may only PutItem and DescribeTable on the one
 # table; IMDSv2 only, hop limit 1.
@@ -271,10 +272,11 @@ resource "aws_iam_instance_profile" "pipeline" {
   role = aws_iam_role.pipeline.name
 }
 
-# no inbound rule at all: Kafka listens on loopback, nobody connects in
+# no inbound rule here: Kafka listens on loopback; the one way in is
+# quake-map's port from the map's load balancer (web.tf)
 resource "aws_security_group" "pipeline" {
   name        = "${var.name}-pipeline"
-  description = "quake pipeline instance: no inbound; HTTPS out (EMSC, DynamoDB, packages)"
+  description = "quake pipeline instance: in only quake-map from its ALB; HTTPS out (EMSC, DynamoDB, packages)"
   vpc_id      = aws_vpc.main.id
 
   egress {
@@ -319,6 +321,7 @@ resource "aws_instance" "pipeline" {
     artifact_url    = var.artifact_url
     artifact_sha256 = var.artifact_sha256
     kafka_version   = var.kafka_version
+    map_port        = var.map_port
     name            = var.name
     region          = var.region
     ttl_days        = var.ttl_days

@@ -27,3 +27,13 @@ output "vpc_id" {
   description = "The VPC."
   value       = aws_vpc.main.id
 }
+
+output "map_url" {
+  description = "The live map, through the load balancer (HTTPS when certificate_arn is set)."
+  value       = "${local.https ? "https" : "http"}://${aws_lb.map.dns_name}/"
+}
+
+output "waf_web_acl_arn" {
+  description = "The AWS WAF web ACL in front of the map (rate limit per address, known bad inputs)."
+  value       = aws_wafv2_web_acl.map.arn
+}

@@ -61,3 +61,27 @@ variable "log_retention_days" {
   type        = number
   default     = 365
 }
+
+variable "map_port" {
+  description = "Port quake-map listens on (on the instance's address); the load balancer forwards to it and health-checks /healthz."
+  type        = number
+  default     = 8080
+}
+
+variable "certificate_arn" {
+  description = "Optional ACM certificate ARN for the map's HTTPS listener (port 443; HTTP then redirects); empty serves plain HTTP."
+  type        = string
+  default     = ""
+}
+
+variable "map_allowed_cidrs" {
+  description = "IPv4 CIDR blocks allowed to reach the map's load balancer (the map is public by default)."
+  type        = list(string)
+  default     = ["0.0.0.0/0"]
+}
+
+variable "waf_rate_limit" {
+  description = "AWS WAF rate-based rule: requests per client address per 5 minutes before it is blocked."
+  type        = number
+  default     = 500
+}

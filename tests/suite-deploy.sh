@@ -83,10 +83,34 @@ for v in tf["variable"] + tf["output"]:
     for name, body in v.items():
         if not u(body.get("description")):
             bad.append("%s has no description" % name)
+# the map: the instance's one way in is quake-map's port from the ALB's group
+var = {k: u(b.get("default")) for v in tf["variable"] for k, b in v.items()}
+ins = [(k, v) for k, v in res.items() if k.startswith(("aws_vpc_security_group_ingress_rule.", "aws_security_group_rule."))
+       and "aws_security_group.pipeline." in str(u(v.get("security_group_id")))]
+if [(u(v.get("referenced_security_group_id")), u(v["from_port"]), u(v["to_port"])) for _, v in ins] != \
+        [("${aws_security_group.alb.id}", "${var.map_port}", "${var.map_port}")]:
+    bad.append("instance inbound is not only the map port from the ALB: %s" % [k for k, _ in ins])
+lb = res["aws_lb.map"]
+if u(lb["load_balancer_type"]) != "application" or u(lb["internal"]) is not False or \
+        sorted(u(lb["subnets"])) != ["${aws_subnet.public.id}", "${aws_subnet.public_b.id}"]:
+    bad.append("the map's ALB is not internet-facing in the two public subnets")
+tg = res["aws_lb_target_group.map"]
+if u(blk(tg["health_check"])["path"]) != "/healthz" or u(tg["port"]) != "${var.map_port}" or var.get("map_port") != 8080:
+    bad.append("target group not quake-map's port with health check /healthz")
+https = res["aws_lb_listener.https"]
+if u(https["protocol"]) != "HTTPS" or u(https["certificate_arn"]) != "${var.certificate_arn}" or var.get("certificate_arn") != "":
+    bad.append("no optional ACM HTTPS listener")
+acl = res["aws_wafv2_web_acl.map"]
+rate = [blk(blk(r["statement"])["rate_based_statement"]) for r in acl["rule"] if "rate_based_statement" in blk(r["statement"])]
+if not rate or (u(rate[0]["limit"]), u(rate[0]["aggregate_key_type"]), u(rate[0].get("evaluation_window_sec", 300))) != \
+        ("${var.waf_rate_limit}", "IP", 300) or var.get("waf_rate_limit") != 500:
+    bad.append("no WAF rate rule of 500 requests per 5 minutes per IP")
+if u(res["aws_wafv2_web_acl_association.map"]["resource_arn"]) != "${aws_lb.map.arn}":
+    bad.append("the web ACL is not on the map's ALB")
 print("; ".join(bad) or "ok")
 PY
 )
-	check "infra: HCL parses; IMDSv2 + hop limit 1, role only PutItem+DescribeTable, no inbound, table as designed, documented ($out)" test "$out" = ok
+	check "infra: HCL parses; IMDSv2 + hop limit 1, role only PutItem+DescribeTable, no inbound but the map's port from its ALB (public subnets, /healthz, WAF 500/5 min/IP, optional HTTPS), table as designed, documented ($out)" test "$out" = ok
 	"$VENV/bin/checkov" -d infra --compact --quiet --skip-download >"$TMP/checkov.out" 2>/dev/null
 	check "infra: checkov finds no failed check ($(grep -m1 'Passed checks' "$TMP/checkov.out"))" \
 		grep -q 'Failed checks: 0,' "$TMP/checkov.out"

@@ -33,9 +33,10 @@ SSL_LIBS  = $(shell $(PKG_CONFIG) --libs openssl)
 BIN_LDFLAGS = -Wl,--as-needed
 
 LIB_MODULES = qerr log qtime buf json event ndjson ack sigv4 ddb creds seen state http geo rules alert stalta sample coinc shake fdsnq quakeml fdsntext geojson
-LIB_SRCS  = $(LIB_MODULES:%=lib/%.c) lib/creds_env.c lib/creds_file.c lib/creds_ecs.c lib/creds_imds.c
+LIB_SRCS  = $(LIB_MODULES:%=lib/%.c) lib/creds_env.c lib/creds_sts.c lib/creds_file.c \
+            lib/creds_process.c lib/creds_ecs.c lib/creds_imds.c lib/creds_util.c
 LIB_OBJS  = $(LIB_SRCS:lib/%.c=$(B)/lib/%.o)
-LIB_HDRS  = $(LIB_MODULES:%=lib/%.h) lib/quake.h
+LIB_HDRS  = $(LIB_MODULES:%=lib/%.h) lib/quake.h lib/creds_util.h
 # one line per binary: its name here, its link rule below
 BINS      = emsc-tail
 BINS     += quake-produce

@@ -116,6 +116,21 @@ free_headers(struct curl_slist *l)
 	curl_slist_free_all(l);
 }
 
+/* Credentials that came already expired: one warning per fetch. */
+static void
+creds_expired_warn(const struct quake_creds *c)
+{
+	static unsigned long warned;
+	char t[QUAKE_TIME_LEN + 1];
+
+	if (!cache.expired || warned == cache.fetches)
+		return;
+	warned = cache.fetches;
+	quake_time_format(c->expiration, t);
+	quake_log(QUAKE_LOG_WARN, "credentials arrived expired: used, asked "
+	    "for again with backoff", "source", c->source, "expiration", t, NULL);
+}
+
 /* Signed headers for one request to target with body into *out. 0, or -1
  * with fatal set when there are no credentials. */
 static int
@@ -136,6 +151,7 @@ sign(const char *target, const char *body, size_t len, struct curl_slist **out)
 		fatal = quake_err_exit_status(err);
 		return -1;
 	}
+	creds_expired_warn(c);
 	quake_sigv4_scope_init(&scope, now, cfg.region, "dynamodb");
 	memcpy(amzdate, scope.amzdate, sizeof amzdate);
 	snprintf(tgt, sizeof tgt, "DynamoDB_20120810.%s", target);
@@ -418,7 +434,8 @@ complete(struct slot *s, CURLcode rc)
 			retries[nretries++] = s->seq;
 			break;
 		}
-		quake_log(QUAKE_LOG_ERROR, "credentials refused", "error", why, NULL);
+		if (fatal == 0)	/* once, not once per request in flight */
+			quake_log(QUAKE_LOG_ERROR, "credentials refused", "error", why, NULL);
 		fatal = QUAKE_EXIT_CONFIG;
 		p->state = WAITING;
 		break;
@@ -547,6 +564,8 @@ resolve_endpoint(const char *profile, int imds_v1)
 		cfg.region = "us-east-1";	/* local: any region signs */
 	if (cfg.region == NULL || *cfg.region == '\0')
 		die_config("no region: give --region or set AWS_REGION", "table", cfg.table);
+	if (!quake_creds_region_valid(cfg.region))	/* it goes into the host */
+		die_config("not a region name (a-z 0-9 -)", "region", cfg.region);
 	if (cfg.endpoint == NULL)
 		snprintf(cfg.url, sizeof cfg.url, "https://dynamodb.%s.amazonaws.com/",
 		    cfg.region);

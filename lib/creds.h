@@ -1,8 +1,13 @@
-/* creds — AWS credentials and where they come from, one file per source:
- * creds_env.c, creds_file.c, creds_ecs.c (container endpoint), creds_imds.c
- * (EC2 instance metadata, IMDSv2); creds.c holds the chain and its cache.
- * Secrets live only in struct quake_creds, which the caller owns and wipes
- * with quake_creds_wipe; nothing here logs or prints them. */
+/* creds — AWS credentials and where they come from, read top-down:
+ * creds.c holds the chain and its cache; one file per source below it:
+ * creds_env.c, creds_sts.c (web identity), creds_file.c (profiles; runs
+ * creds_process.c for credential_process), creds_ecs.c (container
+ * endpoint), creds_imds.c (EC2 instance metadata, IMDSv2); creds_util.c
+ * (HTTP, the credentials document) below them all. Not supported, and
+ * refused with QUAKE_ECONFIG rather than skipped: SSO profiles, and role_arn
+ * with source_profile or credential_source. Secrets live only in struct
+ * quake_creds, which the caller owns and wipes with quake_creds_wipe;
+ * nothing here logs or prints them. */
 #ifndef QUAKE_CREDS_H
 #define QUAKE_CREDS_H
 
@@ -30,9 +35,20 @@ void quake_creds_wipe(struct quake_creds *c);
 enum quake_err quake_creds_from_env(struct quake_creds *c,
     struct quake_fail *f);
 
-/* The shared credentials file, then the config file, for profile (NULL:
- * AWS_PROFILE, else "default"). Paths NULL: AWS_SHARED_CREDENTIALS_FILE /
- * AWS_CONFIG_FILE, else ~/.aws/credentials / ~/.aws/config. */
+/* AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN (+ AWS_ROLE_SESSION_NAME):
+ * STS AssumeRoleWithWebIdentity at AWS_ENDPOINT_URL_STS or
+ * https://sts.REGION.amazonaws.com/. QUAKE_EAUTH when neither is set. */
+enum quake_err quake_creds_from_web_identity(struct quake_creds *c,
+    struct quake_fail *f);
+
+/* The profile (NULL: AWS_PROFILE, else "default") in the shared
+ * credentials file, then the config file: role_arn +
+ * web_identity_token_file, static keys, credential_process. Paths NULL:
+ * AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE, else ~/.aws/credentials /
+ * ~/.aws/config. QUAKE_ECONFIG when a profile named by profile or
+ * AWS_PROFILE is in neither file, or is of a kind not supported (SSO,
+ * role_arn with source_profile/credential_source); QUAKE_EAUTH when the
+ * default profile is absent or a profile has no credentials. */
 enum quake_err quake_creds_from_files(struct quake_creds *c,
     const char *profile, const char *credentials_path,
     const char *config_path, struct quake_fail *f);
@@ -63,20 +79,22 @@ enum quake_err quake_creds_from_imds(struct quake_creds *c,
 enum quake_err quake_creds_imds_region(const char *endpoint, int allow_v1,
     char *out, size_t cap);
 
-/* Fill c from a credentials document as ECS and IMDS serve it:
- * {"AccessKeyId","SecretAccessKey","Token","Expiration"} (Code, when
- * present, must be "Success"). QUAKE_OK or QUAKE_ECONFIG. */
-enum quake_err quake_creds_parse_json(struct quake_creds *c, const char *json,
-    size_t len, const char *source, struct quake_fail *f);
+/* 1 if region (borrowed) is a name that may go into a host name: 1-64 of
+ * a-z 0-9 '-', not starting or ending with '-'. */
+int quake_creds_region_valid(const char *region);
 
-/* The chain with a cache: env, files, container endpoint, instance
- * metadata; the first source that has credentials wins. Caller-owned;
- * zero it before use; quake_creds_cache_free
- * wipes it. */
+/* The chain with a cache: env, web identity, the profile's files,
+ * container endpoint, instance metadata; the first source that has
+ * credentials wins. A profile given here (--profile) comes first and the
+ * environment's keys are not used (flags win, as in botocore).
+ * Caller-owned; zero it before use; quake_creds_cache_free wipes it. */
 struct quake_creds_cache {
 	struct quake_creds c;
 	int have;
 	const char *profile;	/* borrowed; NULL: AWS_PROFILE or default */
+	int expired;		/* the credentials in hand came already
+				 * expired (used, refetched with backoff) */
+	int64_t backoff;	/* µs until the next refetch of expired ones */
 	const char *ecs_base;	/* borrowed; NULL: the default */
 	const char *imds_endpoint;	/* borrowed; NULL: the default */
 	int imds_allow_v1;
@@ -89,8 +107,11 @@ struct quake_creds_cache {
  * cc, valid until the next call): cached, refetched through the chain when
  * none are cached, they expire within refresh_before (or have passed
  * half their life, when that is shorter), or after
- * quake_creds_cache_invalidate. QUAKE_OK, QUAKE_EAUTH (no source has
- * any), QUAKE_ECONFIG or QUAKE_EUNAVAIL (f says which and why). */
+ * quake_creds_cache_invalidate. Credentials that arrive already expired
+ * are handed out (cc->expired set: the caller may warn) and refetched
+ * after 1 s, 2 s, 4 s … at most 5 min, not on every call. QUAKE_OK,
+ * QUAKE_EAUTH (no source has any), QUAKE_ECONFIG or QUAKE_EUNAVAIL (f
+ * says which and why). */
 enum quake_err quake_creds_cache_get(struct quake_creds_cache *cc,
     int64_t now, const struct quake_creds **out, struct quake_fail *f);
 
@@ -98,14 +119,5 @@ enum quake_err quake_creds_cache_get(struct quake_creds_cache *cc,
  * refetches. */
 void quake_creds_cache_invalidate(struct quake_creds_cache *cc);
 void quake_creds_cache_free(struct quake_creds_cache *cc);
-
-/* One HTTP request for the metadata sources (1 s connect, 3 s total, no
- * proxy): method "GET"/"PUT", extra headers (NULL-terminated list of
- * "Name: value", borrowed), response body into out[cap] (NUL-terminated;
- * wiped by the caller). *status gets the HTTP status. QUAKE_OK when a
- * response came (any status), QUAKE_EUNAVAIL when none, QUAKE_ETOOLONG when
- * the body does not fit. */
-enum quake_err quake_creds_http(const char *method, const char *url,
-    const char *const *headers, char *out, size_t cap, long *status);
 
 #endif

@@ -1,7 +1,10 @@
 /* creds_file — the shared credentials and config files (INI): sections
  * [name] in the credentials file, [profile name] or [default] in the
- * config file; keys aws_access_key_id, aws_secret_access_key,
- * aws_session_token, region. */
+ * config file. A profile gives static keys (aws_access_key_id,
+ * aws_secret_access_key, aws_session_token), a credential_process, or
+ * role_arn + web_identity_token_file; SSO and role_arn with a
+ * source_profile or credential_source are refused (not supported), and a
+ * profile named explicitly that is in neither file is an error. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +12,7 @@
 
 #include <openssl/crypto.h>
 
-#include "creds.h"
+#include "creds_util.h"
 
 static char *
 trim(char *s)
@@ -24,8 +27,9 @@ trim(char *s)
 	return s;
 }
 
-/* Find key in section want of path; copy its value to out[cap]. 1 found,
- * 0 not found, -1 file unreadable, -2 value too long. */
+/* Find key in section want of path (key NULL: the section itself); copy
+ * its value to out[cap]. 1 found, 0 not found, -1 file unreadable, -2
+ * value too long. */
 static int
 ini_get(const char *path, const char *want, const char *key, char *out,
     size_t cap)
@@ -46,9 +50,13 @@ ini_get(const char *path, const char *want, const char *key, char *out,
 				continue;
 			*end = '\0';
 			in = strcmp(trim(s + 1), want) == 0;
+			if (in && key == NULL) {
+				rc = 1;
+				break;
+			}
 			continue;
 		}
-		if (!in || (eq = strchr(s, '=')) == NULL)
+		if (!in || key == NULL || (eq = strchr(s, '=')) == NULL)
 			continue;
 		*eq = '\0';
 		if (strcasecmp(trim(s), key) != 0)
@@ -75,21 +83,53 @@ default_path(const char *given, const char *env, const char *name, char *buf,
 
 	if (given != NULL)
 		return given;
-	if (getenv(env) != NULL)
+	if (getenv(env) != NULL && *getenv(env) != '\0')
 		return getenv(env);
 	snprintf(buf, cap, "%s/.aws/%s", home ? home : "", name);
 	return buf;
 }
 
-static const char *
-profile_name(const char *profile)
+/* One profile: its name, the two files and its section in each. */
+struct prof {
+	const char *name;
+	int explicit;		/* --profile or AWS_PROFILE named it */
+	const char *cred, *conf;
+	char cred_buf[4096], conf_buf[4096], conf_section[300];
+};
+
+static void
+prof_init(struct prof *p, const char *profile, const char *cred,
+    const char *conf)
 {
-	if (profile != NULL)
-		return profile;
-	return getenv("AWS_PROFILE") ? getenv("AWS_PROFILE") : "default";
+	const char *env = getenv("AWS_PROFILE");
+
+	if (env != NULL && *env == '\0')
+		env = NULL;
+	p->name = profile ? profile : env ? env : "default";
+	p->explicit = profile != NULL || env != NULL;
+	p->cred = default_path(cred, "AWS_SHARED_CREDENTIALS_FILE", "credentials",
+	    p->cred_buf, sizeof p->cred_buf);
+	p->conf = default_path(conf, "AWS_CONFIG_FILE", "config", p->conf_buf,
+	    sizeof p->conf_buf);
+	if (strcmp(p->name, "default") == 0)
+		snprintf(p->conf_section, sizeof p->conf_section, "default");
+	else
+		snprintf(p->conf_section, sizeof p->conf_section, "profile %s", p->name);
 }
 
-/* Try one file and section: QUAKE_OK, QUAKE_EAUTH, QUAKE_ECONFIG. */
+/* key of the profile, the credentials file first: 1, 0 or -2 as ini_get. */
+static int
+prof_get(const struct prof *p, const char *key, char *out, size_t cap)
+{
+	int rc = ini_get(p->cred, p->name, key, out, cap);
+
+	if (rc == 1 || rc == -2)
+		return rc;
+	rc = ini_get(p->conf, p->conf_section, key, out, cap);
+	return rc < 0 && rc != -2 ? 0 : rc;
+}
+
+/* Static keys of one file and section: QUAKE_OK, QUAKE_EAUTH, QUAKE_ECONFIG. */
 static enum quake_err
 from_one(struct quake_creds *c, const char *path, const char *section,
     struct quake_fail *f)
@@ -123,39 +163,71 @@ from_one(struct quake_creds *c, const char *path, const char *section,
 	return QUAKE_OK;
 }
 
+/* The kinds of profile not supported: QUAKE_ECONFIG naming it, or
+ * QUAKE_EAUTH (none of them). */
+static enum quake_err
+refused(const struct prof *p, int role, struct quake_fail *f)
+{
+	static const char *const sso[] = { "sso_session", "sso_start_url",
+	    "sso_account_id", NULL };
+	char v[2048];
+
+	for (int i = 0; sso[i] != NULL; i++)
+		if (prof_get(p, sso[i], v, sizeof v) != 0)
+			return quake_err_fail(f, sso[i], "profile %s is an SSO profile: "
+			    "not supported (export its credentials, or use "
+			    "credential_process)", p->name), QUAKE_ECONFIG;
+	if (role)
+		return quake_err_fail(f, "role_arn", "profile %s assumes a role "
+		    "(role_arn with source_profile or credential_source): not "
+		    "supported (use credential_process, or web_identity_token_file)",
+		    p->name), QUAKE_ECONFIG;
+	return QUAKE_EAUTH;
+}
+
 enum quake_err
 quake_creds_from_files(struct quake_creds *c, const char *profile,
     const char *credentials_path, const char *config_path,
     struct quake_fail *f)
 {
-	char b1[4096], b2[4096], section[300];
-	const char *p = profile_name(profile);
+	static char v[4096], arn[2048];
+	struct prof p;
 	enum quake_err err;
+	int role;
 
 	quake_creds_wipe(c);
-	err = from_one(c, default_path(credentials_path,
-	    "AWS_SHARED_CREDENTIALS_FILE", "credentials", b1, sizeof b1), p, f);
+	prof_init(&p, profile, credentials_path, config_path);
+	if (ini_get(p.cred, p.name, NULL, NULL, 0) != 1 &&
+	    ini_get(p.conf, p.conf_section, NULL, NULL, 0) != 1) {
+		if (!p.explicit)
+			return QUAKE_EAUTH;
+		return quake_err_fail(f, "profile", "profile %s not found in %s "
+		    "or %s", p.name, p.cred, p.conf), QUAKE_ECONFIG;
+	}
+	role = prof_get(&p, "role_arn", arn, sizeof arn);
+	if (role == 1 && prof_get(&p, "web_identity_token_file", v, sizeof v) == 1) {
+		char sess[80];
+		if (prof_get(&p, "role_session_name", sess, sizeof sess) != 1)
+			sess[0] = '\0';
+		return quake_creds_sts_web_identity(c, v, arn, sess, f);
+	}
+	if ((err = refused(&p, role != 0, f)) != QUAKE_EAUTH)
+		return err;
+	err = from_one(c, p.cred, p.name, f);
 	if (err != QUAKE_EAUTH)
 		return err;
-	if (strcmp(p, "default") == 0)
-		snprintf(section, sizeof section, "default");
-	else
-		snprintf(section, sizeof section, "profile %s", p);
-	return from_one(c, default_path(config_path, "AWS_CONFIG_FILE",
-	    "config", b2, sizeof b2), section, f);
+	if (prof_get(&p, "credential_process", v, sizeof v) == 1)
+		return quake_creds_from_process(c, v, p.name, f);
+	return from_one(c, p.conf, p.conf_section, f);
 }
 
 enum quake_err
 quake_creds_config_region(const char *profile, const char *config_path,
     char *out, size_t cap)
 {
-	char b[4096], section[300];
-	const char *p = profile_name(profile);
+	struct prof p;
 
-	if (strcmp(p, "default") == 0)
-		snprintf(section, sizeof section, "default");
-	else
-		snprintf(section, sizeof section, "profile %s", p);
-	return ini_get(default_path(config_path, "AWS_CONFIG_FILE", "config", b,
-	    sizeof b), section, "region", out, cap) == 1 ? QUAKE_OK : QUAKE_EAUTH;
+	prof_init(&p, profile, NULL, config_path);
+	return ini_get(p.conf, p.conf_section, "region", out, cap) == 1 ?
+	    QUAKE_OK : QUAKE_EAUTH;
 }

@@ -7,7 +7,7 @@
 
 #include <openssl/crypto.h>
 
-#include "creds.h"
+#include "creds_util.h"
 
 struct imds {
 	const char *endpoint;
@@ -32,7 +32,7 @@ imds_open(struct imds *m, const char *endpoint, int allow_v1,
 	m->endpoint = endpoint ? endpoint : "http://169.254.169.254";
 	m->token_hdr[0] = '\0';
 	snprintf(url, sizeof url, "%s/latest/api/token", m->endpoint);
-	err = quake_creds_http("PUT", url, ttl, tok, sizeof tok, &status);
+	err = quake_creds_http("PUT", url, ttl, NULL, tok, sizeof tok, &status);
 	if (err == QUAKE_EUNAVAIL)
 		return quake_err_fail(f, "", "instance metadata does not answer"),
 		    QUAKE_EUNAVAIL;
@@ -56,7 +56,7 @@ imds_get(struct imds *m, const char *path, char *out, size_t cap, long *status)
 	char url[512];
 
 	snprintf(url, sizeof url, "%s%s", m->endpoint, path);
-	return quake_creds_http("GET", url, h, out, cap, status);
+	return quake_creds_http("GET", url, h, NULL, out, cap, status);
 }
 
 enum quake_err
@@ -90,7 +90,7 @@ quake_creds_from_imds(struct quake_creds *c, const char *endpoint,
 	snprintf(path, sizeof path, "%s%s", dir, role);
 	err = imds_get(&m, path, body, sizeof body, &status);
 	if (err == QUAKE_OK && status == 200)
-		err = quake_creds_parse_json(c, body, strlen(body), "imds", f);
+		err = quake_creds_parse_json(c, body, strlen(body), "Token", "imds", f);
 	else
 		err = (quake_err_fail(f, "", "instance metadata: credentials: %s",
 		    err == QUAKE_OK ? "not HTTP 200" : quake_err_str(err)),

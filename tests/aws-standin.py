@@ -9,9 +9,15 @@
       --kinds throttle,500,500-after,drop,slow  (500-after and drop forward
       first: the write lands and the answer is lost), --rate P (seeded).
   aws-standin.py meta PORT [--expires-in S] [--v1-only] [--ecs-token T]
+                           [--sts-token T]
       EC2 instance metadata (IMDSv2: PUT token, role, credentials, region;
-      --v1-only refuses tokens like an old service) and an ECS container
-      endpoint at /ecs/creds. Each credentials fetch hands out a new key id.
+      --v1-only refuses tokens like an old service), an ECS container
+      endpoint at /ecs/creds, and STS AssumeRoleWithWebIdentity at POST
+      /sts (the web identity token must be T). Each credentials fetch hands
+      out a new key id.
+  aws-standin.py deny PORT
+      A DynamoDB that refuses every request's credentials
+      (UnrecognizedClientException), counting them.
 
 GET /stats on either answers a JSON object of counters. Prints "ready PORT" when
 listening (PORT 0: any free port, printed)."""
@@ -152,7 +158,7 @@ def ddb_handler(upstream, secret, faults, kinds, rate, seed):
 
 
 # ---- metadata: IMDSv2 and ECS ----
-def meta_handler(expires_in, v1_only, ecs_token):
+def meta_handler(expires_in, v1_only, ecs_token, sts_token):
     tokens = set()
 
     def creds(prefix):
@@ -170,6 +176,12 @@ def meta_handler(expires_in, v1_only, ecs_token):
                 count('v1_requests')
                 return v1_only
             return t in tokens
+
+        def do_POST(self):
+            body = self.body()
+            if self.path.startswith('/sts'):
+                return sts_reply(self, body, sts_token, expires_in)
+            self.reply(404, '', 'text/plain')
 
         def do_PUT(self):
             self.body()
@@ -203,6 +215,39 @@ def meta_handler(expires_in, v1_only, ecs_token):
     return H
 
 
+def deny_handler():
+    class H(Quiet):
+        def do_GET(self):
+            self.stats_get()
+
+        def do_POST(self):
+            self.body()
+            count('requests')
+            self.reply(400, {'__type': 'com.amazon.coral.service#UnrecognizedClientException',
+                             'message': 'The security token included in the request is invalid.'})
+    return H
+
+
+def sts_reply(handler, body, want_token, expires_in):
+    from urllib.parse import parse_qs
+    q = {k: v[0] for k, v in parse_qs(body.decode()).items()}
+    count('sts_requests')
+    if q.get('Action') != 'AssumeRoleWithWebIdentity' or not q.get('RoleArn') or not q.get('RoleSessionName'):
+        return handler.reply(400, '<ErrorResponse><Error><Code>InvalidParameterValue</Code>'
+                             '<Message>bad request</Message></Error></ErrorResponse>', 'text/xml')
+    if q.get('WebIdentityToken') != want_token:
+        return handler.reply(400, '<ErrorResponse><Error><Code>InvalidIdentityToken</Code>'
+                             '<Message>token refused</Message></Error></ErrorResponse>', 'text/xml')
+    n = count('creds_sts')
+    exp = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=expires_in)
+    handler.reply(200, '<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">'
+                  '<AssumeRoleWithWebIdentityResult><Credentials><SessionToken>token-sts-%d</SessionToken>'
+                  '<SecretAccessKey>secret-sts-%d</SecretAccessKey><Expiration>%s</Expiration>'
+                  '<AccessKeyId>ASIASTS%04d</AccessKeyId></Credentials><AssumedRoleUser><Arn>%s</Arn>'
+                  '</AssumedRoleUser></AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>'
+                  % (n, n, exp.strftime('%Y-%m-%dT%H:%M:%SZ'), n, q['RoleArn']), 'text/xml')
+
+
 def main():
     args = sys.argv[1:]
     mode, port = args[0], int(args[1])
@@ -213,8 +258,11 @@ def main():
         h = ddb_handler(args[2], opt('--secret', 'local'), int(opt('--faults', '0')),
                         opt('--kinds', 'throttle,500').split(','), float(opt('--rate', '0.3')),
                         int(opt('--seed', '7')))
+    elif mode == 'deny':
+        h = deny_handler()
     else:
-        h = meta_handler(int(opt('--expires-in', '3600')), '--v1-only' in args, opt('--ecs-token', ''))
+        h = meta_handler(int(opt('--expires-in', '3600')), '--v1-only' in args, opt('--ecs-token', ''),
+                         opt('--sts-token', 'oidc-token'))
     srv = ThreadingHTTPServer(('127.0.0.1', port), h)
     srv.daemon_threads = True
     print('ready %d' % srv.server_address[1], flush=True)

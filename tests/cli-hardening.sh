@@ -97,3 +97,123 @@ cli_hard_checkpoint() {
 		grep -qE "updatedafter=($(date -u -d '-10 min' +%Y-%m-%dT%H)|$(date -u -d '-11 min' +%Y-%m-%dT%H))" "$TMP/fdsn.log"
 	hard_fdsn_down
 }
+
+# credentials: a named profile that is missing or of a kind not supported
+# is exit 78 (never the instance role); --profile beats the environment;
+# credential_process; web identity against the STS stand-in
+cli_hard_profiles() {
+	local CG="$B/tests/creds_get" DP="$B/bin/quake-ddb-put" M out rc
+	standin hmeta meta --expires-in 3600 --sts-token oidc-ok || { fail "meta stand-in" "did not start"; return; }
+	M=http://127.0.0.1:$SPORT
+	mkdir -p "$TMP/aws"
+	printf '[dev]\naws_access_key_id = AKDEV\naws_secret_access_key = SKDEV\n' >"$TMP/aws/credentials"
+	cat >"$TMP/aws/cp" <<'SH'
+#!/bin/sh
+echo "$*" >>"${0%/*}/cp.log"
+printf '{"Version":1,"AccessKeyId":"AKPROC","SecretAccessKey":"S","SessionToken":"T","Expiration":"2099-01-01T00:00:00Z"}\n'
+SH
+	chmod +x "$TMP/aws/cp"
+	printf '[profile sso]\nsso_start_url = https://x.awsapps.com/start\n[profile role]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = dev\n[profile proc]\ncredential_process = "%s" --a "b c"\n[profile wi]\nrole_arn = arn:aws:iam::1:role/wi\nweb_identity_token_file = %s\n' \
+		"$TMP/aws/cp" "$TMP/aws/oidc" >"$TMP/aws/config"
+	printf 'oidc-ok\n' >"$TMP/aws/oidc"
+	local files="AWS_SHARED_CREDENTIALS_FILE=$TMP/aws/credentials AWS_CONFIG_FILE=$TMP/aws/config AWS_EC2_METADATA_SERVICE_ENDPOINT=$M"
+	# shellcheck disable=SC2086
+	out=$(noaws env $files AWS_PROFILE=nosuchprofile "$CG" 0)
+	check "AWS_PROFILE=nosuchprofile: exit 78 naming it and the files, not the instance role" \
+		test "$out" = "error 78 profile nosuchprofile not found in $TMP/aws/credentials or $TMP/aws/config"
+	# shellcheck disable=SC2086
+	out=$(noaws env $files "$CG" --profile nosuchprofile 0)
+	check "--profile nosuchprofile: exit 78" test "${out%% profile*}" = "error 78"
+	# shellcheck disable=SC2086
+	noaws env $files AWS_PROFILE=nosuchprofile "$DP" -t quake -e http://127.0.0.1:1 </dev/null >/dev/null 2>"$TMP/err"; rc=$?
+	check "quake-ddb-put with a missing profile: exit 78, one line" \
+		test $rc -eq 78 -a "$(grep -c 'msg="no AWS credentials".*profile nosuchprofile not found' "$TMP/err")" -eq 1
+	check "missing profile: instance metadata never asked" test "$(curl -s "$M/stats" | jq '.creds_imds // 0')" -eq 0
+	# shellcheck disable=SC2086
+	out=$(noaws env $files "$CG" --profile sso 0)
+	check "SSO profile: refused, exit 78" test "${out%%:*}" = "error 78 profile sso is an SSO profile"
+	# shellcheck disable=SC2086
+	out=$(noaws env $files "$CG" --profile role 0)
+	check "role_arn + source_profile: refused, exit 78" test "${out%% (*}" = "error 78 profile role assumes a role"
+	# shellcheck disable=SC2086
+	out=$(noaws env $files AWS_ACCESS_KEY_ID=AKENV AWS_SECRET_ACCESS_KEY=s "$CG" --profile dev 0)
+	check "--profile beats AWS_ACCESS_KEY_ID" test "$out" = "file AKDEV 1"
+	# shellcheck disable=SC2086
+	out=$(noaws env $files AWS_ACCESS_KEY_ID=AKENV AWS_SECRET_ACCESS_KEY=s AWS_PROFILE=dev "$CG" 0)
+	check "AWS_PROFILE does not beat AWS_ACCESS_KEY_ID (as botocore)" test "$out" = "env AKENV 1"
+	rm -f "$TMP/aws/cp.log"
+	# shellcheck disable=SC2086
+	out=$(noaws env $files "$CG" --profile proc 0 60 3600 | tr '\n' ,)
+	check "credential_process: run once, cached until expiry" test "$out" = "process AKPROC 1,process AKPROC 1,process AKPROC 1,"
+	check "credential_process: no shell, words split as sh would" test "$(cat "$TMP/aws/cp.log")" = "--a b c"
+	# shellcheck disable=SC2086
+	out=$(noaws env $files AWS_ENDPOINT_URL_STS=$M/sts "$CG" --profile wi 0)
+	check "web identity from a profile: STS AssumeRoleWithWebIdentity" test "$out" = "web-identity ASIASTS0001 1"
+	out=$(noaws AWS_WEB_IDENTITY_TOKEN_FILE="$TMP/aws/oidc" AWS_ROLE_ARN=arn:aws:iam::1:role/wi \
+		AWS_ENDPOINT_URL_STS=$M/sts AWS_EC2_METADATA_SERVICE_ENDPOINT=$M "$CG" 0 60 | tr '\n' ,)
+	check "web identity from the environment (EKS): fetched once, cached" test "$out" = "web-identity ASIASTS0002 1,web-identity ASIASTS0002 1,"
+	printf 'oidc-bad' >"$TMP/aws/bad"
+	out=$(noaws AWS_WEB_IDENTITY_TOKEN_FILE="$TMP/aws/bad" AWS_ROLE_ARN=arn:aws:iam::1:role/wi \
+		AWS_ENDPOINT_URL_STS=$M/sts AWS_EC2_METADATA_SERVICE_ENDPOINT=$M "$CG" 0)
+	check "web identity refused by STS: exit 78, STS's reason" \
+		test "$out" = "error 78 STS AssumeRoleWithWebIdentity: HTTP 400 InvalidIdentityToken token refused"
+	out=$(noaws AWS_ROLE_ARN=arn:aws:iam::1:role/wi AWS_EC2_METADATA_SERVICE_ENDPOINT=$M "$CG" 0)
+	check "AWS_ROLE_ARN without a token file: exit 78" test "$out" = "error 78 missing while AWS_ROLE_ARN is set"
+	check "no source above fell through to instance metadata" test "$(curl -s "$M/stats" | jq '.creds_imds // 0')" -eq 0
+	standin_stop hmeta
+}
+
+# the container endpoint: only what the AWS SDKs accept; a token with CR or
+# LF is refused before any request
+cli_hard_container() {
+	local CG="$B/tests/creds_get" M out u
+	standin hmeta meta --ecs-token sekrit || { fail "meta stand-in" "did not start"; return; }
+	M=http://127.0.0.1:$SPORT
+	for u in file:///etc/passwd http://10.0.0.1/creds http://169.254.170.3/creds ftp://127.0.0.1/x gopher://127.0.0.1/x; do
+		out=$(noaws AWS_CONTAINER_CREDENTIALS_FULL_URI=$u "$CG" 0)
+		check "container URI $u: refused, exit 78" test "${out%%: *}" = "error 78 not https, nor http to a loopback address, 169.254.170.2, 169.254.170.23 or fd00:ec2::23"
+	done
+	out=$(noaws AWS_CONTAINER_CREDENTIALS_FULL_URI=$M/ecs/creds AWS_CONTAINER_AUTHORIZATION_TOKEN=$'sekrit\r\nX-Injected: 1' "$CG" 0)
+	check "container token with CR LF: refused, exit 78" test "$out" = "error 78 the token holds a CR or LF"
+	printf 'sekrit\nX-Injected: 1\n' >"$TMP/tok"
+	out=$(noaws AWS_CONTAINER_CREDENTIALS_FULL_URI=$M/ecs/creds AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE="$TMP/tok" "$CG" 0)
+	check "container token file with two lines: refused, exit 78" test "$out" = "error 78 the token holds a CR or LF"
+	check "container: no request made for a refused URI or token" test "$(curl -s "$M/stats" | jq '(.creds_ecs // 0) + (.ecs_unauthorized // 0)')" -eq 0
+	out=$(noaws AWS_CONTAINER_CREDENTIALS_FULL_URI=http://localhost:${M##*:}/ecs/creds AWS_CONTAINER_AUTHORIZATION_TOKEN=sekrit "$CG" 0)
+	check "container URI on localhost over http: accepted" test "$out" = "ecs ASIAECS0001 1"
+	standin_stop hmeta
+}
+
+# the region goes into a host name: only a-z 0-9 -
+cli_hard_region() {
+	local DP="$B/bin/quake-ddb-put" rc
+	head -1 tests/golden/ws-frames.ndjson | noaws AWS_ACCESS_KEY_ID=a AWS_SECRET_ACCESS_KEY=b \
+		AWS_REGION='x@127.0.0.1:1/#' "$DP" -t quake --max-attempts 1 >"$TMP/out" 2>"$TMP/err"; rc=$?
+	check "region with @ : / #: exit 78 before any request" \
+		test $rc -eq 78 -a "$(cat "$TMP/err")" = 'quake-ddb-put: level=error msg="not a region name (a-z 0-9 -)" region=x@127.0.0.1:1/#'
+}
+
+# credentials that arrive expired: used with a warning, asked for again
+# with backoff (1 s, 2 s, 4 s …), not for every request; credentials
+# refused: one line, not one per request in flight
+cli_hard_expired() {
+	local CG="$B/tests/creds_get" DP="$B/bin/quake-ddb-put" M out rc
+	standin hmeta meta --expires-in -60 || { fail "meta stand-in" "did not start"; return; }
+	M=http://127.0.0.1:$SPORT
+	out=$(noaws AWS_EC2_METADATA_SERVICE_ENDPOINT=$M "$CG" 0 0 1 2 3 4 5 6 7 | cut -d' ' -f3 | tr '\n' ,)
+	check "expired credentials: refetched after 1, 2, 4 s, not every call ($out)" test "$out" = "1,1,2,2,3,3,3,3,4,"
+	python3 tests/gen-lines.py 200 1 >"$TMP/200"
+	local before; before=$(curl -s "$M/stats" | jq '.creds_imds')
+	noaws AWS_EC2_METADATA_SERVICE_ENDPOINT=$M "$DP" -t quake -e http://127.0.0.1:1 --max-attempts 1 \
+		<"$TMP/200" >/dev/null 2>"$TMP/err"
+	out=$(( $(curl -s "$M/stats" | jq '.creds_imds') - before ))
+	check "quake-ddb-put, 200 lines, expired credentials: a few fetches, not 201 ($out)" test "$out" -le 4
+	check "quake-ddb-put, expired credentials: a warning per fetch" grep -q 'msg="credentials arrived expired' "$TMP/err"
+	standin_stop hmeta
+	standin hdeny deny || { fail "deny stand-in" "did not start"; return; }
+	noaws AWS_ACCESS_KEY_ID=a AWS_SECRET_ACCESS_KEY=b "$DP" -t quake -e "http://127.0.0.1:$SPORT" -c 16 \
+		<"$TMP/200" >"$TMP/out" 2>"$TMP/err"; rc=$?
+	check "credentials refused: exit 78, one line (of $(curl -s "http://127.0.0.1:$SPORT/stats" | jq .requests) requests)" \
+		test $rc -eq 78 -a "$(grep -c 'msg="credentials refused"' "$TMP/err")" -eq 1
+	standin_stop hdeny
+}

@@ -3,7 +3,8 @@
  * steps: a number is a clock offset in seconds from now at which to get
  * credentials, "i" invalidates the cache. Each get prints
  * "source access_key_id fetches" (never the secret), or "error EXIT reason".
- * Options first: --imds-v1, --ecs-base URL (instead of 169.254.170.2). */
+ * Options first: --imds-v1, --ecs-base URL (instead of 169.254.170.2),
+ * --profile NAME (as quake-ddb-put --profile). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,8 @@ main(int argc, char **argv)
 			cc.imds_allow_v1 = 1;
 		else if (strcmp(argv[i], "--ecs-base") == 0 && i + 1 < argc)
 			cc.ecs_base = argv[++i];
+		else if (strcmp(argv[i], "--profile") == 0 && i + 1 < argc)
+			cc.profile = argv[++i];
 	}
 	for (; i < argc; i++) {
 		if (strcmp(argv[i], "i") == 0) {
@@ -37,7 +40,8 @@ main(int argc, char **argv)
 		if (err != QUAKE_OK)
 			printf("error %d %s\n", quake_err_exit_status(err), f.reason);
 		else
-			printf("%s %s %lu\n", c->source, c->access_key, cc.fetches);
+			printf("%s %s %lu%s\n", c->source, c->access_key, cc.fetches,
+			    cc.expired ? " expired" : "");
 	}
 	quake_creds_cache_free(&cc);
 	return 0;

@@ -1,5 +1,6 @@
 /* unit_creds — credentials from the environment and the shared files. */
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "creds.h"
@@ -72,7 +73,7 @@ files(void)
 		{ "dev", QUAKE_OK, "AKDEV", "SKDEV", "TKDEV" },
 		{ "cfg", QUAKE_OK, "AKCFG", "SKCFG", "" },	/* [profile cfg], not [cfg] */
 		{ "half", QUAKE_ECONFIG, "", "", "" },
-		{ "nosuch", QUAKE_EAUTH, "", "", "" },
+		{ "nosuch", QUAKE_ECONFIG, "", "", "" },	/* named: must exist */
 	};
 	struct quake_creds c;
 	struct quake_fail f;
@@ -104,11 +105,99 @@ files(void)
 	unsetenv("AWS_SHARED_CREDENTIALS_FILE");
 	unsetenv("AWS_CONFIG_FILE");
 	CHECK(quake_creds_from_files(&c, "dev", "/nonexistent/c", "/nonexistent/f", &f) ==
-	    QUAKE_EAUTH, "missing files: no credentials, not an error");
+	    QUAKE_ECONFIG && strstr(f.reason, "profile dev not found in /nonexistent/c or "
+	    "/nonexistent/f") != NULL, "missing files, profile named: an error naming both");
+	CHECK(quake_creds_from_files(&c, NULL, "/nonexistent/c", "/nonexistent/f", &f) ==
+	    QUAKE_EAUTH, "missing files, default profile: no credentials, not an error");
+	setenv("AWS_PROFILE", "gone", 1);
+	CHECK(quake_creds_from_files(&c, NULL, cred, conf, &f) == QUAKE_ECONFIG &&
+	    strstr(f.reason, "profile gone not found") != NULL,
+	    "AWS_PROFILE naming a missing profile: an error");
+	unsetenv("AWS_PROFILE");
 	quake_creds_wipe(&c);
 	unlink(cred);
 	unlink(conf);
 	rmdir(dir);
+}
+
+/* profiles of kinds not supported, and credential_process */
+static void
+kinds(void)
+{
+	char dir[] = "/tmp/quake-creds-XXXXXX", cred[64], conf[64], script[64];
+	FILE *fp;
+
+	if (mkdtemp(dir) == NULL)
+		abort();
+	snprintf(cred, sizeof cred, "%s/credentials", dir);
+	snprintf(conf, sizeof conf, "%s/config", dir);
+	snprintf(script, sizeof script, "%s/cp", dir);
+	fp = fopen(script, "w");
+	/* prints its two arguments into the document: the split is checked */
+	fputs("#!/bin/sh\n[ \"$3\" = fail ] && exit 3\n"
+	    "printf '{\"Version\":%s,\"AccessKeyId\":\"%s\",\"SecretAccessKey\":\"S\",'"
+	    " \"$1\" \"$2\"\nprintf '\"SessionToken\":\"T\",\"Expiration\":\"2030-01-01T00:00:00Z\"}'\n", fp);
+	fclose(fp);
+	chmod(script, 0755);
+	fp = fopen(cred, "w");
+	fputs("[keys]\naws_access_key_id=AK\naws_secret_access_key=SK\n", fp);
+	fclose(fp);
+	fp = fopen(conf, "w");
+	fprintf(fp, "[profile sso]\nsso_session = corp\nsso_account_id = 1\n"
+	    "[profile role]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = keys\n"
+	    "[profile proc]\ncredential_process = %s 1 'AK  P'\"Q\"\\R\n"
+	    "[profile v2]\ncredential_process = \"%s\" 2 AK\n"
+	    "[profile failing]\ncredential_process = %s 1 AK fail\n"
+	    "[profile open]\ncredential_process = %s 'oops\n"
+	    "[profile nocmd]\ncredential_process = /nonexistent/cmd\n"
+	    "[profile region-only]\nregion = eu-west-1\n", script, script, script, script);
+	fclose(fp);
+	static const struct {
+		const char *profile; enum quake_err want; const char *ak, *why;
+	} cases[] = {
+		{ "sso", QUAKE_ECONFIG, "", "profile sso is an SSO profile: not supported" },
+		{ "role", QUAKE_ECONFIG, "", "profile role assumes a role" },
+		{ "proc", QUAKE_OK, "AK  PQR", "" },
+		{ "v2", QUAKE_ECONFIG, "", "not a Version 1 credentials document" },
+		{ "failing", QUAKE_ECONFIG, "", "exited with status 3" },
+		{ "open", QUAKE_ECONFIG, "", "cannot split the command" },
+		{ "nocmd", QUAKE_ECONFIG, "", "cannot run /nonexistent/cmd" },
+		{ "region-only", QUAKE_EAUTH, "", "" },
+	};
+	struct quake_creds c;
+	struct quake_fail f;
+
+	for (size_t i = 0; i < NELEM(cases); i++) {
+		memset(&f, 0, sizeof f);
+		enum quake_err err = quake_creds_from_files(&c, cases[i].profile, cred, conf, &f);
+		CHECK(err == cases[i].want && strstr(f.reason, cases[i].why) != NULL,
+		    "profile %s: %s, says why (got %s: %s)", cases[i].profile,
+		    quake_err_str(cases[i].want), quake_err_str(err), f.reason);
+		CHECK_STR(c.access_key, cases[i].ak, "profile %s: access key", cases[i].profile);
+	}
+	quake_creds_from_files(&c, "proc", cred, conf, &f);
+	CHECK(strcmp(c.session_token, "T") == 0 && c.expiration == 1893456000000000LL &&
+	    strcmp(c.source, "process") == 0, "credential_process: token, expiration, source");
+	quake_creds_wipe(&c);
+	unlink(script);
+	unlink(cred);
+	unlink(conf);
+	rmdir(dir);
+}
+
+static void
+regions(void)
+{
+	static const struct { const char *r; int ok; } cases[] = {
+		{ "eu-central-1", 1 }, { "us-gov-west-1", 1 }, { "cn-north-1", 1 },
+		{ "", 0 }, { "x@127.0.0.1:8000/#", 0 }, { "EU-CENTRAL-1", 0 },
+		{ "a.b", 0 }, { "-eu", 0 }, { "eu-", 0 }, { "eu central", 0 },
+		{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 0 },
+	};
+
+	for (size_t i = 0; i < NELEM(cases); i++)
+		CHECK(quake_creds_region_valid(cases[i].r) == cases[i].ok,
+		    "region \"%s\": %s", cases[i].r, cases[i].ok ? "valid" : "refused");
 }
 
 int
@@ -116,5 +205,7 @@ main(void)
 {
 	env();
 	files();
+	kinds();
+	regions();
 	return unit_failed;
 }

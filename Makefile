@@ -43,6 +43,7 @@ BINS     += quake-produce
 BINS     += quake-consume
 BINS     += quake-ddb-put
 BINS     += quake-map
+BINS     += quake-shake
 BIN_PATHS = $(BINS:%=$(B)/bin/%)
 TOOL_OBJ  = $(B)/cmd/tool.o $(B)/cmd/ring.o $(B)/cmd/ackread.o
 MAP_OBJS  = $(B)/cmd/httpd.o $(B)/cmd/mapstore.o $(B)/cmd/mapsse.o $(B)/cmd/mapfdsn.o $(B)/cmd/mapstat.o
@@ -114,6 +115,10 @@ $(B)/bin/quake-ddb-put: $(B)/cmd/quake-ddb-put.o $(TOOL_OBJ) $(B)/lib/libquake.a
 $(B)/bin/quake-map: $(B)/cmd/quake-map.o $(MAP_OBJS) $(TOOL_OBJ) $(B)/lib/libquake.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $(BIN_LDFLAGS) -o $@ $^ $(LIB_LIBS) $(WS_LIBS) $(SSL_LIBS)
+
+$(B)/bin/quake-shake: $(B)/cmd/quake-shake.o $(B)/cmd/shakein.o $(TOOL_OBJ) $(B)/lib/libquake.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $(BIN_LDFLAGS) -o $@ $^ $(LIB_LIBS)
 
 # ---- tests ----
 $(B)/tests/unit_%: tests/unit_%.c tests/unit.h $(B)/lib/libquake.a

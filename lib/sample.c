@@ -39,7 +39,7 @@ quake_sample_batch_free(struct quake_sample_batch *b)
 	b->cap = b->n = 0;
 }
 
-/* an id: 1..127 bytes without control characters */
+/* an id: 1..127 bytes without control characters (0.. when optional) */
 static enum quake_err
 get_id(json_t *obj, const char *key, char *dst, int required,
     struct quake_fail *f)
@@ -55,7 +55,7 @@ get_id(json_t *obj, const char *key, char *dst, int required,
 		return quake_err_fail(f, key, v ? "must be a string" : "missing");
 	s = json_string_value(v);
 	len = json_string_length(v);
-	if (len == 0 || len >= QUAKE_SAMPLE_ID_MAX)
+	if ((len == 0 && required) || len >= QUAKE_SAMPLE_ID_MAX)
 		return quake_err_fail(f, key, "must be 1-%d bytes",
 		    QUAKE_SAMPLE_ID_MAX - 1);
 	for (size_t i = 0; i < len; i++)
@@ -232,6 +232,8 @@ push_from_json(json_t *root, struct quake_sample_batch *b,
 			return err;
 	}
 	sort_by_time(b);
+	if (b->n > 0 && b->t[b->n - 1] - b->t[0] > 86400000000LL)
+		return quake_err_fail(f, "payload", "samples span more than a day");
 	return QUAKE_OK;
 }
 

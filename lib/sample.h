@@ -38,7 +38,8 @@ void quake_sample_batch_free(struct quake_sample_batch *b);
 /* Parse a Sensor Logger push body buf[0..len) into *b: accelerometer
  * samples (totalacceleration when a push has none), x/y/z flat or under
  * "values", time in epoch ns (number or digit string), sorted by time; the
- * last location's latitude/longitude. Other sensors are ignored.
+ * last location's latitude/longitude. Other sensors are ignored; a push
+ * spanning more than a day is refused.
  * QUAKE_EINPUT (*f) on bad JSON, a bad field or more than cap samples. */
 enum quake_err quake_sample_parse_push(const char *buf, size_t len,
     struct quake_sample_batch *b, struct quake_fail *f);

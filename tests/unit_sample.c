@@ -50,6 +50,10 @@ pushes(void)
 		  QUAKE_EINPUT, "deviceId", 0, 0, 0 },
 		{ "duplicate key", "{\"deviceId\":\"a\",\"deviceId\":\"b\",\"payload\":[]}",
 		  QUAKE_EINPUT, "", 0, 0, 0 },
+		{ "samples 28 years apart (fuzz)", "{\"deviceId\":\"d\",\"payload\":["
+		  "{\"name\":\"accelerometer\",\"time\":1764576000000000000,\"x\":1,\"y\":1,\"z\":1},"
+		  "{\"name\":\"accelerometer\",\"time\":\"0882288000005000000\",\"x\":1,\"y\":1,\"z\":1}]}",
+		  QUAKE_EINPUT, "payload", 0, 0, 0 },
 		{ "more samples than the cap", "{\"deviceId\":\"d\",\"payload\":["
 		  "{\"name\":\"accelerometer\",\"time\":1,\"x\":1,\"y\":1,\"z\":1},"
 		  "{\"name\":\"accelerometer\",\"time\":2,\"x\":1,\"y\":1,\"z\":1},"
@@ -96,6 +100,14 @@ sorted_and_line(void)
 	CHECK(quake_sample_parse_line(line, len, &c, &f) == QUAKE_OK && c.n == 2 &&
 	    c.t[1] == b.t[1] && c.y[1] == -1.25 && c.has_loc && c.lat == 47.37 &&
 	    strcmp(c.session, "s\"1") == 0 && c.msg == 7, "sample-batch line reads back (%s)", f.reason);
+	{	/* no sessionId: an empty session reads back (fuzz) */
+		const char *nos = "{\"deviceId\":\"d\",\"payload\":[{\"name\":\"accelerometer\","
+		    "\"time\":1,\"x\":1,\"y\":1,\"z\":1}]}";
+		CHECK(quake_sample_parse_push(nos, strlen(nos), &b, &f) == QUAKE_OK &&
+		    (len = quake_sample_format_line(&b, &line, &cap)) > 0 &&
+		    quake_sample_parse_line(line, len, &c, &f) == QUAKE_OK && c.session[0] == '\0',
+		    "a push without sessionId reads back from its line");
+	}
 	{
 		static const struct { const char *name, *line, *field; } bad[] = {
 			{ "unknown field", "{\"kind\":\"samples\",\"zz\":1}", "zz" },

@@ -1,0 +1,242 @@
+/* quake-shake — phones as seismometers. --listen: Sensor Logger HTTP
+ * pushes in, one sample-batch line per push out; --pushes: the same from
+ * recorded push bodies on stdin; --detect: sample-batch lines in, trigger
+ * and detection lines out (lib/shake: STA/LTA per device, coincidence). */
+#include <fcntl.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ndjson.h"
+#include "qtime.h"
+#include "sample.h"
+#include "shake.h"
+#include "shakein.h"
+#include "tool.h"
+
+static const char usage_text[] =
+"usage: quake-shake --listen ADDR:PORT [--token-file FILE] [--max-rate N] [--stats S]\n"
+"       quake-shake --pushes [--max-rate N]\n"
+"       quake-shake --detect [--classic] [--sta S] [--lta S] [--on R] [--off R]\n"
+"                   [--max-len S] [--floor A] [--gap S] [--highpass HZ]\n"
+"                   [--device-timeout DUR] [-k K] [--window S] [--radius KM]\n"
+"  --listen ADDR     accept Sensor Logger pushes (POST, any path) on ADDR:PORT\n"
+"  --token-file FILE bearer token required from every peer but loopback\n"
+"  --max-rate N      samples/s a device may send, 10 s of it at once (default 500)\n"
+"  --pushes          read push bodies, one per line, from stdin\n"
+"  --detect          read sample-batch lines, write trigger and detection lines\n"
+"  --classic         classic STA/LTA (default: recursive)\n"
+"  --sta S, --lta S  window lengths in seconds (0.5, 10)\n"
+"  --on R, --off R   trigger thresholds of the STA/LTA ratio (3.5, 1.0)\n"
+"  --max-len S       longest trigger in seconds (default: none)\n"
+"  --floor A         STA RMS (m/s^2) below which nothing triggers (0.05)\n"
+"  --gap S           a pause between samples longer than this restarts (0.5)\n"
+"  --highpass HZ     corner removing gravity from totalacceleration (0.5)\n"
+"  --device-timeout DUR  forget a device silent this long (60s)\n"
+"  -k K              devices for a detection (3)\n"
+"  --window S        their onsets within S seconds (10)\n"
+"  --radius KM       and within KM of each other (20)\n"
+"  --stats S         log a counters line every S seconds\n"
+"  -h, --help        this help\n"
+"  -V, --version     print the version\n";
+
+enum { O_LISTEN = 256, O_TOKEN, O_RATE, O_PUSHES, O_DETECT, O_CLASSIC, O_STA,
+	O_LTA, O_ON, O_OFF, O_MAXLEN, O_FLOOR, O_GAP, O_HP, O_TIMEOUT, O_WINDOW,
+	O_RADIUS, O_STATS };
+
+static const struct option longopts[] = {
+	{ "listen", required_argument, NULL, O_LISTEN },
+	{ "token-file", required_argument, NULL, O_TOKEN },
+	{ "max-rate", required_argument, NULL, O_RATE },
+	{ "pushes", no_argument, NULL, O_PUSHES },
+	{ "detect", no_argument, NULL, O_DETECT },
+	{ "classic", no_argument, NULL, O_CLASSIC },
+	{ "sta", required_argument, NULL, O_STA },
+	{ "lta", required_argument, NULL, O_LTA },
+	{ "on", required_argument, NULL, O_ON },
+	{ "off", required_argument, NULL, O_OFF },
+	{ "max-len", required_argument, NULL, O_MAXLEN },
+	{ "floor", required_argument, NULL, O_FLOOR },
+	{ "gap", required_argument, NULL, O_GAP },
+	{ "highpass", required_argument, NULL, O_HP },
+	{ "device-timeout", required_argument, NULL, O_TIMEOUT },
+	{ "window", required_argument, NULL, O_WINDOW },
+	{ "radius", required_argument, NULL, O_RADIUS },
+	{ "stats", required_argument, NULL, O_STATS },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static struct {
+	long in, rejected, triggers, detections;
+} count;
+
+/* a positive finite number option, or exit 64 */
+static double
+num(const char *opt, const char *s, double min, double max)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || *end != '\0' || !isfinite(v) || v < min || v > max) {
+		quake_log(QUAKE_LOG_ERROR, "bad option value", "option", opt,
+		    "value", s, NULL);
+		exit(QUAKE_EXIT_USAGE);
+	}
+	return v;
+}
+
+static void
+emit(void *arg, const struct quake_trigger *t, const struct quake_detection *d)
+{
+	char line[QUAKE_SAMPLE_LINE_MAX + 6 * QUAKE_SAMPLE_ID_MAX];
+	size_t n = t ? quake_sample_format_trigger(t, line, sizeof line) :
+	    quake_sample_format_detection(d, line, sizeof line);
+
+	(void)arg;
+	if (n > 0 && tool_out(line, n) == 0) {
+		count.triggers += t != NULL;
+		count.detections += d != NULL;
+	}
+}
+
+static void
+stats(void)
+{
+	struct tool_counter c[] = { { "in", count.in }, { "rejected", count.rejected },
+	    { "triggers", count.triggers }, { "detections", count.detections } };
+
+	tool_stats_log(c, 4);
+}
+
+/* --detect and --pushes: a filter over stdin lines; 65 when one was bad */
+static int
+filter(int detect, const struct quake_shake_conf *conf)
+{
+	struct quake_ndjson *r;
+	struct quake_shake *sh = NULL;
+	struct quake_sample_batch b = { 0 };
+	struct quake_line l;
+	int status = 0, bad = 0;
+	enum quake_err err;
+
+	if (quake_ndjson_open(0, 4 << 20, &r) != QUAKE_OK ||
+	    (detect && (quake_sample_batch_init(&b, QUAKE_SAMPLE_MAX) != QUAKE_OK ||
+	    quake_shake_new(conf, &sh) != QUAKE_OK))) {
+		quake_log(QUAKE_LOG_ERROR, "cannot start", "error",
+		    "out of memory or a bad detector setting", NULL);
+		status = QUAKE_EXIT_SOFTWARE;
+		goto done;
+	}
+	quake_ndjson_set_wait_hook(r, tool_flush_hook, NULL);
+	while (!tool_stop && !tool_out_failed()) {
+		struct quake_fail f = { "", "" };
+		char why[256];
+		int code;
+		if ((err = tool_next_line(r, &l, &f, &status)) == QUAKE_EOF)
+			break;
+		count.in++;
+		if (tool_stats_due())
+			stats();
+		if (err == QUAKE_OK && detect) {
+			if ((err = quake_sample_parse_line(l.buf, l.len, &b, &f)) == QUAKE_OK &&
+			    quake_shake_feed(sh, &b, emit, NULL) != QUAKE_OK) {
+				status = QUAKE_EXIT_SOFTWARE;
+				break;
+			}
+		} else if (err == QUAKE_OK) {
+			code = shakein_take(l.buf, l.len, quake_time_now(), why, sizeof why);
+			if (code == 500)
+				break;
+			if (code >= 400) {
+				err = quake_err_fail(&f, "", "%d %s", code, why);
+			}
+		}
+		if (err != QUAKE_OK) {
+			count.rejected++;
+			bad = 1;
+			tool_reject(l.lineno, &f, l.buf, l.buf ? l.len : 0);
+		}
+	}
+	if (sh != NULL)
+		quake_shake_finish(sh, emit, NULL);
+	if (tool_flush() != 0 && tool_out_failed() == 2 && status == 0)
+		status = QUAKE_EXIT_IOERR;
+	if (status == 0 && bad)
+		status = QUAKE_EXIT_DATAERR;
+done:
+	quake_shake_free(sh);
+	quake_sample_batch_free(&b);
+	quake_ndjson_close(r);
+	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct quake_shake_conf conf;
+	const char *listen = NULL, *token_file = NULL;
+	int ch, detect = 0, pushes = 0, status;
+	double max_rate = 500;
+	struct quake_fail f;
+
+	tool_init("quake-shake");
+	quake_shake_conf_default(&conf);
+	while ((ch = getopt_long(argc, argv, "k:hV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case O_LISTEN: listen = optarg; break;
+		case O_TOKEN: token_file = optarg; break;
+		case O_RATE: max_rate = num("--max-rate", optarg, 0, 1e6); break;
+		case O_PUSHES: pushes = 1; break;
+		case O_DETECT: detect = 1; break;
+		case O_CLASSIC: conf.kind = QUAKE_STALTA_CLASSIC; break;
+		case O_STA: conf.sta_s = num("--sta", optarg, 0.01, 600); break;
+		case O_LTA: conf.lta_s = num("--lta", optarg, 0.02, 3600); break;
+		case O_ON: conf.on = num("--on", optarg, 0, 1e6); break;
+		case O_OFF: conf.off = num("--off", optarg, 0, 1e6); break;
+		case O_MAXLEN: conf.max_len_s = num("--max-len", optarg, 0, 86400); break;
+		case O_FLOOR: conf.floor = num("--floor", optarg, 0, 1000); break;
+		case O_GAP: conf.gap_s = num("--gap", optarg, 0.001, 3600); break;
+		case O_HP: conf.highpass_hz = num("--highpass", optarg, 0.001, 100); break;
+		case O_TIMEOUT:
+			if (quake_time_parse_duration(optarg, &conf.timeout_us, &f) != QUAKE_OK ||
+			    conf.timeout_us <= 0) {
+				quake_log(QUAKE_LOG_ERROR, "bad option value", "option",
+				    "--device-timeout", "value", optarg, NULL);
+				return QUAKE_EXIT_USAGE;
+			}
+			break;
+		case 'k': conf.coinc.k = (int)tool_parse_long("-k", optarg, 2, 256); break;
+		case O_WINDOW: conf.coinc.window_us = (int64_t)(num("--window", optarg, 0.001, 3600) * 1e6); break;
+		case O_RADIUS: conf.coinc.radius_km = num("--radius", optarg, 0.001, 20000); break;
+		case O_STATS: tool_stats_every(tool_parse_long("--stats", optarg, 1, 86400)); break;
+		case 'h': fputs(usage_text, stdout); return 0;
+		case 'V': tool_version();
+		default: fputs(usage_text, stderr); return QUAKE_EXIT_USAGE;
+		}
+	}
+	if (optind != argc || (listen != NULL) + detect + pushes != 1 ||
+	    !(conf.lta_s > conf.sta_s) || !(conf.on >= conf.off)) {
+		quake_log(QUAKE_LOG_ERROR, "usage", "reason", optind != argc ?
+		    "unexpected argument" : (listen != NULL) + detect + pushes != 1 ?
+		    "one of --listen, --pushes, --detect" : "need --lta > --sta and --on >= --off",
+		    NULL);
+		fputs(usage_text, stderr);
+		return QUAKE_EXIT_USAGE;
+	}
+	if (!detect && shakein_init(pushes ? 0 : max_rate, 10) != 0) {
+		quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
+		return QUAKE_EXIT_SOFTWARE;
+	}
+	if (listen != NULL) {
+		(void)token_file;
+		quake_log(QUAKE_LOG_ERROR, "--listen is not built yet", NULL);
+		status = QUAKE_EXIT_UNAVAILABLE;
+	} else
+		status = filter(detect, &conf);
+	shakein_free();
+	return status;
+}

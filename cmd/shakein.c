@@ -1,0 +1,139 @@
+/* shakein — the receiver's device table: a token bucket per device (its
+ * samples/s budget) and the last location it sent, so every line of a
+ * session carries one once known. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sample.h"
+#include "shakein.h"
+#include "tool.h"
+
+struct device {
+	struct device *next;
+	char id[QUAKE_SAMPLE_ID_MAX];
+	double tokens;
+	int64_t refilled;	/* µs */
+	int has_loc;
+	double lat, lon;
+};
+
+static struct {
+	double rate, burst;
+	struct device **tab;
+	size_t nbuck, n;
+	struct quake_sample_batch b;
+	char *line;
+	size_t cap;
+} in;
+
+int
+shakein_init(double max_rate, double burst_s)
+{
+	in.rate = max_rate;
+	in.burst = max_rate * burst_s;
+	in.nbuck = 1 << 14;
+	if ((in.tab = calloc(in.nbuck, sizeof *in.tab)) == NULL ||
+	    quake_sample_batch_init(&in.b, QUAKE_SAMPLE_MAX) != QUAKE_OK)
+		return -1;
+	return 0;
+}
+
+void
+shakein_free(void)
+{
+	for (size_t i = 0; i < in.nbuck && in.tab; i++)
+		for (struct device *d = in.tab[i], *n; d != NULL; d = n) {
+			n = d->next;
+			free(d);
+		}
+	free(in.tab);
+	free(in.line);
+	quake_sample_batch_free(&in.b);
+	memset(&in, 0, sizeof in);
+}
+
+size_t
+shakein_devices(void)
+{
+	return in.n;
+}
+
+static struct device *
+device(const char *id, int64_t now)
+{
+	uint64_t h = 1469598103934665603ULL;
+	struct device *d;
+
+	for (const char *s = id; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	for (d = in.tab[h & (in.nbuck - 1)]; d != NULL; d = d->next)
+		if (strcmp(d->id, id) == 0)
+			return d;
+	if ((d = calloc(1, sizeof *d)) == NULL)
+		return NULL;
+	snprintf(d->id, sizeof d->id, "%s", id);
+	d->tokens = in.burst;
+	d->refilled = now;
+	d->next = in.tab[h & (in.nbuck - 1)];
+	in.tab[h & (in.nbuck - 1)] = d;
+	in.n++;
+	return d;
+}
+
+/* take n samples from d's budget; 0 when it has not got them */
+static int
+spend(struct device *d, size_t n, int64_t now)
+{
+	if (in.rate <= 0)
+		return 1;
+	if (now > d->refilled) {
+		d->tokens += in.rate * (double)(now - d->refilled) / 1e6;
+		if (d->tokens > in.burst)
+			d->tokens = in.burst;
+		d->refilled = now;
+	}
+	if ((double)n > d->tokens)
+		return 0;
+	d->tokens -= (double)n;
+	return 1;
+}
+
+int
+shakein_take(const char *body, size_t len, int64_t now_us, char *reason,
+    size_t cap)
+{
+	struct quake_fail f = { "", "" };
+	struct device *d;
+	size_t n;
+
+	if (quake_sample_parse_push(body, len, &in.b, &f) != QUAKE_OK) {
+		snprintf(reason, cap, "%s%s%s", f.field, f.field[0] ? ": " : "",
+		    f.reason);
+		return 400;
+	}
+	if ((d = device(in.b.device, now_us)) == NULL) {
+		snprintf(reason, cap, "out of memory");
+		return 500;
+	}
+	if (in.b.has_loc) {
+		d->has_loc = 1;
+		d->lat = in.b.lat;
+		d->lon = in.b.lon;
+	}
+	if (in.b.n == 0)
+		return 204;
+	if (!spend(d, in.b.n, now_us)) {
+		snprintf(reason, cap, "device %s over %.0f samples/s", d->id, in.rate);
+		return 429;
+	}
+	in.b.has_loc = d->has_loc;
+	in.b.lat = d->lat;
+	in.b.lon = d->lon;
+	if ((n = quake_sample_format_line(&in.b, &in.line, &in.cap)) == 0 ||
+	    tool_out(in.line, n) != 0) {
+		snprintf(reason, cap, n ? "output failed" : "out of memory");
+		return 500;
+	}
+	return 200;
+}

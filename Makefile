@@ -132,12 +132,15 @@ $(B)/tests/sigv4_sign: tests/sigv4_sign.c $(B)/lib/libquake.a
 $(B)/tests/creds_get: tests/creds_get.c $(B)/lib/libquake.a
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) $(LDFLAGS) -o $@ $< $(B)/lib/libquake.a $(LIB_LIBS)
+$(B)/tests/ack_check: tests/ack_check.c $(B)/lib/libquake.a
+	@mkdir -p $(@D)
+	$(CC) $(ALLCFLAGS) $(LDFLAGS) -o $@ $< $(B)/lib/libquake.a $(LIB_LIBS)
 
 $(B)/tests/geo_eval: tests/geo_eval.c $(B)/lib/libquake.a
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) $(LDFLAGS) -o $@ $< $(B)/lib/libquake.a $(LIB_LIBS)
 
-TEST_TOOLS = $(UNIT_TESTS) $(B)/tests/sigv4_sign $(B)/tests/creds_get $(B)/tests/geo_eval
+TEST_TOOLS = $(UNIT_TESTS) $(B)/tests/sigv4_sign $(B)/tests/creds_get $(B)/tests/ack_check $(B)/tests/geo_eval
 
 test: all $(TEST_TOOLS)
 	B=$(B) tests/run unit cli alert

@@ -162,22 +162,45 @@ lex_escape(struct quake_json_lex *lx, char *out, size_t *k)
 	return QUAKE_OK;
 }
 
+/* Append piece[0..k) to dst[0..cap-1) at *w unless the string no longer
+ * fits (*full): whole (a character or an escape), or with cut set as much
+ * as fits (plain ASCII: any cut is between characters). */
+static void
+put_piece(char *dst, size_t cap, size_t *w, int *full, const char *piece,
+    size_t k, int cut)
+{
+	size_t room = cap - 1 - *w;
+
+	if (*full)
+		return;
+	if (k > room) {
+		*full = 1;
+		if (!cut)
+			return;
+		k = room;
+	}
+	memcpy(dst + *w, piece, k);
+	*w += k;
+}
+
 /* A string at lx->p (on its opening quote) into dst[cap], its length in
  * *len; *toolong is set (and the rest of the string still checked) if it
- * does not fit. */
+ * does not fit. What fits is kept, never cut inside a character, and dst
+ * is NUL-terminated on every return, errors included. */
 enum quake_err
 quake_json_lex_string(struct quake_json_lex *lx, char *dst, size_t cap,
     size_t *len, int *toolong)
 {
-	size_t n = 0;
+	size_t w = 0;
 	char tmp[4];
-	enum quake_err err;
+	int full = 0;
+	enum quake_err err = QUAKE_OK;
 
 	*toolong = 0;
 	lx->p++;
 	for (;;) {
 		const char *run = lx->p, *q = run, *end = lx->end;
-		size_t k;
+		size_t k = 0;
 		int u;
 
 		/* eight bytes at a time while none is special: '"', '\\',
@@ -201,43 +224,40 @@ quake_json_lex_string(struct quake_json_lex *lx, char *dst, size_t cap,
 		while (q < end && plain[(unsigned char)*q])
 			q++;
 		lx->p = q;
-		k = (size_t)(q - run);
-		if (n + k < cap)
-			memcpy(dst + n, run, k);
-		n += k;
-		if (lx->p >= lx->end)
-			return quake_json_lex_fail(lx, "unterminated string");
+		put_piece(dst, cap, &w, &full, run, (size_t)(q - run), 1);
+		if (lx->p >= lx->end) {
+			err = quake_json_lex_fail(lx, "unterminated string");
+			goto out;
+		}
 		unsigned char c = (unsigned char)*lx->p;
 		if (c == '"') {
 			lx->p++;
 			break;
 		}
-		if (c < 0x20)
-			return quake_json_lex_fail(lx, "control character in string");
+		if (c < 0x20) {
+			err = quake_json_lex_fail(lx, "control character in string");
+			goto out;
+		}
 		if (c >= 0x80) {
 			if ((u = utf8_len((const unsigned char *)lx->p,
-			    (const unsigned char *)lx->end)) == 0)
-				return quake_json_lex_fail(lx, "invalid UTF-8");
-			if (n + (size_t)u < cap)
-				memcpy(dst + n, lx->p, (size_t)u);
-			n += (size_t)u;
+			    (const unsigned char *)lx->end)) == 0) {
+				err = quake_json_lex_fail(lx, "invalid UTF-8");
+				goto out;
+			}
+			put_piece(dst, cap, &w, &full, lx->p, (size_t)u, 0);
 			lx->p += u;
 			continue;
 		}
 		if ((err = lex_escape(lx, tmp, &k)) != QUAKE_OK)
-			return err;
+			goto out;
 		lx->p += 2;
-		if (n + k < cap)
-			memcpy(dst + n, tmp, k);
-		n += k;
+		put_piece(dst, cap, &w, &full, tmp, k, 0);
 	}
-	if (n >= cap) {
-		*toolong = 1;
-		n = cap - 1;
-	}
-	dst[n] = '\0';
-	*len = n;
-	return QUAKE_OK;
+	*toolong = full;
+out:
+	dst[w] = '\0';
+	*len = w;
+	return err;
 }
 
 enum quake_err
@@ -413,8 +433,24 @@ put_str(char *p, const char *s)
 			p[4] = hex[c >> 4];
 			p[5] = hex[c & 15];
 			p += 6;
-		} else
+		} else if (c < 0x80)
 			*p++ = (char)c;
+		else {
+			/* s ends in a NUL, where a sequence stops being valid:
+			 * utf8_len reads no further. A byte that starts no valid
+			 * sequence becomes U+FFFD, so the output is always JSON
+			 * (a status line quoting a cut message stays parseable) */
+			int n = utf8_len((const unsigned char *)s,
+			    (const unsigned char *)s + 4);
+			if (n == 0) {
+				memcpy(p, "\xef\xbf\xbd", 3);
+				p += 3;
+			} else {
+				memcpy(p, s, (size_t)n);
+				p += n;
+				s += n - 1;
+			}
+		}
 	}
 	*p++ = '"';
 	return p;

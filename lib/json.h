@@ -58,8 +58,9 @@ enum quake_err quake_json_lex_wrong_type(struct quake_json_lex *lx,
 size_t quake_json_format_number(double d, char *out);
 
 /* Write s as a quoted JSON string into out (caller-owned, 6 * strlen(s) + 3
- * bytes suffice): '"' and '\\' escaped, control bytes as \u00xx, the rest
- * (UTF-8 included) as it is. Returns the length; no NUL is written. */
+ * bytes suffice): '"' and '\\' escaped, control bytes as \u00xx, valid
+ * UTF-8 as it is, any other byte as U+FFFD (the output is always valid
+ * JSON). Returns the length; no NUL is written. */
 size_t quake_json_format_string(const char *s, char *out);
 
 #endif

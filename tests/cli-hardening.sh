@@ -217,3 +217,23 @@ cli_hard_expired() {
 		test $rc -eq 78 -a "$(grep -c 'msg="credentials refused"' "$TMP/err")" -eq 1
 	standin_stop hdeny
 }
+
+# every status line a sink writes parses with the ack parser, whatever the
+# input: a long multi-byte id is cut between characters, never inside one
+# (before: an invalid line that stopped quake-consume --acks for good)
+cli_hard_status_lines() {
+	local AC="$B/tests/ack_check" s out id
+	id=$(printf 'é%.0s' $(seq 40))
+	printf '{"id":"%s","action":"nope"}\n' "$id" >"$TMP/long-id"
+	out=$("$B/bin/quake-produce" -b 127.0.0.1:1 -t x -T 0 <"$TMP/long-id" 2>/dev/null)
+	check "id of 40 two-byte characters: cut to 31 whole ones in the status line" \
+		test "$out" = "{\"id\":\"$(printf 'é%.0s' $(seq 31))\",\"status\":\"rejected\",\"line\":1,\"error\":\"id: longer than 63 bytes\"}"
+	for s in 1 2 3; do
+		python3 tests/random-lines.py "$s" 2000 reject >"$TMP/random"
+		out=$("$B/bin/quake-produce" -b 127.0.0.1:1 -t x -T 0 <"$TMP/random" 2>/dev/null | "$AC")
+		check "quake-produce, 2000 random bad lines (seed $s): every status line parses ($out)" test "$out" = "ok 2000"
+		out=$(noaws AWS_ACCESS_KEY_ID=a AWS_SECRET_ACCESS_KEY=b "$B/bin/quake-ddb-put" -t quake \
+			-e http://127.0.0.1:1 --max-attempts 1 <"$TMP/random" 2>/dev/null | "$AC")
+		check "quake-ddb-put, 2000 random bad lines (seed $s): every status line parses ($out)" test "$out" = "ok 2000"
+	done
+}

@@ -48,6 +48,9 @@ strings(void)
 		{ "a\"b", "\"a\\\"b\"" }, { "back\\slash", "\"back\\\\slash\"" },
 		{ "tab\there", "\"tab\\u0009here\"" }, { "\x1f", "\"\\u001f\"" },
 		{ "slash/", "\"slash/\"" }, { "Zürich", "\"Zürich\"" },
+		/* not UTF-8 (a message cut inside a character): U+FFFD */
+		{ "ab\xc3", "\"ab\xef\xbf\xbd\"" }, { "\xff\xe2\x82", "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"" },
+		{ "\xed\xa0\x80x", "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdx\"" }, { "\xf0\x9f\x8c\x8b", "\"\xf0\x9f\x8c\x8b\"" },
 	};
 	char out[64];
 
@@ -93,7 +96,7 @@ lexer(void)
 		{ "\"\\/\"", "/", 1, 1, 0 },
 		{ "\"\\u00e9\"", "\xc3\xa9", 1, 1, 0 },
 		{ "\"\\ud83d\\ude00\"", "\xf0\x9f\x98\x80", 1, 1, 0 },
-		{ "\"0123456789abcdef\"", NULL, 1, 0, 1 },	/* content unspecified */
+		{ "\"0123456789abcdef\"", "0123456", 1, 0, 1 },
 		{ "\"abc", "not JSON: unterminated string at byte 4", 0, 0, 0 },
 		{ "\"a\x01\"", "not JSON: control character in string at byte 2", 0, 0, 0 },
 		{ "\"\xff\"", "not JSON: invalid UTF-8 at byte 1", 0, 0, 0 },
@@ -139,6 +142,43 @@ lexer(void)
 	}
 }
 
+/* a string that does not fit: what is kept ends between characters, no
+ * byte is left unset, and nothing follows a character that was dropped;
+ * on an error what was read so far is NUL-terminated */
+static void
+cuts(void)
+{
+	static const struct { const char *in, *want; int toolong; } cases[] = {
+		{ "\"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\"", "\xc3\xa9\xc3\xa9\xc3\xa9", 1 },
+		{ "\"ab\xe2\x82\xac\xe2\x82\xac\"", "ab\xe2\x82\xac", 1 },
+		{ "\"abc\\u00e9\\u00e9\\u00e9\"", "abc\xc3\xa9\xc3\xa9", 1 },
+		{ "\"aaaaaa\xf0\x9f\x8c\x8b\"", "aaaaaa", 1 },
+		{ "\"aaaaaa\xf0\x9f\x8c\x8b" "b\"", "aaaaaa", 1 },
+		{ "\"aaaaa\\\"\\\"\"", "aaaaa\"\"", 0 },
+		{ "\"a\xf0\x9f\x8c\x8b\"", "a\xf0\x9f\x8c\x8b", 0 },
+	};
+	struct quake_fail f;
+	char dst[8];
+	size_t len;
+	int toolong;
+
+	for (size_t i = 0; i < NELEM(cases); i++) {
+		struct quake_json_lex lx = { .p = cases[i].in, .start = cases[i].in,
+		    .end = cases[i].in + strlen(cases[i].in), .f = &f };
+		memset(dst, 'X', sizeof dst);
+		CHECK(quake_json_lex_string(&lx, dst, sizeof dst, &len, &toolong) ==
+		    QUAKE_OK && toolong == cases[i].toolong, "cut %zu: taken", i);
+		CHECK_STR(dst, cases[i].want, "cut %zu: kept", i);
+		CHECK(len == strlen(cases[i].want), "cut %zu: length", i);
+	}
+	const char *bad = "\"ab\\x\"";
+	struct quake_json_lex lx = { .p = bad, .start = bad, .end = bad + strlen(bad), .f = &f };
+	memset(dst, 'X', sizeof dst);
+	CHECK(quake_json_lex_string(&lx, dst, sizeof dst, &len, &toolong) == QUAKE_EINPUT,
+	    "cut: bad escape refused");
+	CHECK_STR(dst, "ab", "cut: what came before the error, NUL-terminated");
+}
+
 static void
 wrong_types(void)
 {
@@ -166,6 +206,7 @@ main(void)
 	numbers();
 	strings();
 	lexer();
+	cuts();
 	wrong_types();
 	return unit_failed;
 }

@@ -69,9 +69,10 @@
   function radiusOf(mag) { return Math.max(3, 3 + 2.4 * ((mag == null ? 0 : mag) - 1)); }
 
   /* ---- filtering ---- */
-  function passes(ev, now) {
+  function passes(rec, now) {
+    var ev = rec.ev;
     if ((ev.mag == null ? -9 : ev.mag) < Number(state.minmag)) return false;
-    if (Date.parse(ev.time) < now - WINDOWS[state.win]) return false;
+    if (rec.t < now - WINDOWS[state.win]) return false;
     if (state.q && (ev.region || '').toLowerCase().indexOf(state.q.toLowerCase()) < 0) return false;
     return true;
   }
@@ -120,18 +121,18 @@
     rec.marker.setStyle({ fillColor: colorOf(ev) });
     if (rec.marker.isPopupOpen()) rec.marker.setPopupContent(popupFor(rec));
   }
-  function makeRow(rec) {
-    var li = el('li');
+  /* a row is made when the event is first listed (clicks are delegated to the list) */
+  function rowOf(rec) {
+    if (rec.row) return rec.row;
+    var li = rec.row = el('li');
     li.tabIndex = 0;
     li.setAttribute('data-event-id', rec.ev.id);
     li.appendChild(el('span', 'mag')); li.appendChild(el('span', 'region'));
     li.appendChild(el('span', 'when'));
-    li.addEventListener('click', function () { select(rec.ev.id, true); });
-    li.addEventListener('keydown', function (e) { if (e.key === 'Enter') select(rec.ev.id, true); });
     return li;
   }
   function fillRow(rec) {
-    var ev = rec.ev, c = rec.row.children;
+    var ev = rec.ev, c = rowOf(rec).children;
     c[0].textContent = magText(ev);
     c[0].style.background = colorOf(ev);
     c[1].textContent = ev.region || '';
@@ -146,12 +147,14 @@
     state.sel = id;
     writeHash();
     markSelected();
-    if (!rec || !map.hasLayer(rec.marker)) return;
+    if (!rec || !rec.marker || !map.hasLayer(rec.marker)) return;
     if (pan) map.panTo(rec.marker.getLatLng());
     if (!rec.marker.isPopupOpen()) rec.marker.openPopup();
   }
   function markSelected() {
-    events.forEach(function (rec) { rec.row.classList.toggle('selected', rec.ev.id === state.sel); });
+    var old = $('list').querySelector('li.selected'), rec = events.get(state.sel);
+    if (old && old.getAttribute('data-event-id') !== state.sel) old.classList.remove('selected');
+    if (rec && rec.row) rec.row.classList.add('selected');
   }
 
   /* ---- rendering: markers for every event that passes, the list capped ---- */
@@ -160,14 +163,19 @@
     renderTimer = setTimeout(function () { renderTimer = null; render(); }, soon ? 0 : 150);
   }
   function render() {
-    var now = Date.now(), shown = [], bounds = map.getBounds();
+    var now = Date.now(), shown = [], bounds = map.getBounds(), added = 0;
+    if (!ready) { $('count').textContent = 'loading ' + events.size; return; }
     events.forEach(function (rec) {
-      var on = passes(rec.ev, now);
-      if (on && !layer.hasLayer(rec.marker)) layer.addLayer(rec.marker);
-      else if (!on && layer.hasLayer(rec.marker)) layer.removeLayer(rec.marker);
-      if (rec.dirty || on) { styleMarker(rec); rec.dirty = false; }
+      var on = passes(rec, now);
+      if (on && !rec.marker) rec.marker = makeMarker(rec);
+      if (on && !layer.hasLayer(rec.marker)) { layer.addLayer(rec.marker); added++; rec.dirty = true; }
+      else if (!on && rec.marker && layer.hasLayer(rec.marker)) layer.removeLayer(rec.marker);
+      if (on && rec.dirty) { styleMarker(rec); rec.dirty = false; }
       if (on) shown.push(rec);
     });
+    /* small markers on top of large ones, so that none is hidden */
+    if (added) shown.slice().sort(function (a, b) { return (b.ev.mag || 0) - (a.ev.mag || 0); })
+      .forEach(function (rec) { rec.marker.bringToFront(); });
     var listed = state.inview === '1' ?
       shown.filter(function (r) { return bounds.contains(r.marker.getLatLng()); }) : shown;
     listed.sort(state.sort === 'mag' ?
@@ -181,23 +189,22 @@
     markSelected();
     updateExport();
   }
-  function cmpTime(a, b) { return a.ev.time < b.ev.time ? 1 : a.ev.time > b.ev.time ? -1 : 0; }
+  function cmpTime(a, b) { return b.t - a.t; }
 
   /* ---- the live feed ---- */
   function upsert(ev, live) {
     var rec = events.get(ev.id);
     if (rec) {
       if (rec.ev.lastupdate && ev.lastupdate && ev.lastupdate < rec.ev.lastupdate) return;
-      rec.ev = ev; rec.dirty = true;
+      rec.ev = ev; rec.t = Date.parse(ev.time); rec.dirty = true;
     } else {
-      rec = { ev: ev, dirty: true };
-      rec.marker = makeMarker(rec);
-      rec.row = makeRow(rec);
+      rec = { ev: ev, t: Date.parse(ev.time), dirty: true, marker: null, row: null };
       events.set(ev.id, rec);
       if (live && ev.mag != null && ev.mag >= Number(state.alert)) announce(rec);
     }
     if (live) {
-      rec.row.classList.remove('fresh'); void rec.row.offsetWidth; rec.row.classList.add('fresh');
+      var r = rowOf(rec);
+      r.classList.remove('fresh'); void r.offsetWidth; r.classList.add('fresh');
     }
     if (ev.id === state.sel && ready) scheduleOpenSel();
   }
@@ -214,8 +221,8 @@
     alertCount = 0; document.title = baseTitle; $('alerts').hidden = true;
     events.forEach(function (rec) {
       if (!rec.alert) return;
-      rec.alert = false; rec.row.classList.remove('alert');
-      if (rec.marker.getElement()) rec.marker.getElement().classList.remove('alert');
+      rec.alert = false; if (rec.row) rec.row.classList.remove('alert');
+      if (rec.marker && rec.marker.getElement()) rec.marker.getElement().classList.remove('alert');
     });
   }
   function setConn(s, text) { $('conn').setAttribute('data-state', s); $('conn').textContent = text; }
@@ -269,9 +276,9 @@
       openSelTimer = null;
       render();
       var rec = events.get(state.sel);
-      if (rec && map.hasLayer(rec.marker) && !rec.marker.isPopupOpen()) {
+      if (rec && rec.marker && map.hasLayer(rec.marker) && !rec.marker.isPopupOpen()) {
         rec.marker.openPopup();
-        var row = rec.row; if (row.isConnected) row.scrollIntoView({ block: 'nearest' });
+        if (rec.row && rec.row.isConnected) rec.row.scrollIntoView({ block: 'nearest' });
       }
     }, 200);
   }
@@ -377,11 +384,12 @@
     var c = state.c.split(',').map(Number), ok = c.length === 3 && c.every(isFinite);
     map = L.map('map', { worldCopyJump: true, minZoom: 1, maxZoom: 10, preferCanvas: false,
       zoomSnap: 1 }).setView(ok ? [c[0], c[1]] : [20, 10], ok ? c[2] : 2);
+    map.createPane('land').style.zIndex = 350;   /* under the markers' overlay pane (400) */
     map.attributionControl.setPrefix(false);
     map.attributionControl.addAttribution('Leaflet · Natural Earth · events: EMSC');
     fetch('/vendor/countries-110m.json').then(function (r) { return r.json(); }).then(function (topo) {
-      L.geoJSON(unwrap(topojson.feature(topo, topo.objects.countries)), { interactive: false,
-        style: { color: '#7a8a99', weight: 0.6, fillColor: '#f4f1ea', fillOpacity: 1 } }).addTo(map).bringToBack();
+      L.geoJSON(unwrap(topojson.feature(topo, topo.objects.countries)), { interactive: false, pane: 'land',
+        style: { color: '#7a8a99', weight: 0.6, fillColor: '#f4f1ea', fillOpacity: 1 } }).addTo(map);
     }).catch(function () {});
     layer = L.layerGroup().addTo(map);
     legend = L.control({ position: 'bottomleft' });
@@ -414,6 +422,12 @@
       });
     });
     $('filters').addEventListener('submit', function (e) { e.preventDefault(); });
+    function rowEvent(e) {
+      var li = e.target.closest('li[data-event-id]');
+      if (li && (e.type === 'click' || e.key === 'Enter')) select(li.getAttribute('data-event-id'), true);
+    }
+    $('list').addEventListener('click', rowEvent);
+    $('list').addEventListener('keydown', rowEvent);
     $('alerts').addEventListener('click', clearAlerts);
     /* a permalink pasted into this tab changes only the hash: take it whole */
     window.addEventListener('hashchange', function () { if (location.hash !== written) location.reload(); });

@@ -45,10 +45,12 @@ BINS     += quake-ddb-put
 BINS     += quake-map
 BINS     += quake-shake
 BIN_PATHS = $(BINS:%=$(B)/bin/%)
-TOOL_OBJ  = $(B)/cmd/tool.o $(B)/cmd/ring.o $(B)/cmd/ackread.o
+TOOL_OBJ  = $(B)/cmd/tool.o $(B)/cmd/ring.o $(B)/cmd/ackq.o $(B)/cmd/ackread.o
 MAP_OBJS  = $(B)/cmd/httpd.o $(B)/cmd/mapstore.o $(B)/cmd/mapsse.o $(B)/cmd/mapfdsn.o $(B)/cmd/mapstat.o
 ASSETSDIR ?= $(PREFIX)/share/quake/web
-UNIT_TESTS = $(LIB_MODULES:%=$(B)/tests/unit_%)
+# cmd/ modules with unit tests (each links the objects listed below)
+CMD_UNITS = ring partition ackq
+UNIT_TESTS = $(LIB_MODULES:%=$(B)/tests/unit_%) $(CMD_UNITS:%=$(B)/tests/unit_%)
 
 all: $(B)/lib/libquake.a $(B)/lib/libquake.so $(B)/quake.pc $(BIN_PATHS) web
 
@@ -123,7 +125,12 @@ $(B)/bin/quake-shake: $(B)/cmd/quake-shake.o $(B)/cmd/shakein.o $(TOOL_OBJ) $(B)
 # ---- tests ----
 $(B)/tests/unit_%: tests/unit_%.c tests/unit.h $(B)/lib/libquake.a
 	@mkdir -p $(@D)
-	$(CC) $(ALLCFLAGS) -iquote tests $(LDFLAGS) -o $@ $< $(B)/lib/libquake.a $(LIB_LIBS)
+	$(CC) $(ALLCFLAGS) -iquote tests $(LDFLAGS) $(BIN_LDFLAGS) -o $@ $< \
+	  $(filter %.o,$^) $(B)/lib/libquake.a $(LIB_LIBS) $(KAFKA_LIBS)
+
+$(B)/tests/unit_ring: $(B)/cmd/ring.o
+$(B)/tests/unit_partition: $(B)/cmd/partition.o
+$(B)/tests/unit_ackq: $(B)/cmd/ackq.o $(B)/cmd/tool.o $(B)/cmd/ring.o
 
 $(B)/tests/sigv4_sign: tests/sigv4_sign.c $(B)/lib/libquake.a
 	@mkdir -p $(@D)

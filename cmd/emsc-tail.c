@@ -13,12 +13,12 @@
 #include <unistd.h>
 
 
+#include "ackq.h"
 #include "ackread.h"
 #include "event.h"
 #include "fdsn.h"
 #include "feed.h"
 #include "ndjson.h"
-#include "ring.h"
 #include "seen.h"
 #include "state.h"
 #include "qtime.h"
@@ -75,7 +75,7 @@ static struct {
 	int64_t cp;		/* 0 = none yet */
 	int64_t written;	/* what the state file holds */
 	int64_t written_at;	/* µs */
-	struct ring pending;	/* --acks: lastupdate of each printed line not
+	struct ackq pending;	/* --acks: lastupdate of each printed line not
 				 * yet acknowledged; sequence = line - 1 */
 } checkpoint;
 
@@ -93,20 +93,23 @@ static void
 printed(int64_t lu)
 {
 	if (opt.acks != NULL)
-		*(int64_t *)ring_push(&checkpoint.pending, NULL) = lu;
+		*(int64_t *)ackq_add(&checkpoint.pending) = lu;
 	else if (opt.replay == NULL)
 		handled(lu);
+}
+
+static void
+handled_rec(void *rec, void *arg)
+{
+	(void)arg;
+	handled(*(int64_t *)rec);
 }
 
 /* Every line up to the newest acknowledged is handled. */
 static void
 acks_read(void)
 {
-	unsigned long upto = ackread_upto();
-
-	for (int64_t *p; (p = ring_head(&checkpoint.pending)) != NULL &&
-	    checkpoint.pending.head_seq < upto; ring_pop(&checkpoint.pending))
-		handled(*p);
+	ackq_acked(&checkpoint.pending, ackread_upto(), handled_rec, NULL);
 }
 
 /* Write the checkpoint when it moved, at most once a second unless forced. */
@@ -285,21 +288,14 @@ out:
 /* ---- the live feed ---- */
 static struct {
 	int up, dialing, stop, closing;
-	int64_t next_dial, up_since, backoff;
+	int64_t next_dial, up_since;
+	int redials;		/* since the link was last stable */
 	int64_t origin;		/* back-fill base before any checkpoint; 0 none */
 	int64_t bf_from;	/* a back-fill is due from this time; -1 none */
-	int64_t bf_at, bf_backoff;
+	int64_t bf_at;
+	int bf_retries;
 	unsigned long frames, pages;
 } feed_state = { .bf_from = -1 };	/* the WebSocket and its back-fills */
-
-static int64_t
-jitter(int64_t *backoff)
-{
-	*backoff = *backoff ? *backoff * 2 : BACKOFF_MIN_US;
-	if (*backoff > BACKOFF_MAX_US)
-		*backoff = BACKOFF_MAX_US;
-	return *backoff / 2 + (int64_t)(random() % (*backoff / 2 + 1));
-}
 
 /* Where a back-fill starts: the checkpoint minus the margin, else the
  * --since time or the first connection's time minus the margin. */
@@ -340,10 +336,11 @@ on_down(void *arg, const char *why)
 	if (feed_state.up) {
 		stats.reconnects++;
 		if (now - feed_state.up_since >= STABLE_US)
-			feed_state.backoff = 0;
+			feed_state.redials = 0;
 	}
 	feed_state.up = feed_state.dialing = 0;
-	delay = jitter(&feed_state.backoff);
+	delay = tool_backoff(feed_state.redials++, BACKOFF_MIN_US,
+	    BACKOFF_MAX_US, 0);
 	feed_state.next_dial = now + delay;
 	snprintf(ms, sizeof ms, "%lld", (long long)(delay / 1000));
 	quake_log(QUAKE_LOG_WARN, "disconnected", "reason", why, "retry_in_ms", ms, NULL);
@@ -411,7 +408,8 @@ backfill(void)
 		free(body);
 		if (tool_stop)
 			return;
-		int64_t delay = jitter(&feed_state.bf_backoff);
+		int64_t delay = tool_backoff(feed_state.bf_retries++,
+		    BACKOFF_MIN_US, BACKOFF_MAX_US, 0);
 		feed_state.bf_at = quake_time_now() + delay;
 		snprintf(a, sizeof a, "%lld", (long long)(delay / 1000));
 		quake_log(QUAKE_LOG_WARN, "back-fill failed", "from", from, "error",
@@ -420,7 +418,7 @@ backfill(void)
 	}
 	if (feed_state.bf_from == since)
 		feed_state.bf_from = -1;
-	feed_state.bf_backoff = 0;
+	feed_state.bf_retries = 0;
 	stats.backfilled += stats.out - before;
 	snprintf(a, sizeof a, "%lu", pages);
 	snprintf(b, sizeof b, "%lu", events);
@@ -443,7 +441,7 @@ live(void)
 		return QUAKE_EXIT_SOFTWARE;
 	}
 	srandom((unsigned)(quake_time_now() ^ getpid()));
-	ring_init(&checkpoint.pending, sizeof(int64_t));
+	ackq_init(&checkpoint.pending, sizeof(int64_t), NULL, NULL, NULL);
 	if (opt.state != NULL) {
 		e = quake_state_read(opt.state, &checkpoint.cp, &f);
 		if (e == QUAKE_EINPUT || e == QUAKE_EIO) {
@@ -481,7 +479,7 @@ live(void)
 		    "error", err, NULL);
 		return QUAKE_EXIT_USAGE;
 	}
-	while (!tool_stop && !feed_state.stop && tool_out_failed() == 0) {
+	while (!tool_stop && !feed_state.stop && tool_out_failed() == TOOL_OUT_OK) {
 		int64_t now = quake_time_now();
 		if (!feed_state.up && !feed_state.dialing && now >= feed_state.next_dial) {
 			quake_log(QUAKE_LOG_INFO, "connecting", "url", opt.url, NULL);
@@ -513,7 +511,7 @@ live(void)
 	state_save(1);
 	feed_state.closing = 1;
 	feed_destroy();
-	ring_free(&checkpoint.pending);
+	ackq_free(&checkpoint.pending);
 	quake_seen_free(seen);
 	if (!tool_stop && stats.rejected > 0)
 		status = QUAKE_EXIT_DATAERR;
@@ -584,9 +582,8 @@ main(int argc, char **argv)
 	if (opt.dead_letter != NULL && tool_dead_letter_open(opt.dead_letter) != 0)
 		return QUAKE_EXIT_IOERR;
 	status = opt.replay != NULL ? replay(opt.replay) : live();
-	if (tool_flush() != 0 && tool_out_failed() == 2 && status == 0)
-		status = QUAKE_EXIT_IOERR;
-	if (tool_out_failed() == 2 && status == 0)
+	status = tool_out_close(status);
+	if (tool_out_failed() == TOOL_OUT_ERROR && status == 0)
 		status = QUAKE_EXIT_IOERR;
 	tool_dead_letter_close();
 	if (status == 0 && stats.rejected > 0 && opt.replay != NULL)

@@ -360,8 +360,9 @@ usage_exit:
 			break;
 		}
 		if (rc != 0) {
-			if (tool_out_failed() != 1)
-				status = tool_out_failed() ? QUAKE_EXIT_IOERR : QUAKE_EXIT_UNAVAILABLE;
+			if (tool_out_failed() != TOOL_OUT_GONE)
+				status = tool_out_failed() == TOOL_OUT_ERROR ?
+				    QUAKE_EXIT_IOERR : QUAKE_EXIT_UNAVAILABLE;
 			break;
 		}
 	}
@@ -383,7 +384,7 @@ usage_exit:
 					poll(NULL, 0, 100);
 			}
 	}
-	if (tool_out_failed() == 2 && status == 0)
+	if (tool_out_failed() == TOOL_OUT_ERROR && status == 0)
 		status = QUAKE_EXIT_IOERR;
 	if (fatal && status == 0)
 		status = QUAKE_EXIT_UNAVAILABLE;

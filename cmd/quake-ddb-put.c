@@ -17,12 +17,12 @@
 #include <openssl/crypto.h>
 
 #include "ack.h"
+#include "ackq.h"
 #include "creds.h"
 #include "ddb.h"
 #include "event.h"
 #include "json.h"
 #include "ndjson.h"
-#include "ring.h"
 #include "sigv4.h"
 #include "qtime.h"
 #include "tool.h"
@@ -53,19 +53,14 @@ static const char usage_text[] =
 #define BACKOFF_CAP_US 10000000LL	/* never wait more than 10 s */
 #define RESP_MAX 16384
 
-enum state { WAITING, SENDING, DONE };
-
+/* A line awaiting its status line: open until stored, stale or rejected. */
 struct pending {
-	char id[64];
+	struct ackq_rec r;
 	char lastupdate[QUAKE_TIME_LEN + 1];
-	unsigned long lineno;
-	enum state state;
-	enum quake_ack_status status;
-	char *body;		/* owned; freed when done */
-	size_t len;
-	char *error;		/* owned; for rejected */
 	int attempts;
 	int reauthed;
+	char *body;		/* owned; freed when done */
+	size_t len;
 	int64_t not_before;	/* µs: a retry waits until then */
 };
 
@@ -85,7 +80,7 @@ static struct {
 	long ttl_days, max_attempts, concurrency;
 } cfg;
 
-static struct ring q;			/* lines in input order */
+static struct ackq q;			/* lines in input order */
 static uint64_t next_fresh;		/* sequence number of the next unsent line */
 static uint64_t *retries;		/* lines waiting to be retried */
 static size_t nretries;
@@ -96,9 +91,11 @@ static struct quake_sigv4_key sigkey;
 static int fatal;			/* exit status that stops the run */
 static int draining;			/* stopping: send nothing new */
 
-static struct {
-	unsigned long in, stored, stale, rejected, retries, reauths;
-} stats;
+enum { C_IN, C_STORED, C_STALE, C_REJECTED, C_RETRIES, C_PENDING, NCOUNTERS };
+static struct tool_counter ctr[NCOUNTERS] = {
+	{ "in", 0 }, { "stored", 0 }, { "stale", 0 }, { "rejected", 0 },
+	{ "retries", 0 }, { "pending", 0 },
+};
 
 static void
 die_config(const char *msg, const char *k, const char *v)
@@ -240,31 +237,19 @@ finish_slot(struct slot *s)
 }
 
 static void
-set_done(struct pending *p, enum quake_ack_status st)
+release(struct ackq_rec *r)
 {
-	p->state = DONE;
-	p->status = st;
+	struct pending *p = (struct pending *)r;
+
 	free(p->body);
 	p->body = NULL;
 }
 
 static void
-reject(unsigned long lineno, const char *id, const struct quake_fail *f,
-    const char *rec, size_t len)
+set_done(struct pending *p, enum quake_ack_status st, const char *error)
 {
-	struct pending *p = ring_push(&q, NULL);
-
-	memset(p, 0, sizeof *p);
-	stats.rejected++;
-	tool_reject(lineno, f, rec, len);
-	snprintf(p->id, sizeof p->id, "%s", id);
-	p->lineno = lineno;
-	set_done(p, QUAKE_ACK_REJECTED);
-	if (f->field[0] != '\0') {
-		if (asprintf(&p->error, "%s: %s", f->field, f->reason) < 0)
-			p->error = NULL;
-	} else
-		p->error = strdup(f->reason);
+	release(&p->r);
+	ackq_done(&q, &p->r, st, error);
 }
 
 /* Parse one input line and queue its PutItem. */
@@ -278,25 +263,20 @@ take(const struct quake_line *l)
 	int64_t ttl = 0;
 	size_t n;
 
-	stats.in++;
 	ev.id[0] = '\0';
 	if (quake_event_parse_line(l->buf, l->len, &ev, &f) != QUAKE_OK) {
-		reject(l->lineno, ev.id, &f, l->buf, l->len);
+		ackq_reject(&q, l->lineno, ev.id, &f, l->buf, l->len);
 		return;
 	}
 	if (cfg.ttl_days > 0)
 		ttl = ev.time / 1000000 + cfg.ttl_days * 86400;
 	if ((n = quake_ddb_put_body(&ev, cfg.table, ttl, body, sizeof body)) == 0) {
 		quake_err_fail(&f, "", "item does not fit a request");
-		reject(l->lineno, ev.id, &f, l->buf, l->len);
+		ackq_reject(&q, l->lineno, ev.id, &f, l->buf, l->len);
 		return;
 	}
-	p = ring_push(&q, NULL);
-	memset(p, 0, sizeof *p);
-	memcpy(p->id, ev.id, sizeof p->id);
+	p = (struct pending *)ackq_push(&q, l->lineno, ev.id, strlen(ev.id), NULL);
 	quake_time_format(ev.lastupdate, p->lastupdate);
-	p->lineno = l->lineno;
-	p->state = WAITING;
 	if ((p->body = malloc(n)) == NULL) {
 		quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
 		exit(QUAKE_EXIT_SOFTWARE);
@@ -310,17 +290,17 @@ static int
 next_to_send(int64_t now, uint64_t *seq)
 {
 	for (size_t i = 0; i < nretries; i++) {
-		struct pending *p = ring_at(&q, retries[i]);
+		struct pending *p = (struct pending *)ackq_at(&q, retries[i]);
 		if (p->not_before <= now) {
 			*seq = retries[i];
 			retries[i] = retries[--nretries];
 			return 1;
 		}
 	}
-	while (next_fresh < q.head_seq + q.count) {
-		struct pending *p = ring_at(&q, next_fresh);
+	while (next_fresh < q.ring.head_seq + q.ring.count) {
+		struct ackq_rec *r = ackq_at(&q, next_fresh);
 		*seq = next_fresh++;
-		if (p->state == WAITING)
+		if (r->state == ACKQ_OPEN)
 			return 1;
 	}
 	return 0;
@@ -338,25 +318,14 @@ dispatch(void)
 			continue;
 		if (!next_to_send(now, &seq))
 			return;
-		struct pending *p = ring_at(&q, seq);
+		struct pending *p = (struct pending *)ackq_at(&q, seq);
 		if (prepare(s, "PutItem", p->body, p->len) != 0)
 			return;
 		s->seq = seq;
 		s->busy = 1;
-		p->state = SENDING;
 		p->attempts++;
 		curl_multi_add_handle(multi, s->h);
 	}
-}
-
-static int64_t
-backoff(int attempt)
-{
-	int64_t cap = BACKOFF_BASE_US << (attempt < 20 ? attempt : 20);
-
-	if (cap > BACKOFF_CAP_US)
-		cap = BACKOFF_CAP_US;
-	return (int64_t)(random() % (cap + 1));	/* full jitter */
 }
 
 static void
@@ -365,22 +334,21 @@ retry_later(struct pending *p, uint64_t seq, const char *why)
 	char ln[24], at[24];
 
 	if (p->attempts >= cfg.max_attempts) {
-		snprintf(ln, sizeof ln, "%lu", p->lineno);
+		snprintf(ln, sizeof ln, "%lu", p->r.lineno);
 		snprintf(at, sizeof at, "%d", p->attempts);
 		quake_log(QUAKE_LOG_ERROR, "giving up on a line", "line", ln,
-		    "id", p->id, "attempts", at, "error", why, NULL);
+		    "id", ackq_id(&p->r), "attempts", at, "error", why, NULL);
 		fatal = QUAKE_EXIT_TEMPFAIL;
-		p->state = WAITING;
 		return;
 	}
-	stats.retries++;
-	p->state = WAITING;
-	p->not_before = quake_time_now() + backoff(p->attempts);
+	ctr[C_RETRIES].value++;
+	p->not_before = quake_time_now() + tool_backoff(p->attempts,
+	    BACKOFF_BASE_US, BACKOFF_CAP_US, 1);
 	retries[nretries++] = seq;
-	if (stats.retries == 1 || stats.retries % 1000 == 0) {
-		snprintf(ln, sizeof ln, "%lu", stats.retries);
-		quake_log(QUAKE_LOG_WARN, "retrying", "id", p->id, "error", why,
-		    "retries", ln, NULL);
+	if (ctr[C_RETRIES].value == 1 || ctr[C_RETRIES].value % 1000 == 0) {
+		snprintf(ln, sizeof ln, "%lld", ctr[C_RETRIES].value);
+		quake_log(QUAKE_LOG_WARN, "retrying", "id", ackq_id(&p->r),
+		    "error", why, "retries", ln, NULL);
 	}
 }
 
@@ -388,7 +356,7 @@ retry_later(struct pending *p, uint64_t seq, const char *why)
 static void
 complete(struct slot *s, CURLcode rc)
 {
-	struct pending *p = ring_at(&q, s->seq);
+	struct pending *p = (struct pending *)ackq_at(&q, s->seq);
 	struct quake_ddb_error e;
 	long status = 0;
 	char why[512];
@@ -407,19 +375,19 @@ complete(struct slot *s, CURLcode rc)
 
 	switch (o) {
 	case QUAKE_DDB_OK:
-		stats.stored++;
-		set_done(p, QUAKE_ACK_STORED);
+		ctr[C_STORED].value++;
+		set_done(p, QUAKE_ACK_STORED, NULL);
 		break;
 	case QUAKE_DDB_STALE:
 		/* this very revision is there: a retry (ours, or curl's on a
 		 * dropped connection) of a write that landed, or an identical
 		 * repeat. Either way the table holds this line: stored. */
 		if (strcmp(e.old_lastupdate, p->lastupdate) == 0) {
-			stats.stored++;
-			set_done(p, QUAKE_ACK_STORED);
+			ctr[C_STORED].value++;
+			set_done(p, QUAKE_ACK_STORED, NULL);
 		} else {
-			stats.stale++;
-			set_done(p, QUAKE_ACK_STALE);
+			ctr[C_STALE].value++;
+			set_done(p, QUAKE_ACK_STALE, NULL);
 		}
 		break;
 	case QUAKE_DDB_RETRY:
@@ -427,9 +395,7 @@ complete(struct slot *s, CURLcode rc)
 		break;
 	case QUAKE_DDB_REAUTH:
 		quake_creds_cache_invalidate(&cache);
-		stats.reauths++;
 		if (p->reauthed++ == 0) {
-			p->state = WAITING;
 			p->not_before = 0;
 			retries[nretries++] = s->seq;
 			break;
@@ -437,7 +403,6 @@ complete(struct slot *s, CURLcode rc)
 		if (fatal == 0)	/* once, not once per request in flight */
 			quake_log(QUAKE_LOG_ERROR, "credentials refused", "error", why, NULL);
 		fatal = QUAKE_EXIT_CONFIG;
-		p->state = WAITING;
 		break;
 	case QUAKE_DDB_FATAL:
 		if (strcmp(e.type, "ResourceNotFoundException") == 0 ||
@@ -446,39 +411,25 @@ complete(struct slot *s, CURLcode rc)
 			quake_log(QUAKE_LOG_ERROR, "cannot write the table",
 			    "table", cfg.table, "error", why, NULL);
 			fatal = QUAKE_EXIT_CONFIG;
-			p->state = WAITING;
 			break;
 		}
 		/* the item itself is refused: reject this line, go on */
 		struct quake_fail f;
 		quake_err_fail(&f, "", "%s", why);
-		stats.rejected++;
-		tool_reject(p->lineno, &f, NULL, 0);
-		p->error = strdup(why);
-		set_done(p, QUAKE_ACK_REJECTED);
+		tool_reject(p->r.lineno, &f, NULL, 0);
+		set_done(p, QUAKE_ACK_REJECTED, why);
 		break;
 	}
 }
 
-/* Status lines for the finished head of the queue. */
+/* Status lines for the finished head of the queue; what is not yet sent
+ * starts at the head at the earliest. */
 static void
 drain(void)
 {
-	char buf[QUAKE_ACK_LINE_MAX];
-	struct quake_ack a;
-	struct pending *p;
-
-	while ((p = ring_head(&q)) != NULL && p->state == DONE) {
-		memcpy(a.id, p->id, sizeof a.id);
-		a.status = p->status;
-		a.line = p->lineno;
-		snprintf(a.error, sizeof a.error, "%s", p->error ? p->error : "");
-		tool_out(buf, quake_ack_format(&a, buf, sizeof buf));
-		free(p->error);
-		if (next_fresh == q.head_seq)
-			next_fresh++;
-		ring_pop(&q);
-	}
+	ackq_drain(&q);
+	if (next_fresh < q.ring.head_seq)
+		next_fresh = q.ring.head_seq;
 }
 
 /* One synchronous request (table setup): status and body into s. */
@@ -669,7 +620,8 @@ main(int argc, char **argv)
 	window = (size_t)cfg.concurrency * 64;
 	if (window < 1024)
 		window = 1024;
-	ring_init(&q, sizeof(struct pending));
+	ackq_init(&q, sizeof(struct pending), release, &ctr[C_IN].value,
+	    &ctr[C_REJECTED].value);
 	retries = calloc(window + 1, sizeof *retries);
 	slots = calloc((size_t)cfg.concurrency, sizeof *slots);
 	multi = curl_multi_init();
@@ -703,20 +655,15 @@ main(int argc, char **argv)
 	quake_ndjson_open(0, 0, &r);
 
 	for (;;) {
-		int reading = !eof && !tool_stop && !fatal && tool_out_failed() == 0;
+		int reading = !eof && !tool_stop && !fatal &&
+		    tool_out_failed() == TOOL_OUT_OK;
 
-		while (reading && q.count < window) {
-			struct quake_fail f;
-			err = tool_next_line(r, &l, &f, &status);
-			if (err == QUAKE_OK)
-				take(&l);
-			else if (err == QUAKE_ETOOLONG) {
-				stats.in++;
-				reject(l.lineno, "", &f, NULL, 0);
-			} else {
+		while (reading && ackq_pending(&q) < window) {
+			if ((err = ackq_next(&q, r, &l, &status)) != QUAKE_OK) {
 				eof = err == QUAKE_EOF;
 				break;
 			}
+			take(&l);
 		}
 		dispatch();
 		int running;
@@ -731,19 +678,12 @@ main(int argc, char **argv)
 			}
 		drain();
 		if (tool_stats_due()) {
-			struct tool_counter c[] = {
-				{ "in", (long long)stats.in },
-				{ "stored", (long long)stats.stored },
-				{ "stale", (long long)stats.stale },
-				{ "rejected", (long long)stats.rejected },
-				{ "retries", (long long)stats.retries },
-				{ "pending", (long long)q.count },
-			};
-			tool_stats_log(c, 6);
+			ctr[C_PENDING].value = (long long)ackq_pending(&q);
+			tool_stats_log(ctr, NCOUNTERS);
 		}
-		if (q.count == 0 && (eof || tool_stop || fatal))
+		if (ackq_pending(&q) == 0 && (eof || tool_stop || fatal))
 			break;
-		if (tool_out_failed() != 0)
+		if (tool_out_failed() != TOOL_OUT_OK)
 			break;
 		if (tool_stop || fatal) {
 			/* finish what is in flight, bounded; send nothing new */
@@ -765,40 +705,25 @@ main(int argc, char **argv)
 			timeout = 1000;
 		int64_t now = quake_time_now();
 		for (size_t i = 0; i < nretries; i++) {
-			int64_t d = (((struct pending *)ring_at(&q, retries[i]))->not_before - now) / 1000;
+			int64_t d = (((struct pending *)ackq_at(&q,
+			    retries[i]))->not_before - now) / 1000;
 			if (d < timeout)
 				timeout = d < 0 ? 0 : d;
 		}
 		struct curl_waitfd wfd = { 0, CURL_WAIT_POLLIN, 0 };
-		reading = !eof && !tool_stop && !fatal && q.count < window;
+		reading = !eof && !tool_stop && !fatal &&
+		    ackq_pending(&q) < window;
 		curl_multi_poll(multi, reading ? &wfd : NULL, reading ? 1 : 0,
 		    (int)timeout, NULL);
 	}
 
-	if (q.count > 0) {
-		char n[24];
-		snprintf(n, sizeof n, "%zu", q.count);
-		quake_log(QUAKE_LOG_WARN, "lines left unacknowledged", "count", n, NULL);
-		if (status == 0 && !tool_stop && !fatal)
-			status = QUAKE_EXIT_TEMPFAIL;
-	}
-	if (fatal && status == 0)
-		status = fatal;
-	if (status == 0 && stats.rejected > 0)
-		status = QUAKE_EXIT_DATAERR;
-	{
-		char a[24], b[24], c[24], d[24], e[24];
-		snprintf(a, sizeof a, "%lu", stats.in);
-		snprintf(b, sizeof b, "%lu", stats.stored);
-		snprintf(c, sizeof c, "%lu", stats.stale);
-		snprintf(d, sizeof d, "%lu", stats.rejected);
-		snprintf(e, sizeof e, "%lu", stats.retries);
-		quake_log(QUAKE_LOG_INFO, "done", "in", a, "stored", b, "stale", c,
-		    "rejected", d, "retries", e, NULL);
-	}
+	/* a fatal error stands; a stop leaves the rest to the next run */
+	status = ackq_exit(&q, status != 0 ? status : fatal,
+	    tool_stop ? 0 : QUAKE_EXIT_TEMPFAIL, QUAKE_LOG_WARN,
+	    "lines left unacknowledged");
+	tool_counters_log("done", ctr, C_PENDING);	/* all but pending */
 	fcntl(0, F_SETFL, flags);
-	if (tool_flush() != 0 && tool_out_failed() == 2 && status == 0)
-		status = QUAKE_EXIT_IOERR;
+	status = tool_out_close(status);
 	tool_dead_letter_close();
 	quake_ndjson_close(r);
 	for (long i = 0; i < cfg.concurrency; i++) {
@@ -809,11 +734,7 @@ main(int argc, char **argv)
 		curl_easy_cleanup(slots[i].h);
 	}
 	curl_multi_cleanup(multi);
-	for (struct pending *p; (p = ring_head(&q)) != NULL; ring_pop(&q)) {
-		free(p->body);
-		free(p->error);
-	}
-	ring_free(&q);
+	ackq_free(&q);
 	free(slots);
 	free(retries);
 	quake_creds_cache_free(&cache);

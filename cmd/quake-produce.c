@@ -16,11 +16,11 @@
 #include <librdkafka/rdkafka.h>
 
 #include "ack.h"
+#include "ackq.h"
 #include "event.h"
 #include "kafka.h"
 #include "ndjson.h"
 #include "partition.h"
-#include "ring.h"
 #include "tool.h"
 
 static const char usage_text[] =
@@ -37,58 +37,17 @@ static const char usage_text[] =
 "  -h, --help              this help\n"
 "  -V, --version           print the version\n";
 
-enum state { INFLIGHT, DONE, FAILED };
-
-/* A record awaiting its status line, 48 bytes: the ring holds one for
- * every record librdkafka has (10,000 or so). An id as EMSC writes them
- * (20240330_0000303) fits in id[]; a longer one is allocated. */
-struct pending {
-	unsigned long lineno;
-	char *error;		/* owned; NULL unless rejected or failed */
-	char *long_id;		/* owned; NULL if the id fits in id[] */
-	char id[22];
-	unsigned char state;	/* enum state */
-	unsigned char status;	/* enum quake_ack_status */
-};
-
-static void
-pending_init(struct pending *p, unsigned long lineno, const char *id,
-    size_t idlen, enum state state)
-{
-	p->lineno = lineno;
-	p->error = NULL;
-	p->long_id = NULL;
-	p->state = (unsigned char)state;
-	if (idlen < sizeof p->id) {
-		memcpy(p->id, id, idlen);
-		p->id[idlen] = '\0';
-	} else {
-		p->id[0] = '\0';	/* out of memory: the status line has no id */
-		p->long_id = strndup(id, idlen);
-	}
-}
-
-static const char *
-pending_id(const struct pending *p)
-{
-	return p->long_id != NULL ? p->long_id : p->id;
-}
-
-static void
-pending_free(struct pending *p)
-{
-	free(p->error);
-	free(p->long_id);
-	p->error = p->long_id = NULL;
-}
-
 /* Records in input order, from the oldest not yet acknowledged; delivery
- * reports carry each one's sequence number. */
-static struct ring q;
+ * reports carry each one's sequence number. The ackq record is all a
+ * record needs: 48 bytes, one for every record librdkafka holds. */
+static struct ackq q;
 
-static struct {
-	unsigned long in, produced, rejected, failed;
-} stats;
+enum { C_IN, C_PRODUCED, C_REJECTED, C_FAILED, C_PENDING, NCOUNTERS };
+static struct tool_counter ctr[NCOUNTERS] = {
+	{ "in", 0 }, { "produced", 0 }, { "rejected", 0 }, { "failed", 0 },
+	{ "pending", 0 },
+};
+#define FAILED (ctr[C_FAILED].value)
 
 static int fatal;
 static int no_topic;	/* the topic does not exist: a configuration error */
@@ -100,34 +59,6 @@ note_failure(rd_kafka_resp_err_t err)
 	    err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
 	    err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED)
 		no_topic = 1;
-}
-
-/* Write status lines for the finished head of the queue. Returns -1 if a
- * delivery failed (its line and all after it stay unacknowledged). */
-static int
-q_drain(void)
-{
-	char buf[QUAKE_ACK_LINE_MAX];
-	struct quake_ack a;
-
-	struct pending *p;
-
-	while ((p = ring_head(&q)) != NULL) {
-		if (p->state == INFLIGHT)
-			return 0;
-		if (p->state == FAILED)
-			return -1;
-		memcpy(a.id, pending_id(p), strlen(pending_id(p)) + 1);
-		a.status = (enum quake_ack_status)p->status;
-		a.line = p->lineno;
-		a.error[0] = '\0';
-		if (p->error != NULL)
-			snprintf(a.error, sizeof a.error, "%s", p->error);
-		tool_out(buf, quake_ack_format(&a, buf, sizeof buf));
-		pending_free(p);
-		ring_pop(&q);
-	}
-	return 0;
 }
 
 /* What librdkafka holds (queued or in flight, until its delivery report
@@ -143,16 +74,14 @@ static struct {
 static void
 fail_record(uint64_t seq, rd_kafka_resp_err_t err, const char *what)
 {
-	struct pending *p = ring_at(&q, seq);
+	struct ackq_rec *p = ackq_at(&q, seq);
 
-	p->state = FAILED;
-	free(p->error);
-	p->error = strdup(rd_kafka_err2str(err));
+	ackq_fail(p);
 	note_failure(err);
-	if (stats.failed++ == 0) {
+	if (FAILED++ == 0) {
 		char ln[24];
 		snprintf(ln, sizeof ln, "%lu", p->lineno);
-		quake_log(QUAKE_LOG_ERROR, what, "line", ln, "id", pending_id(p),
+		quake_log(QUAKE_LOG_ERROR, what, "line", ln, "id", ackq_id(p),
 		    "error", rd_kafka_err2str(err), NULL);
 	}
 }
@@ -161,36 +90,16 @@ static void
 dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 {
 	uint64_t seq = (uint64_t)(uintptr_t)m->_private;
-	struct pending *p = ring_at(&q, seq);
 
 	(void)rk;
 	(void)opaque;
 	held.msgs--;
 	held.bytes -= m->len;
 	if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-		p->state = DONE;
-		p->status = QUAKE_ACK_PRODUCED;
-		stats.produced++;
+		ackq_done(&q, ackq_at(&q, seq), QUAKE_ACK_PRODUCED, NULL);
+		ctr[C_PRODUCED].value++;
 	} else
 		fail_record(seq, m->err, "delivery failed");
-}
-
-static void
-reject(unsigned long lineno, const char *id, const struct quake_fail *f,
-    const char *rec, size_t len)
-{
-	uint64_t seq;
-	struct pending *p = ring_push(&q, &seq);
-
-	stats.rejected++;
-	tool_reject(lineno, f, rec, len);
-	pending_init(p, lineno, id, strlen(id), DONE);
-	p->status = QUAKE_ACK_REJECTED;
-	if (f->field[0] != '\0') {
-		if (asprintf(&p->error, "%s: %s", f->field, f->reason) < 0)
-			p->error = NULL;
-	} else
-		p->error = strdup(f->reason);
 }
 
 /* Lines validated but not yet handed to librdkafka: produced together
@@ -280,7 +189,7 @@ await_deliveries(rd_kafka_t *rk)
 {
 	tool_flush();
 	rd_kafka_poll(rk, 100);
-	q_drain();
+	ackq_drain(&q);
 }
 
 /* Hand the staged records to librdkafka, waiting (and writing status
@@ -293,12 +202,12 @@ stage_flush(rd_kafka_t *rk, rd_kafka_topic_t *rkt)
 
 	for (i = 0; i < stage.n; i++)
 		bytes += stage.m[i].len;
-	while (stage.n > 0 && stats.failed == 0 && !fatal &&
+	while (stage.n > 0 && FAILED == 0 && !fatal &&
 	    held.msgs > 0 && (held.msgs + stage.n > held.max_msgs ||
 	    held.bytes + bytes > held.max_bytes))
 		await_deliveries(rk);
 	/* after a failure nothing more goes out (it stays unacknowledged) */
-	if (stats.failed > 0 || fatal)
+	if (FAILED > 0 || fatal)
 		from = stage.n;
 	while (from < stage.n) {
 		size_t full = stage.n;	/* first record refused for room */
@@ -327,7 +236,7 @@ stage_flush(rd_kafka_t *rk, rd_kafka_topic_t *rkt)
 		if (reordered || (full < stage.n && held.msgs == 0))
 			fail_record(STAGE_SEQ(full), RD_KAFKA_RESP_ERR__QUEUE_FULL,
 			    "cannot produce");
-		if (full == stage.n || stats.failed > 0 || fatal)
+		if (full == stage.n || FAILED > 0 || fatal)
 			break;
 		/* refused for room (a limit lower than counted): wait for
 		 * deliveries, then hand over the rest */
@@ -364,13 +273,11 @@ produce(rd_kafka_t *rk, rd_kafka_topic_t *rkt, const struct quake_line *l)
 	char *text;
 	int canonical;
 	uint64_t seq;
-	struct pending *p;
 
-	stats.in++;
 	ev.id[0] = '\0';	/* the parser fills it first, if it can */
 	if (quake_event_parse_line_canon(l->buf, l->len, &ev, &canonical, &f) !=
 	    QUAKE_OK) {
-		reject(l->lineno, ev.id, &f, l->buf, l->len);
+		ackq_reject(&q, l->lineno, ev.id, &f, l->buf, l->len);
 		return;
 	}
 	idlen = strlen(ev.id);
@@ -388,8 +295,7 @@ produce(rd_kafka_t *rk, rd_kafka_topic_t *rkt, const struct quake_line *l)
 		memcpy(text + n, ev.id, idlen);
 		stage.used += n + idlen;
 	}
-	p = ring_push(&q, &seq);
-	pending_init(p, l->lineno, ev.id, idlen, INFLIGHT);
+	ackq_push(&q, l->lineno, ev.id, idlen, &seq);
 	m = &stage.m[stage.n++];
 	memset(m, 0, sizeof *m);
 	m->payload = canonical ? (void *)(uintptr_t)l->buf : text;
@@ -429,7 +335,8 @@ main(int argc, char **argv)
 	int eof = 0;
 
 	tool_init("quake-produce");
-	ring_init(&q, sizeof(struct pending));
+	ackq_init(&q, sizeof(struct ackq_rec), NULL, &ctr[C_IN].value,
+	    &ctr[C_REJECTED].value);
 	while ((ch = getopt_long(argc, argv, "b:t:X:F:d:T:hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'b': brokers = optarg; break;
@@ -513,36 +420,24 @@ main(int argc, char **argv)
 	hooks = (struct handles){ rk, rkt };
 	quake_ndjson_set_wait_hook(r, stage_flush_hook, &hooks);
 
-	while (!tool_stop && !eof && !fatal && stats.failed == 0) {
+	while (!tool_stop && !eof && !fatal && FAILED == 0) {
 		/* stop at the first failure: what follows stays unacknowledged */
-		for (int batch = 0; batch < 1024 && stats.failed == 0; batch++) {
-			struct quake_fail f;
-			err = tool_next_line(r, &l, &f, &status);
-			if (err == QUAKE_OK)
-				produce(rk, rkt, &l);
-			else if (err == QUAKE_ETOOLONG) {
-				stats.in++;
-				reject(l.lineno, "", &f, NULL, 0);
-			} else {
+		for (int batch = 0; batch < 1024 && FAILED == 0; batch++) {
+			if ((err = ackq_next(&q, r, &l, &status)) != QUAKE_OK) {
 				eof = err == QUAKE_EOF;
 				break;
 			}
+			produce(rk, rkt, &l);
 		}
 		stage_flush(rk, rkt);
 		parts_refresh(rk, rkt);	/* between batches: one mapping each */
 		rd_kafka_poll(rk, 0);
-		q_drain();
+		ackq_drain(&q);
 		if (tool_stats_due()) {
-			struct tool_counter c[] = {
-				{ "in", (long long)stats.in },
-				{ "produced", (long long)stats.produced },
-				{ "rejected", (long long)stats.rejected },
-				{ "failed", (long long)stats.failed },
-				{ "pending", (long long)q.count },
-			};
-			tool_stats_log(c, 5);
+			ctr[C_PENDING].value = (long long)ackq_pending(&q);
+			tool_stats_log(ctr, NCOUNTERS);
 		}
-		if (eof || tool_out_failed() == 1)
+		if (eof || tool_out_failed() != TOOL_OUT_OK)
 			break;
 		tool_flush();
 		struct pollfd pfd[2] = { { 0, POLLIN, 0 }, { iofd[0], POLLIN, 0 } };
@@ -554,28 +449,20 @@ main(int argc, char **argv)
 	}
 
 	/* finish what is in flight, bounded */
-	for (long waited = 0; q.count > 0 && stats.failed == 0 && !fatal &&
+	for (long waited = 0; ackq_pending(&q) > 0 && FAILED == 0 && !fatal &&
 	    waited < flush_s * 10; waited++) {
 		rd_kafka_poll(rk, 100);
-		q_drain();
+		ackq_drain(&q);
 		tool_flush();
 	}
-	q_drain();
-	if (q.count > 0) {
-		char n[24];
-		snprintf(n, sizeof n, "%zu", q.count);
-		quake_log(QUAKE_LOG_ERROR, "records not delivered", "count", n, NULL);
-		if (status == 0)
-			status = no_topic ? QUAKE_EXIT_CONFIG : fatal ?
-			    QUAKE_EXIT_UNAVAILABLE : QUAKE_EXIT_TEMPFAIL;
-	}
-	if (status == 0 && stats.rejected > 0)
-		status = QUAKE_EXIT_DATAERR;
+	ackq_drain(&q);
+	status = ackq_exit(&q, status, no_topic ? QUAKE_EXIT_CONFIG : fatal ?
+	    QUAKE_EXIT_UNAVAILABLE : QUAKE_EXIT_TEMPFAIL, QUAKE_LOG_ERROR,
+	    "records not delivered");
 out:
 	if (flags != -1)
 		fcntl(0, F_SETFL, flags);
-	if (tool_flush() != 0 && tool_out_failed() == 2 && status == 0)
-		status = QUAKE_EXIT_IOERR;
+	status = tool_out_close(status);
 	tool_dead_letter_close();
 	quake_ndjson_close(r);
 	if (rkt != NULL)
@@ -585,9 +472,7 @@ out:
 			rd_kafka_queue_destroy(mainq);
 		rd_kafka_destroy(rk);
 	}
-	for (struct pending *p; (p = ring_head(&q)) != NULL; ring_pop(&q))
-		pending_free(p);
-	ring_free(&q);
+	ackq_free(&q);
 	free(parts.count);
 	return status;
 }

@@ -13,7 +13,7 @@
 volatile sig_atomic_t tool_stop;
 
 static const char *tool_prog;
-static int out_failed;
+static enum tool_out_state out_failed;
 static FILE *dead_fp;
 static char outbuf[1 << 16];
 
@@ -73,8 +73,8 @@ static int
 out_error(void)
 {
 	if (!out_failed) {
-		out_failed = errno == EPIPE ? 1 : 2;
-		if (out_failed == 2)
+		out_failed = errno == EPIPE ? TOOL_OUT_GONE : TOOL_OUT_ERROR;
+		if (out_failed == TOOL_OUT_ERROR)
 			quake_log(QUAKE_LOG_ERROR, "cannot write stdout",
 			    "error", strerror(errno), NULL);
 	}
@@ -110,10 +110,30 @@ tool_flush_hook(void *unused)
 	tool_flush();
 }
 
-int
+enum tool_out_state
 tool_out_failed(void)
 {
 	return out_failed;
+}
+
+int
+tool_out_close(int status)
+{
+	if (tool_flush() != 0 && out_failed == TOOL_OUT_ERROR && status == 0)
+		return QUAKE_EXIT_IOERR;
+	return status;
+}
+
+int64_t
+tool_backoff(int attempt, int64_t base_us, int64_t cap_us, int full)
+{
+	int64_t w = base_us << (attempt < 30 ? attempt : 30);
+
+	if (w > cap_us)
+		w = cap_us;
+	if (full)
+		return (int64_t)(random() % (w + 1));
+	return w / 2 + (int64_t)(random() % (w / 2 + 1));
 }
 
 int
@@ -203,6 +223,12 @@ tool_stats_due(void)
 void
 tool_stats_log(const struct tool_counter *c, size_t n)
 {
+	tool_counters_log("stats", c, n);
+}
+
+void
+tool_counters_log(const char *msg, const struct tool_counter *c, size_t n)
+{
 	char num[10][24];
 	const char *a[21] = { NULL };
 
@@ -211,7 +237,7 @@ tool_stats_log(const struct tool_counter *c, size_t n)
 		a[2 * i] = c[i].name;
 		a[2 * i + 1] = num[i];
 	}
-	quake_log(QUAKE_LOG_INFO, "stats", a[0], a[1], a[2], a[3], a[4], a[5],
+	quake_log(QUAKE_LOG_INFO, msg, a[0], a[1], a[2], a[3], a[4], a[5],
 	    a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15],
 	    a[16], a[17], a[18], a[19], NULL);
 }

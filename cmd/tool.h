@@ -6,6 +6,7 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "qerr.h"
 #include "log.h"
@@ -26,8 +27,22 @@ int tool_out(const char *buf, size_t len);
 int tool_flush(void);
 void tool_flush_hook(void *unused);
 
-/* Non-zero once stdout failed; 1 for EPIPE, 2 for another error. */
-int tool_out_failed(void);
+/* How stdout fares: a filter stops reading once it is not TOOL_OUT_OK. */
+enum tool_out_state {
+	TOOL_OUT_OK,		/* writing */
+	TOOL_OUT_GONE,		/* EPIPE: the reader went away, a quiet stop */
+	TOOL_OUT_ERROR		/* another error (logged once): exit 74 */
+};
+enum tool_out_state tool_out_failed(void);
+
+/* The end of a run: flush stdout; 74 when that failed with TOOL_OUT_ERROR
+ * and status was 0, else status. */
+int tool_out_close(int status);
+
+/* The wait before retry `attempt` (0 for the first) in µs: the window
+ * doubles from base_us up to cap_us; full jitter draws from all of it
+ * [0, window], else from its upper half [window/2, window]. */
+int64_t tool_backoff(int attempt, int64_t base_us, int64_t cap_us, int full);
 
 /* Open path for appending rejected records; 0 or -1 (logged). */
 int tool_dead_letter_open(const char *path);
@@ -58,8 +73,10 @@ void tool_stats_every(long seconds);
 /* 1 when a stats line is due (then the next one is scheduled). */
 int tool_stats_due(void);
 
-/* Log the n (at most 10) counters as one info line. */
+/* Log the n (at most 10) counters as one info line: msg=stats, or msg. */
 void tool_stats_log(const struct tool_counter *c, size_t n);
+void tool_counters_log(const char *msg, const struct tool_counter *c,
+    size_t n);
 
 /* Print the version line and exit 0. */
 void tool_version(void) __attribute__((noreturn));

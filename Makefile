@@ -110,7 +110,7 @@ $(B)/bin/quake-consume: $(B)/cmd/quake-consume.o $(TOOL_OBJ) $(B)/cmd/kafka.o $(
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $(BIN_LDFLAGS) -o $@ $^ $(LIB_LIBS) $(KAFKA_LIBS)
 
-$(B)/bin/quake-ddb-put: $(B)/cmd/quake-ddb-put.o $(TOOL_OBJ) $(B)/lib/libquake.a
+$(B)/bin/quake-ddb-put: $(B)/cmd/quake-ddb-put.o $(B)/cmd/dynamodb.o $(TOOL_OBJ) $(B)/lib/libquake.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $(BIN_LDFLAGS) -o $@ $^ $(LIB_LIBS)
 

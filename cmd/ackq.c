@@ -39,6 +39,9 @@ ackq_free(struct ackq *q)
 			ring_pop(&q->ring);
 		}
 	ring_free(&q->ring);
+	free(q->retries);
+	q->retries = NULL;
+	q->nretries = q->retries_cap = 0;
 }
 
 size_t
@@ -144,6 +147,8 @@ ackq_drain(struct ackq *q)
 		tool_out(buf, quake_ack_format(&a, buf, sizeof buf));
 		rec_free(q, r);
 		ring_pop(&q->ring);
+		if (q->next_fresh < q->ring.head_seq)
+			q->next_fresh = q->ring.head_seq;
 	}
 	return 0;
 }
@@ -162,6 +167,53 @@ ackq_exit(struct ackq *q, int status, int unacked, enum quake_log_level lvl,
 	if (status == 0 && *q->rejected > 0)
 		status = QUAKE_EXIT_DATAERR;
 	return status;
+}
+
+int
+ackq_next_send(struct ackq *q, int64_t now, uint64_t *seq)
+{
+	for (size_t i = 0; i < q->nretries; i++)
+		if (q->retries[i].at <= now) {
+			*seq = q->retries[i].seq;
+			q->retries[i] = q->retries[--q->nretries];
+			return 1;
+		}
+	while (q->next_fresh < q->ring.head_seq + q->ring.count) {
+		struct ackq_rec *r = ackq_at(q, q->next_fresh);
+		*seq = q->next_fresh++;
+		if (r->state == ACKQ_OPEN)
+			return 1;
+	}
+	return 0;
+}
+
+void
+ackq_retry(struct ackq *q, uint64_t seq, int64_t at)
+{
+	if (q->nretries == q->retries_cap) {
+		size_t cap = q->retries_cap ? q->retries_cap * 2 : 1024;
+		struct ackq_retry *n = realloc(q->retries, cap * sizeof *n);
+		if (n == NULL) {
+			quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
+			exit(QUAKE_EXIT_SOFTWARE);
+		}
+		q->retries = n;
+		q->retries_cap = cap;
+	}
+	q->retries[q->nretries++] = (struct ackq_retry){ seq, at };
+}
+
+long
+ackq_next_wake(const struct ackq *q, int64_t now, long max_ms)
+{
+	long wake = max_ms;
+
+	for (size_t i = 0; i < q->nretries; i++) {
+		int64_t d = (q->retries[i].at - now) / 1000;
+		if (d < wake)
+			wake = d < 0 ? 0 : (long)d;
+	}
+	return wake;
 }
 
 void *

@@ -50,6 +50,9 @@ struct ackq {
 	long long *in, *rejected;	/* counters (the binary's or own_) */
 	long long own_in, own_rejected;
 	int status_side;	/* records start with struct ackq_rec */
+	uint64_t next_fresh;	/* sending: the next line not yet sent */
+	struct ackq_retry { uint64_t seq; int64_t at; } *retries;
+	size_t nretries, retries_cap;
 };
 
 /* An empty queue of records of size bytes (>= sizeof(struct ackq_rec) on
@@ -109,6 +112,19 @@ int ackq_drain(struct ackq *q);
  * msg and their count; unacked may be 0) and rejected lines 65. */
 int ackq_exit(struct ackq *q, int status, int unacked,
     enum quake_log_level lvl, const char *msg);
+
+/* ---- sending: which open line a sink sends next (quake-ddb-put) ---- */
+
+/* The next line to send at now (µs): a retry that is due, else the next
+ * open line not sent yet. 1 with *seq, or 0 when none is. */
+int ackq_next_send(struct ackq *q, int64_t now, uint64_t *seq);
+
+/* Send seq again once at (µs; 0: at once) has come. Exits 70 when out of
+ * memory. */
+void ackq_retry(struct ackq *q, uint64_t seq, int64_t at);
+
+/* How long until a retry is due, in ms: max_ms at most, 0 when one is. */
+long ackq_next_wake(const struct ackq *q, int64_t now, long max_ms);
 
 /* ---- the acknowledged side ---- */
 

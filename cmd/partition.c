@@ -1,7 +1,11 @@
 /* partition — librdkafka's consistent partitioner, outside librdkafka. */
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "log.h"
 #include "partition.h"
+#include "qerr.h"
 
 int
 partition_conf_is_crc32(const rd_kafka_conf_t *conf)
@@ -53,4 +57,69 @@ partition_count(rd_kafka_t *rk, rd_kafka_topic_t *rkt, int timeout_ms)
 		n = md->topics[0].partition_cnt;
 	rd_kafka_metadata_destroy(md);
 	return n;
+}
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+partition_map_refresh(struct partition_map *pm, rd_kafka_t *rk,
+    rd_kafka_topic_t *rkt)
+{
+	int32_t n;
+	unsigned *c;
+
+	if (!pm->crc32 || now_ms() < pm->next)
+		return;
+	n = partition_count(rk, rkt, 1000);
+	if (n > 0 && n != pm->n && (c = calloc((size_t)n, sizeof *c)) != NULL) {
+		free(pm->count);
+		pm->count = c;
+		pm->n = n;
+	}
+	pm->next = now_ms() + (pm->n > 0 ? pm->refresh_ms : 10000);
+}
+
+void
+partition_group(struct partition_map *pm, rd_kafka_message_t *m, size_t n)
+{
+	unsigned *c = pm->count, sum = 0;
+	size_t i;
+
+	if (n > pm->tmp_cap) {
+		free(pm->tmp);
+		if ((pm->tmp = malloc(n * sizeof *pm->tmp)) == NULL) {
+			quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
+			exit(QUAKE_EXIT_SOFTWARE);
+		}
+		pm->tmp_cap = n;
+	}
+	memset(c, 0, (size_t)pm->n * sizeof *c);
+	for (i = 0; i < n; i++)
+		c[m[i].partition]++;
+	for (int32_t p = 0; p < pm->n; p++) {	/* where each one starts */
+		unsigned k = c[p];
+		c[p] = sum;
+		sum += k;
+	}
+	for (i = 0; i < n; i++)
+		pm->tmp[c[m[i].partition]++] = m[i];
+	memcpy(m, pm->tmp, n * sizeof *m);
+}
+
+void
+partition_map_free(struct partition_map *pm)
+{
+	free(pm->count);
+	free(pm->tmp);
+	pm->count = NULL;
+	pm->tmp = NULL;
+	pm->n = 0;
+	pm->tmp_cap = 0;
 }

@@ -118,69 +118,12 @@ static struct {
 	size_t n, used;
 } stage;
 
-/* The topic's partition count while the partitioner is librdkafka's
- * default (0: not known, or another partitioner; librdkafka partitions).
- * Known, each record is staged with its partition and a batch is handed
- * over grouped by partition: librdkafka then takes each partition's lock
- * and reference once per run of records, and no clock reading and
- * partitioner call per record (1M lines: 0.98 CPU-s instead of 1.21).
- * The count is asked for again every topic.metadata.refresh.interval.ms,
- * as librdkafka does (every 10 s while not known). */
-static struct {
-	int crc32;		/* the partitioner is consistent(_random) */
-	int32_t n;
-	unsigned *count;	/* n counters for the grouping */
-	long long refresh_ms;
-	int64_t next;		/* now_ms() of the next refresh */
-} parts;
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void
-parts_refresh(rd_kafka_t *rk, rd_kafka_topic_t *rkt)
-{
-	int32_t n;
-	unsigned *c;
-
-	if (!parts.crc32 || now_ms() < parts.next)
-		return;
-	n = partition_count(rk, rkt, 1000);
-	if (n > 0 && n != parts.n && (c = calloc((size_t)n, sizeof *c)) != NULL) {
-		free(parts.count);
-		parts.count = c;
-		parts.n = n;
-	}
-	parts.next = now_ms() + (parts.n > 0 ? parts.refresh_ms : 10000);
-}
-
-/* Order stage.m[from..n) by partition, keeping the order within each
- * partition (the order per key is that of the input). */
-static void
-stage_group(size_t from)
-{
-	static rd_kafka_message_t tmp[STAGE_MAX];
-	unsigned *c = parts.count, sum = 0;
-	size_t i;
-
-	memset(c, 0, (size_t)parts.n * sizeof *c);
-	for (i = from; i < stage.n; i++)
-		c[stage.m[i].partition]++;
-	for (int32_t p = 0; p < parts.n; p++) {	/* where each one starts */
-		unsigned k = c[p];
-		c[p] = sum;
-		sum += k;
-	}
-	for (i = from; i < stage.n; i++)
-		tmp[c[stage.m[i].partition]++] = stage.m[i];
-	memcpy(stage.m + from, tmp, (stage.n - from) * sizeof *tmp);
-}
+/* The topic's partitions while the partitioner is librdkafka's default:
+ * each record is staged with its partition and a batch is handed over
+ * grouped by partition, so librdkafka takes each partition's lock and
+ * reference once per run of records and calls no partitioner per record
+ * (bench/results/kafka.md). */
+static struct partition_map parts;
 
 /* Wait up to 100 ms for delivery reports, writing status lines for what
  * they finish. */
@@ -214,7 +157,7 @@ stage_flush(rd_kafka_t *rk, rd_kafka_topic_t *rkt)
 		int reordered = 0;
 
 		if (stage.m[from].partition != RD_KAFKA_PARTITION_UA)
-			stage_group(from);
+			partition_group(&parts, stage.m + from, stage.n - from);
 		held.msgs += (unsigned long)rd_kafka_produce_batch(rkt,
 		    RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY |
 		    RD_KAFKA_MSG_F_PARTITION, stage.m + from,
@@ -307,8 +250,16 @@ produce(rd_kafka_t *rk, rd_kafka_topic_t *rkt, const struct quake_line *l)
 	m->_private = (void *)(uintptr_t)seq;
 }
 
-int
-main(int argc, char **argv)
+static struct {
+	const char *brokers, *topic, *file, *dead;
+	const char *xs[256];	/* -X */
+	int nx;
+	long flush_s;
+} opt = { .flush_s = 30 };
+
+/* Options into opt; returns only when they are good. */
+static void
+options(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "dead-letter", required_argument, NULL, 'd' },
@@ -318,71 +269,61 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *brokers = NULL, *topic = getenv("QUAKE_TOPIC"), *file = NULL;
-	const char *dead = NULL;
-	const char *xs[256];
-	int nx = 0, ch, status = QUAKE_EXIT_OK, iofd[2], flags = -1;
-	long flush_s = 30;
-	char errstr[512];
-	rd_kafka_conf_t *conf;
-	rd_kafka_t *rk = NULL;
-	rd_kafka_topic_t *rkt = NULL;
-	rd_kafka_queue_t *mainq = NULL;
-	struct quake_ndjson *r = NULL;
-	struct quake_line l;
-	struct handles hooks;
-	enum quake_err err;
-	int eof = 0;
+	int ch;
 
-	tool_init("quake-produce");
-	ackq_init(&q, sizeof(struct ackq_rec), NULL, &ctr[C_IN].value,
-	    &ctr[C_REJECTED].value);
+	opt.topic = getenv("QUAKE_TOPIC");
 	while ((ch = getopt_long(argc, argv, "b:t:X:F:d:T:hV", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'b': brokers = optarg; break;
-		case 't': topic = optarg; break;
+		case 'b': opt.brokers = optarg; break;
+		case 't': opt.topic = optarg; break;
 		case 'X':
-			if (nx == (int)(sizeof xs / sizeof xs[0]))
-				usage_exit: {
-					fputs(usage_text, stderr);
-					return QUAKE_EXIT_USAGE;
-				}
-			xs[nx++] = optarg;
+			if (opt.nx == (int)(sizeof opt.xs / sizeof opt.xs[0]))
+				goto usage_exit;
+			opt.xs[opt.nx++] = optarg;
 			break;
-		case 'F': file = optarg; break;
-		case 'd': dead = optarg; break;
-		case 'T': flush_s = tool_parse_long("--flush-timeout", optarg, 0, 86400); break;
-		case 'h': fputs(usage_text, stdout); return 0;
+		case 'F': opt.file = optarg; break;
+		case 'd': opt.dead = optarg; break;
+		case 'T': opt.flush_s = tool_parse_long("--flush-timeout", optarg, 0, 86400); break;
+		case 'h': fputs(usage_text, stdout); exit(0);
 		case 'V': tool_version();
 		case 256: tool_stats_every(tool_parse_long("--stats", optarg, 1, 86400)); break;
 		default: goto usage_exit;
 		}
 	}
-	if (optind != argc || topic == NULL || *topic == '\0') {
-		if (topic == NULL)
-			quake_log(QUAKE_LOG_ERROR, "no topic: give -t TOPIC", NULL);
-		goto usage_exit;
-	}
+	if (optind == argc && opt.topic != NULL && *opt.topic != '\0')
+		return;
+	if (opt.topic == NULL)
+		quake_log(QUAKE_LOG_ERROR, "no topic: give -t TOPIC", NULL);
+usage_exit:
+	fputs(usage_text, stderr);
+	exit(QUAKE_EXIT_USAGE);
+}
 
-	conf = rd_kafka_conf_new();
+/* The producer with our defaults under -F and -X; NULL (logged) when the
+ * configuration is wrong. */
+static rd_kafka_t *
+producer_new(void)
+{
+	rd_kafka_conf_t *conf = rd_kafka_conf_new();
+	rd_kafka_t *rk;
+	char errstr[512];
+
 	if (kafka_conf_set(conf, "bootstrap.servers", "127.0.0.1:9092") ||
 	    kafka_conf_set(conf, "enable.idempotence", "true") ||
 	    kafka_conf_set(conf, "acks", "all") ||
 	    kafka_conf_set(conf, "compression.codec", "lz4") ||
 	    kafka_conf_set(conf, "linger.ms", "5") ||
 	    /* bound memory: 2 MiB queued, in batches of at most 256 KiB so
-	     * that several requests are in flight at once. Measured (1M
-	     * lines): ~15 MiB resident; kcat given the same queue is no
-	     * faster, nor are 384 KiB-1 MB batches in 2.5-4 MiB here
-	     * (README, Performance) */
+	     * that several requests are in flight at once */
 	    kafka_conf_set(conf, "queue.buffering.max.messages", "10000") ||
 	    kafka_conf_set(conf, "queue.buffering.max.kbytes", "2048") ||
 	    kafka_conf_set(conf, "batch.size", "262144")) {
 		rd_kafka_conf_destroy(conf);
-		return QUAKE_EXIT_CONFIG;
+		return NULL;
 	}
-	if (kafka_conf_layer(conf, file, brokers, xs, nx, &fatal) != 0)
-		return QUAKE_EXIT_CONFIG;
+	if (kafka_conf_layer(conf, opt.file, opt.brokers, opt.xs, opt.nx,
+	    &fatal) != 0)
+		return NULL;
 	held.max_msgs = (unsigned long)kafka_conf_num(conf,
 	    "queue.buffering.max.messages", 0);
 	held.max_bytes = (unsigned long long)kafka_conf_num(conf,
@@ -395,11 +336,76 @@ main(int argc, char **argv)
 	if ((rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr)) == NULL) {
 		quake_log(QUAKE_LOG_ERROR, "cannot create producer", "error", errstr, NULL);
 		rd_kafka_conf_destroy(conf);
-		return QUAKE_EXIT_CONFIG;
 	}
-	rkt = rd_kafka_topic_new(rk, topic, NULL);
-	parts_refresh(rk, rkt);
-	if (dead != NULL && tool_dead_letter_open(dead) != 0) {
+	return rk;
+}
+
+/* Read, validate, produce until the input ends or a stop (signal, failed
+ * delivery, stdout gone); then wait (bounded) for what is in flight.
+ * wake: readable when librdkafka has delivery reports. */
+static int
+run(rd_kafka_t *rk, rd_kafka_topic_t *rkt, struct quake_ndjson *r, int wake)
+{
+	struct quake_line l;
+	enum quake_err err;
+	int eof = 0, status = 0;
+
+	while (!tool_stop && !eof && !fatal && FAILED == 0) {
+		/* stop at the first failure: what follows stays unacknowledged */
+		for (int batch = 0; batch < 1024 && FAILED == 0; batch++) {
+			if ((err = ackq_next(&q, r, &l, &status)) != QUAKE_OK) {
+				eof = err == QUAKE_EOF;
+				break;
+			}
+			produce(rk, rkt, &l);
+		}
+		stage_flush(rk, rkt);
+		partition_map_refresh(&parts, rk, rkt);	/* between batches: one mapping each */
+		rd_kafka_poll(rk, 0);
+		ackq_drain(&q);
+		if (tool_stats_due()) {
+			ctr[C_PENDING].value = (long long)ackq_pending(&q);
+			tool_stats_log(ctr, NCOUNTERS);
+		}
+		if (eof || tool_out_failed() != TOOL_OUT_OK)
+			break;
+		tool_flush();
+		struct pollfd pfd[2] = { { 0, POLLIN, 0 }, { wake, POLLIN, 0 } };
+		if (poll(pfd, 2, 1000) > 0 && (pfd[1].revents & POLLIN)) {
+			char drain[64];
+			while (read(wake, drain, sizeof drain) > 0)
+				;
+		}
+	}
+	for (long waited = 0; ackq_pending(&q) > 0 && FAILED == 0 && !fatal &&
+	    waited < opt.flush_s * 10; waited++) {
+		rd_kafka_poll(rk, 100);
+		ackq_drain(&q);
+		tool_flush();
+	}
+	ackq_drain(&q);
+	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	int status = QUAKE_EXIT_OK, iofd[2], flags = -1;
+	rd_kafka_t *rk;
+	rd_kafka_topic_t *rkt;
+	rd_kafka_queue_t *mainq = NULL;
+	struct quake_ndjson *r = NULL;
+	struct handles hooks;
+
+	tool_init("quake-produce");
+	ackq_init(&q, sizeof(struct ackq_rec), NULL, &ctr[C_IN].value,
+	    &ctr[C_REJECTED].value);
+	options(argc, argv);
+	if ((rk = producer_new()) == NULL)
+		return QUAKE_EXIT_CONFIG;
+	rkt = rd_kafka_topic_new(rk, opt.topic, NULL);
+	partition_map_refresh(&parts, rk, rkt);
+	if (opt.dead != NULL && tool_dead_letter_open(opt.dead) != 0) {
 		status = QUAKE_EXIT_IOERR;
 		goto out;
 	}
@@ -419,43 +425,7 @@ main(int argc, char **argv)
 	quake_ndjson_open(0, 0, &r);
 	hooks = (struct handles){ rk, rkt };
 	quake_ndjson_set_wait_hook(r, stage_flush_hook, &hooks);
-
-	while (!tool_stop && !eof && !fatal && FAILED == 0) {
-		/* stop at the first failure: what follows stays unacknowledged */
-		for (int batch = 0; batch < 1024 && FAILED == 0; batch++) {
-			if ((err = ackq_next(&q, r, &l, &status)) != QUAKE_OK) {
-				eof = err == QUAKE_EOF;
-				break;
-			}
-			produce(rk, rkt, &l);
-		}
-		stage_flush(rk, rkt);
-		parts_refresh(rk, rkt);	/* between batches: one mapping each */
-		rd_kafka_poll(rk, 0);
-		ackq_drain(&q);
-		if (tool_stats_due()) {
-			ctr[C_PENDING].value = (long long)ackq_pending(&q);
-			tool_stats_log(ctr, NCOUNTERS);
-		}
-		if (eof || tool_out_failed() != TOOL_OUT_OK)
-			break;
-		tool_flush();
-		struct pollfd pfd[2] = { { 0, POLLIN, 0 }, { iofd[0], POLLIN, 0 } };
-		if (poll(pfd, 2, 1000) > 0 && (pfd[1].revents & POLLIN)) {
-			char drain[64];
-			while (read(iofd[0], drain, sizeof drain) > 0)
-				;
-		}
-	}
-
-	/* finish what is in flight, bounded */
-	for (long waited = 0; ackq_pending(&q) > 0 && FAILED == 0 && !fatal &&
-	    waited < flush_s * 10; waited++) {
-		rd_kafka_poll(rk, 100);
-		ackq_drain(&q);
-		tool_flush();
-	}
-	ackq_drain(&q);
+	status = run(rk, rkt, r, iofd[0]);
 	status = ackq_exit(&q, status, no_topic ? QUAKE_EXIT_CONFIG : fatal ?
 	    QUAKE_EXIT_UNAVAILABLE : QUAKE_EXIT_TEMPFAIL, QUAKE_LOG_ERROR,
 	    "records not delivered");
@@ -465,14 +435,11 @@ out:
 	status = tool_out_close(status);
 	tool_dead_letter_close();
 	quake_ndjson_close(r);
-	if (rkt != NULL)
-		rd_kafka_topic_destroy(rkt);
-	if (rk != NULL) {
-		if (mainq != NULL)
-			rd_kafka_queue_destroy(mainq);
-		rd_kafka_destroy(rk);
-	}
+	rd_kafka_topic_destroy(rkt);
+	if (mainq != NULL)
+		rd_kafka_queue_destroy(mainq);
+	rd_kafka_destroy(rk);
 	ackq_free(&q);
-	free(parts.count);
+	partition_map_free(&parts);
 	return status;
 }

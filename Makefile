@@ -102,7 +102,7 @@ $(B)/bin/emsc-tail: $(B)/cmd/emsc-tail.o $(B)/cmd/feed.o $(B)/cmd/fdsn.o $(B)/cm
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $(BIN_LDFLAGS) -o $@ $^ $(LIB_LIBS) $(WS_LIBS) $(SSL_LIBS)
 
-$(B)/bin/quake-produce: $(B)/cmd/quake-produce.o $(B)/cmd/partition.o $(TOOL_OBJ) $(B)/cmd/kafka.o $(B)/lib/libquake.a
+$(B)/bin/quake-produce: $(B)/cmd/quake-produce.o $(B)/cmd/stage.o $(B)/cmd/partition.o $(TOOL_OBJ) $(B)/cmd/kafka.o $(B)/lib/libquake.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $(BIN_LDFLAGS) -o $@ $^ $(LIB_LIBS) $(KAFKA_LIBS)
 

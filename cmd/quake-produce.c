@@ -21,6 +21,7 @@
 #include "kafka.h"
 #include "ndjson.h"
 #include "partition.h"
+#include "stage.h"
 #include "tool.h"
 
 static const char usage_text[] =
@@ -61,15 +62,9 @@ note_failure(rd_kafka_resp_err_t err)
 		no_topic = 1;
 }
 
-/* What librdkafka holds (queued or in flight, until its delivery report
- * is served), counted as it counts queue.buffering.max.messages and
- * .kbytes (payload bytes), so that a staged batch is handed over only
- * when all of it fits: a "queue full" in mid-batch would fail some
- * records of the batch and not the ones after. */
-static struct {
-	unsigned long msgs, max_msgs;
-	unsigned long long bytes, max_bytes;
-} held;
+/* Validated lines on their way to librdkafka; the partition map in it
+ * groups each batch by partition (bench/results/kafka.md). */
+static struct stage stage;
 
 static void
 fail_record(uint64_t seq, rd_kafka_resp_err_t err, const char *what)
@@ -93,37 +88,13 @@ dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 
 	(void)rk;
 	(void)opaque;
-	held.msgs--;
-	held.bytes -= m->len;
+	stage_delivered(&stage, m);
 	if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
 		ackq_done(&q, ackq_at(&q, seq), QUAKE_ACK_PRODUCED, NULL);
 		ctr[C_PRODUCED].value++;
 	} else
 		fail_record(seq, m->err, "delivery failed");
 }
-
-/* Lines validated but not yet handed to librdkafka: produced together
- * by rd_kafka_produce_batch, which takes the topic lock and reads the
- * clocks once for all of them (rd_kafka_produce does both per record).
- * A canonical line is staged where the reader has it (the reader's wait
- * hook hands the stage over before those bytes move); keys, and lines
- * re-serialized, go into an arena. librdkafka copies both
- * (RD_KAFKA_MSG_F_COPY) before the call returns. */
-#define STAGE_MAX 256
-#define STAGE_ARENA (64 * 1024)
-#define STAGE_SEQ(i) ((uint64_t)(uintptr_t)stage.m[i]._private)
-static struct {
-	rd_kafka_message_t m[STAGE_MAX];
-	char arena[STAGE_ARENA];
-	size_t n, used;
-} stage;
-
-/* The topic's partitions while the partitioner is librdkafka's default:
- * each record is staged with its partition and a batch is handed over
- * grouped by partition, so librdkafka takes each partition's lock and
- * reference once per run of records and calls no partitioner per record
- * (bench/results/kafka.md). */
-static struct partition_map parts;
 
 /* Wait up to 100 ms for delivery reports, writing status lines for what
  * they finish. */
@@ -135,83 +106,21 @@ await_deliveries(rd_kafka_t *rk)
 	ackq_drain(&q);
 }
 
-/* Hand the staged records to librdkafka, waiting (and writing status
- * lines) while its queue has no room for all of them. */
-static void
-stage_flush(rd_kafka_t *rk, rd_kafka_topic_t *rkt)
+static int
+stopped(void)
 {
-	unsigned long long bytes = 0;
-	size_t i, from = 0;
-
-	for (i = 0; i < stage.n; i++)
-		bytes += stage.m[i].len;
-	while (stage.n > 0 && FAILED == 0 && !fatal &&
-	    held.msgs > 0 && (held.msgs + stage.n > held.max_msgs ||
-	    held.bytes + bytes > held.max_bytes))
-		await_deliveries(rk);
-	/* after a failure nothing more goes out (it stays unacknowledged) */
-	if (FAILED > 0 || fatal)
-		from = stage.n;
-	while (from < stage.n) {
-		size_t full = stage.n;	/* first record refused for room */
-		int reordered = 0;
-
-		if (stage.m[from].partition != RD_KAFKA_PARTITION_UA)
-			partition_group(&parts, stage.m + from, stage.n - from);
-		held.msgs += (unsigned long)rd_kafka_produce_batch(rkt,
-		    RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY |
-		    RD_KAFKA_MSG_F_PARTITION, stage.m + from,
-		    (int)(stage.n - from));
-		for (i = from; i < stage.n; i++) {
-			rd_kafka_resp_err_t err = stage.m[i].err;
-			if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-				held.bytes += stage.m[i].len;
-				reordered |= full < i;
-			} else if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-				if (full == stage.n)
-					full = i;
-			} else
-				fail_record(STAGE_SEQ(i), err, "cannot produce");
-		}
-		/* a record after a refused one went in, so the refused one
-		 * can no longer go before it (not seen: room is counted
-		 * first); or one record is larger than the whole queue */
-		if (reordered || (full < stage.n && held.msgs == 0))
-			fail_record(STAGE_SEQ(full), RD_KAFKA_RESP_ERR__QUEUE_FULL,
-			    "cannot produce");
-		if (full == stage.n || FAILED > 0 || fatal)
-			break;
-		/* refused for room (a limit lower than counted): wait for
-		 * deliveries, then hand over the rest */
-		from = full;
-		await_deliveries(rk);
-	}
-	stage.n = 0;
-	stage.used = 0;
+	return FAILED > 0 || fatal;
 }
 
-/* The reader's wait hook: staged lines may point into its buffer, whose
- * bytes are about to move. */
-struct handles {
-	rd_kafka_t *rk;
-	rd_kafka_topic_t *rkt;
-};
-
-static void
-stage_flush_hook(void *arg)
-{
-	struct handles *h = arg;
-
-	stage_flush(h->rk, h->rkt);
-}
+static const struct stage_ops stage_ops = { fail_record, await_deliveries,
+    stopped };
 
 /* Validate one line and stage it for librdkafka. */
 static void
-produce(rd_kafka_t *rk, rd_kafka_topic_t *rkt, const struct quake_line *l)
+produce(const struct quake_line *l)
 {
 	struct quake_event ev;
 	struct quake_fail f;
-	rd_kafka_message_t *m;
 	size_t n, idlen;
 	char *text;
 	int canonical;
@@ -224,30 +133,18 @@ produce(rd_kafka_t *rk, rd_kafka_topic_t *rkt, const struct quake_line *l)
 		return;
 	}
 	idlen = strlen(ev.id);
-	if (stage.n == STAGE_MAX ||
-	    STAGE_ARENA - stage.used < QUAKE_EVENT_LINE_MAX + 1 + idlen)
-		stage_flush(rk, rkt);
-	text = stage.arena + stage.used;
-	/* already canonical (as emsc-tail writes): pass it on as it is */
+	text = stage_room(&stage, QUAKE_EVENT_LINE_MAX + 1 + idlen);
+	ackq_push(&q, l->lineno, ev.id, idlen, &seq);
+	/* already canonical (as emsc-tail writes): pass it on as it is, from
+	 * where the reader holds it; the key goes into the arena */
 	if (canonical) {
-		n = l->len;
 		memcpy(text, ev.id, idlen);
-		stage.used += idlen;
+		stage_add(&stage, l->buf, l->len, text, idlen, idlen, seq);
 	} else {
 		n = quake_event_format(&ev, text, QUAKE_EVENT_LINE_MAX + 1);
 		memcpy(text + n, ev.id, idlen);
-		stage.used += n + idlen;
+		stage_add(&stage, text, n, text + n, idlen, n + idlen, seq);
 	}
-	ackq_push(&q, l->lineno, ev.id, idlen, &seq);
-	m = &stage.m[stage.n++];
-	memset(m, 0, sizeof *m);
-	m->payload = canonical ? (void *)(uintptr_t)l->buf : text;
-	m->len = n;
-	m->key = canonical ? text : text + n;
-	m->key_len = idlen;
-	m->partition = parts.n > 0 ? partition_of(m->key, idlen, parts.n) :
-	    RD_KAFKA_PARTITION_UA;
-	m->_private = (void *)(uintptr_t)seq;
 }
 
 static struct {
@@ -324,14 +221,14 @@ producer_new(void)
 	if (kafka_conf_layer(conf, opt.file, opt.brokers, opt.xs, opt.nx,
 	    &fatal) != 0)
 		return NULL;
-	held.max_msgs = (unsigned long)kafka_conf_num(conf,
+	stage.max_msgs = (unsigned long)kafka_conf_num(conf,
 	    "queue.buffering.max.messages", 0);
-	held.max_bytes = (unsigned long long)kafka_conf_num(conf,
+	stage.max_bytes = (unsigned long long)kafka_conf_num(conf,
 	    "queue.buffering.max.kbytes", 0) * 1024;
-	parts.crc32 = partition_conf_is_crc32(conf);
-	if ((parts.refresh_ms = kafka_conf_num(conf,
+	stage.parts.crc32 = partition_conf_is_crc32(conf);
+	if ((stage.parts.refresh_ms = kafka_conf_num(conf,
 	    "topic.metadata.refresh.interval.ms", 300000)) <= 0)
-		parts.refresh_ms = 300000;
+		stage.parts.refresh_ms = 300000;
 	rd_kafka_conf_set_dr_msg_cb(conf, dr_cb);
 	if ((rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr)) == NULL) {
 		quake_log(QUAKE_LOG_ERROR, "cannot create producer", "error", errstr, NULL);
@@ -357,10 +254,11 @@ run(rd_kafka_t *rk, rd_kafka_topic_t *rkt, struct quake_ndjson *r, int wake)
 				eof = err == QUAKE_EOF;
 				break;
 			}
-			produce(rk, rkt, &l);
+			produce(&l);
 		}
-		stage_flush(rk, rkt);
-		partition_map_refresh(&parts, rk, rkt);	/* between batches: one mapping each */
+		stage_flush(&stage);
+		/* between batches: one mapping each */
+		partition_map_refresh(&stage.parts, rk, rkt);
 		rd_kafka_poll(rk, 0);
 		ackq_drain(&q);
 		if (tool_stats_due()) {
@@ -395,7 +293,6 @@ main(int argc, char **argv)
 	rd_kafka_topic_t *rkt;
 	rd_kafka_queue_t *mainq = NULL;
 	struct quake_ndjson *r = NULL;
-	struct handles hooks;
 
 	tool_init("quake-produce");
 	ackq_init(&q, sizeof(struct ackq_rec), NULL, &ctr[C_IN].value,
@@ -404,7 +301,10 @@ main(int argc, char **argv)
 	if ((rk = producer_new()) == NULL)
 		return QUAKE_EXIT_CONFIG;
 	rkt = rd_kafka_topic_new(rk, opt.topic, NULL);
-	partition_map_refresh(&parts, rk, rkt);
+	stage.rk = rk;
+	stage.rkt = rkt;
+	stage.ops = &stage_ops;
+	partition_map_refresh(&stage.parts, rk, rkt);
 	if (opt.dead != NULL && tool_dead_letter_open(opt.dead) != 0) {
 		status = QUAKE_EXIT_IOERR;
 		goto out;
@@ -423,8 +323,7 @@ main(int argc, char **argv)
 	flags = fcntl(0, F_GETFL);
 	fcntl(0, F_SETFL, flags | O_NONBLOCK);
 	quake_ndjson_open(0, 0, &r);
-	hooks = (struct handles){ rk, rkt };
-	quake_ndjson_set_wait_hook(r, stage_flush_hook, &hooks);
+	quake_ndjson_set_wait_hook(r, stage_flush_hook, &stage);
 	status = run(rk, rkt, r, iofd[0]);
 	status = ackq_exit(&q, status, no_topic ? QUAKE_EXIT_CONFIG : fatal ?
 	    QUAKE_EXIT_UNAVAILABLE : QUAKE_EXIT_TEMPFAIL, QUAKE_LOG_ERROR,
@@ -440,6 +339,6 @@ out:
 		rd_kafka_queue_destroy(mainq);
 	rd_kafka_destroy(rk);
 	ackq_free(&q);
-	partition_map_free(&parts);
+	partition_map_free(&stage.parts);
 	return status;
 }

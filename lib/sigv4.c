@@ -84,32 +84,15 @@ hexval(char c)
 	    c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 }
 
-/* %-decode s[0..n) into out (n + 1 bytes); returns the decoded length. */
-static size_t
-uri_decode(const char *s, size_t n, char *out)
-{
-	size_t o = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 &&
-		    hexval(s[i + 2]) >= 0) {
-			out[o++] = (char)(hexval(s[i + 1]) << 4 | hexval(s[i + 2]));
-			i += 2;
-		} else
-			out[o++] = s[i];
-	}
-	out[o] = '\0';
-	return o;
-}
-
 /* ---- stage 1: canonical request ---- */
 
-/* RFC 3986 remove_dot_segments plus empty segments ("//") dropped. */
-static void
-normalize_path(const char *in, char *out, size_t cap)
+/* The path, RFC 3986 remove_dot_segments plus empty segments ("//")
+ * dropped, URI-encoded into b. QUAKE_ETOOLONG past SIGV4_MAX_SEGMENTS. */
+static enum quake_err
+put_normalized_path(struct quake_buf *b, const char *in)
 {
-	const char *segs[256];
-	size_t lens[256], n = 0;
+	const char *segs[QUAKE_SIGV4_MAX_SEGMENTS];
+	size_t lens[QUAKE_SIGV4_MAX_SEGMENTS], n = 0;
 	const char *p = in;
 	int trailing = 0;
 
@@ -129,67 +112,224 @@ normalize_path(const char *in, char *out, size_t cap)
 				n--;
 			continue;
 		}
-		if (n < 256) {
-			segs[n] = s;
-			lens[n++] = l;
-		}
+		if (n == QUAKE_SIGV4_MAX_SEGMENTS)
+			return QUAKE_ETOOLONG;
+		segs[n] = s;
+		lens[n++] = l;
 		trailing = *p == '/';
 	}
-	struct quake_buf b;
-
-	quake_buf_init(&b, out, cap);
 	for (size_t i = 0; i < n; i++) {
-		quake_buf_add(&b, "/", 1);
-		quake_buf_add(&b, segs[i], lens[i]);
+		quake_buf_add(b, "/", 1);
+		uri_encode(b, segs[i], lens[i], 1);
 	}
 	if (n == 0 || trailing)
-		quake_buf_add(&b, "/", 1);
+		quake_buf_add(b, "/", 1);
+	return QUAKE_OK;
 }
 
-struct qparam {
-	char *k, *v;	/* encoded */
+/* The canonical (decoded, then encoded once) bytes of a raw query part,
+ * one at a time: parameters are compared in that form without storing
+ * it. */
+struct enc_iter {
+	const char *s;
+	size_t n, i;
+	char pend[3];
+	int npend, ipend;
 };
+
+/* The next canonical byte, or -1 at the end. */
+static int
+enc_next(struct enc_iter *it)
+{
+	static const char HEX[] = "0123456789ABCDEF";
+	unsigned char c;
+
+	if (it->ipend < it->npend)
+		return (unsigned char)it->pend[it->ipend++];
+	if (it->i >= it->n)
+		return -1;
+	c = (unsigned char)it->s[it->i];
+	if (c == '%' && it->i + 2 < it->n && hexval(it->s[it->i + 1]) >= 0 &&
+	    hexval(it->s[it->i + 2]) >= 0) {
+		c = (unsigned char)(hexval(it->s[it->i + 1]) << 4 |
+		    hexval(it->s[it->i + 2]));
+		it->i += 2;
+	}
+	it->i++;
+	if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~')
+		return c;
+	it->pend[0] = '%';
+	it->pend[1] = HEX[c >> 4];
+	it->pend[2] = HEX[c & 15];
+	it->npend = 3;
+	it->ipend = 1;
+	return '%';
+}
+
+/* A query parameter as it is in the raw query. */
+struct qparam {
+	const char *k, *v;
+	size_t kl, vl;
+};
+
+/* Compare two raw parts by their canonical bytes (strcmp's order). */
+static int
+cmp_canon(const char *a, size_t al, const char *b, size_t bl)
+{
+	struct enc_iter x = { a, al, 0, "", 0, 0 }, y = { b, bl, 0, "", 0, 0 };
+	int ca, cb;
+
+	do {
+		ca = enc_next(&x);
+		cb = enc_next(&y);
+	} while (ca == cb && ca != -1);
+	return ca - cb;
+}
 
 static int
 cmp_param(const void *a, const void *b)
 {
 	const struct qparam *x = a, *y = b;
-	int c = strcmp(x->k, y->k);
+	int c = cmp_canon(x->k, x->kl, y->k, y->kl);
 
-	return c ? c : strcmp(x->v, y->v);
+	return c ? c : cmp_canon(x->v, x->vl, y->v, y->vl);
 }
 
-struct hdr {
-	char name[128];
-	char value[2048];
-};
+static void
+put_canon(struct quake_buf *b, const char *s, size_t n)
+{
+	struct enc_iter it = { s, n, 0, "", 0, 0 };
+	char c;
+	int ch;
 
+	while ((ch = enc_next(&it)) != -1) {
+		c = (char)ch;
+		quake_buf_add(b, &c, 1);
+	}
+}
+
+/* The canonical query string of a raw query (may be NULL) into b:
+ * parameters decoded and encoded once, sorted by name then value; those
+ * with an empty name are left out. QUAKE_ETOOLONG past
+ * QUAKE_SIGV4_MAX_PARAMS. */
+static enum quake_err
+put_query(struct quake_buf *b, const char *query)
+{
+	struct qparam qp[QUAKE_SIGV4_MAX_PARAMS];
+	size_t nq = 0;
+	const char *p = query;
+
+	while (p != NULL && *p) {
+		const char *amp = strchr(p, '&'), *end = amp ? amp : p + strlen(p);
+		const char *eq = memchr(p, '=', (size_t)(end - p));
+		const char *kend = eq ? eq : end;
+		if (kend > p) {
+			if (nq == QUAKE_SIGV4_MAX_PARAMS)
+				return QUAKE_ETOOLONG;
+			qp[nq].k = p;
+			qp[nq].kl = (size_t)(kend - p);
+			qp[nq].v = eq ? eq + 1 : end;
+			qp[nq].vl = eq ? (size_t)(end - eq - 1) : 0;
+			nq++;
+		}
+		p = amp ? amp + 1 : end;
+	}
+	qsort(qp, nq, sizeof *qp, cmp_param);
+	for (size_t i = 0; i < nq; i++) {
+		if (i > 0)
+			quake_buf_add(b, "&", 1);
+		put_canon(b, qp[i].k, qp[i].kl);
+		quake_buf_add(b, "=", 1);
+		put_canon(b, qp[i].v, qp[i].vl);
+	}
+	return QUAKE_OK;
+}
+
+/* strcmp of two header names as lower case */
+static int
+cmp_name(const char *a, const char *b)
+{
+	for (;; a++, b++) {
+		int x = *a >= 'A' && *a <= 'Z' ? *a + 32 : (unsigned char)*a;
+		int y = *b >= 'A' && *b <= 'Z' ? *b + 32 : (unsigned char)*b;
+		if (x != y || x == 0)
+			return x - y;
+	}
+}
+
+static const struct quake_sigv4_header *sort_hdrs;
+
+/* by lower-case name, then input order: duplicates keep theirs */
 static int
 cmp_hdr(const void *a, const void *b)
 {
-	return strcmp(((const struct hdr *)a)->name, ((const struct hdr *)b)->name);
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int c = cmp_name(sort_hdrs[x].name, sort_hdrs[y].name);
+
+	return c ? c : (x > y) - (x < y);
 }
 
-/* Append value trimmed, with runs of white space folded to one space. */
+/* Append v trimmed, with runs of white space folded to one space; *any
+ * says whether this header's value has bytes already, *last its last. */
 static void
-fold_value(char *dst, size_t cap, const char *v)
+fold_value(struct quake_buf *b, const char *v, int *any, char *last)
 {
-	size_t o = strlen(dst);
 	int space = 0;
 
 	while (*v == ' ' || *v == '\t')
 		v++;
-	for (; *v && o + 2 < cap; v++) {
+	for (; *v; v++) {
 		if (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r') {
 			space = 1;
 			continue;
 		}
-		if (space && o > 0 && dst[o - 1] != ',')
-			dst[o++] = ' ';
+		if (space && *any && *last != ',')
+			quake_buf_add(b, " ", 1);
 		space = 0;
-		dst[o++] = *v;
+		quake_buf_add(b, v, 1);
+		*any = 1;
+		*last = *v;
 	}
-	dst[o] = '\0';
+}
+
+/* The canonical headers into b (lower-case names, sorted, folded values,
+ * duplicates joined by ',') and their names into sh ("host;x-amz-date").
+ * QUAKE_ETOOLONG past QUAKE_SIGV4_MAX_HEADERS. */
+static enum quake_err
+put_headers(struct quake_buf *b, struct quake_buf *sh,
+    const struct quake_sigv4_header *h, size_t nh)
+{
+	size_t idx[QUAKE_SIGV4_MAX_HEADERS];
+
+	if (nh > QUAKE_SIGV4_MAX_HEADERS)
+		return QUAKE_ETOOLONG;
+	for (size_t i = 0; i < nh; i++)
+		idx[i] = i;
+	sort_hdrs = h;
+	qsort(idx, nh, sizeof *idx, cmp_hdr);
+	for (size_t i = 0; i < nh; i++) {
+		const char *name = h[idx[i]].name;
+		int any = 0;
+		char last = 0;
+		if (i > 0)
+			quake_buf_add(sh, ";", 1);
+		for (const char *c = name; *c; c++) {
+			char l = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+			quake_buf_add(b, &l, 1);
+			quake_buf_add(sh, &l, 1);
+		}
+		quake_buf_add(b, ":", 1);
+		fold_value(b, h[idx[i]].value, &any, &last);
+		while (i + 1 < nh && cmp_name(h[idx[i + 1]].name, name) == 0) {
+			quake_buf_add(b, ",", 1);
+			last = ',';
+			any = 1;
+			fold_value(b, h[idx[++i]].value, &any, &last);
+		}
+		quake_buf_add(b, "\n", 1);
+	}
+	return QUAKE_OK;
 }
 
 enum quake_err
@@ -197,11 +337,8 @@ quake_sigv4_canonical_request(const struct quake_sigv4_request *req, char *out,
     size_t cap, size_t *len, char *signed_headers, size_t shcap)
 {
 	struct quake_buf b, sh;
-	struct hdr *h = NULL;
-	struct qparam *qp = NULL;
-	char *path = NULL, hash[65];
-	size_t nh = 0, nq = 0;
-	enum quake_err err = QUAKE_OK;
+	char hash[65];
+	enum quake_err err;
 
 	if (cap == 0 || shcap == 0)
 		return QUAKE_ETOOLONG;
@@ -209,122 +346,27 @@ quake_sigv4_canonical_request(const struct quake_sigv4_request *req, char *out,
 	quake_buf_init(&sh, signed_headers, shcap);
 	quake_buf_str(&b, req->method);
 	quake_buf_add(&b, "\n", 1);
-
-	/* path */
-	if ((path = malloc(strlen(req->path) + 2)) == NULL) {
-		err = QUAKE_ENOMEM;
-		goto out;
-	}
-	if (req->normalize_path)
-		normalize_path(req->path, path, strlen(req->path) + 2);
-	else
-		strcpy(path, req->path[0] ? req->path : "/");
-	uri_encode(&b, path, strlen(path), 1);
+	if (req->normalize_path) {
+		if ((err = put_normalized_path(&b, req->path)) != QUAKE_OK)
+			return err;
+	} else
+		uri_encode(&b, req->path[0] ? req->path : "/",
+		    req->path[0] ? strlen(req->path) : 1, 1);
 	quake_buf_add(&b, "\n", 1);
-
-	/* query: decode, encode once, sort */
-	if (req->query != NULL && req->query[0] != '\0') {
-		size_t ql = strlen(req->query), maxp = 1;
-		for (size_t i = 0; i < ql; i++)
-			maxp += req->query[i] == '&';
-		if ((qp = calloc(maxp, sizeof *qp)) == NULL) {
-			err = QUAKE_ENOMEM;
-			goto out;
-		}
-		const char *p = req->query;
-		while (*p) {
-			const char *amp = strchr(p, '&'), *end = amp ? amp : p + strlen(p);
-			const char *eq = memchr(p, '=', (size_t)(end - p));
-			const char *kend = eq ? eq : end;
-			if (kend > p) {
-				char *dk = malloc((size_t)(kend - p) + 1);
-				char *dv = malloc((size_t)(end - (eq ? eq + 1 : end)) + 1);
-				struct quake_buf kb, vb;
-				size_t kl, vl;
-				if (dk == NULL || dv == NULL) {
-					free(dk), free(dv);
-					err = QUAKE_ENOMEM;
-					goto out;
-				}
-				kl = uri_decode(p, (size_t)(kend - p), dk);
-				vl = eq ? uri_decode(eq + 1, (size_t)(end - eq - 1), dv) : (dv[0] = '\0', 0);
-				qp[nq].k = malloc(kl * 3 + 1);
-				qp[nq].v = malloc(vl * 3 + 1);
-				if (qp[nq].k == NULL || qp[nq].v == NULL) {
-					free(dk), free(dv);
-					free(qp[nq].k), free(qp[nq].v);
-					err = QUAKE_ENOMEM;
-					goto out;
-				}
-				quake_buf_init(&kb, qp[nq].k, kl * 3 + 1);
-				quake_buf_init(&vb, qp[nq].v, vl * 3 + 1);
-				uri_encode(&kb, dk, kl, 0);
-				uri_encode(&vb, dv, vl, 0);
-				free(dk);
-				free(dv);
-				nq++;
-			}
-			p = amp ? amp + 1 : end;
-		}
-		qsort(qp, nq, sizeof *qp, cmp_param);
-		for (size_t i = 0; i < nq; i++) {
-			if (i > 0)
-				quake_buf_add(&b, "&", 1);
-			quake_buf_str(&b, qp[i].k);
-			quake_buf_add(&b, "=", 1);
-			quake_buf_str(&b, qp[i].v);
-		}
-	}
+	if ((err = put_query(&b, req->query)) != QUAKE_OK)
+		return err;
 	quake_buf_add(&b, "\n", 1);
-
-	/* headers: lower-case names, folded values, duplicates joined by ',' */
-	if ((h = calloc(req->nheaders ? req->nheaders : 1, sizeof *h)) == NULL) {
-		err = QUAKE_ENOMEM;
-		goto out;
-	}
-	for (size_t i = 0; i < req->nheaders; i++) {
-		struct hdr cur = { "", "" };
-		size_t k;
-		for (k = 0; req->headers[i].name[k] && k + 1 < sizeof cur.name; k++) {
-			char c = req->headers[i].name[k];
-			cur.name[k] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-		}
-		cur.name[k] = '\0';
-		for (k = 0; k < nh && strcmp(h[k].name, cur.name) != 0; k++)
-			;
-		if (k == nh) {
-			h[nh++] = cur;
-		} else
-			strcat(h[k].value, ",");
-		fold_value(h[k].value, sizeof h[k].value, req->headers[i].value);
-	}
-	qsort(h, nh, sizeof *h, cmp_hdr);
-	for (size_t i = 0; i < nh; i++) {
-		quake_buf_str(&b, h[i].name);
-		quake_buf_add(&b, ":", 1);
-		quake_buf_str(&b, h[i].value);
-		quake_buf_add(&b, "\n", 1);
-		if (i > 0)
-			quake_buf_add(&sh, ";", 1);
-		quake_buf_str(&sh, h[i].name);
-	}
+	if ((err = put_headers(&b, &sh, req->headers, req->nheaders)) != QUAKE_OK)
+		return err;
 	quake_buf_add(&b, "\n", 1);
-	quake_buf_str(&b, signed_headers);
+	quake_buf_add(&b, signed_headers, sh.len);
 	quake_buf_add(&b, "\n", 1);
 	quake_sigv4_sha256_hex(req->body ? req->body : "", req->body_len, hash);
 	quake_buf_add(&b, hash, 64);
 	if (b.over || sh.over)
-		err = QUAKE_ETOOLONG;
+		return QUAKE_ETOOLONG;
 	*len = b.len;
-out:
-	for (size_t i = 0; i < nq; i++) {
-		free(qp[i].k);
-		free(qp[i].v);
-	}
-	free(qp);
-	free(path);
-	free(h);
-	return err;
+	return QUAKE_OK;
 }
 
 /* ---- stages 2 to 5 ---- */
@@ -360,7 +402,7 @@ quake_sigv4_signing_key(struct quake_sigv4_key *key,
 {
 	unsigned char sh[32], k[32];
 	size_t sl = strlen(secret);
-	char *first;
+	char first[4 + QUAKE_SIGV4_SECRET_MAX];
 
 	SHA256((const unsigned char *)secret, sl, sh);
 	if (strcmp(key->date, scope->date) == 0 &&
@@ -370,13 +412,14 @@ quake_sigv4_signing_key(struct quake_sigv4_key *key,
 		OPENSSL_cleanse(sh, sizeof sh);
 		return 0;
 	}
-	if ((first = malloc(sl + 5)) == NULL)
+	if (sl > QUAKE_SIGV4_SECRET_MAX) {
+		OPENSSL_cleanse(sh, sizeof sh);
 		return -1;
+	}
 	memcpy(first, "AWS4", 4);
-	memcpy(first + 4, secret, sl + 1);
+	memcpy(first + 4, secret, sl);
 	hmac(first, sl + 4, scope->date, strlen(scope->date), k);
-	OPENSSL_cleanse(first, sl + 5);
-	free(first);
+	OPENSSL_cleanse(first, sizeof first);
 	hmac(k, 32, scope->region, strlen(scope->region), k);
 	hmac(k, 32, scope->service, strlen(scope->service), k);
 	hmac(k, 32, "aws4_request", 12, key->key);

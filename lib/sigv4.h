@@ -2,7 +2,9 @@
  * aws-c-auth lay them out: canonical request → string to sign → signing key
  * → signature → Authorization header. Every stage is a pure function of its
  * inputs (the clock is passed in), so each is tested against the AWS
- * vectors on its own. No allocation: callers pass buffers. */
+ * vectors on its own. No allocation: callers pass buffers, and what does
+ * not fit them or the limits below is QUAKE_ETOOLONG (a truncated input
+ * would sign something else). */
 #ifndef QUAKE_SIGV4_H
 #define QUAKE_SIGV4_H
 
@@ -44,6 +46,10 @@ struct quake_sigv4_key {
 };
 
 #define QUAKE_SIGV4_MAX 16384	/* a canonical request or header that fits */
+#define QUAKE_SIGV4_MAX_SEGMENTS 256	/* path segments, normalized */
+#define QUAKE_SIGV4_MAX_PARAMS 256	/* query parameters */
+#define QUAKE_SIGV4_MAX_HEADERS 64	/* headers signed */
+#define QUAKE_SIGV4_SECRET_MAX 256	/* bytes of a secret access key */
 
 /* Fill scope's dates from t (µs since the epoch); region and service are
  * borrowed. */
@@ -52,7 +58,9 @@ void quake_sigv4_scope_init(struct quake_sigv4_scope *scope, int64_t t,
 
 /* Stage 1: the canonical request into out[cap] (NUL-terminated) and the
  * signed-header list ("host;x-amz-date") into signed_headers[shcap].
- * QUAKE_ETOOLONG if either does not fit. */
+ * QUAKE_ETOOLONG if either does not fit, or the path has more segments,
+ * the query more parameters, or the request more headers than the limits
+ * above. */
 enum quake_err quake_sigv4_canonical_request(
     const struct quake_sigv4_request *req, char *out, size_t cap,
     size_t *len, char *signed_headers, size_t shcap);
@@ -64,7 +72,9 @@ enum quake_err quake_sigv4_string_to_sign(const struct quake_sigv4_scope *scope,
 
 /* Stage 3: the signing key for scope and secret into *key; recomputed only
  * when the day, region, service or secret changed since *key was made
- * (zero *key before the first call). Returns 1 if it was recomputed. */
+ * (zero *key before the first call). Returns 1 if it was recomputed, 0 if
+ * not, -1 (and *key untouched) when the secret is longer than
+ * QUAKE_SIGV4_SECRET_MAX: then there is no key to sign with. */
 int quake_sigv4_signing_key(struct quake_sigv4_key *key,
     const struct quake_sigv4_scope *scope, const char *secret);
 

@@ -259,9 +259,75 @@ newer(const char *dir)
 	closedir(d);
 }
 
+/* What does not fit a limit is an error, never a silent truncation (a
+ * truncated path, query or value signs another request). */
+static void
+limits(void)
+{
+	static char path[4 * 300 + 1], query[6 * 300 + 1], value[5000];
+	static struct quake_sigv4_header h[70];
+	static char creq[QUAKE_SIGV4_MAX * 2];
+	char sh[4096];
+	size_t len, n = 0;
+	struct quake_sigv4_request req = { "GET", "/", NULL, h, 1, NULL, 0, 1 };
+	static const struct { int segs, params, headers; size_t vlen, cap;
+	    enum quake_err want; const char *what; } cases[] = {
+		{ 256, 0, 1, 10, sizeof creq, QUAKE_OK, "256 path segments" },
+		{ 257, 0, 1, 10, sizeof creq, QUAKE_ETOOLONG, "257 path segments" },
+		{ 1, 256, 1, 10, sizeof creq, QUAKE_OK, "256 query parameters" },
+		{ 1, 257, 1, 10, sizeof creq, QUAKE_ETOOLONG, "257 query parameters" },
+		{ 1, 0, 64, 10, sizeof creq, QUAKE_OK, "64 headers" },
+		{ 1, 0, 65, 10, sizeof creq, QUAKE_ETOOLONG, "65 headers" },
+		{ 1, 0, 1, 4000, sizeof creq, QUAKE_OK, "a 4000-byte header value, whole" },
+		{ 1, 0, 1, 4000, 2048, QUAKE_ETOOLONG, "a value past the buffer" },
+	};
+
+	memset(value, 'v', sizeof value - 1);
+	for (int i = 0; i < 70; i++)
+		h[i] = (struct quake_sigv4_header){ i == 0 ? "Host" : "X-H", value };
+	for (size_t i = 0; i < NELEM(cases); i++) {
+		n = 0;
+		for (int k = 0; k < cases[i].segs; k++)
+			n += (size_t)snprintf(path + n, sizeof path - n, "/s%d", k % 10);
+		n = 0;
+		for (int k = 0; k < cases[i].params; k++)
+			n += (size_t)snprintf(query + n, sizeof query - n, "%sq%d=1",
+			    k ? "&" : "", k % 100);
+		value[cases[i].vlen] = '\0';
+		req.path = path;
+		req.query = cases[i].params ? query : NULL;
+		req.nheaders = (size_t)cases[i].headers;
+		CHECK(quake_sigv4_canonical_request(&req, creq, cases[i].cap, &len,
+		    sh, sizeof sh) == cases[i].want, "limits: %s", cases[i].what);
+		value[cases[i].vlen] = 'v';
+	}
+	/* the value is signed whole: its folded text is in the request */
+	value[4000] = '\0';
+	req.query = NULL;
+	req.nheaders = 1;
+	CHECK(quake_sigv4_canonical_request(&req, creq, sizeof creq, &len, sh,
+	    sizeof sh) == QUAKE_OK && strstr(creq, value) != NULL,
+	    "limits: a long value is not cut");
+	value[4000] = 'v';
+
+	struct quake_sigv4_scope sc;
+	struct quake_sigv4_key key;
+	memset(&key, 0, sizeof key);
+	quake_sigv4_scope_init(&sc, T_2015, "us-east-1", "dynamodb");
+	value[QUAKE_SIGV4_SECRET_MAX] = '\0';
+	CHECK(quake_sigv4_signing_key(&key, &sc, value) == 1,
+	    "limits: a secret of QUAKE_SIGV4_SECRET_MAX bytes");
+	value[QUAKE_SIGV4_SECRET_MAX] = 'v';
+	value[QUAKE_SIGV4_SECRET_MAX + 1] = '\0';
+	memset(&key, 0, sizeof key);
+	CHECK(quake_sigv4_signing_key(&key, &sc, value) == -1 &&
+	    key.date[0] == '\0', "limits: a longer secret: -1, no key");
+}
+
 int
 main(void)
 {
+	limits();
 	classic("tests/data/sigv4/aws-sig-v4-test-suite");
 	int nclassic = ncases;
 	newer("tests/data/sigv4/aws-signing-test-suite/v4");

@@ -20,11 +20,13 @@ put() { AWS_ACCESS_KEY_ID=AKIDLOCAL AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-ea
 
 ddb_roundtrip() {
 	cat tests/golden/*.ndjson >"$TMP/real"
-	put -t quake-rt -e "$DDB" --create-table --ttl-days 30 <"$TMP/real" >"$TMP/st" 2>"$TMP/err"
+	# a ttl far ahead: DynamoDB Local deletes expired items (the recorded
+	# events are years old), and the check would miss them
+	put -t quake-rt -e "$DDB" --create-table --ttl-days 36500 <"$TMP/real" >"$TMP/st" 2>"$TMP/err"
 	check "ddb real events: exit 0" test $? -eq 0
 	check "ddb real events: one status line per line, in order" in_order "$TMP/st" "$(wc -l <"$TMP/real")"
 	check "ddb real events: none rejected" test "$(grep -c rejected "$TMP/st")" -eq 0
-	ddb_check "$DDB" quake-rt "$TMP/real" 30
+	ddb_check "$DDB" quake-rt "$TMP/real" 36500
 	check "ddb real events: every attribute, day and ttl as the line says ($CHECK_MSG)" test $CHECKED -eq 0
 	put -t quake-rt -e "$DDB" --create-table </dev/null >/dev/null 2>&1
 	check "ddb --create-table on an existing table: exit 0" test $? -eq 0

@@ -93,7 +93,8 @@ def browser(size="1280,800"):
               "--user-data-dir=" + tempfile.mkdtemp(dir=TMP)):
         o.add_argument(a)
     o.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=o)
+    # a zone other than UTC, so that "local time" shows a difference
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver", env=dict(os.environ, TZ="Asia/Tokyo")), options=o)
 
 
 JS_IDS = """return [Array.from(document.querySelectorAll('path[data-event-id]'), e => e.dataset.eventId),
@@ -164,6 +165,34 @@ def run(qm, d, base):
           st == 200 and cnt.strip() == str(len(m)) == str(len(want)), "count %s %r" % (st, cnt[:80]))
     check("count: the markers and the list rows are the FDSN query's ids, one element each",
           sorted(m) == want and sorted(r) == want and len(set(m)) == len(m), "%d/%d/%d" % (len(m), len(r), len(want)))
+
+    chart = wait(lambda: d.execute_script("var c = document.getElementById('chart');"
+                                          "return c.dataset.events && [Number(c.dataset.events), c.querySelectorAll('rect').length]"), 5)
+    check("chart: the bars hold every event of the window, from /summary (%s)" % chart,
+          chart and chart[0] == len(want) and chart[1] > 0, chart)
+    Select(d.find_element("id", "f-color")).select_by_value("depth")
+    Select(d.find_element("id", "f-tz")).select_by_value("local")
+    time.sleep(0.4)
+    lg = d.execute_script("return [document.querySelector('.legend').textContent,"
+                          " document.querySelector('#list li .when').textContent]")
+    check("toggles: colour by depth changes the legend, local time drops the UTC label (%s)" % lg[1],
+          "depth" in lg[0] and "300 km" in lg[0] and "UTC" not in lg[1], lg)
+    Select(d.find_element("id", "f-color")).select_by_value("age")
+    Select(d.find_element("id", "f-tz")).select_by_value("utc")
+    d.execute_script("quakeMap.map.setView([37, 140], 5)")
+    d.find_element("id", "f-inview").click()
+    time.sleep(0.5)
+    inv = d.execute_script(
+        "var b = quakeMap.map.getBounds();"
+        "return Array.from(document.querySelectorAll('#list li[data-event-id]'), function (li) {"
+        " var r = quakeMap.events.get(li.dataset.eventId).ev; return b.contains([r.lat, r.lon]); })")
+    inside = sum(1 for l in base if d.execute_script(
+        "return quakeMap.map.getBounds().contains(arguments[0])", [json.loads(l)["lat"], json.loads(l)["lon"]]))
+    check("list: 'only what the map shows' lists exactly the %d events inside the view" % inside,
+          inv and all(inv) and len(inv) == inside and len(ids(d)[0]) == len(want), "%d rows" % len(inv))
+    d.find_element("id", "f-inview").click()
+    d.execute_script("quakeMap.map.setView([20, 10], 2)")
+    time.sleep(0.4)
 
     # live: a new line on stdin appears without reload, within 1 s
     d.execute_script("window.__noReload = 1")
@@ -276,6 +305,8 @@ def run(qm, d, base):
         qm2.send([line("live_0000003", 2.2, 19.4, -155.3, 1, region="ISLAND OF HAWAII, HAWAII")])
         check("reconnect: live again (a line after the restart appears)",
               wait(lambda: d.execute_script("return !!document.querySelector('path[data-event-id=\"live_0000003\"]')"), 3))
+        check("live: events below the alert magnitude (M3.3, M2.2) and updates are not announced (%r)" % d.title,
+              d.title == "quake map" and d.execute_script("return document.getElementById('alerts').hidden"))
         # phone width: map above the list, nothing wider than the screen
         d.set_window_size(400, 800)
         time.sleep(0.5)

@@ -245,7 +245,7 @@ def run(qm, d, base):
     m, r = ids(d)
     check("filter: min M 4 shows exactly the FDSN minmagnitude=4 set (%d of %d)" % (len(m), len(base) + 1),
           sorted(m) == want4 and sorted(r) == want4 and 0 < len(m) < len(base), "%d vs %d" % (len(m), len(want4)))
-    ex = d.execute_script("return [document.getElementById('x-geojson').href, document.getElementById('x-csv').href,"
+    ex = d.execute_script("return [document.getElementById('x-geojson').href, document.getElementById('x-text').href,"
                           " document.getElementById('x-quakeml').href]")
     st, gj = get(ex[0][len(ORIGIN):])
     n = len(json.loads(gj)["features"]) if st == 200 else -1
@@ -253,6 +253,9 @@ def run(qm, d, base):
     check("export: the GeoJSON and QuakeML links return what is shown (%d features)" % n,
           all(e.startswith(ORIGIN + "/fdsnws/event/1/query?") for e in ex) and n == len(m) and
           st2 == 200 and xml.count("<event ") == len(m) and "format=text" in ex[1], ex)
+    csv = d.execute_script("return quakeMap.csv()").splitlines()
+    check("export: the CSV holds exactly what is shown (%d rows), one line per event" % (len(csv) - 1),
+          csv[0].startswith("time,latitude,longitude,depth,mag") and sorted(r.split(",")[6] for r in csv[1:]) == want4, csv[:2])
     d.find_element("id", "f-q").send_keys("japan")
     time.sleep(0.4)
     m, r = ids(d)

@@ -20,7 +20,7 @@
   var state = {};              /* the filters and view, mirrored in the URL hash */
   var events = new Map();      /* id -> {ev, marker, row, fresh} */
   var map, layer, legend, es, lastSeq = null, ready = false, renderTimer = null;
-  var alertCount = 0, baseTitle = document.title, retries = 0, summaryTimer = null;
+  var lastShown = [], alertCount = 0, baseTitle = document.title, retries = 0, summaryTimer = null;
 
   function $(id) { return document.getElementById(id); }
 
@@ -184,6 +184,7 @@
     $('list').replaceChildren.apply($('list'), rows);
     $('more').hidden = listed.length <= LIST_MAX;
     $('more').textContent = (listed.length - LIST_MAX) + ' more: narrow the filters to list them';
+    lastShown = shown;
     $('count').textContent = shown.length + ' shown of ' + events.size;
     document.body.setAttribute('data-shown', shown.length);
     markSelected();
@@ -328,6 +329,28 @@
     svg.setAttribute('data-events', held);
   }
 
+  /* ---- export: CSV of exactly what is shown (made here, on click), and the
+     FDSN query for it (the region search is not an FDSN parameter) ---- */
+  function csvField(v) {
+    v = v == null ? '' : String(v);
+    return /[",\n\r]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v;
+  }
+  function csvOfShown() {
+    var rows = ['time,latitude,longitude,depth,mag,magType,id,updated,place,type,auth'];
+    lastShown.slice().sort(state.sort === 'mag' ? function (a, b) { return (b.ev.mag - a.ev.mag) || cmpTime(a, b); } : cmpTime)
+      .forEach(function (r) {
+        var e = r.ev;
+        rows.push([e.time, e.lat, e.lon, e.depth, e.mag, e.magtype, e.id, e.lastupdate, e.region, e.evtype, e.auth]
+          .map(csvField).join(','));
+      });
+    return rows.join('\r\n') + '\r\n';
+  }
+  var csvUrl = null;
+  function csvClick() {
+    if (csvUrl) URL.revokeObjectURL(csvUrl);
+    csvUrl = URL.createObjectURL(new Blob([csvOfShown()], { type: 'text/csv' }));
+    $('x-csv').href = csvUrl;
+  }
   /* ---- export: the FDSN query for what is shown ---- */
   function updateExport() {
     var p = new URLSearchParams();
@@ -339,7 +362,7 @@
       p.set('minlongitude', Math.max(-180, b.getWest()).toFixed(3)); p.set('maxlongitude', Math.min(180, b.getEast()).toFixed(3));
     }
     p.set('orderby', state.sort === 'mag' ? 'magnitude' : 'time');
-    [['x-geojson', 'geojson', 'quakes.geojson'], ['x-csv', 'text', 'quakes.txt'], ['x-quakeml', 'xml', 'quakes.xml']]
+    [['x-geojson', 'geojson', 'quakes.geojson'], ['x-text', 'text', 'quakes.txt'], ['x-quakeml', 'xml', 'quakes.xml']]
       .forEach(function (x) {
         p.set('format', x[1]);
         $(x[0]).href = '/fdsnws/event/1/query?' + p.toString();
@@ -441,7 +464,8 @@
     writeHash();
     render();
     connect();
-    window.quakeMap = { map: map, state: state, events: events };   /* for the console and the browser tests */
+    $('x-csv').addEventListener('click', csvClick);
+    window.quakeMap = { map: map, state: state, events: events, csv: csvOfShown };   /* for the console and the browser tests */
     /* ages change colour and events leave the window as time passes */
     setInterval(function () { events.forEach(function (r) { r.dirty = true; }); scheduleRender(false); }, 30000);
     setInterval(fetchSummary, 60000);

@@ -153,6 +153,7 @@ test: all $(TEST_TOOLS)
 	B=$(B) tests/run unit cli alert
 
 check: all $(TEST_TOOLS)
+	@scripts/install-deps --check
 	B=$(B) tests/run unit cli alert deploy integration
 
 # the whole pipeline on this machine; QUAKE_REPLAY=FILE runs it offline

@@ -111,14 +111,22 @@ id_ok(const char *id)
 	return 1;
 }
 
+/* DynamoDB's smallest non-zero magnitude: a value below it (1e-200, a
+ * denormal) is refused there ("Number underflow"), so it is refused here,
+ * where the line can still be named and dead-lettered. */
+#define DDB_NUMBER_MIN 1e-130
+
 static enum quake_err
 range(struct quake_fail *f, const char *field, double v, double lo, double hi)
 {
 	char txt[QUAKE_JSON_NUMBER_MAX];
 
-	if (v >= lo && v <= hi)
+	if (v >= lo && v <= hi && (v == 0 || fabs(v) >= DDB_NUMBER_MIN))
 		return QUAKE_OK;
 	quake_json_format_number(v, txt);
+	if (v >= lo && v <= hi)
+		return quake_err_fail(f, field, "%s is below 1e-130 in magnitude "
+		    "(DynamoDB's smallest number): write 0", txt);
 	return quake_err_fail(f, field, "%s out of range [%g, %g]", txt, lo, hi);
 }
 

@@ -237,3 +237,25 @@ cli_hard_status_lines() {
 		check "quake-ddb-put, 2000 random bad lines (seed $s): every status line parses ($out)" test "$out" = "ok 2000"
 	done
 }
+
+# make check on a fresh machine: scripts/install-deps --check stops at once
+# with one line naming what is missing and the command to run
+cli_hard_preflight() {
+	local out rc
+	out=$(QUAKE_CACHE="$TMP/fresh-cache" scripts/install-deps --check 2>&1); rc=$?
+	check "install-deps --check on a fresh cache: exit 1, one line naming the command" \
+		test $rc -eq 1 -a "$(printf '%s\n' "$out" | wc -l)" -eq 1 -a \
+		"$(printf '%s' "$out" | grep -c "venv-deploy.* run scripts/install-deps")" -eq 1
+	check "make check runs install-deps --check before any suite" \
+		grep -qE '^	@scripts/install-deps --check$' Makefile
+}
+
+# a denormal DynamoDB cannot store is rejected at validation, in order,
+# named, like any bad value (before: accepted, then refused by DynamoDB)
+cli_hard_denormal() {
+	local out
+	out=$(sed 's/"lat":-4.027/"lat":1e-200/' <<<'{"id":"20240330_0000303","action":"update","time":"2024-03-30T04:09:58.597000Z","lastupdate":"2024-04-06T03:28:24.385933Z","lat":-4.027,"lon":143.2849,"depth":10.0,"mag":4.6,"magtype":"mb","region":"R","evtype":"ke","auth":"NEIC","source_catalog":"EMSC-RTS","source_id":"1"}' |
+		noaws AWS_ACCESS_KEY_ID=a AWS_SECRET_ACCESS_KEY=b "$B/bin/quake-ddb-put" -t quake -e http://127.0.0.1:1 --max-attempts 1 2>/dev/null)
+	check "lat 1e-200: rejected at validation, says why" \
+		test "$out" = '{"id":"20240330_0000303","status":"rejected","line":1,"error":"lat: 1e-200 is below 1e-130 in magnitude (DynamoDB'"'"'s smallest number): write 0"}'
+}

@@ -110,6 +110,9 @@ lines(void)
 	BAD(edit("143.2849", "180.0001"), "lon", "180.0001 out of range [-180, 180]");
 	BAD(edit("\"depth\":10.0", "\"depth\":1e4"), "depth", "10000.0 out of range [-10, 1000]");
 	BAD(edit("\"mag\":4.6", "\"mag\":-3.5"), "mag", "-3.5 out of range [-3, 10]");
+	/* DynamoDB's numbers stop at 1e-130: a denormal cannot be stored */
+	BAD(edit("-4.027", "1e-200"), "lat", "1e-200 is below 1e-130 in magnitude (DynamoDB's smallest number): write 0");
+	BAD(edit("\"mag\":4.6", "\"mag\":-5e-324"), "mag", "-5e-324 is below 1e-130 in magnitude (DynamoDB's smallest number): write 0");
 	BAD(edit("\"mag\":4.6", "\"mag\":NaN"), "", "not JSON: invalid value at byte 170");
 	BAD(edit("\"mag\":4.6", "\"mag\":true"), "mag", "must be a number");
 	BAD(edit("\"mb\"", "[\"mb\"]"), "magtype", "must be a string");

@@ -62,5 +62,8 @@ service_run() {
 	fi
 	echo "${SERVICE}: level=error msg=\"a stage ended; stopping the pair\" $1=$r1 $2=$r2" >&2
 	[ $rc -ne 0 ] && exit $rc
+	# both may have ended before wait -n looked (upstream failed, then
+	# downstream saw EOF and exited 0): the one that failed speaks
+	for r in $r1 $r2; do [ $r -ne 0 ] && [ $r -ne 143 ] && exit $r; done
 	exit 75	# a stage of a service never ends on its own
 }

@@ -32,7 +32,7 @@ SSL_LIBS  = $(shell $(PKG_CONFIG) --libs openssl)
 # for AWS credentials: quake-ddb-put's alone); fewer libraries, less RSS
 BIN_LDFLAGS = -Wl,--as-needed
 
-LIB_MODULES = qerr log qtime buf json event ndjson ack sigv4 ddb creds seen state http geo rules alert stalta sample coinc shake fdsnq quakeml fdsntext geojson
+LIB_MODULES = qerr log qtime buf json event ndjson ack sigv4 ddb creds seen state http geo rules alert marks stalta sample coinc shake fdsnq quakeml fdsntext geojson
 LIB_SRCS  = $(LIB_MODULES:%=lib/%.c) lib/creds_env.c lib/creds_sts.c lib/creds_file.c \
             lib/creds_process.c lib/creds_ecs.c lib/creds_imds.c lib/creds_util.c
 LIB_OBJS  = $(LIB_SRCS:lib/%.c=$(B)/lib/%.o)

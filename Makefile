@@ -44,6 +44,7 @@ BINS     += quake-consume
 BINS     += quake-ddb-put
 BINS     += quake-map
 BINS     += quake-shake
+BINS     += quake-alert
 BIN_PATHS = $(BINS:%=$(B)/bin/%)
 TOOL_OBJ  = $(B)/cmd/tool.o $(B)/cmd/ring.o $(B)/cmd/ackq.o $(B)/cmd/ackread.o
 MAP_OBJS  = $(B)/cmd/httpd.o $(B)/cmd/mapstore.o $(B)/cmd/mapsse.o $(B)/cmd/mapfdsn.o $(B)/cmd/mapstat.o
@@ -119,6 +120,10 @@ $(B)/bin/quake-map: $(B)/cmd/quake-map.o $(MAP_OBJS) $(TOOL_OBJ) $(B)/lib/libqua
 	$(CC) $(LDFLAGS) $(BIN_LDFLAGS) -o $@ $^ $(LIB_LIBS) $(WS_LIBS) $(SSL_LIBS)
 
 $(B)/bin/quake-shake: $(B)/cmd/quake-shake.o $(B)/cmd/shakein.o $(TOOL_OBJ) $(B)/lib/libquake.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $(BIN_LDFLAGS) -o $@ $^ $(LIB_LIBS)
+
+$(B)/bin/quake-alert: $(B)/cmd/quake-alert.o $(B)/cmd/judge.o $(B)/cmd/deliver.o $(filter-out $(B)/cmd/ackq.o,$(TOOL_OBJ)) $(B)/cmd/ackq.o $(B)/lib/libquake.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $(BIN_LDFLAGS) -o $@ $^ $(LIB_LIBS)
 

@@ -1,0 +1,401 @@
+/* judge — event and detection lines against the rules, notices out, marks
+ * committed in input order. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "event.h"
+#include "judge.h"
+#include "json.h"
+#include "log.h"
+#include "qtime.h"
+#include "tool.h"
+
+/* A decision to commit once the line is finished. */
+struct judged {
+	size_t rule;
+	struct quake_alert_mark mark;
+};
+
+struct pending {
+	struct ackq_rec r;
+	struct judged *j;	/* owned */
+	size_t nj;
+	unsigned outstanding;	/* notices not finished */
+	unsigned given_up;
+	int committed;
+	char error[160];
+};
+
+struct judge_counts judge_n;
+
+static struct {
+	struct ackq *q;
+	struct quake_rules *rs;
+	struct quake_marks *m;
+	int64_t window;
+	uint64_t *stamp;	/* per rule: the line whose mark is in mark[] */
+	struct quake_alert_mark *mark;
+	uint64_t line;
+	size_t *by_name;	/* rule indexes sorted by name */
+} j;
+
+static void *
+xalloc(size_t n)
+{
+	void *p = calloc(1, n ? n : 1);
+
+	if (p == NULL) {
+		quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
+		exit(QUAKE_EXIT_SOFTWARE);
+	}
+	return p;
+}
+
+static int
+by_name_cmp(const void *a, const void *b)
+{
+	return strcmp(j.rs->rule[*(const size_t *)a].name, j.rs->rule[*(const size_t *)b].name);
+}
+
+/* The index of the rule called name, or -1 (a rule since removed). */
+static long
+rule_index(const char *name)
+{
+	size_t lo = 0, hi = j.rs->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(j.rs->rule[j.by_name[mid]].name, name);
+		if (c == 0)
+			return (long)j.by_name[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+void
+judge_init(struct ackq *q, struct quake_rules *rs, struct quake_marks *m,
+    int64_t window_us)
+{
+	j.q = q, j.rs = rs, j.m = m, j.window = window_us;
+	j.stamp = xalloc(rs->n * sizeof *j.stamp);
+	j.mark = xalloc(rs->n * sizeof *j.mark);
+	j.by_name = xalloc(rs->n * sizeof *j.by_name);
+	for (size_t i = 0; i < rs->n; i++)
+		j.by_name[i] = i;
+	qsort(j.by_name, rs->n, sizeof *j.by_name, by_name_cmp);
+}
+
+size_t
+judge_rec_size(void)
+{
+	return sizeof(struct pending);
+}
+
+void
+judge_release(struct ackq_rec *r)
+{
+	struct pending *p = (struct pending *)r;
+
+	free(p->j);
+	p->j = NULL;
+}
+
+/* Remember a changed mark for commit; also the decided view. */
+static void
+keep(struct pending *p, size_t rule, const char *id, const struct quake_alert_mark *mk)
+{
+	struct judged *nj;
+
+	if (j.m != NULL && quake_marks_set(j.m, id, j.rs->rule[rule].name, mk) != QUAKE_OK) {
+		quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
+		exit(QUAKE_EXIT_SOFTWARE);
+	}
+	if ((nj = realloc(p->j, (p->nj + 1) * sizeof *nj)) == NULL) {
+		quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
+		exit(QUAKE_EXIT_SOFTWARE);
+	}
+	p->j = nj;
+	p->j[p->nj++] = (struct judged){ rule, *mk };
+}
+
+static double
+distance(const struct quake_rule *r, double lat, double lon)
+{
+	if (r->region.kind != QUAKE_GEO_CIRCLE)
+		return -1;
+	return quake_geo_distance_km(r->region.lat, r->region.lon, lat, lon);
+}
+
+/* A notice of rule i for line seq: the body its target wants. */
+static struct notice *
+notice_new(uint64_t seq, size_t i, const char *id, enum quake_alert_kind kind,
+    const struct quake_alert_mark *mk)
+{
+	struct notice *n = xalloc(sizeof *n);
+
+	n->line = seq;
+	n->rule = i;
+	quake_alert_id(j.rs->rule[i].name, id, kind, mk, n->id);
+	if (j.rs->rule[i].target == QUAKE_TARGET_NTFY)
+		n->nt = xalloc(sizeof *n->nt);
+	return n;
+}
+
+static void
+send(struct pending *p, struct notice *n, const char *body, size_t len)
+{
+	n->body = xalloc(len + 1);
+	memcpy(n->body, body, len);
+	n->len = len;
+	p->outstanding++;
+	judge_n.notices++;
+	deliver_queue(n);
+}
+
+/* The marks of event id into j.mark, stamped with this line. */
+static void
+load_marks(const char *id)
+{
+	const struct quake_marks_event *me = quake_marks_find(j.m, id);
+
+	j.line++;
+	for (size_t k = 0; me != NULL && k < me->n; k++) {
+		long i = rule_index(me->r[k].rule);
+		if (i >= 0) {
+			j.stamp[i] = j.line;
+			j.mark[i] = me->r[k].decided;
+		}
+	}
+}
+
+static void
+judge_event(struct pending *p, uint64_t seq, const struct quake_event *ev)
+{
+	static const struct quake_alert_mark none;
+
+	load_marks(ev->id);
+	for (size_t i = 0; i < j.rs->n; i++) {
+		const struct quake_rule *r = &j.rs->rule[i];
+		double thr = r->minmag;
+		int matched = quake_rules_match(j.rs, i, ev, &thr);
+		const struct quake_alert_mark *prev = j.stamp[i] == j.line ? &j.mark[i] : &none;
+		struct quake_alert_mark next;
+		enum quake_alert_kind k;
+
+		if (!matched && !prev->have)
+			continue;
+		k = quake_alert_decide(prev, matched, ev->mag, thr, ev->lastupdate,
+		    ev->time, r->downgrade, &next);
+		if (memcmp(&next, prev, sizeof next) != 0)
+			keep(p, i, ev->id, &next);
+		if (k == QUAKE_ALERT_NONE)
+			continue;
+		struct notice *n = notice_new(seq, i, ev->id, k, &next);
+		double dist = distance(r, ev->lat, ev->lon);
+		if (n->nt != NULL) {
+			quake_alert_ntfy(ev, k, dist, r->priority_fixed, n->nt);
+			send(p, n, n->nt->message, strlen(n->nt->message));
+		} else {
+			char body[QUAKE_ALERT_BODY_MAX];
+			size_t len = quake_alert_body(ev, r->name, k, next.band, thr, dist,
+			    body, sizeof body);
+			send(p, n, body, len);
+		}
+	}
+}
+
+struct detection {
+	char id[64];
+	int64_t time;
+	double lat, lon, peak;
+	long long devices;
+};
+
+/* A quake-shake detection line (docs/design.md) into *d. 0, or -1 with f
+ * saying why. */
+static int
+parse_detection(const char *buf, size_t len, struct detection *d,
+    struct quake_fail *f)
+{
+	json_t *o = json_loadb(buf, len, 0, NULL);
+	const char *id = json_string_value(json_object_get(o, "id"));
+	const char *t = json_string_value(json_object_get(o, "time"));
+	const json_t *la = json_object_get(o, "lat"), *lo = json_object_get(o, "lon");
+	int rc = -1;
+
+	d->lat = json_number_value(la), d->lon = json_number_value(lo);
+	d->devices = json_integer_value(json_object_get(o, "devices"));
+	d->peak = json_number_value(json_object_get(o, "peak"));
+	snprintf(d->id, sizeof d->id, "%s", id != NULL && strlen(id) < 64 ? id : "");
+	if (len > 2048)
+		quake_err_fail(f, "", "a detection line is at most 2048 bytes");
+	else if (d->id[0] == '\0')
+		quake_err_fail(f, "id", "a detection needs its id (at most 63 bytes)");
+	else if (t == NULL || quake_time_parse(t, strlen(t), &d->time, f) != QUAKE_OK)
+		quake_err_fail(f, "time", "must be an ISO-8601 UTC time");
+	else if (!json_is_number(la) || !(d->lat >= -90 && d->lat <= 90) ||
+	    !json_is_number(lo) || !(d->lon >= -180 && d->lon <= 180))
+		quake_err_fail(f, "lat", "lat and lon must be numbers in range");
+	else
+		rc = 0;
+	json_decref(o);
+	return rc;
+}
+
+/* "phones near X are shaking", once per detection id and rule with
+ * "detections": true whose region holds the centroid. */
+static void
+judge_detection(struct pending *p, uint64_t seq, const struct detection *d,
+    const char *buf, size_t len)
+{
+	const char *id = d->id;
+	double lat = d->lat, lon = d->lon;
+	int64_t when = d->time;
+
+	if (when < quake_time_now() - j.window)
+		return;
+	load_marks(id);
+	for (size_t i = 0; i < j.rs->n; i++) {
+		const struct quake_rule *r = &j.rs->rule[i];
+		struct quake_alert_mark next, none = { 0 };
+		if (!r->detections || !quake_geo_contains(&r->region, lat, lon) ||
+		    j.stamp[i] == j.line)
+			continue;	/* not for this rule, or told already */
+		quake_alert_decide(&none, 1, 0, 0, when, when, 0, &next);
+		keep(p, i, id, &next);
+		struct notice *n = notice_new(seq, i, id, QUAKE_ALERT_NEW, &next);
+		char place[64], msg[256], body[QUAKE_ALERT_BODY_MAX], qid[6 * 64 + 3], qr[6 * 64 + 3];
+		double dist = distance(r, lat, lon);
+		snprintf(place, sizeof place, "%.2f%c %.2f%c", fabs(lat), lat < 0 ? 'S' : 'N',
+		    fabs(lon), lon < 0 ? 'W' : 'E');
+		snprintf(msg, sizeof msg, "phones near %s are shaking (%lld devices, "
+		    "peak %.1f m/s2)", place, d->devices, d->peak);
+		if (n->nt != NULL) {
+			snprintf(n->nt->title, sizeof n->nt->title, "Phones shaking near %s", place);
+			snprintf(n->nt->priority, sizeof n->nt->priority, "%d",
+			    r->priority_fixed > 0 ? r->priority_fixed : 4);
+			snprintf(n->nt->tags, sizeof n->nt->tags, "iphone,warning");
+			n->nt->click[0] = '\0';
+			send(p, n, msg, strlen(msg));
+			continue;
+		}
+		qid[quake_json_format_string(id, qid)] = '\0';
+		qr[quake_json_format_string(r->name, qr)] = '\0';
+		int bl = snprintf(body, sizeof body, "{\"type\":\"shaking.detected\",\"id\":%s,"
+		    "\"rule\":%s,\"kind\":\"shaking\",\"message\":\"%s\",", qid, qr, msg);
+		if (dist >= 0)
+			bl += snprintf(body + bl, sizeof body - (size_t)bl, "\"distance_km\":%.1f,", dist);
+		bl += snprintf(body + bl, sizeof body - (size_t)bl, "\"detection\":%.*s}",
+		    (int)len, buf);
+		send(p, n, body, (size_t)bl < sizeof body ? (size_t)bl : 0);
+	}
+}
+
+/* The id of a line that is not an event line, for its status line. */
+static void
+line_id(const char *buf, size_t len, char *id, size_t cap)
+{
+	json_t *o = json_loadb(buf, len, 0, NULL);
+	const char *s = json_string_value(json_object_get(o, "id"));
+
+	snprintf(id, cap, "%s", s != NULL && strlen(s) < cap ? s : "");
+	json_decref(o);
+}
+
+void
+judge_line(const struct quake_line *l)
+{
+	static const char det[] = "{\"kind\":\"detection\"";
+	struct quake_event ev;
+	struct quake_fail f;
+	struct pending *p;
+	uint64_t seq;
+	char id[64];
+
+	if (l->len > 8 && memcmp(l->buf, "{\"kind\":", 8) == 0) {
+		struct detection d;
+		if (l->len >= sizeof det - 1 && memcmp(l->buf, det, sizeof det - 1) == 0) {
+			if (parse_detection(l->buf, l->len, &d, &f) != 0) {
+				ackq_reject(j.q, l->lineno, d.id, &f, l->buf, l->len);
+				return;
+			}
+			p = (struct pending *)ackq_push(j.q, l->lineno, d.id, strlen(d.id), &seq);
+			judge_detection(p, seq, &d, l->buf, l->len);
+		} else {	/* other quake-shake lines: nothing to say */
+			line_id(l->buf, l->len, id, sizeof id);
+			p = (struct pending *)ackq_push(j.q, l->lineno, id, strlen(id), &seq);
+		}
+		goto settle;
+	}
+	ev.id[0] = '\0';
+	if (quake_event_parse_line(l->buf, l->len, &ev, &f) != QUAKE_OK) {
+		ackq_reject(j.q, l->lineno, ev.id, &f, l->buf, l->len);
+		return;
+	}
+	p = (struct pending *)ackq_push(j.q, l->lineno, ev.id, strlen(ev.id), &seq);
+	if (ev.time >= quake_time_now() - j.window)
+		judge_event(p, seq, &ev);
+settle:
+	if (p->outstanding == 0) {
+		judge_n.skipped++;
+		ackq_done(j.q, &p->r, QUAKE_ACK_SKIPPED, NULL);
+	}
+}
+
+void
+judge_notice_done(struct notice *n, void *unused)
+{
+	struct pending *p = (struct pending *)ackq_at(j.q, n->line);
+
+	if (!n->delivered && p->given_up++ == 0)
+		snprintf(p->error, sizeof p->error, "%.63s: %.90s", j.rs->rule[n->rule].name, n->error);
+	deliver_notice_free(n);
+	if (--p->outstanding > 0)
+		return;
+	if (p->given_up > 0)
+		judge_n.undelivered++;
+	else
+		judge_n.alerted++;
+	ackq_done(j.q, &p->r, p->given_up ? QUAKE_ACK_UNDELIVERED : QUAKE_ACK_ALERTED,
+	    p->given_up ? p->error : NULL);
+}
+
+int
+judge_commit(void)
+{
+	const struct ring *ring = &j.q->ring;
+	int any = 0;
+
+	for (uint64_t s = ring->head_seq; s < ring->head_seq + ring->count; s++) {
+		struct pending *p = (struct pending *)ackq_at(j.q, s);
+		if (p->r.state != ACKQ_DONE)
+			break;
+		if (p->committed)
+			continue;
+		p->committed = 1;
+		for (size_t k = 0; k < p->nj; k++) {
+			const char *id = ackq_id(&p->r);
+			if (quake_marks_commit(j.m, id, j.rs->rule[p->j[k].rule].name,
+			    &p->j[k].mark) != QUAKE_OK) {
+				quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
+				exit(QUAKE_EXIT_SOFTWARE);
+			}
+			any = 1;
+		}
+	}
+	if (any && quake_marks_sync(j.m, quake_time_now()) != QUAKE_OK) {
+		quake_log(QUAKE_LOG_ERROR, "cannot write the state file", "error",
+		    strerror(errno), NULL);
+		return QUAKE_EXIT_IOERR;
+	}
+	return 0;
+}

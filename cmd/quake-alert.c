@@ -1,0 +1,321 @@
+/* quake-alert — event lines (and quake-shake detection lines) on stdin to
+ * the people whose rules they match: webhooks signed the Standard Webhooks
+ * way, or ntfy topics. Each rule hears of an event once, and again only
+ * when a newer revision raises its magnitude a band (docs/design.md, "When
+ * to alert"); the marks that decide it survive restarts in --state. One
+ * status line per input line, in input order, once its notices are done:
+ * alerted, skipped, undelivered or rejected. */
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+
+#include "ackq.h"
+#include "deliver.h"
+#include "judge.h"
+#include "qtime.h"
+#include "tool.h"
+
+static const char usage_text[] =
+"usage: quake-alert (--rules FILE | RULE FLAGS) --state FILE [--check]\n"
+"                   [--window DURATION] [--give-up DURATION] [--timeout S]\n"
+"                   [--dead-letter FILE] [--flush-timeout S] [--stats S]\n"
+"  -r, --rules FILE        the rules (JSON; quake-alert(1))\n"
+"  -s, --state FILE        what each rule was told, kept across restarts\n"
+"      --check             check the rules and their secret files, then exit\n"
+"  -w, --window DURATION   forget (and ignore) events older than this (30d)\n"
+"  -g, --give-up DURATION  dead-letter an alert not delivered by then (1h)\n"
+"      --timeout S         one HTTP request (default 10)\n"
+"  -d, --dead-letter FILE  append rejected lines and undelivered alerts to FILE\n"
+"  -T, --flush-timeout S   at a stop, seconds to finish requests in flight (10)\n"
+"      --stats S           log a counters line every S seconds\n"
+"  one rule from flags instead of --rules:\n"
+"      --name NAME --minmagnitude M [--circle LAT,LON,KM |\n"
+"      --rectangle MINLAT,MAXLAT,MINLON,MAXLON | --polygon FILE]\n"
+"      [--mindepth KM] [--maxdepth KM] [--downgrade]\n"
+"      (--webhook URL --secret-file FILE | --ntfy URL [--token-file FILE])\n"
+"  -h, --help              this help\n"
+"  -V, --version           print the version\n";
+
+enum { O_CHECK = 256, O_TIMEOUT, O_STATS, O_NAME, O_MINMAG, O_CIRCLE, O_RECT,
+	O_POLY, O_MINDEPTH, O_MAXDEPTH, O_DOWNGRADE, O_WEBHOOK, O_SECRET, O_NTFY,
+	O_TOKEN };
+
+static json_t *flag_rule;	/* the rule the flags build */
+
+static void
+die_usage(const char *msg, const char *k, const char *v)
+{
+	quake_log(QUAKE_LOG_ERROR, msg, k, v, NULL);
+	fputs(usage_text, stderr);
+	exit(QUAKE_EXIT_USAGE);
+}
+
+/* "a,b,c" into n numbers; exits 64 otherwise. */
+static void
+numbers(const char *opt, const char *s, double *v, int n)
+{
+	char *end;
+
+	for (int i = 0; i < n; i++) {
+		v[i] = strtod(s, &end);
+		if (end == s || (i < n - 1 ? *end != ',' : *end != '\0'))
+			die_usage("needs comma-separated numbers", "option", opt);
+		s = end + 1;
+	}
+}
+
+/* One rule flag into flag_rule (checked with the rest by lib/rules). */
+static void
+rule_flag(int o, const char *arg)
+{
+	static const char *const rect[] = { "minlat", "maxlat", "minlon", "maxlon" };
+	double v[4];
+	json_t *obj;
+
+	if (flag_rule == NULL)
+		flag_rule = json_object();
+	switch (o) {
+	case O_NAME: json_object_set_new(flag_rule, "name", json_string(arg)); break;
+	case O_MINMAG: numbers("--minmagnitude", arg, v, 1);
+		json_object_set_new(flag_rule, "minmagnitude", json_real(v[0])); break;
+	case O_MINDEPTH: numbers("--mindepth", arg, v, 1);
+		json_object_set_new(flag_rule, "mindepth", json_real(v[0])); break;
+	case O_MAXDEPTH: numbers("--maxdepth", arg, v, 1);
+		json_object_set_new(flag_rule, "maxdepth", json_real(v[0])); break;
+	case O_CIRCLE: numbers("--circle", arg, v, 3);
+		json_object_set_new(flag_rule, "circle", json_pack("{s:f,s:f,s:f}",
+		    "lat", v[0], "lon", v[1], "radius_km", v[2])); break;
+	case O_RECT: numbers("--rectangle", arg, v, 4);
+		obj = json_object();
+		for (int i = 0; i < 4; i++)
+			json_object_set_new(obj, rect[i], json_real(v[i]));
+		json_object_set_new(flag_rule, "rectangle", obj); break;
+	case O_POLY: json_object_set_new(flag_rule, "polygon", json_string(arg)); break;
+	case O_DOWNGRADE: json_object_set_new(flag_rule, "updates", json_string("downgrade")); break;
+	case O_WEBHOOK: case O_NTFY: case O_SECRET: case O_TOKEN: {
+		const char *t = o == O_WEBHOOK || o == O_SECRET ? "webhook" : "ntfy";
+		if ((obj = json_object_get(flag_rule, t)) == NULL)
+			json_object_set_new(flag_rule, t, obj = json_object());
+		json_object_set_new(obj, o == O_WEBHOOK || o == O_NTFY ? "url" :
+		    o == O_SECRET ? "secret_file" : "token_file", json_string(arg));
+		break;
+	}
+	}
+}
+
+/* The rules from --rules or the flags; exits 78 with one line naming the
+ * rule and field when they are not valid. */
+static void
+load_rules(const char *path, struct quake_rules *rs)
+{
+	struct quake_rules_fail f;
+	enum quake_err err;
+
+	if ((path != NULL) == (flag_rule != NULL))
+		die_usage("give --rules FILE or one rule's flags (--name ...), not both", NULL, NULL);
+	if (path != NULL)
+		err = quake_rules_load(path, rs, &f);
+	else {
+		char *text = json_dumps(flag_rule, JSON_COMPACT);
+		char *list = NULL;
+		if (text == NULL || asprintf(&list, "[%s]", text) < 0)
+			exit(QUAKE_EXIT_SOFTWARE);
+		err = quake_rules_parse(list, strlen(list), ".", rs, &f);
+		free(text);
+		free(list);
+		json_decref(flag_rule);
+	}
+	if (err == QUAKE_OK)
+		return;
+	quake_log(QUAKE_LOG_ERROR, err == QUAKE_EIO ? "cannot read the rules" :
+	    "invalid rules", "rule", f.rule, "field", f.f.field, "reason", f.f.reason, NULL);
+	exit(QUAKE_EXIT_CONFIG);
+}
+
+static int64_t
+duration(const char *opt, const char *s)
+{
+	struct quake_fail f;
+	int64_t us;
+
+	if (quake_time_parse_duration(s, &us, &f) != QUAKE_OK || us <= 0)
+		die_usage("not a duration (90s, 15m, 6h, 2d)", opt, s);
+	return us;
+}
+
+static struct ackq q;
+
+static void
+log_counts(const char *msg)
+{
+	long long sent, retries, given_up;
+	struct tool_counter c[] = {
+		{ "in", 0 }, { "alerted", judge_n.alerted }, { "skipped", judge_n.skipped },
+		{ "rejected", judge_n.rejected }, { "undelivered", judge_n.undelivered },
+		{ "notices", judge_n.notices }, { "sent", 0 }, { "retries", 0 },
+		{ "pending", (long long)ackq_pending(&q) },
+	};
+
+	deliver_counts(&sent, &retries, &given_up);
+	c[0].value = judge_n.in, c[6].value = sent, c[7].value = retries;
+	tool_counters_log(msg, c, sizeof c / sizeof c[0]);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "rules", required_argument, NULL, 'r' },
+		{ "state", required_argument, NULL, 's' },
+		{ "check", no_argument, NULL, O_CHECK },
+		{ "window", required_argument, NULL, 'w' },
+		{ "give-up", required_argument, NULL, 'g' },
+		{ "timeout", required_argument, NULL, O_TIMEOUT },
+		{ "dead-letter", required_argument, NULL, 'd' },
+		{ "flush-timeout", required_argument, NULL, 'T' },
+		{ "stats", required_argument, NULL, O_STATS },
+		{ "name", required_argument, NULL, O_NAME },
+		{ "minmagnitude", required_argument, NULL, O_MINMAG },
+		{ "circle", required_argument, NULL, O_CIRCLE },
+		{ "rectangle", required_argument, NULL, O_RECT },
+		{ "polygon", required_argument, NULL, O_POLY },
+		{ "mindepth", required_argument, NULL, O_MINDEPTH },
+		{ "maxdepth", required_argument, NULL, O_MAXDEPTH },
+		{ "downgrade", no_argument, NULL, O_DOWNGRADE },
+		{ "webhook", required_argument, NULL, O_WEBHOOK },
+		{ "secret-file", required_argument, NULL, O_SECRET },
+		{ "ntfy", required_argument, NULL, O_NTFY },
+		{ "token-file", required_argument, NULL, O_TOKEN },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *rules_path = NULL, *state_path = NULL;
+	struct deliver_opts dopt = { 3600, 10000, NULL };
+	int64_t window = 30 * 86400LL * 1000000, deadline = 0;
+	long flush_s = 10;
+	int c, check = 0, status = 0, eof = 0, flags, rc;
+	struct quake_rules rs;
+	struct quake_marks *marks = NULL;
+	struct quake_ndjson *r;
+	struct quake_line l;
+	struct quake_fail f;
+	size_t skipped = 0, qmax = 4096;
+	enum quake_err err;
+
+	tool_init("quake-alert");
+	while ((c = getopt_long(argc, argv, "r:s:w:g:d:T:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r': rules_path = optarg; break;
+		case 's': state_path = optarg; break;
+		case O_CHECK: check = 1; break;
+		case 'w': window = duration("--window", optarg); break;
+		case 'g': dopt.give_up_s = (long)(duration("--give-up", optarg) / 1000000); break;
+		case O_TIMEOUT: dopt.timeout_ms = 1000 * tool_parse_long("--timeout", optarg, 1, 600); break;
+		case 'd': dopt.dead_letter = optarg; break;
+		case 'T': flush_s = tool_parse_long("--flush-timeout", optarg, 0, 86400); break;
+		case O_STATS: tool_stats_every(tool_parse_long("--stats", optarg, 1, 86400)); break;
+		case 'h': fputs(usage_text, stdout); return 0;
+		case 'V': tool_version();
+		default:
+			if (c >= O_NAME && c <= O_TOKEN) {
+				rule_flag(c, optarg);
+				break;
+			}
+			fputs(usage_text, stderr);
+			return QUAKE_EXIT_USAGE;
+		}
+	}
+	if (optind != argc)
+		die_usage("unexpected argument", "arg", argv[optind]);
+	load_rules(rules_path, &rs);
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+		quake_log(QUAKE_LOG_ERROR, "cannot initialise libcurl", NULL);
+		return QUAKE_EXIT_SOFTWARE;
+	}
+	if ((rc = deliver_init(&rs, &dopt)) != 0)
+		return rc;
+	if (check) {
+		char n[24];
+		snprintf(n, sizeof n, "%zu", rs.n);
+		quake_log(QUAKE_LOG_INFO, "rules ok", "rules", n, NULL);
+		deliver_free();
+		quake_rules_free(&rs);
+		curl_global_cleanup();
+		return 0;
+	}
+	if (state_path == NULL)
+		die_usage("no state file: give --state FILE", NULL, NULL);
+	if (quake_marks_open(state_path, window, quake_time_now(), &marks, &skipped, &f) != QUAKE_OK) {
+		quake_log(QUAKE_LOG_ERROR, "cannot use the state file", "reason", f.reason, NULL);
+		return QUAKE_EXIT_IOERR;
+	}
+	if (skipped > 0) {
+		char n[24];
+		snprintf(n, sizeof n, "%zu", skipped);
+		quake_log(QUAKE_LOG_WARN, "unreadable state lines skipped", "count", n, NULL);
+	}
+	srandom((unsigned)(quake_time_now() ^ getpid()));
+	ackq_init(&q, judge_rec_size(), judge_release, &judge_n.in, &judge_n.rejected);
+	judge_init(&q, &rs, marks, window);
+	if (dopt.dead_letter != NULL && tool_dead_letter_open(dopt.dead_letter) != 0)
+		return QUAKE_EXIT_IOERR;
+
+	flags = fcntl(0, F_GETFL);
+	fcntl(0, F_SETFL, flags | O_NONBLOCK);
+	quake_ndjson_open(0, 0, &r);
+	for (;;) {
+		int reading = !eof && !tool_stop && status == 0 && tool_out_failed() == TOOL_OUT_OK;
+
+		while (reading && ackq_pending(&q) < qmax) {
+			if ((err = ackq_next(&q, r, &l, &status)) != QUAKE_OK) {
+				eof = err == QUAKE_EOF;
+				break;
+			}
+			judge_line(&l);
+		}
+		deliver_step(judge_notice_done, NULL);
+		/* the marks first: a status line goes out only once they are kept */
+		if (status == 0 && (status = judge_commit()) == 0 && ackq_drain(&q) != 0)
+			status = QUAKE_EXIT_SOFTWARE;
+		if (tool_stats_due())
+			log_counts("stats");
+		if (ackq_pending(&q) == 0 && (eof || tool_stop || status != 0))
+			break;
+		if (tool_out_failed() != TOOL_OUT_OK)
+			break;
+		if (tool_stop || status != 0) {
+			/* finish what is in flight, bounded; send nothing new */
+			if (deadline == 0)
+				deadline = quake_time_now() + flush_s * 1000000LL;
+			deliver_drain();
+			if (quake_time_now() >= deadline)
+				break;
+		}
+		tool_flush();
+		reading = !eof && !tool_stop && status == 0 && ackq_pending(&q) < qmax;
+		deliver_wait(reading ? 0 : -1, 1000);
+	}
+	/* what is left is read again by the next run (Kafka: not committed) */
+	status = ackq_exit(&q, status, tool_stop ? 0 : QUAKE_EXIT_TEMPFAIL,
+	    QUAKE_LOG_WARN, "lines left unacknowledged");
+	if (status == 0 && judge_n.undelivered > 0)
+		status = QUAKE_EXIT_UNAVAILABLE;
+	log_counts("done");
+	fcntl(0, F_SETFL, flags);
+	status = tool_out_close(status);
+	tool_dead_letter_close();
+	quake_ndjson_close(r);
+	deliver_free();
+	ackq_free(&q);
+	quake_marks_close(marks);
+	quake_rules_free(&rs);
+	curl_global_cleanup();
+	return status;
+}

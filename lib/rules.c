@@ -262,7 +262,8 @@ parse_evtype(const json_t *v, struct quake_rule *r, struct quake_fail *f)
 
 /* "webhook": {"url", "secret_file"} or "ntfy": {"url", "token_file", "priority"}. */
 static enum quake_err
-parse_target(const json_t *o, struct quake_rule *r, struct quake_fail *f)
+parse_target(const json_t *o, const char *dir, struct quake_rule *r,
+    struct quake_fail *f)
 {
 	static const char *const wkeys[] = { "url", "secret_file", NULL };
 	static const char *const nkeys[] = { "url", "token_file", "priority", NULL };
@@ -293,7 +294,14 @@ parse_target(const json_t *o, struct quake_rule *r, struct quake_fail *f)
 		return bad(f, fn, "missing: webhooks are signed with a whsec_ secret read from a file");
 	if (sf != NULL && (strlen(sf) >= sizeof r->secret_file || *sf == '\0'))
 		return bad(f, fn, "must be a file name");
-	snprintf(r->secret_file, sizeof r->secret_file, "%s", sf ? sf : "");
+	/* relative to the rules file, so secrets can sit beside it (systemd's
+	 * $CREDENTIALS_DIRECTORY) */
+	if (sf != NULL && sf[0] != '/' && dir != NULL && strcmp(dir, ".") != 0) {
+		if ((size_t)snprintf(r->secret_file, sizeof r->secret_file, "%s/%s", dir, sf) >=
+		    sizeof r->secret_file)
+			return bad(f, fn, "path too long");
+	} else
+		snprintf(r->secret_file, sizeof r->secret_file, "%s", sf ? sf : "");
 	if (n != NULL && json_object_get(n, "priority") != NULL) {
 		double p = 0;
 		enum quake_err err = num(n, "priority", "ntfy.priority", 1, 5, 1, &p, f);
@@ -367,7 +375,7 @@ parse_rule(const json_t *o, const char *dir, struct quake_rules *rs,
 	if ((v = json_object_get(o, "evtype")) != NULL &&
 	    (err = parse_evtype(v, r, f)) != QUAKE_OK)
 		return err;
-	if ((err = parse_target(o, r, f)) != QUAKE_OK)
+	if ((err = parse_target(o, dir, r, f)) != QUAKE_OK)
 		return err;
 	if ((v = json_object_get(o, "updates")) != NULL) {
 		const char *u = json_string_value(v);

@@ -59,7 +59,8 @@ struct quake_rules_fail {
 };
 
 /* Parse buf[0..len) into *rs (caller-owned storage; quake_rules_free).
- * A polygon given as a file name is read relative to dir (may be NULL).
+ * A polygon or secret file given by a relative name is relative to dir (may
+ * be NULL: the working directory).
  * QUAKE_EINPUT fills *f; QUAKE_ENOMEM. On failure *rs holds nothing. */
 enum quake_err quake_rules_parse(const char *buf, size_t len, const char *dir,
     struct quake_rules *rs, struct quake_rules_fail *f);

@@ -1,15 +1,287 @@
 # suite-alert — quake-alert: the geometry against pyproj and shapely, and
-# the binary against webhook and ntfy receivers on 127.0.0.1. Every alert_*
-# function is a case. Python packages come from scripts/install-deps'
-# venv-alert. Sourced by tests/run.
+# the binary against a Standard Webhooks receiver (signatures verified by
+# the standardwebhooks package) and an ntfy-shaped one, both on 127.0.0.1
+# (ports 23010-23019). Every alert_* function is a case; each bounded in
+# time. Python packages come from scripts/install-deps' venv-alert.
 ALERT_VENV=${QUAKE_CACHE:-$HOME/.cache/quake}/venv-alert
 ALERT_PY=$ALERT_VENV/bin/python
+ALERT=$B/bin/quake-alert
+ALERT_PORT=${QUAKE_TEST_ALERT_PORT:-23010}
+
+# qa_dir NAME: a fresh directory D with a secret, a token and rules.json
+# (tokyo: webhook with downgrade; greece: ntfy with a token)
+qa_dir() {
+	D=$TMP/alert-$1
+	rm -rf "$D"; mkdir -p "$D"
+	SECRET="whsec_$(head -c 32 /dev/urandom | base64)"
+	TOKEN="tk_$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+	printf '%s\n' "$SECRET" >"$D/secret"
+	printf '%s\n' "$TOKEN" >"$D/token"
+	chmod 600 "$D/secret" "$D/token"
+	cat >"$D/rules.json" <<-J
+	{"rules": [
+	 {"name": "tokyo", "minmagnitude": 4.5, "circle": {"lat": 35.68, "lon": 139.69, "radius_km": 300},
+	  "evtype": {"exclude": ["qb", "ex"]}, "updates": "downgrade",
+	  "webhook": {"url": "http://127.0.0.1:$ALERT_PORT/hook/tokyo", "secret_file": "$D/secret"}},
+	 {"name": "greece", "minmagnitude": 4.5, "rectangle": {"minlat": 34, "maxlat": 42, "minlon": 19, "maxlon": 30},
+	  "ntfy": {"url": "http://127.0.0.1:$ALERT_PORT/ntfy/greece", "token_file": "$D/token"}}]}
+	J
+}
+
+# receiver_start [ARGS...]: the receiver on ALERT_PORT logging to $D/recv.log
+receiver_start() {
+	"$ALERT_PY" tests/alert-receiver.py "$ALERT_PORT" "$D/recv.log" --secret "$SECRET" \
+	    --token "$TOKEN" "$@" >"$D/recv.out" 2>&1 &
+	RECV_PID=$!
+	local i
+	for i in $(seq 50); do grep -q ready "$D/recv.out" 2>/dev/null && return 0; sleep 0.1; done
+	return 1
+}
+receiver_stop() { kill "$RECV_PID" 2>/dev/null; wait "$RECV_PID" 2>/dev/null; RECV_PID=; }
+
+# status_lines FILE: "LINE STATUS" of quake-alert's output
+status_lines() { jq -r '"\(.line) \(.status)"' "$1"; }
 
 alert_geo_ref() {
 	local out rc
 	out=$("$ALERT_PY" tests/geo_ref.py "$B/tests/geo_eval" 2>&1); rc=$?
 	check "geo against pyproj and shapely: $(printf '%s' "$out" | tail -1)" test "$rc" -eq 0
 	[ "$rc" -eq 0 ] || printf '%s\n' "$out" | head -5
+}
+
+# the recorded revisions: exactly the notices of the contract, signed,
+# each status line in order; a replay of it sends nothing
+alert_revisions() {
+	local rc want got
+	qa_dir revisions
+	receiver_start || { fail "alert receiver starts" "$(cat "$D/recv.out")"; return; }
+	timeout 30 "$ALERT" --rules "$D/rules.json" --state "$D/state" --window 36500d \
+	    <tests/data/alert/revisions.ndjson >"$D/out" 2>"$D/err"; rc=$?
+	check "alert revisions: exit 0 ($(tail -1 "$D/err"))" test "$rc" -eq 0
+	check "alert revisions: one status line per line, in order, as the contract says" \
+	    diff <(cut -d' ' -f1-2 tests/data/alert/revisions.expected) <(status_lines "$D/out")
+	want=$(awk 'NF > 2 && $3 == "tokyo" { print $3, $4, $5 }' tests/data/alert/revisions.expected)
+	got=$("$ALERT_PY" tests/alert-report.py "$D/recv.log" | awk '$2 != "ntfy" { print $1, $2, $3 }')
+	check "alert revisions: the webhook got new, upgraded, upgraded, cancelled" test "$got" = "$want"
+	check "alert revisions: every webhook verified by standardwebhooks" \
+	    test "$("$ALERT_PY" tests/alert-report.py "$D/recv.log" | awk '$2 != "ntfy" && $NF != "True"' | wc -l)" -eq 0
+	got=$("$ALERT_PY" tests/alert-report.py "$D/recv.log" | awk '$2 == "ntfy"')
+	check "alert revisions: ntfy got two notices with title, priority and the token ($got)" \
+	    test "$got" = "greece ntfy M4.6 GREECE 3 True
+greece ntfy Upgraded: M5.1 GREECE 3 True"
+	check "alert revisions: ntfy click URL is the EMSC event page" \
+	    grep -q '"Click": "https://www.seismicportal.eu/eventdetails.html?unid=20240101_0000002"' "$D/recv.log"
+	check "alert revisions: the token is never logged" not_grep "$TOKEN" "$D/err"
+	check "alert revisions: the secret is never logged" not_grep "${SECRET#whsec_}" "$D/err"
+	cp "$D/recv.log" "$D/recv.first"
+	timeout 30 "$ALERT" --rules "$D/rules.json" --state "$D/state" --window 36500d \
+	    <tests/data/alert/revisions.ndjson >"$D/out2" 2>"$D/err2"; rc=$?
+	check "alert replay: exit 0" test "$rc" -eq 0
+	check "alert replay: every line skipped" test "$(jq -r .status "$D/out2" | sort -u)" = skipped
+	check "alert replay: nothing sent" cmp -s "$D/recv.log" "$D/recv.first"
+	receiver_stop
+}
+not_grep() { ! grep -qF -- "$1" "$2"; }
+quiet() { "$@" >/dev/null 2>&1; }
+
+# field N of the receiver's log: "n t status webhook_id" per request
+recv_requests() { jq -r '"\(.n) \(.t) \(.status) \(.webhook_id)"' "$D/recv.log"; }
+
+# bad lines among good ones: each rejected (65), the rest judged as before
+alert_bad_lines() {
+	local rc
+	qa_dir badlines
+	receiver_start || { fail "alert receiver starts" "$(cat "$D/recv.out")"; return; }
+	{ sed -n 1,2p tests/data/alert/revisions.ndjson; echo 'not json'; echo '{"id":"x"}'
+	  printf '{"kind":"detection","id":"","time":"x"}\n'; sed -n 3,7p tests/data/alert/revisions.ndjson
+	  head -c 2000000 /dev/zero | tr '\0' 'a'; echo; sed -n '8,$p' tests/data/alert/revisions.ndjson; } >"$D/in"
+	timeout 30 "$ALERT" --rules "$D/rules.json" --state "$D/state" --window 36500d \
+	    --dead-letter "$D/dead" <"$D/in" >"$D/out" 2>"$D/err"; rc=$?
+	check "alert bad lines: exit 65" test "$rc" -eq 65
+	check "alert bad lines: four rejected, the rest as the contract says" \
+	    test "$(jq -r 'select(.status != "rejected") | .status' "$D/out" | tr '\n' ' ')" = \
+	    "$(cut -d' ' -f2 tests/data/alert/revisions.expected | tr '\n' ' ')"
+	check "alert bad lines: status lines numbered as the input" \
+	    test "$(jq -r 'select(.status == "rejected") | .line' "$D/out" | tr '\n' ' ')" = "3 4 5 11 "
+	check "alert bad lines: one stderr line per rejected line" test "$(grep -c 'msg=rejected' "$D/err")" -eq 4
+	check "alert bad lines: three in the dead-letter file (the long one is not kept)" \
+	    test "$(wc -l <"$D/dead")" -eq 3
+	check "alert bad lines: six notices still sent" test "$(grep -c '"status": 200' "$D/recv.log")" -eq 6
+	receiver_stop
+}
+
+# the receiver down at first, then up: every notice delivered once, in order
+alert_down_then_back() {
+	local pid rc
+	qa_dir down
+	timeout 60 "$ALERT" --rules "$D/rules.json" --state "$D/state" --window 36500d \
+	    <tests/data/alert/revisions.ndjson >"$D/out" 2>"$D/err" & pid=$!
+	sleep 2
+	check "alert down: only the line before the first alert acknowledged while it is down" \
+	    test "$(status_lines "$D/out")" = "1 skipped"
+	receiver_start || { fail "alert receiver starts" "$(cat "$D/recv.out")"; kill "$pid"; return; }
+	wait "$pid"; rc=$?
+	check "alert down then back: exit 0" test "$rc" -eq 0
+	check "alert down then back: retried (logged)" grep -q 'msg=retrying' "$D/err"
+	check "alert down then back: status lines as the contract says" \
+	    diff <(cut -d' ' -f1-2 tests/data/alert/revisions.expected) <(status_lines "$D/out")
+	check "alert down then back: six notices, each once" \
+	    test "$("$ALERT_PY" tests/alert-report.py --ids "$D/recv.log" | sort -u | wc -l)" -eq 6 -a \
+	    "$(grep -c '"status": 200' "$D/recv.log")" -eq 6
+	check "alert down then back: the webhook's in order" test "$("$ALERT_PY" tests/alert-report.py "$D/recv.log" |
+	    awk '$2 != "ntfy" { printf "%s%s ", $2, $3 }')" = "new0 upgraded1 upgraded3 cancelled3 "
+	receiver_stop
+}
+
+# 429 with Retry-After: 2 twice, then 200; 500s retried with backoff
+alert_retry_after() {
+	local rc gaps
+	qa_dir retry
+	jq '.rules |= [.[0]]' "$D/rules.json" >"$D/one.json"
+	receiver_start --fail 2 --fail-status 429 --retry-after 2 || { fail "alert receiver starts"; return; }
+	sed -n 1,2p tests/data/alert/revisions.ndjson >"$D/in"
+	timeout 30 "$ALERT" --rules "$D/one.json" --state "$D/state" --window 36500d <"$D/in" >"$D/out" 2>"$D/err"; rc=$?
+	check "alert 429: exit 0, alerted" test "$rc" -eq 0 -a "$(jq -r .status "$D/out" | tail -1)" = alerted
+	gaps=$(recv_requests | awk 'NR > 1 { printf "%d ", ($2 - t) * 10 } { t = $2 }')
+	check "alert 429: Retry-After honoured, 2 s between the tries ($gaps tenths)" \
+	    awk -v g="$gaps" 'BEGIN { n = split(g, a, " "); exit !(n == 2 && a[1] >= 19 && a[2] >= 19 && a[1] < 60) }'
+	check "alert 429: the same webhook-id each try" test "$(recv_requests | cut -d' ' -f4 | sort -u | wc -l)" -eq 1
+	receiver_stop
+	qa_dir retry500
+	jq '.rules |= [.[0]]' "$D/rules.json" >"$D/one.json"
+	receiver_start --fail 3 --fail-status 500 || { fail "alert receiver starts"; return; }
+	sed -n 1,2p tests/data/alert/revisions.ndjson >"$D/in"
+	timeout 30 "$ALERT" --rules "$D/one.json" --state "$D/state" --window 36500d <"$D/in" >"$D/out" 2>"$D/err"; rc=$?
+	check "alert 500: delivered on the fourth try" test "$rc" -eq 0 -a "$(recv_requests | awk '$3 == 200' | wc -l)" -eq 1 \
+	    -a "$(recv_requests | wc -l)" -eq 4
+	receiver_stop
+}
+
+# a target that stays down: its notices given up after --give-up (dead
+# letter, undelivered, 69); the other target's notices are not held up
+alert_give_up() {
+	local rc t0 late
+	qa_dir giveup
+	sed -i "s|127.0.0.1:$ALERT_PORT/hook|127.0.0.1:$((ALERT_PORT + 1))/hook|" "$D/rules.json"
+	receiver_start || { fail "alert receiver starts"; return; }
+	t0=$(date +%s.%N)
+	timeout 30 "$ALERT" --rules "$D/rules.json" --state "$D/state" --window 36500d --give-up 3s \
+	    --dead-letter "$D/dead" <tests/data/alert/revisions.ndjson >"$D/out" 2>"$D/err"; rc=$?
+	check "alert give up: exit 69" test "$rc" -eq 69
+	check "alert give up: the tokyo lines undelivered, naming the rule" \
+	    test "$(jq -r 'select(.status == "undelivered") | "\(.line) \(.error[0:6])"' "$D/out" | tr '\n' ' ')" = \
+	    "2 tokyo: 6 tokyo: 10 tokyo: 13 tokyo: "
+	check "alert give up: four notices in the dead-letter file" \
+	    test "$(jq -r 'select(.kind == "undelivered") | .body.kind' "$D/dead" | tr '\n' ' ')" = "new upgraded upgraded cancelled "
+	check "alert give up: reported on stderr" test "$(grep -c 'msg="alert given up"' "$D/err")" -eq 4
+	late=$(jq -r --arg t0 "$t0" 'select(.status == 200) | .t - ($t0 | tonumber) | floor' "$D/recv.log" | sort -n | tail -1)
+	check "alert give up: the live target's notices arrive at once, not after the dead one (${late}s)" \
+	    test "${late:-9}" -lt 2
+	receiver_stop
+}
+
+# detection lines: "phones near X are shaking", once per detection id
+alert_detection() {
+	local rc
+	qa_dir detection
+	jq --arg u "http://127.0.0.1:$ALERT_PORT/hook/phones" --arg s "$D/secret" \
+	    '.rules += [{"name":"phones","detections":true,"minmagnitude":9.9,
+	      "circle":{"lat":35.68,"lon":139.69,"radius_km":100},"webhook":{"url":$u,"secret_file":$s}}]' \
+	    "$D/rules.json" >"$D/r.json"
+	receiver_start || { fail "alert receiver starts"; return; }
+	now=$(date -u +%Y-%m-%dT%H:%M:%S.000000Z)
+	det='{"kind":"detection","id":"shake-X-0001","time":"'$now'","lat":35.70,"lon":139.75,"devices":4,"peak":2.5,"radius_km":3.1}'
+	far='{"kind":"detection","id":"shake-X-0002","time":"'$now'","lat":10.0,"lon":10.0,"devices":3,"peak":1.5,"radius_km":2.0}'
+	trig='{"kind":"trigger","device":"d1","on":"'$now'","off":"'$now'","peak":1.0,"ratio":4.0}'
+	printf '%s\n' "$det" "$trig" "$det" "$far" >"$D/in"
+	timeout 30 "$ALERT" --rules "$D/r.json" --state "$D/state" <"$D/in" >"$D/out" 2>"$D/err"; rc=$?
+	check "alert detection: exit 0" test "$rc" -eq 0
+	check "alert detection: alerted once, the rest skipped" \
+	    test "$(jq -r .status "$D/out" | tr '\n' ' ')" = "alerted skipped skipped skipped "
+	check "alert detection: 'phones near 35.70N 139.75E are shaking', signed" \
+	    test "$(jq -r 'select(.status == 200) | (.body | fromjson | .message[0:38]) + " " + (.verified | tostring)' "$D/recv.log")" = \
+	    "phones near 35.70N 139.75E are shaking true"
+	receiver_stop
+}
+
+# rules files with mistakes: 78 and one line naming the rule and the field
+alert_rules_errors() {
+	local rc out
+	qa_dir rules
+	check "alert --check: good rules exit 0" quiet "$ALERT" --rules "$D/rules.json" --check
+	while IFS='|' read -r json rule field; do
+		printf '%s\n' "$json" >"$D/bad.json"
+		out=$("$ALERT" --rules "$D/bad.json" --state "$D/state" </dev/null 2>&1 >/dev/null); rc=$?
+		check "alert bad rules ($rule $field): 78, one line naming them ($out)" \
+		    test "$rc" -eq 78 -a "$(printf '%s\n' "$out" | wc -l)" -eq 1 -a \
+		    -n "$(printf '%s' "$out" | grep -F "rule=$rule field=$field")"
+	done <<-'E'
+	[{"name":"a","minmagnitude":"5","ntfy":"http://x/t"}]|a|minmagnitude
+	[{"name":"ok","ntfy":"http://x/t"},{"name":"b","circle":{"lat":1,"lon":2},"ntfy":"http://x/t"}]|b|circle.radius_km
+	[{"name":"c","ntfy":"http://x/t","colour":"red"}]|c|colour
+	[{"name":"d","night_minmagnitude":5,"night":{"from":"22:00","to":"7","tz":"Asia/Tokyo"},"ntfy":"http://x/t"}]|d|night.to
+	[{"minmagnitude":5}]|#1|name
+	E
+	printf '[{"name":"e","polygon":"no-such.geojson","ntfy":"http://x/t"}]\n' >"$D/bad.json"
+	out=$("$ALERT" --rules "$D/bad.json" --check 2>&1); rc=$?
+	check "alert bad rules: a polygon file that is not there: 78 ($out)" test "$rc" -eq 78
+	"$ALERT" --rules "$D/rules.json" </dev/null >/dev/null 2>&1; rc=$?
+	check "alert without --state: 64" test "$rc" -eq 64
+	chmod 640 "$D/secret"
+	out=$("$ALERT" --rules "$D/rules.json" --check 2>&1); rc=$?
+	check "alert secret readable by the group: 78 ($out)" test "$rc" -eq 78 -a -n "$(printf '%s' "$out" | grep 'chmod 600')"
+	chmod 600 "$D/secret"; printf 'not-a-secret\n' >"$D/secret"
+	out=$("$ALERT" --rules "$D/rules.json" --check 2>&1); rc=$?
+	check "alert secret without whsec_: 78" test "$rc" -eq 78
+	"$ALERT" --rules "$D/none.json" --check >/dev/null 2>&1; rc=$?
+	check "alert rules file missing: 78" test "$rc" -eq 78
+	"$ALERT" --name one --minmagnitude 5 --circle 35,139,100 --webhook http://127.0.0.1:9/h \
+	    --secret-file "$D/token" --check >/dev/null 2>&1; rc=$?
+	check "alert rule from flags, a token as the webhook secret: 78" test "$rc" -eq 78
+	"$ALERT" --name one --minmagnitude 5 --circle 35,139,100 --ntfy http://127.0.0.1:9/t \
+	    --token-file "$D/token" --check >/dev/null 2>&1; rc=$?
+	check "alert rule from flags: --check 0" test "$rc" -eq 0
+	"$ALERT" --name one --circle 35,139 --ntfy http://127.0.0.1:9/t --check >/dev/null 2>&1; rc=$?
+	check "alert rule from flags: --circle with two numbers: 64" test "$rc" -eq 64
+}
+
+# kill -9 at random points of a 2,000-line run, restarted from the first
+# unacknowledged line (as Kafka redelivers): the receiver sees every notice
+# an uninterrupted run sends, and a repeat only with the same webhook-id
+alert_kill9() {
+	local pos=0 round=0 pid acked rc want got extra
+	qa_dir kill9
+	python3 tests/alert-lines.py 2000 7 >"$D/lines"
+	receiver_start || { fail "alert receiver starts"; return; }
+	timeout 60 "$ALERT" --rules "$D/rules.json" --state "$D/state.ref" <"$D/lines" >"$D/out.ref" 2>"$D/err.ref"
+	"$ALERT_PY" tests/alert-report.py --ids "$D/recv.log" | sort -u >"$D/want"
+	receiver_stop
+	: >"$D/recv.log"
+	receiver_start --delay 2 || { fail "alert receiver starts"; return; }
+	while [ "$pos" -lt 2000 ] && [ "$round" -lt 12 ]; do
+		round=$((round + 1))
+		tail -n +"$((pos + 1))" "$D/lines" | "$ALERT" --rules "$D/rules.json" --state "$D/state" \
+		    >"$D/out.$round" 2>>"$D/err" & pid=$!
+		sleep "0.$((RANDOM % 6 + 1))"
+		kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+		acked=$(grep -c '}$' "$D/out.$round")
+		pos=$((pos + acked))
+	done
+	tail -n +"$((pos + 1))" "$D/lines" | timeout 120 "$ALERT" --rules "$D/rules.json" \
+	    --state "$D/state" >"$D/out.last" 2>>"$D/err"; rc=$?
+	check "alert kill -9: the last run ends 0 after $round kills" test "$rc" -eq 0
+	check "alert kill -9: 2000 lines acknowledged over the runs" \
+	    test "$(cat "$D"/out.[0-9]* "$D/out.last" | grep -c '}$')" -ge 2000
+	"$ALERT_PY" tests/alert-report.py --ids "$D/recv.log" | sort >"$D/got.all"
+	sort -u "$D/got.all" >"$D/got"
+	want=$(wc -l <"$D/want"); got=$(wc -l <"$D/got")
+	extra=$(($(wc -l <"$D/got.all") - got))
+	check "alert kill -9: every one of the $want notices seen ($got distinct, $extra repeats)" \
+	    cmp -s "$D/want" "$D/got"
+	check "alert kill -9: every request verified" \
+	    test "$(jq -r 'select(.verified == false)' "$D/recv.log" | wc -l)" -eq 0
+	check "alert kill -9: more than 100 notices in the run" test "$want" -gt 100
+	receiver_stop
 }
 
 suite_alert() {

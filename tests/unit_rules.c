@@ -49,9 +49,9 @@ main(void)
 	CHECK(t->minmag == 4.5 && t->night && t->night_minmag == 6 && t->night_from == 1320 &&
 	    t->night_to == 420 && t->region.kind == QUAKE_GEO_CIRCLE && t->maxdepth == 100 &&
 	    isinf(t->mindepth) && t->evtype_exclude && t->nevtypes == 2 && t->downgrade &&
-	    t->target == QUAKE_TARGET_WEBHOOK && strcmp(t->secret_file, "s") == 0, "tokyo fields");
+	    t->target == QUAKE_TARGET_WEBHOOK && strcmp(t->secret_file, "tests/data/alert/s") == 0, "tokyo fields (secret beside the rules)");
 	CHECK(p->region.kind == QUAKE_GEO_RECTANGLE && p->target == QUAKE_TARGET_NTFY &&
-	    p->priority_fixed == 4 && strcmp(p->secret_file, "t") == 0 && !p->downgrade, "pacific fields");
+	    p->priority_fixed == 4 && strcmp(p->secret_file, "tests/data/alert/t") == 0 && !p->downgrade, "pacific fields");
 	CHECK(j->region.kind == QUAKE_GEO_POLYGON && j->region.npolys == 1 && j->minmag == 0 &&
 	    strcmp(j->url, "https://ntfy.sh/q") == 0 && j->secret_file[0] == '\0' &&
 	    !j->evtype_exclude, "japan fields (polygon file, ntfy URL)");

@@ -142,7 +142,7 @@ deploy_install() {
 deploy_units() {
 	local u out score root="$TMP/unitroot"
 	make -s install B="$B" DESTDIR="$root" PREFIX=/usr/local >/dev/null 2>&1
-	for u in quake-ingest quake-sink quake-web; do
+	for u in quake-ingest quake-sink quake-web quake-alerts; do
 		score=$(systemd-analyze security --offline=true "scripts/systemd/$u.service" 2>/dev/null |
 			sed -n 's/.*Overall exposure level for .*: \([0-9.]*\) .*/\1/p')
 		check "systemd: $u exposure $score <= 2.0" awk -v s="$score" 'BEGIN { exit !(s != "" && s <= 2.0) }'

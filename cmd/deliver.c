@@ -318,28 +318,32 @@ complete(struct target *t, CURLcode rc)
 void
 deliver_step(void (*done)(struct notice *, void *), void *arg)
 {
-	int running, left;
+	int running, left, moved;
 	CURLMsg *m;
-	int64_t now;
 
-	curl_multi_perform(d.multi, &running);
-	while ((m = curl_multi_info_read(d.multi, &left)) != NULL)
-		if (m->msg == CURLMSG_DONE) {
-			struct target *t;
-			struct notice *n;
-			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&t);
-			if ((n = complete(t, m->data.result)) != NULL)
-				done(n, arg);
+	/* until quiet: a transfer that ends within the last perform is read
+	 * now, and its successor started, not after the next wait */
+	do {
+		moved = 0;
+		curl_multi_perform(d.multi, &running);
+		while ((m = curl_multi_info_read(d.multi, &left)) != NULL)
+			if (m->msg == CURLMSG_DONE) {
+				struct target *t;
+				struct notice *n;
+				curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&t);
+				if ((n = complete(t, m->data.result)) != NULL)
+					done(n, arg);
+				moved = 1;
+			}
+		int64_t now = quake_time_now();
+		for (size_t i = 0; i < d.nt && !d.draining; i++) {
+			struct target *t = &d.t[i];
+			if (!t->busy && t->head != NULL && t->head->not_before <= now) {
+				start(t);
+				moved = 1;
+			}
 		}
-	if (d.draining)
-		return;
-	now = quake_time_now();
-	for (size_t i = 0; i < d.nt; i++) {
-		struct target *t = &d.t[i];
-		if (!t->busy && t->head != NULL && t->head->not_before <= now)
-			start(t);
-	}
-	curl_multi_perform(d.multi, &running);
+	} while (moved);
 }
 
 void

@@ -33,6 +33,7 @@ log = open(a.log, "a", buffering=1)
 
 class H(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
 
     def log_message(self, *args):
         pass

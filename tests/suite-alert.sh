@@ -101,6 +101,8 @@ alert_bad_lines() {
 	check "alert bad lines: four rejected, the rest as the contract says" \
 	    test "$(jq -r 'select(.status != "rejected") | .status' "$D/out" | tr '\n' ' ')" = \
 	    "$(cut -d' ' -f2 tests/data/alert/revisions.expected | tr '\n' ' ')"
+	check "alert bad lines: every status line parses as quake-consume reads it" \
+	    test "$("$B/tests/ack_check" <"$D/out")" = "ok 19"
 	check "alert bad lines: status lines numbered as the input" \
 	    test "$(jq -r 'select(.status == "rejected") | .line' "$D/out" | tr '\n' ' ')" = "3 4 5 11 "
 	check "alert bad lines: one stderr line per rejected line" test "$(grep -c 'msg=rejected' "$D/err")" -eq 4

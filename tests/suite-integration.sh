@@ -224,6 +224,7 @@ kafka_bad_acks() {
 . tests/cli-aws.sh
 . tests/integration-ddb.sh
 . tests/integration-emsc.sh
+. tests/integration-alert.sh
 
 suite_integration() {
 	if scripts/kafka-local start 2>"$TMP/kafka-start.log"; then
@@ -234,6 +235,7 @@ suite_integration() {
 		echo "integration: consumer kill" >&2; kafka_consumer_kill
 		echo "integration: bad acks" >&2; kafka_bad_acks
 		echo "integration: group split" >&2; kafka_group_split
+		echo "integration: alerts" >&2; kafka_alerts
 		scripts/kafka-local stop
 	else
 		fail "kafka-local start" "$(tail -3 "$TMP/kafka-start.log")"

@@ -123,7 +123,7 @@ $(B)/bin/quake-shake: $(B)/cmd/quake-shake.o $(B)/cmd/shakein.o $(TOOL_OBJ) $(B)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $(BIN_LDFLAGS) -o $@ $^ $(LIB_LIBS)
 
-$(B)/bin/quake-alert: $(B)/cmd/quake-alert.o $(B)/cmd/judge.o $(B)/cmd/deliver.o $(filter-out $(B)/cmd/ackq.o,$(TOOL_OBJ)) $(B)/cmd/ackq.o $(B)/lib/libquake.a
+$(B)/bin/quake-alert: $(B)/cmd/quake-alert.o $(B)/cmd/judge.o $(B)/cmd/deliver.o $(TOOL_OBJ) $(B)/lib/libquake.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $(BIN_LDFLAGS) -o $@ $^ $(LIB_LIBS)
 

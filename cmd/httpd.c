@@ -58,7 +58,8 @@ struct httpd_conn {
 	size_t qlen;
 	char *pbody;
 	size_t plen;
-	int pover;
+	int pover, loopback;
+	char leid[32], auth[256];	/* headers kept for a POST's handler */
 };
 
 static unsigned char wbuf[LWS_PRE + CHUNK];
@@ -333,6 +334,23 @@ begin_post(struct httpd *h, struct httpd_conn *c, const struct httpd_route *rt,
 	return 0;
 }
 
+/* The headers a handler may need, read while lws still holds them. */
+static void
+req_headers(struct httpd_conn *c, struct httpd_req *r)
+{
+	char peer[64];
+	const char *ip = lws_get_peer_simple(c->wsi, peer, sizeof peer);
+	int n;
+
+	n = lws_hdr_custom_copy(c->wsi, c->leid, sizeof c->leid, "last-event-id:", 14);
+	r->last_event_id = n > 0 ? c->leid : NULL;
+	n = lws_hdr_copy(c->wsi, c->auth, sizeof c->auth, WSI_TOKEN_HTTP_AUTHORIZATION);
+	r->authorization = n > 0 ? c->auth : NULL;
+	r->peer_loopback = ip != NULL && (strncmp(ip, "127.", 4) == 0 ||
+	    strcmp(ip, "::1") == 0 || strncmp(ip, "::ffff:127.", 11) == 0);
+	c->loopback = r->peer_loopback;
+}
+
 static int
 run_post(struct httpd_conn *c)
 {
@@ -349,6 +367,9 @@ run_post(struct httpd_conn *c)
 	c->pbody[c->plen] = '\0';
 	r.body = c->pbody;
 	r.body_len = c->plen;
+	r.last_event_id = c->leid[0] ? c->leid : NULL;
+	r.authorization = c->auth[0] ? c->auth : NULL;
+	r.peer_loopback = c->loopback;
 	return rt->fn(rt->arg, c, &r);
 }
 
@@ -356,7 +377,6 @@ static int
 on_request(struct httpd *h, struct httpd_conn *c, const char *path, size_t plen)
 {
 	static char query[3 * HTTPD_URL_MAX + 1];
-	char leid[64] = "";
 	struct httpd_req r = { .path = path };
 	const struct httpd_route *rt;
 	int n;
@@ -371,8 +391,7 @@ on_request(struct httpd *h, struct httpd_conn *c, const char *path, size_t plen)
 	c->head = r.method == HTTPD_HEAD;
 	r.query_len = query_of(c->wsi, query, sizeof query);
 	r.query = query;
-	n = lws_hdr_custom_copy(c->wsi, leid, sizeof leid, "last-event-id:", 14);
-	r.last_event_id = n > 0 ? leid : NULL;
+	req_headers(c, &r);
 	rt = route_of(h, path);
 	if (rt != NULL && (rt->methods & r.method) == 0)
 		return httpd_respond(c, 405, "text/plain; charset=utf-8",
@@ -609,8 +628,11 @@ httpd_open(const struct httpd_config *cfg, struct httpd **out,
 	info.iface = h->host;
 	info.protocols = protocols;
 	info.user = h;
-	info.max_http_header_data = 2 * HTTPD_URL_MAX;
-	info.max_http_header_pool = 256;
+	info.max_http_header_data = HTTPD_URL_MAX + 2048;
+	/* an idle connection holds one until timeout_secs_ah_idle: at most
+	 * 1024 x 10 KiB, and 5 s each */
+	info.timeout_secs_ah_idle = 5;
+	info.max_http_header_pool = 1024;
 	info.timeout_secs = 30;
 	info.keepalive_timeout = 15;
 	info.alpn = "http/1.1";

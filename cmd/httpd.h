@@ -28,6 +28,8 @@ struct httpd_req {
 	const char *query;	/* "a=b&c=d" (%-encoded again), "" if none */
 	size_t query_len;
 	const char *last_event_id;	/* the Last-Event-ID header, or NULL */
+	const char *authorization;	/* the Authorization header, or NULL */
+	int peer_loopback;		/* peer is 127.0.0.0/8 or ::1 */
 	const char *body;	/* POST only, body_len bytes (NUL after them) */
 	size_t body_len;
 };

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "kafka.h"
+#include "qtime.h"
 #include "tool.h"
 
 int
@@ -121,4 +122,71 @@ kafka_error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 	last = err;
 	quake_log(QUAKE_LOG_WARN, "Kafka error", "code",
 	    rd_kafka_err2name(err), "error", reason, NULL);
+}
+
+int
+kafka_start_parse(const char *s, int64_t *out, int *at_time)
+{
+	char *end;
+	long long ms;
+
+	*at_time = 0;
+	if (strcmp(s, "beginning") == 0)
+		*out = RD_KAFKA_OFFSET_BEGINNING;
+	else if (strcmp(s, "end") == 0)
+		*out = RD_KAFKA_OFFSET_END;
+	else if (strcmp(s, "stored") == 0)
+		*out = RD_KAFKA_OFFSET_STORED;
+	else if (strncmp(s, "s@", 2) == 0 && s[2] >= '0' && s[2] <= '9') {
+		ms = strtoll(s + 2, &end, 10);
+		if (*end != '\0' || ms > 253402300799999LL)
+			goto bad;
+		*out = ms;
+		*at_time = 1;
+	} else
+		goto bad;
+	return 0;
+bad:
+	quake_log(QUAKE_LOG_ERROR, "-o takes beginning, end, stored or s@MS",
+	    "value", s, NULL);
+	return -1;
+}
+
+int
+kafka_start_since(const char *dur, int64_t *out, int *at_time)
+{
+	int64_t us;
+
+	if (quake_time_parse_duration(dur, &us, NULL) != QUAKE_OK) {
+		quake_log(QUAKE_LOG_ERROR, "--since takes a duration: 7d, 36h, 90m",
+		    "value", dur, NULL);
+		return -1;
+	}
+	*out = (quake_time_now() - us) / 1000;
+	*at_time = 1;
+	return 0;
+}
+
+void
+kafka_start_apply(rd_kafka_t *rk, rd_kafka_topic_partition_list_t *parts,
+    int64_t off, int at_time)
+{
+	rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+
+	for (int i = 0; i < parts->cnt; i++)
+		parts->elems[i].offset = off;
+	if (!at_time)
+		return;
+	err = rd_kafka_offsets_for_times(rk, parts, 10000);
+	for (int i = 0; i < parts->cnt; i++) {
+		rd_kafka_topic_partition_t *p = &parts->elems[i];
+
+		if (err != RD_KAFKA_RESP_ERR_NO_ERROR || p->err != 0) {
+			quake_log(QUAKE_LOG_WARN, "no offset for the start time; "
+			    "reading from the beginning", "reason", rd_kafka_err2str(
+			    err ? err : p->err), NULL);
+			p->offset = RD_KAFKA_OFFSET_BEGINNING;
+		} else if (p->offset < 0)	/* nothing that late yet */
+			p->offset = RD_KAFKA_OFFSET_END;
+	}
 }

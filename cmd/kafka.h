@@ -33,4 +33,19 @@ void kafka_log_cb(const rd_kafka_t *rk, int level, const char *fac,
 /* Log client-level errors, once per change of error code; sets *fatal. */
 void kafka_error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque);
 
+/* Parse a start position: beginning, end, stored, s@MS (the first record
+ * at or after MS, milliseconds since the epoch, as kcat) into *out
+ * (RD_KAFKA_OFFSET_* or MS >= 0 with *at_time set). -1 (logged) if it is
+ * none. */
+int kafka_start_parse(const char *s, int64_t *out, int *at_time);
+
+/* The same for a duration back from now ("7d", "36h", "90m"): s@(now-d). */
+int kafka_start_since(const char *dur, int64_t *out, int *at_time);
+
+/* Set every partition of parts to `off` (a RD_KAFKA_OFFSET_*), or with
+ * at_time to the first offset at or after `off` ms (the end where none
+ * is: rd_kafka_offsets_for_times); on failure, the beginning (logged). */
+void kafka_start_apply(rd_kafka_t *rk, rd_kafka_topic_partition_list_t *parts,
+    int64_t off, int at_time);
+
 #endif

@@ -206,6 +206,8 @@ mapsse_open(void *arg, struct httpd_conn *c, const struct httpd_req *r)
 	}
 	if (r->last_event_id != NULL && d < 1.8e19)
 		cl->cursor = (uint64_t)d;
+	if (cl->cursor > store_head(s->st))	/* another process's: all of it */
+		cl->cursor = 0;
 	if (r->method == HTTPD_HEAD) {
 		free(cl);
 		return httpd_respond(c, 200, "text/event-stream", "", 0, NULL);

@@ -319,12 +319,13 @@ store_expire(struct store *s, int64_t now)
 }
 
 struct store *
-store_new(int64_t window, size_t max)
+store_new(int64_t window, size_t max, uint64_t seq0)
 {
 	struct store *s = calloc(1, sizeof *s);
 
 	if (s == NULL)
 		return NULL;
+	s->seq = seq0;
 	s->window = window;
 	s->max = max > 0 && max < UINT32_MAX ? max : 1;
 	return s;

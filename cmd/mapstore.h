@@ -29,8 +29,10 @@ enum store_put {
 struct store;
 
 /* window: µs of event time kept before now (0: no limit); max: events
- * held (>= 1). NULL when out of memory. Free with store_free. */
-struct store *store_new(int64_t window, size_t max);
+ * held (>= 1); seq0: the first seq given out is seq0 + 1 (a start time in
+ * µs keeps seqs rising across restarts). NULL when out of memory. Free
+ * with store_free. */
+struct store *store_new(int64_t window, size_t max, uint64_t seq0);
 void store_free(struct store *s);
 
 /* Take *ev (borrowed) as of now (µs). */

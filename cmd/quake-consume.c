@@ -20,13 +20,15 @@
 #include "tool.h"
 
 static const char usage_text[] =
-"usage: quake-consume -t TOPIC [-g GROUP] [-b BROKERS] [-o beginning|end|stored]\n"
+"usage: quake-consume -t TOPIC [-g GROUP] [-b BROKERS] [-o OFFSET | --since DUR]\n"
 "                     [-e] [-c N] [-X KEY=VALUE]... [-F FILE] [--acks FIFO]\n"
 "                     [--stats SECONDS]\n"
 "  -b BROKERS        bootstrap servers (env QUAKE_BROKERS; default 127.0.0.1:9092)\n"
 "  -t TOPIC          topic to consume (env QUAKE_TOPIC)\n"
 "  -g GROUP          consumer group (env QUAKE_GROUP; default quake-consume)\n"
-"  -o OFFSET         beginning, end, or stored (committed; default)\n"
+"  -o OFFSET         beginning, end, stored (committed; default), or s@MS: the first\n"
+"                    record at or after MS (ms since the epoch)\n"
+"      --since DUR   the same as s@(now - DUR), e.g. 7d, 36h, 90m\n"
 "  -e                exit once every assigned partition is at its end\n"
 "  -c N              exit after N records\n"
 "  -X KEY=VALUE      librdkafka property, as kcat (repeatable)\n"
@@ -48,11 +50,12 @@ static struct ring unhandled;
 static unsigned long next_line = 1;
 
 static struct {
-	const char *topic, *offset;
-	int exit_eof;
+	const char *topic;
+	int64_t start;		/* RD_KAFKA_OFFSET_*, or ms with at_time */
+	int at_time, exit_eof;
 	long count;
 	const char *acks;
-} opt = { NULL, "stored", 0, 0, NULL };
+} opt = { NULL, RD_KAFKA_OFFSET_STORED, 0, 0, 0, NULL };
 
 static int fatal;
 static int assigned, at_eof;
@@ -153,11 +156,7 @@ rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
 {
 	(void)opaque;
 	if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
-		int64_t off = strcmp(opt.offset, "beginning") == 0 ?
-		    RD_KAFKA_OFFSET_BEGINNING : strcmp(opt.offset, "end") == 0 ?
-		    RD_KAFKA_OFFSET_END : RD_KAFKA_OFFSET_STORED;
-		for (int i = 0; i < parts->cnt; i++)
-			parts->elems[i].offset = off;
+		kafka_start_apply(rk, parts, opt.start, opt.at_time);
 		rd_kafka_assign(rk, parts);
 		assigned = parts->cnt;
 		at_eof = 0;
@@ -224,6 +223,7 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "acks", required_argument, NULL, 'a' },
 		{ "stats", required_argument, NULL, 256 },
+		{ "since", required_argument, NULL, 257 },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -244,13 +244,10 @@ main(int argc, char **argv)
 		case 'b': brokers = optarg; break;
 		case 't': opt.topic = optarg; break;
 		case 'g': group = optarg; break;
-		case 'o':
-			if (strcmp(optarg, "beginning") && strcmp(optarg, "end") &&
-			    strcmp(optarg, "stored")) {
-				quake_log(QUAKE_LOG_ERROR, "-o takes beginning, end or stored", NULL);
+		case 'o': case 257:	/* both log what is wrong */
+			if ((ch == 'o' ? kafka_start_parse : kafka_start_since)(optarg,
+			    &opt.start, &opt.at_time) != 0)
 				return QUAKE_EXIT_USAGE;
-			}
-			opt.offset = optarg;
 			break;
 		case 'e': opt.exit_eof = 1; break;
 		case 'c': opt.count = tool_parse_long("-c", optarg, 1, 1L << 62); break;

@@ -268,7 +268,8 @@ main(int argc, char **argv)
 		cfg.assets = NULL;
 	}
 	fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
-	if ((m.st = store_new(m.window, (size_t)max)) == NULL ||
+	if ((m.st = store_new(m.window, (size_t)max,
+	    (uint64_t)quake_time_now())) == NULL ||
 	    (m.sse = mapsse_new(m.st, (size_t)queue)) == NULL ||
 	    (m.fdsn = mapfdsn_new(m.st)) == NULL ||
 	    quake_ndjson_open(0, QUAKE_EVENT_LINE_MAX * 2, &m.in) != QUAKE_OK) {

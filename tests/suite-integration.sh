@@ -220,6 +220,29 @@ kafka_bad_acks() {
 	done
 }
 
+# -o s@MS and --since: the first record at or after a time, per partition
+# (records carry the producer's create time); before any, beginning and end
+kafka_start_time() {
+	local t0 t1 secs
+	scripts/kafka-local topic st 3 2>/dev/null
+	head -3000 "$TMP/in100k" >"$TMP/st-a"; sed -n '3001,4000p' "$TMP/in100k" >"$TMP/st-b"
+	"$QP" -b "$BK" -t st <"$TMP/st-a" >/dev/null 2>&1
+	sleep 2; t0=$(date +%s%3N); sleep 2
+	"$QP" -b "$BK" -t st <"$TMP/st-b" >/dev/null 2>&1
+	timeout 60 "$QC" -b "$BK" -t st -g st1 -o "s@$t0" -e >"$TMP/st-o" 2>/dev/null
+	check "-o s@MS: exactly the records produced after MS" cmp -s <(sort "$TMP/st-b") <(sort "$TMP/st-o")
+	t1=$(date +%s%3N); secs=$(( (t1 - t0) / 1000 ))
+	timeout 60 "$QC" -b "$BK" -t st -g st2 --since "${secs}s" -e >"$TMP/st-s" 2>/dev/null
+	check "--since ${secs}s (the same instant): the same records" cmp -s <(sort "$TMP/st-b") <(sort "$TMP/st-s")
+	timeout 60 "$QC" -b "$BK" -t st -g st3 -o s@0 -e >"$TMP/st-0" 2>/dev/null
+	check "-o s@0: every record" test "$(lines "$TMP/st-0")" -eq 4000
+	timeout 60 "$QC" -b "$BK" -t st -g st4 -o "s@$((t1 + 3600000))" -e >"$TMP/st-f" 2>/dev/null; local rc=$?
+	check "-o s@(an hour ahead): nothing, exit 0 at the end" test "$rc $(lines "$TMP/st-f")" = "0 0"
+	timeout 60 "$QC" -b "$BK" -t st -g st1 -o "s@$t0" -e >"$TMP/st-o2" 2>/dev/null
+	check "-o s@MS again in the same group: the same records (the time wins over the commit)" \
+		cmp -s <(sort "$TMP/st-b") <(sort "$TMP/st-o2")
+}
+
 # standin, standin_stop (the AWS stand-ins), also when this suite runs alone
 . tests/cli-aws.sh
 . tests/integration-ddb.sh
@@ -236,6 +259,7 @@ suite_integration() {
 		echo "integration: bad acks" >&2; kafka_bad_acks
 		echo "integration: group split" >&2; kafka_group_split
 		echo "integration: alerts" >&2; kafka_alerts
+		echo "integration: start time" >&2; kafka_start_time
 		scripts/kafka-local stop
 	else
 		fail "kafka-local start" "$(tail -3 "$TMP/kafka-start.log")"

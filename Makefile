@@ -155,11 +155,11 @@ $(B)/tests/geo_eval: tests/geo_eval.c $(B)/lib/libquake.a
 TEST_TOOLS = $(UNIT_TESTS) $(B)/tests/sigv4_sign $(B)/tests/creds_get $(B)/tests/ack_check $(B)/tests/geo_eval
 
 test: all $(TEST_TOOLS)
-	B=$(B) tests/run unit cli alert
+	B=$(B) tests/run unit cli alert map
 
 check: all $(TEST_TOOLS)
 	@scripts/install-deps --check
-	B=$(B) tests/run unit cli alert deploy integration
+	B=$(B) tests/run unit cli alert map deploy integration
 
 # the whole pipeline on this machine; QUAKE_REPLAY=FILE runs it offline
 run: all

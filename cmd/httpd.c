@@ -201,6 +201,12 @@ httpd_write(struct httpd_conn *c, size_t len)
 	    (int)len ? 0 : -1;
 }
 
+int
+httpd_choked(struct httpd_conn *c)
+{
+	return lws_send_pipe_choked(c->wsi);
+}
+
 static const char *
 content_type(const char *path)
 {
@@ -268,6 +274,9 @@ query_of(struct lws *wsi, char *out, size_t cap)
 
 		if (n < 0)
 			break;
+		/* lws 4.1 gives an empty query ("path?") as a lone "/" */
+		if (n == 0 || (n == 1 && frag[0] == '/'))
+			continue;
 		if (o > 0 && o + 1 < cap)
 			out[o++] = '&';
 		for (int k = 0; k < n && o + 4 < cap; k++) {
@@ -634,6 +643,7 @@ httpd_open(const struct httpd_config *cfg, struct httpd **out,
 	info.timeout_secs_ah_idle = 5;
 	info.max_http_header_pool = 1024;
 	info.timeout_secs = 30;
+	info.pt_serv_buf_size = CHUNK + LWS_PRE + 4096;	/* one chunk, one send */
 	info.keepalive_timeout = 15;
 	info.alpn = "http/1.1";
 	info.options = LWS_SERVER_OPTION_DISABLE_OS_CA_CERTS;
@@ -652,6 +662,8 @@ httpd_open(const struct httpd_config *cfg, struct httpd **out,
 	}
 	if ((err = open_input(h, f)) != QUAKE_OK)
 		goto fail;
+	if (cfg->in_fd >= 0)	/* a first read even if nothing is there yet */
+		httpd_input_again(h);
 	lws_sul_schedule(h->ctx, 0, &h->tick, tick, 100 * LWS_US_PER_MS);
 	*out = h;
 	return QUAKE_OK;

@@ -116,4 +116,7 @@ char *httpd_wbuf(size_t *cap);
 /* Send the first len bytes of httpd_wbuf. 0, or -1 (then return -1). */
 int httpd_write(struct httpd_conn *c, size_t len);
 
+/* 1 when c cannot take more now (bytes wait in lws or the socket is full). */
+int httpd_choked(struct httpd_conn *c);
+
 #endif

@@ -9,6 +9,7 @@
 #include "mapsse.h"
 
 #define SSE_CHUNK (16 * 1024)
+#define SSE_TURN 16
 #define STUCK_US 2000000	/* no chunk taken for this long: stuck */
 
 static int64_t
@@ -73,17 +74,14 @@ message(struct mapsse *s, const struct store_ev *e, char *out, size_t cap)
 	return (size_t)k;
 }
 
-static int
-writable(struct httpd_conn *c, void *user)
+/* Fill buf[cap] with what is due after the client's cursor; *done when
+ * nothing is left. Returns the length. */
+static size_t
+fill(struct client *cl, char *buf, size_t cap, int *done)
 {
-	struct client *cl = user;
 	struct mapsse *s = cl->s;
-	size_t cap, len = 0, n;
-	char *buf = httpd_wbuf(&cap);
 	const struct store_ev *e;
-
-	if (cap > SSE_CHUNK)	/* what a stuck client leaves buffered in lws */
-		cap = SSE_CHUNK;
+	size_t len = 0, n;
 
 	if (cl->hello) {
 		memcpy(buf, hello, sizeof hello - 1);
@@ -104,16 +102,38 @@ writable(struct httpd_conn *c, void *user)
 		}
 		cl->cursor = e->seq;
 	}
-	if (e == NULL) {
+	*done = e == NULL;
+	return len;
+}
+
+/* Up to SSE_TURN chunks while the socket takes them: one poll(2) turn
+ * over thousands of connections costs milliseconds. */
+static int
+writable(struct httpd_conn *c, void *user)
+{
+	struct client *cl = user;
+	size_t cap, len;
+	char *buf = httpd_wbuf(&cap);
+	int done = 0;
+
+	if (cap > SSE_CHUNK)	/* what a stuck client leaves buffered in lws */
+		cap = SSE_CHUNK;
+	for (int k = 0; k < SSE_TURN && !done; k++) {
+		if ((len = fill(cl, buf, cap, &done)) == 0)
+			break;
+		cl->s->stats.bytes += (long long)len;
+		cl->wrote = mono_us();
+		if (httpd_write(c, len) != 0)
+			return -1;
+		if (httpd_choked(c))
+			break;
+	}
+	if (done) {
 		cl->waiting = 1;
 		cl->caught_up = 1;
 	} else
 		httpd_want_write(c);
-	if (len == 0)
-		return 0;
-	s->stats.bytes += (long long)len;
-	cl->wrote = mono_us();
-	return httpd_write(c, len);
+	return 0;
 }
 
 static void

@@ -1,0 +1,221 @@
+# suite-map — quake-map, the server side: FDSN answers against an independent
+# reference filter (and ObsPy as the client), the event stream, bad input on
+# stdin and over HTTP, idle and slow clients, health, TLS, exit statuses.
+# Every map_* function is a case; servers listen on 127.0.0.1 only, ports
+# from QUAKE_TEST_MAP_PORT (default 22010) up. Sourced by tests/run.
+MAP_PORT=${QUAKE_TEST_MAP_PORT:-22010}
+QM="$B/bin/quake-map"
+MAP_OBSPY=${QUAKE_CACHE:-$HOME/.cache/quake}/venv-shake/bin/python
+
+# qm_start PORT ARGS... <stdin: start quake-map; MAP_PID
+qm_start() {
+	local port=$1; shift
+	# <&0: a background command's stdin would be /dev/null
+	"$QM" --listen "127.0.0.1:$port" "$@" <&0 2>>"$TMP/map-$port.err" &
+	MAP_PID=$!
+	qm_wait_up "$port"
+}
+qm_wait_up() { local t=100; until curl -s -o /dev/null "http://127.0.0.1:$1/healthz"; do t=$((t - 1)); [ $t -gt 0 ] || return 1; sleep 0.1; done; }
+qm_stop() { kill "$MAP_PID" 2>/dev/null; wait "$MAP_PID" 2>/dev/null; }
+# qm_code URL [CURL ARGS...]: the status code
+qm_code() { local u=$1; shift; curl -s -o /dev/null -w '%{http_code}' "$@" "$u"; }
+qm_metric() { curl -s "http://127.0.0.1:$1/metrics" | awk -v m="$2" '$1 == m {print $2}'; }
+qm_lines_read() { curl -s "http://127.0.0.1:$1/metrics" | awk '/^quake_map_lines_total/ {n += $2} END {print n + 0}'; }
+# qm_py MODE ARGS...: each PASS/FAIL line of tests/map-check.py counted
+qm_py() {
+	local py=$1 l; shift
+	while IFS= read -r l; do
+		case $l in
+		PASS\ *) pass "${l#PASS }" ;;
+		FAIL\ *) l=${l#FAIL }; fail "${l%%: *}" "${l#*: }" ;;
+		*) fail "map-check.py $1" "$l" ;;
+		esac
+	done < <(timeout 300 "$py" tests/map-check.py "$@" 2>&1)
+}
+
+qm_fixture() { [ -s "$TMP/map-fx" ] || python3 tests/map-check.py gen "$TMP/map-fx"; }
+
+map_fdsn() {
+	local p=$MAP_PORT
+	qm_fixture
+	qm_start $p --window 0 <"$TMP/map-fx"
+	qm_py python3 fdsn "http://127.0.0.1:$p" "$TMP/map-fx"
+	if "$MAP_OBSPY" -c 'import obspy' 2>/dev/null; then
+		qm_py "$MAP_OBSPY" obspy "http://127.0.0.1:$p" "$TMP/map-fx"
+	else
+		fail "obspy as the FDSN client" "no ObsPy in $MAP_OBSPY: run scripts/install-deps"
+	fi
+	check "fdsn: version 1.2.0" test "$(curl -s "http://127.0.0.1:$p/fdsnws/event/1/version")" = 1.2.0
+	check "fdsn: catalogs lists EMSC-RTS" grep -q '<Catalog>EMSC-RTS</Catalog>' <(curl -s "http://127.0.0.1:$p/fdsnws/event/1/catalogs")
+	check "fdsn: contributors lists GFZ" grep -q '<Contributor>GFZ</Contributor>' <(curl -s "http://127.0.0.1:$p/fdsnws/event/1/contributors")
+	check "fdsn: the QuakeML is well-formed XML" python3 -c 'import sys, xml.dom.minidom as m; m.parseString(sys.stdin.buffer.read())' \
+		< <(curl -s "http://127.0.0.1:$p/fdsnws/event/1/query?limit=500")
+	qm_stop
+}
+
+map_sse() {
+	local p=$((MAP_PORT + 1)) n
+	qm_fixture
+	rm -f "$TMP/map-fifo"; mkfifo "$TMP/map-fifo"
+	"$QM" --listen "127.0.0.1:$p" --window 0 <"$TMP/map-fifo" 2>>"$TMP/map-$p.err" & MAP_PID=$!
+	exec 7>"$TMP/map-fifo"
+	cat "$TMP/map-fx" >&7
+	n=$(wc -l <"$TMP/map-fx")
+	wait_for_lines() { [ "$(qm_lines_read $p)" -ge "$n" ]; }
+	local t=100; until wait_for_lines 2>/dev/null; do t=$((t - 1)); [ $t -gt 0 ] || break; sleep 0.1; done
+	qm_py python3 sse "http://127.0.0.1:$p" "$TMP/map-fx" "$TMP/map-fifo"
+	exec 7>&-
+	qm_stop
+}
+
+map_http_limits() {
+	local p=$((MAP_PORT + 2)) u hdr
+	mkdir -p "$TMP/map-assets/sub" "$TMP/map-outside"
+	printf '<!doctype html><title>t</title>\n' >"$TMP/map-assets/index.html"
+	printf 'secret\n' >"$TMP/map-outside/secret.txt"
+	ln -sf "$TMP/map-outside/secret.txt" "$TMP/map-assets/link.txt"
+	printf 'body{}\n' >"$TMP/map-assets/sub/a.css"
+	qm_start $p --assets "$TMP/map-assets" </dev/null
+	u=http://127.0.0.1:$p
+	check "GET / is index.html" grep -q '<title>t</title>' <(curl -s "$u/")
+	check "a file below the assets directory, with its type" \
+		grep -qi '^content-type: text/css' <(curl -s -D - -o /dev/null "$u/sub/a.css")
+	check "traversal ../ is 404" test "$(qm_code "$u/../../../../etc/passwd" --path-as-is)" = 404
+	check "traversal %2e%2e is 404" test "$(qm_code "$u/%2e%2e/%2e%2e/etc/passwd" --path-as-is)" = 404
+	check "traversal sub/../../ is 404" test "$(qm_code "$u/sub/../../map-outside/secret.txt" --path-as-is)" = 404
+	check "a symlink out of the assets directory is 404" test "$(qm_code "$u/link.txt")" = 404
+	check "a missing file is 404" test "$(qm_code "$u/nope.js")" = 404
+	check "a directory without index.html is 404" test "$(qm_code "$u/sub/")" = 404
+	check "URL of 8192 bytes is served (not 414)" test "$(qm_code "$u/fdsnws/event/1/count?eventid=$(head -c 8150 /dev/zero | tr '\0' a)")" != 414
+	check "URL over 8 KiB is 414" test "$(qm_code "$u/fdsnws/event/1/query?eventid=$(head -c 9000 /dev/zero | tr '\0' a)")" = 414
+	check "a 9 KiB path is 414" test "$(qm_code "$u/$(head -c 9000 /dev/zero | tr '\0' a)")" = 414
+	for m in PUT DELETE PATCH OPTIONS POST; do
+		check "$m is 405" test "$(qm_code "$u/fdsnws/event/1/query" -X $m -d x)" = 405
+	done
+	check "405 says Allow: GET, HEAD" grep -qi '^allow: GET, HEAD' <(curl -s -D - -o /dev/null -X DELETE "$u/")
+	hdr=$(curl -s -D - -o /dev/null "$u/")
+	check "CSP allows only 'self'" grep -qi "^content-security-policy: default-src 'self'; object-src 'none'" <<<"$hdr"
+	check "X-Content-Type-Options: nosniff" grep -qi '^x-content-type-options: nosniff' <<<"$hdr"
+	check "HEAD: headers and no body" test "$(curl -s -I "$u/healthz" | grep -ci '^content-length: 3')/$(curl -s -X HEAD -m 2 "$u/healthz" | wc -c)" = 1/0
+	check "/summary?bin=5m: JSON with 4 bands" python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["bin_seconds"] == 300 and d["bands"] == ["<2","2-4","4-6",">=6"] and all(len(c) == 4 for c in d["counts"])' < <(curl -s "$u/summary?bin=5m")
+	check "/summary?bin=7m is 400" test "$(qm_code "$u/summary?bin=7m")" = 400
+	check "/metrics is Prometheus text" grep -q '^# TYPE quake_map_events gauge' <(curl -s "$u/metrics")
+	qm_stop
+}
+
+map_bad_stdin() {
+	local p=$((MAP_PORT + 3))
+	python3 tests/gen-lines.py 20 1 >"$TMP/map-good"
+	{ head -5 "$TMP/map-good"; echo 'not json'; sed -n 6,10p "$TMP/map-good"
+	  echo '{"id":"x","action":"create"}'; printf '\001\002\377\n'
+	  head -c 20000 /dev/zero | tr '\0' x; echo; sed -n 11,20p "$TMP/map-good"
+	  sed -n 3p "$TMP/map-good" | sed 's/"lat":[^,]*/"lat":123.0/'; } >"$TMP/map-bad"
+	: >"$TMP/map-$p.err"
+	qm_start $p --window 0 <"$TMP/map-bad"
+	check "bad stdin: every good line served (20)" test "$(curl -s "http://127.0.0.1:$p/fdsnws/event/1/count")" = 20
+	check "bad stdin: one stderr line for each of the 5 bad lines" test "$(grep -c 'msg=rejected' "$TMP/map-$p.err")" = 5
+	check "bad stdin: the lines are named (6 12 13 14 25)" test "$(grep -o 'msg=rejected line=[0-9]*' "$TMP/map-$p.err" | cut -d= -f3 | tr '\n' ' ')" = "6 12 13 14 25 "
+	check "bad stdin: /metrics counts 5 rejected" test "$(curl -s "http://127.0.0.1:$p/metrics" | awk '/outcome="rejected"/ && /lines/ {print $2}')" = 5
+	qm_stop
+}
+
+map_health() {
+	local p=$((MAP_PORT + 4)) y
+	# a backlog of 1M lines (the same event: stale after the first) takes
+	# a while to read: not ready meanwhile
+	python3 tests/gen-lines.py 1 1 >"$TMP/map-one"
+	yes "$(cat "$TMP/map-one")" | head -n 1000000 >"$TMP/map-sparse"
+	qm_start $p <"$TMP/map-sparse"
+	check "/healthz is 503 while stdin has not yet been idle" test "$(qm_code "http://127.0.0.1:$p/healthz")" = 503
+	check "/healthz 503 says why" grep -q 'starting: reading stdin' <(curl -s "http://127.0.0.1:$p/healthz")
+	qm_stop; rm -f "$TMP/map-sparse"
+	rm -f "$TMP/map-fifo4"; mkfifo "$TMP/map-fifo4"
+	"$QM" --listen 127.0.0.1:$p <"$TMP/map-fifo4" 2>/dev/null & MAP_PID=$!
+	exec 6>"$TMP/map-fifo4"
+	qm_wait_up $p; sleep 0.3
+	check "/healthz is 200 once stdin is idle" test "$(qm_code "http://127.0.0.1:$p/healthz")" = 200
+	exec 6>&-
+	qm_stop
+}
+
+# lines of magnitude 8.9 (none in the fixture) with ids PREFIX0000001...
+qm_big() {
+	python3 -c 'import json, sys
+e = json.loads(open(sys.argv[1]).readline())
+for i in range(1, int(sys.argv[3]) + 1):
+    print(json.dumps(dict(e, id="%s%07d" % (sys.argv[2], i), mag=8.9), separators=(",", ":")))' "$TMP/map-fx" "$1" "$2"
+}
+
+map_clients() {
+	local p=$((MAP_PORT + 5)) rss0 rss1 got idle l1 l2 l3
+	qm_fixture
+	qm_big 20991230_ 20000 >"$TMP/map-big1"; qm_big 20991231_ 100 >"$TMP/map-big2"
+	rm -f "$TMP/map-fifo5"; mkfifo "$TMP/map-fifo5"
+	( ulimit -n 20000; exec "$QM" --listen 127.0.0.1:$p --window 0 --client-queue 50 <"$TMP/map-fifo5" 2>>"$TMP/map-$p.err" ) & MAP_PID=$!
+	exec 8>"$TMP/map-fifo5"
+	cat "$TMP/map-fx" >&8
+	qm_wait_up $p
+	rss0=$(awk '/VmRSS/ {print $2}' /proc/$MAP_PID/status)
+	# a client that reads, then 50 that never read and 10,000 idle connections
+	( timeout 20 curl -s -N "http://127.0.0.1:$p/events/stream?minmagnitude=8.9" >"$TMP/map-live" ) & l3=$!
+	sleep 0.5
+	python3 tests/map-load.py slow 127.0.0.1 $p 50 16 >"$TMP/map-slow" & l2=$!
+	sleep 1
+	( ulimit -n 20000; python3 tests/map-load.py idle 127.0.0.1 $p 10000 16 >"$TMP/map-idle" ) & l1=$!
+	sleep 3
+	# 6.6 MB: more than the kernel buffers of a client that never reads;
+	# 5 s later they are 100 more behind
+	cat "$TMP/map-big1" >&8; sleep 5; cat "$TMP/map-big2" >&8; sleep 2
+	rss1=$(awk '/VmRSS/ {print $2}' /proc/$MAP_PID/status)
+	got=$(grep -c '^data: ' "$TMP/map-live")
+	idle=$(cat "$TMP/map-idle")
+	check "10,000 idle connections opened ($idle)" test "${idle:-0}" -ge 10000
+	check "50 clients that never read, and the idle ones: a reading client gets every new line ($got/20100)" test "$got" -eq 20100
+	check "memory stays bounded: RSS $((rss0 / 1024)) -> $((rss1 / 1024)) MiB (< 200)" test "$rss1" -lt 204800
+	check "stuck clients are closed once 50 revisions behind ($(qm_metric $p quake_map_sse_dropped_total) of 50)" \
+		test "$(qm_metric $p quake_map_sse_dropped_total)" -ge 40
+	wait $l1 $l2 $l3 2>/dev/null
+	check "after the flood: served again" test "$(qm_code "http://127.0.0.1:$p/healthz" -m 20)" = 200
+	exec 8>&-
+	qm_stop
+}
+
+map_store() {
+	local p=$((MAP_PORT + 6))
+	python3 tests/map-lines.py 100 >"$TMP/map-100"
+	qm_start $p --window 2d --max-events 30 <"$TMP/map-100"
+	check "--max-events 30 holds 30" test "$(curl -s "http://127.0.0.1:$p/fdsnws/event/1/count")" = 30
+	check "--max-events keeps the newest event times" cmp -s \
+		<(tail -30 "$TMP/map-100" | python3 -c 'import sys,json; [print(json.loads(l)["id"]) for l in sys.stdin]' | sort) \
+		<(curl -s "http://127.0.0.1:$p/fdsnws/event/1/query?format=text" | tail -n +2 | cut -d'|' -f1 | sort)
+	qm_stop
+	qm_start $p --window 1d <"$TMP/map-100"
+	check "--window 1d holds only the last day" test "$(curl -s "http://127.0.0.1:$p/fdsnws/event/1/count")" = \
+		"$(python3 -c 'import sys,json,datetime as d; n=d.datetime.now(d.timezone.utc)-d.timedelta(days=1); print(sum(1 for l in open(sys.argv[1]) if d.datetime.fromisoformat(json.loads(l)["time"].replace("Z","+00:00")) >= n))' "$TMP/map-100")"
+	qm_stop
+}
+
+map_tls_and_exits() {
+	local p=$((MAP_PORT + 7)) rc
+	openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -days 2 \
+		-keyout "$TMP/map-key.pem" -out "$TMP/map-cert.pem" 2>/dev/null
+	"$QM" --listen 127.0.0.1:$p --cert "$TMP/map-cert.pem" --key "$TMP/map-key.pem" </dev/null 2>/dev/null & MAP_PID=$!
+	local t=50; until curl -sk -o /dev/null "https://127.0.0.1:$p/healthz"; do t=$((t - 1)); [ $t -gt 0 ] || break; sleep 0.1; done
+	check "--cert/--key: HTTPS answers" test "$(curl -sk "https://127.0.0.1:$p/healthz")" = ok
+	qm_stop; rc=$?
+	"$QM" --listen 127.0.0.1:$p </dev/null 2>/dev/null & MAP_PID=$!; qm_wait_up $p
+	kill -TERM $MAP_PID; wait $MAP_PID; rc=$?
+	check "SIGTERM: exit 0" test $rc -eq 0
+	"$QM" --bogus </dev/null 2>/dev/null; check "unknown option: exit 64" test $? -eq 64
+	"$QM" --listen nope </dev/null 2>/dev/null; check "bad --listen: exit 64" test $? -eq 64
+	"$QM" --cert x </dev/null 2>/dev/null; check "--cert without --key: exit 64" test $? -eq 64
+	"$QM" --assets "$TMP/no-such-dir" --listen 127.0.0.1:$p </dev/null 2>/dev/null; check "missing --assets: exit 78" test $? -eq 78
+	"$QM" --listen 127.0.0.1:$p </dev/null 2>/dev/null & MAP_PID=$!; qm_wait_up $p
+	timeout 5 "$QM" --listen 127.0.0.1:$p </dev/null 2>"$TMP/map-busy.err"; rc=$?
+	check "port in use: exit 69 and one error line" test "$rc $(grep -c level=error "$TMP/map-busy.err")" = "69 1"
+	qm_stop
+}
+
+suite_map() {
+	run_cases map_
+}

@@ -256,7 +256,9 @@ mapsse_notify(struct mapsse *s)
 			cl->waiting = 0;
 			httpd_want_write(cl->c);
 		} else if (cl->caught_up && head - cl->cursor > s->queue &&
-		    now - cl->wrote > STUCK_US) {
+		    now - cl->wrote > STUCK_US && httpd_choked(cl->c)) {
+			/* behind, nothing taken for a while, and its socket full:
+			 * not merely waiting for its turn in a busy loop */
 			cl->caught_up = 0;	/* close once */
 			s->stats.dropped++;
 			httpd_stream_close(cl->c);

@@ -159,7 +159,7 @@ test: all $(TEST_TOOLS)
 
 check: all $(TEST_TOOLS)
 	@scripts/install-deps --check
-	B=$(B) tests/run unit cli alert map deploy integration
+	B=$(B) tests/run unit cli alert map deploy browser integration
 
 # the whole pipeline on this machine; QUAKE_REPLAY=FILE runs it offline
 run: all

@@ -99,7 +99,7 @@ $(B)/quake.pc: Makefile
 	  'Libs: -L$${libdir} -lquake' 'Libs.private: -lm' \
 	  'Cflags: -I$${includedir}' > $@
 
-$(B)/bin/emsc-tail: $(B)/cmd/emsc-tail.o $(B)/cmd/feed.o $(B)/cmd/fdsn.o $(B)/cmd/trust.o $(TOOL_OBJ) $(B)/lib/libquake.a
+$(B)/bin/emsc-tail: $(B)/cmd/emsc-tail.o $(B)/cmd/emsc-live.o $(B)/cmd/emsc-checkpoint.o $(B)/cmd/feed.o $(B)/cmd/fdsn.o $(B)/cmd/trust.o $(TOOL_OBJ) $(B)/lib/libquake.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $(BIN_LDFLAGS) -o $@ $^ $(LIB_LIBS) $(WS_LIBS) $(SSL_LIBS)
 

@@ -14,17 +14,20 @@
 #include "sample.h"
 #include "shake.h"
 #include "shakein.h"
+#include "shakerecv.h"
 #include "tool.h"
 
 static const char usage_text[] =
-"usage: quake-shake --listen ADDR:PORT [--token-file FILE] [--max-rate N] [--stats S]\n"
+"usage: quake-shake --listen ADDR:PORT [--token-file FILE] [--token-loopback]\n"
+"                   [--max-rate N] [--stats S]\n"
 "       quake-shake --pushes [--max-rate N]\n"
 "       quake-shake --detect [--classic] [--sta S] [--lta S] [--on R] [--off R]\n"
 "                   [--max-len S] [--floor A] [--gap S] [--highpass HZ]\n"
 "                   [--device-timeout DUR] [-k K] [--window S] [--radius KM]\n"
 "  --listen ADDR     accept Sensor Logger pushes (POST, any path) on ADDR:PORT\n"
 "  --token-file FILE bearer token required from every peer but loopback\n"
-"  --max-rate N      samples/s a device may send, 10 s of it at once (default 500)\n"
+"  --token-loopback  require it from loopback peers too (behind a proxy)\n"
+"  --max-rate N      samples/s a device may send, 10 s of it at once (500; 0: any)\n"
 "  --pushes          read push bodies, one per line, from stdin\n"
 "  --detect          read sample-batch lines, write trigger and detection lines\n"
 "  --classic         classic STA/LTA (default: recursive)\n"
@@ -42,13 +45,14 @@ static const char usage_text[] =
 "  -h, --help        this help\n"
 "  -V, --version     print the version\n";
 
-enum { O_LISTEN = 256, O_TOKEN, O_RATE, O_PUSHES, O_DETECT, O_CLASSIC, O_STA,
+enum { O_LISTEN = 256, O_TOKEN, O_TOKEN_LO, O_RATE, O_PUSHES, O_DETECT, O_CLASSIC, O_STA,
 	O_LTA, O_ON, O_OFF, O_MAXLEN, O_FLOOR, O_GAP, O_HP, O_TIMEOUT, O_WINDOW,
 	O_RADIUS, O_STATS };
 
 static const struct option longopts[] = {
 	{ "listen", required_argument, NULL, O_LISTEN },
 	{ "token-file", required_argument, NULL, O_TOKEN },
+	{ "token-loopback", no_argument, NULL, O_TOKEN_LO },
 	{ "max-rate", required_argument, NULL, O_RATE },
 	{ "pushes", no_argument, NULL, O_PUSHES },
 	{ "detect", no_argument, NULL, O_DETECT },
@@ -179,7 +183,7 @@ main(int argc, char **argv)
 {
 	struct quake_shake_conf conf;
 	const char *listen = NULL, *token_file = NULL;
-	int ch, detect = 0, pushes = 0, status;
+	int ch, detect = 0, pushes = 0, token_loopback = 0, status;
 	double max_rate = 500;
 	struct quake_fail f;
 
@@ -189,6 +193,7 @@ main(int argc, char **argv)
 		switch (ch) {
 		case O_LISTEN: listen = optarg; break;
 		case O_TOKEN: token_file = optarg; break;
+		case O_TOKEN_LO: token_loopback = 1; break;
 		case O_RATE: max_rate = num("--max-rate", optarg, 0, 1e6); break;
 		case O_PUSHES: pushes = 1; break;
 		case O_DETECT: detect = 1; break;
@@ -231,11 +236,9 @@ main(int argc, char **argv)
 		quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
 		return QUAKE_EXIT_SOFTWARE;
 	}
-	if (listen != NULL) {
-		(void)token_file;
-		quake_log(QUAKE_LOG_ERROR, "--listen is not built yet", NULL);
-		status = QUAKE_EXIT_UNAVAILABLE;
-	} else
+	if (listen != NULL)
+		status = shakerecv_run(listen, token_file, token_loopback);
+	else
 		status = filter(detect, &conf);
 	shakein_free();
 	return status;

@@ -369,6 +369,26 @@ quake_sample_parse_line(const char *buf, size_t len,
 	return err;
 }
 
+size_t
+quake_sample_key(const char *buf, size_t len, struct quake_sample_batch *b,
+    char *key, size_t cap, struct quake_fail *f)
+{
+	int n;
+
+	if (quake_sample_parse_line(buf, len, b, f) != QUAKE_OK)
+		return 0;
+	if (b->has_loc)
+		n = snprintf(key, cap, "cell:%d:%d", (int)floor(b->lat / 0.5),
+		    (int)floor(b->lon / 0.5));
+	else
+		n = snprintf(key, cap, "device:%s", b->device);
+	if (n <= 0 || (size_t)n >= cap) {
+		quake_err_fail(f, "device", "too long for a key");
+		return 0;
+	}
+	return (size_t)n;
+}
+
 /* v rounded to 1e-6 as fixed point, shortest: "0.012346", "-3.5", "0" */
 static char *
 put_fixed6(char *p, double v)

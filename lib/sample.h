@@ -54,6 +54,16 @@ enum quake_err quake_sample_parse_line(const char *buf, size_t len,
 size_t quake_sample_format_line(const struct quake_sample_batch *b,
     char **out, size_t *cap);
 
+/* quake-produce --kind samples: validate the sample-batch line
+ * buf[0..len) into *b (scratch, caller's) and write its Kafka key into
+ * key[cap] (cap >= 32 + QUAKE_SAMPLE_ID_MAX): "cell:<i>:<j>", the 0.5-degree
+ * cell of its location (floor(lat / 0.5), floor(lon / 0.5)), so that the
+ * phones of one coincidence group share a partition; "device:<id>" while
+ * the device has sent no location. Returns the key's length, 0 on a
+ * rejected line (*f says why). */
+size_t quake_sample_key(const char *buf, size_t len,
+    struct quake_sample_batch *b, char *key, size_t cap, struct quake_fail *f);
+
 /* One device trigger: onset and last sample, the largest magnitude and
  * STA/LTA ratio inside it. */
 struct quake_trigger {

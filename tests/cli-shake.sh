@@ -75,3 +75,115 @@ cli_shake_bad_input() {
 	"$QS" --detect --device-timeout 2m -k 4 --window 5 --radius 3 --classic </dev/null; rc=$?
 	check "shake --detect with every option: exit 0 on no input" test $rc -eq 0
 }
+
+# start the receiver on 127.0.0.1:$1 with the rest as options, stdout to
+# $TMP/rx.out; waits until it answers
+rx_start() {
+	local port=$1 i; shift
+	"$QS" --listen "127.0.0.1:$port" "$@" >"$TMP/rx.out" 2>"$TMP/rx.err" &
+	RX_PID=$!
+	for i in $(seq 100); do
+		curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+rx_stop() {
+	kill "$RX_PID" 2>/dev/null; wait "$RX_PID" 2>/dev/null
+}
+
+# Sensor Logger-shaped pushes over HTTP give what --pushes gives
+cli_shake_rx_pushes() {
+	local port=24010 out rc
+	python3 tests/gen_pushes.py network >"$TMP/push"
+	"$QS" --pushes <"$TMP/push" >"$TMP/want"
+	rx_start $port --max-rate 0 || { fail "shake receiver starts" "$(cat "$TMP/rx.err")"; return; }
+	out=$(python3 tests/shake_push.py seq $port "$TMP/push")
+	kill "$RX_PID"; wait "$RX_PID"; rc=$?
+	check "shake receiver: 300 pushes answered 200 ($out)" test "$out" = "200:300"
+	check "shake receiver: its lines are --pushes' lines, byte for byte" cmp -s "$TMP/rx.out" "$TMP/want"
+	check "shake receiver: SIGTERM exits 0 ($rc)" test $rc -eq 0
+}
+
+# a status and its body for a POST of $2 (file) to port $1, more curl args after
+rx_post() {
+	local port=$1 file=$2; shift 2
+	curl -s -o "$TMP/body" -w '%{http_code}' --data-binary @"$file" "$@" "http://127.0.0.1:$port/push"
+}
+
+cli_shake_rx_token() {
+	local port=24011 code
+	printf 's3cret-token\n' >"$TMP/token"
+	python3 tests/gen_pushes.py table | sed -n 1p >"$TMP/p1"
+	rx_start $port --token-file "$TMP/token" --token-loopback || { fail "shake receiver starts (token)"; return; }
+	code=$(rx_post $port "$TMP/p1")
+	check "shake token: none, 401 ($code)" test "$code" = 401
+	code=$(rx_post $port "$TMP/p1" -H 'Authorization: Bearer wrong')
+	check "shake token: wrong, 401 ($code)" test "$code" = 401
+	code=$(rx_post $port "$TMP/p1" -H 'Authorization: Bearer s3cret-tokenX')
+	check "shake token: longer, 401 ($code)" test "$code" = 401
+	code=$(rx_post $port "$TMP/p1" -H 'Authorization: Bearer s3cret-token')
+	check "shake token: right, 200 ($code)" test "$code" = 200
+	rx_stop
+	check "shake token: only the accepted push written" test "$(wc -l <"$TMP/rx.out")" -eq 1
+	rx_start $port --token-file "$TMP/token" || { fail "shake receiver starts (token 2)"; return; }
+	code=$(rx_post $port "$TMP/p1")
+	check "shake token: loopback needs none without --token-loopback ($code)" test "$code" = 200
+	rx_stop
+	printf '\n' >"$TMP/empty-token"
+	"$QS" --listen 127.0.0.1:$port --token-file "$TMP/empty-token" </dev/null >/dev/null 2>&1
+	check "shake token: an empty token file is exit 78" test $? -eq 78
+	"$QS" --listen 127.0.0.1:$port --token-file "$TMP/nosuch" </dev/null >/dev/null 2>&1
+	check "shake token: a missing token file is exit 78" test $? -eq 78
+}
+
+cli_shake_rx_limits() {
+	local port=24012 code
+	rx_start $port --max-rate 100 || { fail "shake receiver starts (limits)"; return; }
+	printf 'not json' >"$TMP/bad"
+	code=$(rx_post $port "$TMP/bad")
+	check "shake 400: bad JSON ($code)" test "$code" = 400
+	check "shake 400: one line saying why ($(cat "$TMP/body"))" \
+		test "$(wc -l <"$TMP/body")" -eq 1 -a "$(grep -c 'not JSON' "$TMP/body")" -eq 1
+	printf '{"deviceId":"d","payload":[{"name":"accelerometer","time":1,"values":{"x":1,"y":1}}]}' >"$TMP/bad"
+	code=$(rx_post $port "$TMP/bad")
+	check "shake 400: a missing z names the entry ($(cat "$TMP/body"))" \
+		test "$code" = 400 -a "$(grep -c 'payload\[0\]' "$TMP/body")" -eq 1
+	python3 -c 'import sys; sys.stdout.write("{\"deviceId\":\"d\",\"payload\":[" + "{\"name\":\"x\"}," * 90000 + "{\"name\":\"x\"}]}")' >"$TMP/big"
+	code=$(rx_post $port "$TMP/big")
+	check "shake 413: a body over 1 MiB ($code)" test "$code" = 413
+	python3 -c '
+import sys; sys.path.insert(0, "tests"); import shake_push
+for m, n in ((1, 600), (2, 600), (3, 100)):
+    open(sys.argv[1] + str(m), "wb").write(shake_push.body("flood", m, n))' "$TMP/f"
+	code=$(rx_post $port "$TMP/f1")
+	check "shake 429: 600 samples within a 1000-sample budget, 200 ($code)" test "$code" = 200
+	code=$(rx_post $port "$TMP/f2")
+	check "shake 429: 600 more at once, 429 ($code)" test "$code" = 429
+	code=$(rx_post $port "$TMP/f3")
+	check "shake 429: 100 more still fit, 200 ($code)" test "$code" = 200
+	rx_stop
+	check "shake limits: only the 200s written" test "$(wc -l <"$TMP/rx.out")" -eq 2
+	check "shake limits: no line lost between (msg 1 and 3)" \
+		test "$(jq -c .msg "$TMP/rx.out" | tr '\n' ' ')" = "1 3 "
+}
+
+cli_shake_rx_concurrent() {
+	local port=24013 out
+	rx_start $port || { fail "shake receiver starts (concurrent)"; return; }
+	out=$(timeout 60 python3 tests/shake_push.py concurrent $port 1000)
+	rx_stop
+	check "shake receiver: 1000 devices at once, all 200 ($out)" test "$out" = "200:1000"
+	check "shake receiver: 1000 lines of 1000 devices" \
+		test "$(jq -r .device "$TMP/rx.out" | sort -u | wc -l)" -eq 1000
+}
+
+cli_shake_rx_kill9() {
+	local port=24014 out
+	rx_start $port --max-rate 0 || { fail "shake receiver starts (kill)"; return; }
+	out=$(timeout 60 python3 tests/shake_push.py kill $port "$RX_PID" "$TMP/rx.out")
+	wait "$RX_PID" 2>/dev/null
+	check "shake receiver kill -9: every push answered 200 is written ($out)" \
+		eval '[[ "$out" =~ ^acked\ ([0-9]+)\ lost\ 0$ ]] && [ "${BASH_REMATCH[1]}" -ge 200 ]'
+}

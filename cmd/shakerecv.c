@@ -1,0 +1,158 @@
+/* shakerecv — the receiver: POST / or /push with a push body. Loopback
+ * peers need no token; others need "Authorization: Bearer <token>". A 200
+ * goes out only once the line is flushed to stdout, so what a phone was
+ * told is kept is on its way (a full pipe holds every answer back). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "httpd.h"
+#include "qtime.h"
+#include "shakein.h"
+#include "shakerecv.h"
+#include "tool.h"
+
+#define BODY_MAX (1024 * 1024)
+
+static struct {
+	char token[256];
+	size_t token_len;
+	long long pushes, ok, bad, limited, refused;
+	int status, token_loopback;
+} rx;
+
+/* the first line of path, without trailing white space; 78 if none */
+static int
+read_token(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	size_t n;
+
+	if (fp == NULL || fgets(rx.token, sizeof rx.token, fp) == NULL) {
+		quake_log(QUAKE_LOG_ERROR, "cannot read the token file", "file", path,
+		    NULL);
+		if (fp)
+			fclose(fp);
+		return QUAKE_EXIT_CONFIG;
+	}
+	fclose(fp);
+	n = strlen(rx.token);
+	while (n > 0 && (rx.token[n - 1] == '\n' || rx.token[n - 1] == '\r' ||
+	    rx.token[n - 1] == ' ' || rx.token[n - 1] == '\t'))
+		rx.token[--n] = '\0';
+	if (n == 0) {
+		quake_log(QUAKE_LOG_ERROR, "the token file is empty", "file", path, NULL);
+		return QUAKE_EXIT_CONFIG;
+	}
+	rx.token_len = n;
+	return 0;
+}
+
+/* constant time in the token's length */
+static int
+token_ok(const char *auth)
+{
+	unsigned char diff = 0;
+	size_t n;
+
+	if (rx.token_len == 0 || auth == NULL || strncmp(auth, "Bearer ", 7) != 0)
+		return 0;
+	auth += 7;
+	n = strlen(auth);
+	for (size_t i = 0; i < rx.token_len; i++)
+		diff |= (unsigned char)(rx.token[i] ^ (i < n ? auth[i] : 0));
+	return diff == 0 && n == rx.token_len;
+}
+
+static int
+push(void *arg, struct httpd_conn *c, const struct httpd_req *r)
+{
+	char why[256];
+	int code;
+
+	(void)arg;
+	rx.pushes++;
+	if ((!r->peer_loopback || rx.token_loopback) && !token_ok(r->authorization)) {
+		rx.refused++;
+		return httpd_respond(c, 401, "text/plain",
+		    "Error 401: a bearer token is required\n", 38,
+		    "www-authenticate: Bearer\x0d\x0a");
+	}
+	code = shakein_take(r->body, r->body_len, quake_time_now(), why, sizeof why);
+	if (code == 200 && tool_flush() != 0)
+		code = 500;
+	switch (code) {
+	case 200:
+	case 204:
+		rx.ok++;
+		return httpd_respond(c, code, "text/plain", code == 200 ? "ok\n" : "",
+		    code == 200 ? 3 : 0, NULL);
+	case 429:
+		rx.limited++;
+		return httpd_respond(c, 429, "text/plain", "Error 429: too many samples\n",
+		    28, "retry-after: 1\x0d\x0a");
+	case 400:
+		rx.bad++;
+		quake_log(QUAKE_LOG_WARN, "rejected", "reason", why, NULL);
+		return httpd_error(c, 400, why);
+	default:
+		rx.status = tool_out_failed() == 1 ? 0 : QUAKE_EXIT_IOERR;
+		tool_stop = 1;
+		return httpd_error(c, 503, "cannot write the samples");
+	}
+}
+
+static int
+healthz(void *arg, struct httpd_conn *c, const struct httpd_req *r)
+{
+	(void)arg;
+	(void)r;
+	return httpd_respond(c, 200, "text/plain", "ok\n", 3, NULL);
+}
+
+static void
+stats(void *arg)
+{
+	struct tool_counter k[] = { { "pushes", rx.pushes }, { "ok", rx.ok },
+	    { "rejected", rx.bad }, { "limited", rx.limited },
+	    { "refused", rx.refused }, { "devices", (long long)shakein_devices() } };
+
+	(void)arg;
+	if (tool_stats_due())
+		tool_stats_log(k, 6);
+}
+
+int
+shakerecv_run(const char *listen, const char *token_file, int token_loopback)
+{
+	const struct httpd_route routes[] = {
+		{ "/", HTTPD_POST, push, NULL },
+		{ "/push", HTTPD_POST, push, NULL },
+		{ "/healthz", HTTPD_GET | HTTPD_HEAD, healthz, NULL },
+	};
+	struct httpd_config cfg = { .listen = listen, .body_max = BODY_MAX,
+	    .routes = routes, .nroutes = sizeof routes / sizeof routes[0],
+	    .in_fd = -1 };
+	struct quake_fail f = { "", "" };
+	struct httpd *h;
+	enum quake_err err;
+	int st;
+
+	if (token_file != NULL && (st = read_token(token_file)) != 0)
+		return st;
+	rx.token_loopback = token_loopback;
+	if ((err = httpd_open(&cfg, &h, &f)) != QUAKE_OK) {
+		quake_log(QUAKE_LOG_ERROR, "cannot listen", "listen", listen,
+		    "reason", f.reason, NULL);
+		return quake_err_exit_status(err);
+	}
+	httpd_every(h, 1000000, stats, NULL);
+	quake_log(QUAKE_LOG_INFO, "listening", "listen", listen, "token",
+	    rx.token_len ? "required but from loopback" : "loopback only", NULL);
+	while (!tool_stop)
+		httpd_run(h);
+	httpd_close(h);
+	if (tool_flush() != 0 && tool_out_failed() == 2 && rx.status == 0)
+		rx.status = QUAKE_EXIT_IOERR;
+	return rx.status;
+}

@@ -187,3 +187,50 @@ cli_shake_rx_kill9() {
 	check "shake receiver kill -9: every push answered 200 is written ($out)" \
 		eval '[[ "$out" =~ ^acked\ ([0-9]+)\ lost\ 0$ ]] && [ "${BASH_REMATCH[1]}" -ge 200 ]'
 }
+
+# scripts/quake-shake-in and -detect with the real quake-shake and
+# stand-ins for quake-produce and quake-consume
+cli_shake_services() {
+	local pid rc d=$TMP/shsvc t
+	mkdir -p "$d/sbin" "$d/state"
+	cp "$QS" "$d/sbin/quake-shake"
+	cat >"$d/sbin/quake-produce" <<'SH'
+#!/bin/sh
+echo "$*" >"$STUB_DIR/produce.args"
+trap 'exit 0' TERM
+while read -r l; do echo "$l" >>"$STUB_DIR/produced"; done
+SH
+	cat >"$d/sbin/quake-consume" <<'SH'
+#!/bin/sh
+echo "$*" >"$STUB_DIR/consume.args"
+cat "$STUB_DIR/samples"
+trap 'exit 0' TERM
+while :; do sleep 0.1; done
+SH
+	chmod +x "$d/sbin/quake-produce" "$d/sbin/quake-consume"
+	printf 'tok\n' >"$d/token"
+	python3 tests/gen_pushes.py table | sed -n 1p >"$d/p1"
+	env QUAKE_BIN="$d/sbin" STUB_DIR="$d" QUAKE_ENV_FILE=/dev/null QUAKE_STATE_DIR="$d/state" \
+		QUAKE_SHAKE_LISTEN=127.0.0.1:24015 QUAKE_SHAKE_TOKEN_FILE="$d/token" \
+		QUAKE_SHAKE_ARGS="--token-loopback" scripts/quake-shake-in 2>>"$d/err" & pid=$!
+	for t in $(seq 100); do curl -sf http://127.0.0.1:24015/healthz >/dev/null 2>&1 && break; sleep 0.05; done
+	rc=$(curl -s -o /dev/null -w '%{http_code}' --data-binary @"$d/p1" http://127.0.0.1:24015/push)
+	check "quake-shake-in: the token file reaches the receiver (401 without: $rc)" test "$rc" = 401
+	rc=$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer tok' --data-binary @"$d/p1" http://127.0.0.1:24015/push)
+	check "quake-shake-in: a push answered 200 ($rc)" test "$rc" = 200
+	t=50; while [ ! -s "$d/produced" ] && [ $t -gt 0 ]; do sleep 0.1; t=$((t - 1)); done
+	check "quake-shake-in: its line reaches quake-produce --kind samples -t quake-samples ($(cat "$d/produce.args" 2>/dev/null))" \
+		eval 'grep -q "\"kind\":\"samples\"" "$d/produced" && grep -qx -- "--kind samples -t quake-samples" "$d/produce.args"'
+	kill -TERM $pid; wait $pid; rc=$?
+	check "quake-shake-in: SIGTERM stops both and exits 0 ($rc)" test $rc -eq 0 -a -z "$(pgrep -f "$d/sbin/")"
+	python3 tests/gen_pushes.py network | "$QS" --pushes >"$d/samples"
+	env QUAKE_BIN="$d/sbin" STUB_DIR="$d" QUAKE_ENV_FILE=/dev/null QUAKE_STATE_DIR="$d/state" \
+		scripts/quake-shake-detect 2>>"$d/err" & pid=$!
+	t=100; while [ "$(cat "$d/state/shake.ndjson" 2>/dev/null | wc -l)" -lt 5 ] && [ $t -gt 0 ]; do sleep 0.1; t=$((t - 1)); done
+	kill -TERM $pid; wait $pid; rc=$?
+	check "quake-shake-detect: quake-consume -t quake-samples -g quake-shake ($(cat "$d/consume.args" 2>/dev/null))" \
+		grep -qx -- "-t quake-samples -g quake-shake" "$d/consume.args"
+	check "quake-shake-detect: the golden triggers and detection in state/shake.ndjson" \
+		cmp -s "$d/state/shake.ndjson" tests/golden/shake-network.ndjson
+	check "quake-shake-detect: SIGTERM stops both and exits 0 ($rc)" test $rc -eq 0 -a -z "$(pgrep -f "$d/sbin/")"
+}

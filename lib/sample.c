@@ -80,158 +80,523 @@ get_finite(json_t *obj, const char *key, double *dst, const char *where,
 	return QUAKE_OK;
 }
 
-/* Sensor Logger's time: epoch ns as an integer or a string of digits */
-static enum quake_err
-get_ns_time(json_t *e, int64_t *us, const char *where, struct quake_fail *f)
+/* by time: pushes come in order (checked, then done), anything else is
+ * sorted through an index (no quadratic case) */
+static int
+by_time(const void *a, const void *b, void *arg)
 {
-	json_t *v = json_object_get(e, "time");
-	long long ns = -1;
+	const int64_t *t = arg;
+	int64_t x = t[*(const uint32_t *)a], y = t[*(const uint32_t *)b];
 
-	if (json_is_integer(v))
-		ns = json_integer_value(v);
-	else if (json_is_string(v)) {
-		const char *s = json_string_value(v);
-		char *end;
-		if (*s >= '0' && *s <= '9')
-			ns = strtoll(s, &end, 10);
-		if (ns >= 0 && *end != '\0')
-			ns = -1;
-	} else if (json_is_real(v) && json_real_value(v) >= 0 &&
-	    json_real_value(v) < 9e18)
-		ns = (long long)json_real_value(v);
-	if (ns < 0)
-		return quake_err_fail(f, where, "time must be epoch nanoseconds");
-	*us = ns / 1000;
-	return QUAKE_OK;
-}
-
-/* x, y, z (or latitude, longitude) flat in the entry or under "values" */
-static json_t *
-values_of(json_t *e)
-{
-	json_t *v = json_object_get(e, "values");
-
-	return json_is_object(v) ? v : e;
+	return (x > y) - (x < y);
 }
 
 static enum quake_err
-take_sample(json_t *e, size_t i, struct quake_sample_batch *b,
-    struct quake_fail *f)
-{
-	char where[48];
-	json_t *v = values_of(e);
-	enum quake_err err;
-
-	snprintf(where, sizeof where, "payload[%zu]", i);
-	if (b->n >= b->cap)
-		return quake_err_fail(f, "payload", "more than %zu samples", b->cap);
-	if ((err = get_ns_time(e, &b->t[b->n], where, f)) ||
-	    (err = get_finite(v, "x", &b->x[b->n], where, f)) ||
-	    (err = get_finite(v, "y", &b->y[b->n], where, f)) ||
-	    (err = get_finite(v, "z", &b->z[b->n], where, f)))
-		return err;
-	b->n++;
-	return QUAKE_OK;
-}
-
-static enum quake_err
-take_location(json_t *e, size_t i, struct quake_sample_batch *b,
-    struct quake_fail *f)
-{
-	char where[48];
-	json_t *v = values_of(e);
-	double lat, lon;
-	enum quake_err err;
-
-	snprintf(where, sizeof where, "payload[%zu]", i);
-	if ((err = get_finite(v, "latitude", &lat, where, f)) ||
-	    (err = get_finite(v, "longitude", &lon, where, f)))
-		return err;
-	if (lat < -90 || lat > 90 || lon < -180 || lon > 180)
-		return quake_err_fail(f, where, "latitude/longitude out of range");
-	b->has_loc = 1;
-	b->lat = lat;
-	b->lon = lon;
-	return QUAKE_OK;
-}
-
-/* insertion sort by time: pushes come (nearly) in order */
-static void
 sort_by_time(struct quake_sample_batch *b)
 {
-	for (size_t i = 1; i < b->n; i++) {
-		int64_t t = b->t[i];
-		double x = b->x[i], y = b->y[i], z = b->z[i];
-		size_t j = i;
-		for (; j > 0 && b->t[j - 1] > t; j--) {
-			b->t[j] = b->t[j - 1];
-			b->x[j] = b->x[j - 1];
-			b->y[j] = b->y[j - 1];
-			b->z[j] = b->z[j - 1];
-		}
-		b->t[j] = t; b->x[j] = x; b->y[j] = y; b->z[j] = z;
+	size_t i, n = b->n;
+	uint32_t *ix;
+	double *tmp;
+	int64_t *tt;
+
+	for (i = 1; i < n && b->t[i - 1] <= b->t[i]; i++)
+		;
+	if (i >= n)
+		return QUAKE_OK;
+	ix = malloc(n * sizeof *ix);
+	tmp = malloc(n * 3 * sizeof *tmp);
+	tt = malloc(n * sizeof *tt);
+	if (ix == NULL || tmp == NULL || tt == NULL) {
+		free(ix); free(tmp); free(tt);
+		return QUAKE_ENOMEM;
 	}
+	for (i = 0; i < n; i++)
+		ix[i] = (uint32_t)i;
+	qsort_r(ix, n, sizeof *ix, by_time, b->t);
+	for (i = 0; i < n; i++) {
+		tt[i] = b->t[ix[i]];
+		tmp[i] = b->x[ix[i]];
+		tmp[n + i] = b->y[ix[i]];
+		tmp[2 * n + i] = b->z[ix[i]];
+	}
+	memcpy(b->t, tt, n * sizeof *tt);
+	memcpy(b->x, tmp, n * sizeof *tmp);
+	memcpy(b->y, tmp + n, n * sizeof *tmp);
+	memcpy(b->z, tmp + 2 * n, n * sizeof *tmp);
+	free(ix); free(tmp); free(tt);
+	return QUAKE_OK;
 }
 
-/* the sensor to take: accelerometer if the push has one, else total */
-static int
-pick_sensor(json_t *payload, enum quake_sample_sensor *s)
-{
-	size_t i;
-	json_t *e;
-	int total = 0;
+/* ---- the push, parsed by hand: jansson's tree cost 85 % of a receiver's
+ * CPU (bench/results/shake.md); this walks the text once with lib/json's
+ * lexer, keeping accelerometer samples from the front of the arrays and
+ * totalacceleration ones from the back, and skipping everything else ---- */
 
-	json_array_foreach(payload, i, e) {
-		const char *name = json_string_value(json_object_get(e, "name"));
-		if (name == NULL)
-			continue;
-		if (strcmp(name, "accelerometer") == 0) {
-			*s = QUAKE_SENSOR_ACCEL;
-			return 1;
-		}
-		total |= strcmp(name, "totalacceleration") == 0;
-	}
-	*s = QUAKE_SENSOR_TOTAL;
-	return total;
+#define PUSH_DEPTH 32
+
+struct xyz {
+	double v[5];		/* x, y, z, latitude, longitude */
+	unsigned have, bad;	/* bit k: v[k] seen / seen but not a number */
+};
+
+struct entry {
+	char name[24];
+	int named, name_long;
+	int64_t time_us;
+	int time_ok, time_seen;
+	struct xyz flat, nested;
+	int has_values;
+};
+
+static enum quake_err skip_value(struct quake_json_lex *lx, int depth);
+
+static enum quake_err
+expect(struct quake_json_lex *lx, char c, const char *what)
+{
+	quake_json_lex_ws(lx);
+	if (lx->p >= lx->end || *lx->p != c)
+		return quake_json_lex_fail(lx, what);
+	lx->p++;
+	return QUAKE_OK;
 }
 
 static enum quake_err
-push_from_json(json_t *root, struct quake_sample_batch *b,
-    struct quake_fail *f)
+skip_lit(struct quake_json_lex *lx, const char *lit)
 {
-	json_t *payload, *e, *msg;
-	const char *want;
-	size_t i;
+	size_t n = strlen(lit);
+
+	if ((size_t)(lx->end - lx->p) < n || memcmp(lx->p, lit, n) != 0)
+		return quake_json_lex_fail(lx, "unexpected character");
+	lx->p += n;
+	return QUAKE_OK;
+}
+
+/* one member key of an object: its text into key[cap] ("" if too long) */
+static enum quake_err
+member_key(struct quake_json_lex *lx, char *key, size_t cap)
+{
+	size_t len;
+	int toolong = 0;
 	enum quake_err err;
 
-	if (!json_is_object(root))
-		return quake_err_fail(f, "", "not a JSON object");
-	if ((err = get_id(root, "deviceId", b->device, 1, f)) ||
-	    (err = get_id(root, "sessionId", b->session, 0, f)))
+	quake_json_lex_ws(lx);
+	if (lx->p >= lx->end || *lx->p != '"')
+		return quake_json_lex_fail(lx, "expected a key");
+	if ((err = quake_json_lex_string(lx, key, cap, &len, &toolong)))
 		return err;
-	msg = json_object_get(root, "messageId");
-	if (msg != NULL && !json_is_integer(msg))
-		return quake_err_fail(f, "messageId", "must be an integer");
-	b->msg = msg ? json_integer_value(msg) : 0;
-	payload = json_object_get(root, "payload");
-	if (!json_is_array(payload))
-		return quake_err_fail(f, "payload", payload ? "must be an array" :
-		    "missing");
-	want = pick_sensor(payload, &b->sensor) ? (b->sensor == QUAKE_SENSOR_ACCEL ?
-	    "accelerometer" : "totalacceleration") : "";
-	json_array_foreach(payload, i, e) {
-		const char *name = json_string_value(json_object_get(e, "name"));
-		if (!json_is_object(e) || name == NULL)
-			return quake_err_fail(f, "payload",
-			    "entry %zu is not an object with a name", i);
-		if (strcmp(name, want) == 0)
-			err = take_sample(e, i, b, f);
-		else if (strcmp(name, "location") == 0)
-			err = take_location(e, i, b, f);
+	if (toolong)
+		key[0] = '\0';
+	return expect(lx, ':', "expected ':'");
+}
+
+/* after a member: 1 at '}' (or ']'), 0 after ',', -1 on an error */
+static int
+next_member(struct quake_json_lex *lx, char close)
+{
+	quake_json_lex_ws(lx);
+	if (lx->p < lx->end && *lx->p == ',') {
+		lx->p++;
+		return 0;
+	}
+	if (lx->p < lx->end && *lx->p == close) {
+		lx->p++;
+		return 1;
+	}
+	quake_json_lex_fail(lx, close == '}' ? "expected ',' or '}'" :
+	    "expected ',' or ']'");
+	return -1;
+}
+
+/* { or [ already seen: 1 when it is empty (and consumed) */
+static int
+empty(struct quake_json_lex *lx, char close)
+{
+	quake_json_lex_ws(lx);
+	if (lx->p < lx->end && *lx->p == close) {
+		lx->p++;
+		return 1;
+	}
+	return 0;
+}
+
+static enum quake_err
+skip_value(struct quake_json_lex *lx, int depth)
+{
+	char key[8];
+	double d;
+	size_t len;
+	int toolong, r;
+	enum quake_err err;
+
+	quake_json_lex_ws(lx);
+	if (lx->p >= lx->end)
+		return quake_json_lex_fail(lx, "unexpected end");
+	if (depth > PUSH_DEPTH)
+		return quake_json_lex_fail(lx, "nested too deep");
+	switch (*lx->p) {
+	case '"':
+		return quake_json_lex_string(lx, key, sizeof key, &len, &toolong);
+	case '{':
+		lx->p++;
+		if (empty(lx, '}'))
+			return QUAKE_OK;
+		do {
+			if ((err = member_key(lx, key, sizeof key)) ||
+			    (err = skip_value(lx, depth + 1)))
+				return err;
+		} while ((r = next_member(lx, '}')) == 0);
+		return r < 0 ? QUAKE_EINPUT : QUAKE_OK;
+	case '[':
+		lx->p++;
+		if (empty(lx, ']'))
+			return QUAKE_OK;
+		do
+			if ((err = skip_value(lx, depth + 1)))
+				return err;
+		while ((r = next_member(lx, ']')) == 0);
+		return r < 0 ? QUAKE_EINPUT : QUAKE_OK;
+	case 't': return skip_lit(lx, "true");
+	case 'f': return skip_lit(lx, "false");
+	case 'n': return skip_lit(lx, "null");
+	default: return quake_json_lex_number(lx, &d);
+	}
+}
+
+/* an integer exactly (a time in ns is past 2^53): 1 and *v, 0 when the
+ * number has a fraction or exponent or does not fit (then *d has it) */
+static enum quake_err
+lex_int(struct quake_json_lex *lx, long long *v, double *d, int *isint)
+{
+	const char *p = lx->p;
+	unsigned long long m = 0;
+	int neg = p < lx->end && *p == '-', n = 0;
+
+	p += neg;
+	while (p < lx->end && *p >= '0' && *p <= '9' && n < 19)
+		m = m * 10 + (unsigned long long)(*p++ - '0'), n++;
+	*isint = n > 0 && (p >= lx->end || (*p != '.' && *p != 'e' &&
+	    *p != 'E' && (*p < '0' || *p > '9'))) && !(n > 1 && lx->p[neg] == '0');
+	if (*isint) {
+		*v = neg ? -(long long)m : (long long)m;
+		lx->p = p;
+		return QUAKE_OK;
+	}
+	return quake_json_lex_number(lx, d);
+}
+
+static enum quake_err
+number_field(struct quake_json_lex *lx, struct xyz *x, int k)
+{
+	quake_json_lex_ws(lx);
+	x->have |= 1u << k;
+	if (lx->p < lx->end && (*lx->p == '-' || (*lx->p >= '0' && *lx->p <= '9')))
+		return quake_json_lex_number(lx, &x->v[k]);
+	x->bad |= 1u << k;
+	return skip_value(lx, 1);
+}
+
+static int
+field_index(const char *key)
+{
+	static const char *const names[] = { "x", "y", "z", "latitude", "longitude" };
+
+	for (int k = 0; k < 5; k++)
+		if (strcmp(key, names[k]) == 0)
+			return k;
+	return -1;
+}
+
+static enum quake_err
+parse_values(struct quake_json_lex *lx, struct xyz *x)
+{
+	char key[16];
+	int r, k;
+	enum quake_err err;
+
+	lx->p++;
+	if (empty(lx, '}'))
+		return QUAKE_OK;
+	do {
+		if ((err = member_key(lx, key, sizeof key)))
+			return err;
+		err = (k = field_index(key)) >= 0 ? number_field(lx, x, k) :
+		    skip_value(lx, 2);
 		if (err)
 			return err;
+	} while ((r = next_member(lx, '}')) == 0);
+	return r < 0 ? QUAKE_EINPUT : QUAKE_OK;
+}
+
+static enum quake_err
+entry_time(struct quake_json_lex *lx, struct entry *e)
+{
+	long long v = -1;
+	double d = -1;
+	int isint = 0;
+	enum quake_err err;
+
+	quake_json_lex_ws(lx);
+	e->time_seen = 1;
+	if (lx->p < lx->end && *lx->p == '"') {
+		char s[24], *end;
+		size_t len;
+		int toolong = 0;
+		if ((err = quake_json_lex_string(lx, s, sizeof s, &len, &toolong)))
+			return err;
+		if (!toolong && s[0] >= '0' && s[0] <= '9') {
+			v = strtoll(s, &end, 10);
+			isint = *end == '\0';
+		}
+	} else if (lx->p < lx->end && (*lx->p == '-' || (*lx->p >= '0' && *lx->p <= '9'))) {
+		if ((err = lex_int(lx, &v, &d, &isint)))
+			return err;
+		if (!isint && d >= 0 && d < 9e18)
+			v = (long long)d, isint = 1;
+	} else
+		return skip_value(lx, 1);
+	e->time_ok = isint && v >= 0;
+	e->time_us = v / 1000;
+	return QUAKE_OK;
+}
+
+static enum quake_err
+parse_entry(struct quake_json_lex *lx, struct entry *e)
+{
+	char key[16];
+	int r, k;
+	size_t len;
+	enum quake_err err;
+
+	memset(e, 0, sizeof *e);
+	quake_json_lex_ws(lx);
+	if (lx->p >= lx->end || *lx->p != '{')
+		return skip_value(lx, 1);	/* named neither: refused below */
+	lx->p++;
+	if (empty(lx, '}'))
+		return QUAKE_OK;
+	do {
+		if ((err = member_key(lx, key, sizeof key)))
+			return err;
+		quake_json_lex_ws(lx);
+		if (strcmp(key, "name") == 0 && lx->p < lx->end && *lx->p == '"') {
+			e->named = 1;
+			err = quake_json_lex_string(lx, e->name, sizeof e->name, &len,
+			    &e->name_long);
+		} else if (strcmp(key, "time") == 0)
+			err = entry_time(lx, e);
+		else if (strcmp(key, "values") == 0 && lx->p < lx->end && *lx->p == '{') {
+			e->has_values = 1;
+			err = parse_values(lx, &e->nested);
+		} else if ((k = field_index(key)) >= 0)
+			err = number_field(lx, &e->flat, k);
+		else
+			err = skip_value(lx, 1);
+		if (err)
+			return err;
+	} while ((r = next_member(lx, '}')) == 0);
+	return r < 0 ? QUAKE_EINPUT : QUAKE_OK;
+}
+
+/* the sample of entry e (index i) into slot j of b */
+static enum quake_err
+take_entry(const struct entry *e, size_t i, struct quake_sample_batch *b,
+    size_t j, struct quake_fail *f)
+{
+	static const char *const axis[] = { "x", "y", "z" };
+	const struct xyz *v = e->has_values ? &e->nested : &e->flat;
+	char where[32];
+
+	snprintf(where, sizeof where, "payload[%zu]", i);
+	if (!e->time_ok)
+		return quake_err_fail(f, where, "time must be epoch nanoseconds");
+	for (int k = 0; k < 3; k++) {
+		if (!(v->have & (1u << k)) || (v->bad & (1u << k)))
+			return quake_err_fail(f, where, "%s %s", axis[k],
+			    v->have & (1u << k) ? "must be a number" : "missing");
+		if (!isfinite(v->v[k]) || fabs(v->v[k]) > 1e6)
+			return quake_err_fail(f, where, "%s out of range", axis[k]);
 	}
-	sort_by_time(b);
+	b->t[j] = e->time_us;
+	b->x[j] = v->v[0];
+	b->y[j] = v->v[1];
+	b->z[j] = v->v[2];
+	return QUAKE_OK;
+}
+
+static enum quake_err
+take_loc(const struct entry *e, size_t i, struct quake_sample_batch *b,
+    struct quake_fail *f)
+{
+	const struct xyz *v = e->has_values ? &e->nested : &e->flat;
+	char where[32];
+
+	snprintf(where, sizeof where, "payload[%zu]", i);
+	if ((v->have & 24) != 24 || (v->bad & 24))
+		return quake_err_fail(f, where, "latitude and longitude must be numbers");
+	if (!(fabs(v->v[3]) <= 90) || !(fabs(v->v[4]) <= 180))
+		return quake_err_fail(f, where, "latitude/longitude out of range");
+	b->has_loc = 1;
+	b->lat = v->v[3];
+	b->lon = v->v[4];
+	return QUAKE_OK;
+}
+
+/* the payload array at lx->p: samples to the front (accelerometer) or the
+ * back (totalacceleration) of b's arrays; *na, *nt their counts */
+static enum quake_err
+parse_payload(struct quake_json_lex *lx, struct quake_sample_batch *b,
+    size_t *na, size_t *nt, struct quake_fail *f)
+{
+	struct entry e;
+	size_t i = 0;
+	int r;
+	enum quake_err err;
+
+	quake_json_lex_ws(lx);
+	if (lx->p >= lx->end || *lx->p != '[')
+		return skip_value(lx, 0) ? QUAKE_EINPUT :
+		    quake_err_fail(f, "payload", "must be an array");
+	lx->p++;
+	if (empty(lx, ']'))
+		return QUAKE_OK;
+	do {
+		int acc, tot;
+		if ((err = parse_entry(lx, &e)))
+			return err;
+		if (!e.named)
+			return quake_err_fail(f, "payload",
+			    "entry %zu is not an object with a name", i);
+		acc = !e.name_long && strcmp(e.name, "accelerometer") == 0;
+		tot = !e.name_long && strcmp(e.name, "totalacceleration") == 0;
+		if ((acc || tot) && *na + *nt >= b->cap)
+			return quake_err_fail(f, "payload", "more than %zu samples", b->cap);
+		if (acc)
+			err = take_entry(&e, i, b, (*na)++, f);
+		else if (tot)
+			err = take_entry(&e, i, b, b->cap - ++*nt, f);
+		else if (!e.name_long && strcmp(e.name, "location") == 0)
+			err = take_loc(&e, i, b, f);
+		if (err)
+			return err;
+		i++;
+	} while ((r = next_member(lx, ']')) == 0);
+	return r < 0 ? QUAKE_EINPUT : QUAKE_OK;
+}
+
+static enum quake_err
+push_id(struct quake_json_lex *lx, const char *key, char *dst,
+    struct quake_fail *f)
+{
+	size_t len;
+	int toolong = 0;
+	enum quake_err err;
+
+	quake_json_lex_ws(lx);
+	if (lx->p >= lx->end || *lx->p != '"')
+		return skip_value(lx, 1) ? QUAKE_EINPUT :
+		    quake_err_fail(f, key, "must be a string");
+	if ((err = quake_json_lex_string(lx, dst, QUAKE_SAMPLE_ID_MAX, &len, &toolong)))
+		return err;
+	if (toolong || strlen(dst) != len)
+		return quake_err_fail(f, key, "must be 1-%d bytes", QUAKE_SAMPLE_ID_MAX - 1);
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)dst[i] < 0x20 || dst[i] == 0x7f)
+			return quake_err_fail(f, key, "holds a control character");
+	return QUAKE_OK;
+}
+
+/* one top-level member of the push */
+static enum quake_err
+push_member(struct quake_json_lex *lx, const char *key, unsigned *seen,
+    struct quake_sample_batch *b, size_t *na, size_t *nt, struct quake_fail *f)
+{
+	static const char *const known[] = { "deviceId", "sessionId", "messageId", "payload" };
+	long long v;
+	double d;
+	int k = 0, isint;
+	enum quake_err err;
+
+	while (k < 4 && strcmp(key, known[k]) != 0)
+		k++;
+	if (k < 4 && (*seen & (1u << k)))
+		return quake_err_fail(f, "", "duplicate key %s", key);
+	if (k < 4)
+		*seen |= 1u << k;
+	switch (k) {
+	case 0: return push_id(lx, key, b->device, f);
+	case 1: return push_id(lx, key, b->session, f);
+	case 2:
+		quake_json_lex_ws(lx);
+		if (lx->p >= lx->end || (*lx->p != '-' && (*lx->p < '0' || *lx->p > '9')))
+			return skip_value(lx, 1) ? QUAKE_EINPUT :
+			    quake_err_fail(f, key, "must be an integer");
+		if ((err = lex_int(lx, &v, &d, &isint)))
+			return err;
+		if (!isint)
+			return quake_err_fail(f, key, "must be an integer");
+		b->msg = v;
+		return QUAKE_OK;
+	case 3: return parse_payload(lx, b, na, nt, f);
+	default: return skip_value(lx, 1);
+	}
+}
+
+enum quake_err
+quake_sample_parse_push(const char *buf, size_t len,
+    struct quake_sample_batch *b, struct quake_fail *f)
+{
+	struct quake_json_lex lx = { buf, buf, buf + len, f, 0 };
+	char key[16];
+	size_t na = 0, nt = 0;
+	unsigned seen = 0;
+	int r;
+	enum quake_err err;
+
+	b->n = 0;
+	b->has_loc = 0;
+	b->msg = 0;
+	b->device[0] = b->session[0] = '\0';
+	quake_json_lex_ws(&lx);
+	if (lx.p >= lx.end || *lx.p != '{')
+		return skip_value(&lx, 0) ? QUAKE_EINPUT :
+		    quake_err_fail(f, "", "not a JSON object");
+	lx.p++;
+	if (!empty(&lx, '}')) {
+		do {
+			if ((err = member_key(&lx, key, sizeof key)) ||
+			    (err = push_member(&lx, key, &seen, b, &na, &nt, f)))
+				return err;
+		} while ((r = next_member(&lx, '}')) == 0);
+		if (r < 0)
+			return QUAKE_EINPUT;
+	}
+	quake_json_lex_ws(&lx);
+	if (lx.p != lx.end)
+		return quake_json_lex_fail(&lx, "text after the object");
+	if (!(seen & 1))
+		return quake_err_fail(f, "deviceId", "missing");
+	if (b->device[0] == '\0')
+		return quake_err_fail(f, "deviceId", "must be 1-%d bytes",
+		    QUAKE_SAMPLE_ID_MAX - 1);
+	if (!(seen & 8))
+		return quake_err_fail(f, "payload", "missing");
+	b->sensor = na > 0 || nt == 0 ? QUAKE_SENSOR_ACCEL : QUAKE_SENSOR_TOTAL;
+	if (na == 0 && nt > 0) {	/* the back, reversed, to the front */
+		size_t o = b->cap - nt;
+		for (size_t i = 0, j = b->cap - 1; i < nt / 2; i++, j--) {
+			int64_t t = b->t[o + i]; double x = b->x[o + i], y = b->y[o + i], z = b->z[o + i];
+			b->t[o + i] = b->t[j]; b->x[o + i] = b->x[j];
+			b->y[o + i] = b->y[j]; b->z[o + i] = b->z[j];
+			b->t[j] = t; b->x[j] = x; b->y[j] = y; b->z[j] = z;
+		}
+		memmove(b->t, b->t + o, nt * sizeof *b->t);
+		memmove(b->x, b->x + o, nt * sizeof *b->x);
+		memmove(b->y, b->y + o, nt * sizeof *b->y);
+		memmove(b->z, b->z + o, nt * sizeof *b->z);
+	}
+	b->n = na > 0 ? na : nt;
+	if (sort_by_time(b) != QUAKE_OK)
+		return QUAKE_ENOMEM;
 	if (b->n > 0 && b->t[b->n - 1] - b->t[0] > 86400000000LL)
 		return quake_err_fail(f, "payload", "samples span more than a day");
 	return QUAKE_OK;
@@ -242,23 +607,6 @@ not_json(const json_error_t *je, struct quake_fail *f)
 {
 	return quake_err_fail(f, "", "not JSON: %s at %d", je->text,
 	    je->position);
-}
-
-enum quake_err
-quake_sample_parse_push(const char *buf, size_t len,
-    struct quake_sample_batch *b, struct quake_fail *f)
-{
-	json_error_t je;
-	json_t *root;
-	enum quake_err err;
-
-	b->n = 0;
-	b->has_loc = 0;
-	if ((root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je)) == NULL)
-		return not_json(&je, f);
-	err = push_from_json(root, b, f);
-	json_decref(root);
-	return err;
 }
 
 /* ---- the sample-batch line ---- */

@@ -35,6 +35,17 @@ pushes(void)
 		{ "no sensor of ours: no samples",
 		  "{\"deviceId\":\"d1\",\"payload\":[{\"name\":\"battery\",\"time\":1,\"values\":{\"batteryLevel\":0.5}}]}",
 		  QUAKE_OK, "", 0, QUAKE_SENSOR_TOTAL, 0 },
+		{ "pretty-printed, other sensors of any shape skipped",
+		  "{ \"deviceId\" : \"d1\" ,\n \"extra\": [1, {\"a\": [true, false, null]}, \"s\"],\n \"payload\": [\n"
+		  " {\"name\": \"wrist\", \"values\": {\"list\": [[1], [2.5e3]], \"ok\": true}},\n"
+		  " {\"values\": {\"z\": 3, \"y\": 2, \"x\": 1}, \"time\": 1764576000000000000, \"name\": \"accelerometer\"}\n ] }",
+		  QUAKE_OK, "", 1, QUAKE_SENSOR_ACCEL, 0 },
+		{ "text after the object", "{\"deviceId\":\"d\",\"payload\":[]} x", QUAKE_EINPUT, "", 0, 0, 0 },
+		{ "nested too deep", "{\"deviceId\":\"d\",\"payload\":[],\"x\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}",
+		  QUAKE_EINPUT, "", 0, 0, 0 },
+		{ "messageId a fraction", "{\"deviceId\":\"d\",\"messageId\":1.5,\"payload\":[]}", QUAKE_EINPUT, "messageId", 0, 0, 0 },
+		{ "time a fraction of ns is taken", "{\"deviceId\":\"d\",\"payload\":[{\"name\":\"accelerometer\",\"time\":1.7645e18,\"x\":1,\"y\":1,\"z\":1}]}",
+		  QUAKE_OK, "", 1, QUAKE_SENSOR_ACCEL, 0 },
 		{ "not JSON", "{\"deviceId\":", QUAKE_EINPUT, "", 0, 0, 0 },
 		{ "no deviceId", "{\"payload\":[]}", QUAKE_EINPUT, "deviceId", 0, 0, 0 },
 		{ "payload not an array", "{\"deviceId\":\"d\",\"payload\":{}}", QUAKE_EINPUT, "payload", 0, 0, 0 },
@@ -72,6 +83,32 @@ pushes(void)
 		    (e != QUAKE_OK || (b.n == t[i].n && (b.n == 0 || (int)b.sensor == t[i].sensor) &&
 		    b.has_loc == t[i].loc)), "push: %s (%s: %s)", t[i].name, f.field, f.reason);
 	}
+	quake_sample_batch_free(&b);
+}
+
+/* totalacceleration samples are kept from the back of the arrays: they
+ * come out in time order, also when they fill more than half of them */
+static void
+total_order(void)
+{
+	struct quake_sample_batch b;
+	struct quake_fail f;
+	char body[4096];
+	size_t n = 0;
+	int ok;
+
+	quake_sample_batch_init(&b, 5);
+	n += (size_t)snprintf(body, sizeof body, "{\"deviceId\":\"d\",\"payload\":[");
+	for (int i = 0; i < 5; i++)
+		n += (size_t)snprintf(body + n, sizeof body - n, "%s{\"name\":\"totalacceleration\","
+		    "\"time\":%d000,\"x\":%d,\"y\":0,\"z\":9.8}", i ? "," : "", 10 + i * (i == 3 ? -3 : 1), i);
+	snprintf(body + n, sizeof body - n, "]}");
+	ok = quake_sample_parse_push(body, strlen(body), &b, &f) == QUAKE_OK && b.n == 5 &&
+	    b.sensor == QUAKE_SENSOR_TOTAL;
+	for (size_t i = 1; ok && i < b.n; i++)
+		ok = b.t[i - 1] <= b.t[i];
+	CHECK(ok && b.x[0] == 3 && b.x[1] == 0 && b.x[2] == 1 && b.x[4] == 4,
+	    "totalacceleration filling the arrays: in time order (%s)", f.reason);
 	quake_sample_batch_free(&b);
 }
 
@@ -180,6 +217,7 @@ int
 main(void)
 {
 	pushes();
+	total_order();
 	sorted_and_line();
 	trigger_detection();
 	return unit_failed;

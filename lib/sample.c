@@ -1,8 +1,7 @@
-/* sample — Sensor Logger pushes and quake-shake's line kinds. Parsing goes
- * through jansson (a push is at most 1 MiB); writing is by hand, numbers in
- * fixed point, since a receiver writes a million samples a second. */
+/* sample — Sensor Logger pushes and quake-shake's line kinds, read with
+ * lib/json's lexer and written by hand (numbers in fixed point): a
+ * receiver and a detector go through a million samples a second. */
 #include <inttypes.h>
-#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,47 +36,6 @@ quake_sample_batch_free(struct quake_sample_batch *b)
 	free(b->t); free(b->x); free(b->y); free(b->z);
 	b->t = NULL; b->x = b->y = b->z = NULL;
 	b->cap = b->n = 0;
-}
-
-/* an id: 1..127 bytes without control characters (0.. when optional) */
-static enum quake_err
-get_id(json_t *obj, const char *key, char *dst, int required,
-    struct quake_fail *f)
-{
-	json_t *v = json_object_get(obj, key);
-	const char *s;
-	size_t len;
-
-	dst[0] = '\0';
-	if (v == NULL && !required)
-		return QUAKE_OK;
-	if (!json_is_string(v))
-		return quake_err_fail(f, key, v ? "must be a string" : "missing");
-	s = json_string_value(v);
-	len = json_string_length(v);
-	if ((len == 0 && required) || len >= QUAKE_SAMPLE_ID_MAX)
-		return quake_err_fail(f, key, "must be 1-%d bytes",
-		    QUAKE_SAMPLE_ID_MAX - 1);
-	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return quake_err_fail(f, key, "holds a control character");
-	memcpy(dst, s, len + 1);
-	return QUAKE_OK;
-}
-
-static enum quake_err
-get_finite(json_t *obj, const char *key, double *dst, const char *where,
-    struct quake_fail *f)
-{
-	json_t *v = json_object_get(obj, key);
-
-	if (!json_is_number(v))
-		return quake_err_fail(f, where, "%s %s", key,
-		    v ? "must be a number" : "missing");
-	*dst = json_number_value(v);
-	if (!isfinite(*dst) || fabs(*dst) > 1e6)
-		return quake_err_fail(f, where, "%s out of range", key);
-	return QUAKE_OK;
 }
 
 /* by time: pushes come in order (checked, then done), anything else is
@@ -602,101 +560,169 @@ quake_sample_parse_push(const char *buf, size_t len,
 	return QUAKE_OK;
 }
 
+/* ---- the sample-batch line, parsed by hand as the push is ---- */
+
+/* an array of numbers into dst[cap] (integers when ints: offsets) */
 static enum quake_err
-not_json(const json_error_t *je, struct quake_fail *f)
+line_array(struct quake_json_lex *lx, const char *key, double *dst,
+    int64_t *idst, size_t cap, size_t *n, struct quake_fail *f)
 {
-	return quake_err_fail(f, "", "not JSON: %s at %d", je->text,
-	    je->position);
+	int r;
+	enum quake_err err;
+
+	*n = 0;
+	quake_json_lex_ws(lx);
+	if (lx->p >= lx->end || *lx->p != '[')
+		return skip_value(lx, 1) ? QUAKE_EINPUT :
+		    quake_err_fail(f, key, "must be an array");
+	lx->p++;
+	if (empty(lx, ']'))
+		return QUAKE_OK;
+	do {
+		long long v;
+		double d;
+		int isint;
+		quake_json_lex_ws(lx);
+		if (*n >= cap)
+			return quake_err_fail(f, key, "more than %zu values", cap);
+		if (lx->p >= lx->end || (*lx->p != '-' && (*lx->p < '0' || *lx->p > '9')))
+			return skip_value(lx, 1) ? QUAKE_EINPUT :
+			    quake_err_fail(f, key, "value %zu is not a number", *n);
+		if (idst != NULL) {
+			if ((err = lex_int(lx, &v, &d, &isint)))
+				return err;
+			if (!isint || v < 0 || v > 86400000000LL ||
+			    (*n > 0 && v < idst[*n - 1]))
+				return quake_err_fail(f, key, "offset %zu must be a "
+				    "non-decreasing count of µs", *n);
+			idst[(*n)++] = v;
+		} else {
+			if ((err = quake_json_lex_number(lx, &dst[*n])))
+				return err;
+			if (!isfinite(dst[*n]))
+				return quake_err_fail(f, key, "value %zu is not a number", *n);
+			(*n)++;
+		}
+	} while ((r = next_member(lx, ']')) == 0);
+	return r < 0 ? QUAKE_EINPUT : QUAKE_OK;
 }
 
-/* ---- the sample-batch line ---- */
-
 static enum quake_err
-line_arrays(json_t *root, struct quake_sample_batch *b, int64_t t0,
+line_string(struct quake_json_lex *lx, const char *key, char *dst, size_t cap,
     struct quake_fail *f)
 {
-	static const char *const axis[] = { "x", "y", "z" };
-	double *dst[] = { b->x, b->y, b->z };
-	json_t *t = json_object_get(root, "t"), *v;
-	size_t n = json_array_size(t), i;
+	size_t len;
+	int toolong = 0;
+	enum quake_err err;
 
-	if (!json_is_array(t) || n == 0 || n > b->cap)
-		return quake_err_fail(f, "t", "must be an array of 1-%zu offsets",
-		    b->cap);
-	json_array_foreach(t, i, v) {
-		json_int_t d = json_integer_value(v);
-		if (!json_is_integer(v) || d < 0 || d > 86400000000LL ||
-		    (i > 0 && t0 + d < b->t[i - 1]))
-			return quake_err_fail(f, "t", "offset %zu must be a "
-			    "non-decreasing count of µs", i);
-		b->t[i] = t0 + d;
-	}
-	for (int k = 0; k < 3; k++) {
-		json_t *a = json_object_get(root, axis[k]);
-		if (!json_is_array(a) || json_array_size(a) != n)
-			return quake_err_fail(f, axis[k], "must be an array as long as t");
-		json_array_foreach(a, i, v) {
-			dst[k][i] = json_number_value(v);
-			if (!json_is_number(v) || !isfinite(dst[k][i]))
-				return quake_err_fail(f, axis[k], "value %zu is not a number", i);
-		}
-	}
-	b->n = n;
+	quake_json_lex_ws(lx);
+	if (lx->p >= lx->end || *lx->p != '"')
+		return skip_value(lx, 1) ? QUAKE_EINPUT :
+		    quake_err_fail(f, key, "must be a string");
+	if ((err = quake_json_lex_string(lx, dst, cap, &len, &toolong)))
+		return err;
+	if (toolong || strlen(dst) != len)
+		return quake_err_fail(f, key, "too long or holds a NUL");
 	return QUAKE_OK;
 }
 
+enum line_key { LK_KIND, LK_DEVICE, LK_SESSION, LK_MSG, LK_SENSOR, LK_T0,
+	LK_RATE, LK_T, LK_X, LK_Y, LK_Z, LK_LAT, LK_LON, LK_N };
+
+struct line_state {
+	unsigned seen;
+	char kind[16], sensor[24], t0[40];
+	size_t n[4];		/* t, x, y, z */
+	double rate;
+};
+
 static enum quake_err
-line_from_json(json_t *root, struct quake_sample_batch *b,
-    struct quake_fail *f)
+line_member(struct quake_json_lex *lx, const char *key,
+    struct quake_sample_batch *b, struct line_state *st, struct quake_fail *f)
 {
-	static const char *const known[] = { "kind", "device", "session", "msg",
-	    "sensor", "t0", "rate", "t", "x", "y", "z", "lat", "lon" };
-	const char *key, *s;
-	json_t *v;
-	int64_t t0;
+	static const char *const known[LK_N] = { "kind", "device", "session",
+	    "msg", "sensor", "t0", "rate", "t", "x", "y", "z", "lat", "lon" };
+	long long v;
+	double d;
+	int k = 0, isint;
 	enum quake_err err;
 
-	if (!json_is_object(root))
-		return quake_err_fail(f, "", "not a JSON object");
-	json_object_foreach(root, key, v) {
-		size_t k = 0;
-		while (k < sizeof known / sizeof *known && strcmp(key, known[k]) != 0)
-			k++;
-		if (k == sizeof known / sizeof *known)
-			return quake_err_fail(f, key, "unknown field");
+	while (k < LK_N && strcmp(key, known[k]) != 0)
+		k++;
+	if (k == LK_N)
+		return quake_err_fail(f, key, "unknown field");
+	if (st->seen & (1u << k))
+		return quake_err_fail(f, "", "duplicate key %s", key);
+	st->seen |= 1u << k;
+	switch (k) {
+	case LK_KIND: return line_string(lx, key, st->kind, sizeof st->kind, f);
+	case LK_DEVICE: return push_id(lx, key, b->device, f);
+	case LK_SESSION: return line_string(lx, key, b->session, sizeof b->session, f);
+	case LK_SENSOR: return line_string(lx, key, st->sensor, sizeof st->sensor, f);
+	case LK_T0: return line_string(lx, key, st->t0, sizeof st->t0, f);
+	case LK_T: return line_array(lx, key, NULL, b->t, b->cap, &st->n[0], f);
+	case LK_X: return line_array(lx, key, b->x, NULL, b->cap, &st->n[1], f);
+	case LK_Y: return line_array(lx, key, b->y, NULL, b->cap, &st->n[2], f);
+	case LK_Z: return line_array(lx, key, b->z, NULL, b->cap, &st->n[3], f);
+	default: break;
 	}
-	s = json_string_value(json_object_get(root, "kind"));
-	if (s == NULL || strcmp(s, "samples") != 0)
-		return quake_err_fail(f, "kind", "must be \"samples\"");
-	if ((err = get_id(root, "device", b->device, 1, f)) ||
-	    (err = get_id(root, "session", b->session, 0, f)))
+	quake_json_lex_ws(lx);
+	if (lx->p >= lx->end || (*lx->p != '-' && (*lx->p < '0' || *lx->p > '9')))
+		return skip_value(lx, 1) ? QUAKE_EINPUT :
+		    quake_err_fail(f, key, k == LK_MSG ? "must be an integer" :
+		    "must be a number");
+	if (k == LK_MSG) {
+		if ((err = lex_int(lx, &v, &d, &isint)))
+			return err;
+		if (!isint)
+			return quake_err_fail(f, key, "must be an integer");
+		b->msg = v;
+		return QUAKE_OK;
+	}
+	if ((err = quake_json_lex_number(lx, k == LK_RATE ? &st->rate :
+	    k == LK_LAT ? &b->lat : &b->lon)))
 		return err;
-	v = json_object_get(root, "msg");
-	if (!json_is_integer(v))
+	return QUAKE_OK;
+}
+
+/* what must hold once every member was read */
+static enum quake_err
+line_check(struct quake_sample_batch *b, struct line_state *st,
+    struct quake_fail *f)
+{
+	static const char *const axis[] = { "x", "y", "z" };
+	int64_t t0;
+
+	if (!(st->seen & (1u << LK_KIND)) || strcmp(st->kind, "samples") != 0)
+		return quake_err_fail(f, "kind", "must be \"samples\"");
+	if (!(st->seen & (1u << LK_DEVICE)) || b->device[0] == '\0')
+		return quake_err_fail(f, "device", "missing");
+	if (!(st->seen & (1u << LK_MSG)))
 		return quake_err_fail(f, "msg", "must be an integer");
-	b->msg = json_integer_value(v);
-	s = json_string_value(json_object_get(root, "sensor"));
-	if (s != NULL && strcmp(s, "accelerometer") == 0)
+	if (strcmp(st->sensor, "accelerometer") == 0)
 		b->sensor = QUAKE_SENSOR_ACCEL;
-	else if (s != NULL && strcmp(s, "totalacceleration") == 0)
+	else if (strcmp(st->sensor, "totalacceleration") == 0)
 		b->sensor = QUAKE_SENSOR_TOTAL;
 	else
 		return quake_err_fail(f, "sensor",
 		    "must be accelerometer or totalacceleration");
-	s = json_string_value(json_object_get(root, "t0"));
-	if (s == NULL || quake_time_parse(s, strlen(s), &t0, f) != QUAKE_OK)
+	if (quake_time_parse(st->t0, strlen(st->t0), &t0, f) != QUAKE_OK)
 		return quake_err_fail(f, "t0", "must be an ISO-8601 UTC time");
-	if (!json_is_number(json_object_get(root, "rate")))
+	if (!(st->seen & (1u << LK_RATE)))
 		return quake_err_fail(f, "rate", "must be a number");
-	if ((err = line_arrays(root, b, t0, f)))
-		return err;
-	b->has_loc = json_object_get(root, "lat") != NULL ||
-	    json_object_get(root, "lon") != NULL;
-	if (b->has_loc && ((err = get_finite(root, "lat", &b->lat, "lat", f)) ||
-	    (err = get_finite(root, "lon", &b->lon, "lon", f))))
-		return err;
-	if (b->has_loc && (fabs(b->lat) > 90 || fabs(b->lon) > 180))
+	if (st->n[0] == 0)
+		return quake_err_fail(f, "t", "must be an array of 1-%zu offsets", b->cap);
+	for (int k = 0; k < 3; k++)
+		if (st->n[k + 1] != st->n[0])
+			return quake_err_fail(f, axis[k], "must be an array as long as t");
+	if (!!(st->seen & (1u << LK_LAT)) != !!(st->seen & (1u << LK_LON)))
+		return quake_err_fail(f, "lat", "lat and lon go together");
+	b->has_loc = !!(st->seen & (1u << LK_LAT));
+	if (b->has_loc && (!(fabs(b->lat) <= 90) || !(fabs(b->lon) <= 180)))
 		return quake_err_fail(f, "lat", "lat/lon out of range");
+	for (size_t i = 0; i < st->n[0]; i++)
+		b->t[i] += t0;
+	b->n = st->n[0];
 	return QUAKE_OK;
 }
 
@@ -704,17 +730,33 @@ enum quake_err
 quake_sample_parse_line(const char *buf, size_t len,
     struct quake_sample_batch *b, struct quake_fail *f)
 {
-	json_error_t je;
-	json_t *root;
+	struct quake_json_lex lx = { buf, buf, buf + len, f, 0 };
+	struct line_state st = { 0 };
+	char key[16];
+	int r;
 	enum quake_err err;
 
 	b->n = 0;
 	b->has_loc = 0;
-	if ((root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je)) == NULL)
-		return not_json(&je, f);
-	err = line_from_json(root, b, f);
-	json_decref(root);
-	return err;
+	b->device[0] = b->session[0] = '\0';
+	quake_json_lex_ws(&lx);
+	if (lx.p >= lx.end || *lx.p != '{')
+		return skip_value(&lx, 0) ? QUAKE_EINPUT :
+		    quake_err_fail(f, "", "not a JSON object");
+	lx.p++;
+	if (!empty(&lx, '}')) {
+		do {
+			if ((err = member_key(&lx, key, sizeof key)) ||
+			    (err = line_member(&lx, key, b, &st, f)))
+				return err;
+		} while ((r = next_member(&lx, '}')) == 0);
+		if (r < 0)
+			return QUAKE_EINPUT;
+	}
+	quake_json_lex_ws(&lx);
+	if (lx.p != lx.end)
+		return quake_json_lex_fail(&lx, "text after the object");
+	return line_check(b, &st, f);
 }
 
 size_t

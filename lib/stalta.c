@@ -16,6 +16,7 @@ quake_stalta_init(struct quake_stalta *s, enum quake_stalta_kind kind,
 		return QUAKE_EINPUT;
 	s->csta = 1. / (double)nsta;
 	s->clta = 1. / (double)nlta;
+	s->frac = (double)nlta / (double)nsta;
 	if (kind == QUAKE_STALTA_CLASSIC &&
 	    (s->sq = calloc((size_t)nlta, sizeof *s->sq)) == NULL)
 		return QUAKE_ENOMEM;
@@ -33,6 +34,7 @@ void
 quake_stalta_reset(struct quake_stalta *s)
 {
 	s->i = 0;
+	s->slot = 0;
 	s->sta = s->lta = 0.;
 }
 
@@ -43,38 +45,45 @@ push_recursive(struct quake_stalta *s, double a)
 {
 	int64_t i = s->i++;
 
-	if (i == 0)
+	if (__builtin_expect(i == 0, 0))
 		return 0.;
 	s->sta = s->csta * (a * a) + (1 - s->csta) * s->sta;
 	s->lta = s->clta * (a * a) + (1 - s->clta) * s->lta;
-	if (i < s->nlta || s->lta == 0.)
+	if (__builtin_expect(i < s->nlta || s->lta == 0., 0))
 		return 0.;
 	return s->sta / s->lta;
 }
 
 /* stalta.c (OPTIMIZED_VERSION): running sums updated as buf - old square,
- * the ratio scaled by nlta / nsta from index nlta - 1 on. */
+ * the ratio scaled by nlta / nsta from index nlta - 1 on; the ring's
+ * slots advance without a division. */
 static double
 push_classic(struct quake_stalta *s, double a)
 {
 	int64_t i = s->i++;
 	double buf = a * a;
-	size_t slot = (size_t)(i % s->nlta);
+	int slot = s->slot, old = slot - s->nsta;	/* slot of i - nsta */
 
+	if (old < 0)
+		old += s->nlta;
+	s->slot = slot + 1 == s->nlta ? 0 : slot + 1;
+	if (__builtin_expect(i >= s->nlta, 1)) {	/* the steady state */
+		s->sta += buf - s->sq[old];
+		s->lta += buf - s->sq[slot];
+		s->sq[slot] = buf;
+		return s->lta != 0. ? s->sta / s->lta * s->frac : 0.;
+	}
 	if (i < s->nsta) {
 		s->sta += buf;
 		s->lta += buf;
-	} else if (i < s->nlta) {
-		s->lta += buf;
-		s->sta += buf - s->sq[(size_t)((i - s->nsta) % s->nlta)];
 	} else {
-		s->sta += buf - s->sq[(size_t)((i - s->nsta) % s->nlta)];
-		s->lta += buf - s->sq[slot];
+		s->lta += buf;
+		s->sta += buf - s->sq[old];
 	}
 	s->sq[slot] = buf;
 	if (i < s->nlta - 1 || s->lta == 0.)
 		return 0.;
-	return s->sta / s->lta * ((double)s->nlta / (double)s->nsta);
+	return s->sta / s->lta * s->frac;
 }
 
 double

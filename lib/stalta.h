@@ -21,7 +21,9 @@ struct quake_stalta {
 	int64_t i;		/* index of the next sample since the (re)start */
 	double sta, lta;	/* ObsPy's running sums or averages */
 	double csta, clta;	/* recursive: 1/nsta, 1/nlta */
+	double frac;		/* classic: nlta / nsta */
 	double *sq;		/* classic: the last nlta squares (owned) */
+	int slot;		/* classic: where index i's square goes */
 };
 
 /* Set up s (caller-owned storage) for windows of nsta < nlta samples; the

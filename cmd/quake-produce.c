@@ -1,4 +1,5 @@
-/* quake-produce — event lines on stdin to a Kafka topic, key = event id.
+/* quake-produce — event lines on stdin to a Kafka topic, key = event id
+ * (--kind samples: quake-shake's sample-batch lines, key = their cell).
  * Every line is validated and re-serialized canonically; librdkafka's
  * delivery reports decide success; one status line per input line comes
  * out on stdout in input order, only once that line is finally handled. */
@@ -21,17 +22,20 @@
 #include "kafka.h"
 #include "ndjson.h"
 #include "partition.h"
+#include "sample.h"
 #include "stage.h"
 #include "tool.h"
 
 static const char usage_text[] =
 "usage: quake-produce -t TOPIC [-b BROKERS] [-X KEY=VALUE]... [-F FILE]\n"
-"                     [--dead-letter FILE] [--flush-timeout SECONDS]\n"
+"                     [--kind event|samples] [--dead-letter FILE] [--flush-timeout SECONDS]\n"
 "                     [--stats SECONDS]\n"
 "  -b BROKERS              bootstrap servers (env QUAKE_BROKERS; default 127.0.0.1:9092)\n"
 "  -t TOPIC                topic to produce to (env QUAKE_TOPIC)\n"
 "  -X KEY=VALUE            librdkafka property, as kcat (repeatable)\n"
 "  -F FILE                 librdkafka properties file (key=value lines)\n"
+"      --kind KIND         event lines (default) or samples: quake-shake's\n"
+"                          sample-batch lines, keyed by their 0.5-degree cell\n"
 "  -d, --dead-letter FILE  append rejected lines to FILE\n"
 "  -T, --flush-timeout S   seconds to wait for deliveries at exit (default 30)\n"
 "      --stats S           log a counters line every S seconds\n"
@@ -152,7 +156,31 @@ static struct {
 	const char *xs[256];	/* -X */
 	int nx;
 	long flush_s;
+	int samples;		/* --kind samples */
 } opt = { .flush_s = 30 };
+
+/* --kind samples: each line checked by lib/sample (never "anything goes")
+ * and passed on as it is, keyed by quake_sample_key; the status line's id
+ * is the device (its first 63 bytes) */
+static struct quake_sample_batch sbatch;
+
+static void
+produce_samples(const struct quake_line *l)
+{
+	char key[32 + QUAKE_SAMPLE_ID_MAX], *text;
+	struct quake_fail f;
+	size_t n = quake_sample_key(l->buf, l->len, &sbatch, key, sizeof key, &f);
+	uint64_t seq;
+
+	if (n == 0) {
+		ackq_reject(&q, l->lineno, "", &f, l->buf, l->len);
+		return;
+	}
+	text = stage_room(&stage, n);
+	memcpy(text, key, n);
+	ackq_push(&q, l->lineno, sbatch.device, strnlen(sbatch.device, 63), &seq);
+	stage_add(&stage, l->buf, l->len, text, n, n, seq);
+}
 
 /* Options into opt; returns only when they are good. */
 static void
@@ -162,6 +190,7 @@ options(int argc, char **argv)
 		{ "dead-letter", required_argument, NULL, 'd' },
 		{ "flush-timeout", required_argument, NULL, 'T' },
 		{ "stats", required_argument, NULL, 256 },
+		{ "kind", required_argument, NULL, 257 },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -184,6 +213,13 @@ options(int argc, char **argv)
 		case 'h': fputs(usage_text, stdout); exit(0);
 		case 'V': tool_version();
 		case 256: tool_stats_every(tool_parse_long("--stats", optarg, 1, 86400)); break;
+		case 257:
+			if (strcmp(optarg, "samples") != 0 && strcmp(optarg, "event") != 0) {
+				quake_log(QUAKE_LOG_ERROR, "--kind: event or samples", NULL);
+				goto usage_exit;
+			}
+			opt.samples = optarg[0] == 's';
+			break;
 		default: goto usage_exit;
 		}
 	}
@@ -254,7 +290,10 @@ run(rd_kafka_t *rk, rd_kafka_topic_t *rkt, struct quake_ndjson *r, int wake)
 				eof = err == QUAKE_EOF;
 				break;
 			}
-			produce(&l);
+			if (opt.samples)
+				produce_samples(&l);
+			else
+				produce(&l);
 		}
 		stage_flush(&stage);
 		/* between batches: one mapping each */
@@ -298,6 +337,10 @@ main(int argc, char **argv)
 	ackq_init(&q, sizeof(struct ackq_rec), NULL, &ctr[C_IN].value,
 	    &ctr[C_REJECTED].value);
 	options(argc, argv);
+	if (opt.samples && quake_sample_batch_init(&sbatch, QUAKE_SAMPLE_MAX) != QUAKE_OK) {
+		quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
+		return QUAKE_EXIT_SOFTWARE;
+	}
 	if ((rk = producer_new()) == NULL)
 		return QUAKE_EXIT_CONFIG;
 	rkt = rd_kafka_topic_new(rk, opt.topic, NULL);

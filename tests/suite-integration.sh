@@ -249,6 +249,25 @@ kafka_start_time() {
 . tests/integration-emsc.sh
 . tests/integration-alert.sh
 
+# quake-shake's samples through Kafka: quake-produce --kind samples keys
+# each line by its phone's 0.5-degree cell; the detector after
+# quake-consume gives what it gives reading the receiver's lines directly
+kafka_shake() {
+	local rc
+	python3 tests/gen_pushes.py network | "$B/bin/quake-shake" --pushes >"$TMP/shake-in"
+	printf '%s\n' '{"kind":"samples","device":"d"}' >>"$TMP/shake-in"
+	scripts/kafka-local topic shake 4 2>/dev/null
+	"$QP" -b "$BK" -t shake --kind samples <"$TMP/shake-in" >"$TMP/shake-acks" 2>/dev/null; rc=$?
+	check "shake: quake-produce --kind samples exits 65 for the one bad line" test $rc -eq 65
+	check "shake: 300 produced, the bad line rejected, in order" \
+		test "$(jq -r .status "$TMP/shake-acks" | sort | uniq -c | awk '{printf "%s %s ", $1, $2}')/$(jq -r .line "$TMP/shake-acks" |
+		awk '$1 != NR {bad=1} END {print NR, bad+0}')" = "300 produced 1 rejected /301 0"
+	check "shake: every key is the phones' cell" \
+		test "$(kcat -C -b "$BK" -t shake -e -q -f '%k %p\n' 2>/dev/null | sort -u | tr '\n' ' ')" = "cell:94:17 $(kcat -C -b "$BK" -t shake -e -q -f '%p\n' 2>/dev/null | sort -u) "
+	"$QC" -b "$BK" -t shake -g shake -e 2>/dev/null | "$B/bin/quake-shake" --detect >"$TMP/shake-out" 2>/dev/null
+	check "shake: through Kafka, the golden triggers and detection" cmp -s "$TMP/shake-out" tests/golden/shake-network.ndjson
+}
+
 suite_integration() {
 	if scripts/kafka-local start 2>"$TMP/kafka-start.log"; then
 		echo "integration: roundtrip" >&2; kafka_roundtrip
@@ -260,6 +279,7 @@ suite_integration() {
 		echo "integration: group split" >&2; kafka_group_split
 		echo "integration: alerts" >&2; kafka_alerts
 		echo "integration: start time" >&2; kafka_start_time
+		echo "integration: shake samples" >&2; kafka_shake
 		scripts/kafka-local stop
 	else
 		fail "kafka-local start" "$(tail -3 "$TMP/kafka-start.log")"

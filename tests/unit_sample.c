@@ -166,20 +166,20 @@ sorted_and_line(void)
 		}
 	}
 	{	/* Kafka keys: the location's 0.5-degree cell, else the device */
-		char key[32 + QUAKE_SAMPLE_ID_MAX];
+		char key[32 + QUAKE_SAMPLE_ID_MAX] = "";
 		const char *south = "{\"kind\":\"samples\",\"device\":\"d\",\"msg\":1,"
 		    "\"sensor\":\"accelerometer\",\"t0\":\"2025-12-01T08:00:00Z\",\"rate\":1,"
 		    "\"t\":[0],\"x\":[1],\"y\":[1],\"z\":[1],\"lat\":-33.45,\"lon\":-70.66}";
 		quake_sample_parse_push(body, strlen(body), &b, &f);
 		len = quake_sample_format_line(&b, &line, &cap);
 		CHECK(quake_sample_key(line, len, &c, key, sizeof key, &f) > 0 &&
-		    strcmp(key, "cell:94:17") == 0, "key of a line at 47.37, 8.54: %s", key);
+		    strcmp(key, "cell:94:17") == 0, "key of a line at 47.37, 8.54: cell:94:17");
 		CHECK(quake_sample_key(south, strlen(south), &c, key, sizeof key, &f) > 0 &&
-		    strcmp(key, "cell:-67:-142") == 0, "key south and west: %s", key);
+		    strcmp(key, "cell:-67:-142") == 0, "key south and west: cell:-67:-142");
 		b.has_loc = 0;
 		len = quake_sample_format_line(&b, &line, &cap);
 		CHECK(quake_sample_key(line, len, &c, key, sizeof key, &f) > 0 &&
-		    strcmp(key, "device:phone-1") == 0, "key without a location: %s", key);
+		    strcmp(key, "device:phone-1") == 0, "key without a location: device:phone-1");
 		CHECK(quake_sample_key("{\"id\":\"x\"}", 10, &c, key, sizeof key, &f) == 0,
 		    "an event line is no sample line: no key");
 	}

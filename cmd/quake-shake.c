@@ -24,6 +24,7 @@ static const char usage_text[] =
 "       quake-shake --detect [--classic] [--sta S] [--lta S] [--on R] [--off R]\n"
 "                   [--max-len S] [--floor A] [--gap S] [--highpass HZ]\n"
 "                   [--device-timeout DUR] [-k K] [--window S] [--radius KM]\n"
+"                   [--triggers FILE]\n"
 "  --listen ADDR     accept Sensor Logger pushes (POST, any path) on ADDR:PORT\n"
 "  --token-file FILE bearer token required from every peer but loopback\n"
 "  --token-loopback  require it from loopback peers too (behind a proxy)\n"
@@ -41,13 +42,14 @@ static const char usage_text[] =
 "  -k K              devices for a detection (3)\n"
 "  --window S        their onsets within S seconds (10)\n"
 "  --radius KM       and within KM of each other (20)\n"
+"  --triggers FILE   append trigger lines to FILE: stdout has detections only\n"
 "  --stats S         log a counters line every S seconds\n"
 "  -h, --help        this help\n"
 "  -V, --version     print the version\n";
 
 enum { O_LISTEN = 256, O_TOKEN, O_TOKEN_LO, O_RATE, O_PUSHES, O_DETECT, O_CLASSIC, O_STA,
 	O_LTA, O_ON, O_OFF, O_MAXLEN, O_FLOOR, O_GAP, O_HP, O_TIMEOUT, O_WINDOW,
-	O_RADIUS, O_STATS };
+	O_RADIUS, O_STATS, O_TRIGGERS };
 
 static const struct option longopts[] = {
 	{ "listen", required_argument, NULL, O_LISTEN },
@@ -69,6 +71,7 @@ static const struct option longopts[] = {
 	{ "window", required_argument, NULL, O_WINDOW },
 	{ "radius", required_argument, NULL, O_RADIUS },
 	{ "stats", required_argument, NULL, O_STATS },
+	{ "triggers", required_argument, NULL, O_TRIGGERS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -77,6 +80,8 @@ static const struct option longopts[] = {
 static struct {
 	long in, rejected, triggers, detections;
 } count;
+
+static FILE *triggers_fp;	/* --triggers: where trigger lines go */
 
 /* a positive finite number option, or exit 64 */
 static double
@@ -101,7 +106,13 @@ emit(void *arg, const struct quake_trigger *t, const struct quake_detection *d)
 	    quake_sample_format_detection(d, line, sizeof line);
 
 	(void)arg;
-	if (n > 0 && tool_out(line, n) == 0) {
+	if (n > 0 && t != NULL && triggers_fp != NULL) {
+		line[n] = '\n';
+		if (fwrite(line, 1, n + 1, triggers_fp) != n + 1 || fflush(triggers_fp) != 0)
+			quake_log(QUAKE_LOG_ERROR, "cannot write a trigger line", NULL);
+		else
+			count.triggers++;
+	} else if (n > 0 && tool_out(line, n) == 0) {
 		count.triggers += t != NULL;
 		count.detections += d != NULL;
 	}
@@ -217,6 +228,12 @@ main(int argc, char **argv)
 		case 'k': conf.coinc.k = (int)tool_parse_long("-k", optarg, 2, 256); break;
 		case O_WINDOW: conf.coinc.window_us = (int64_t)(num("--window", optarg, 0.001, 3600) * 1e6); break;
 		case O_RADIUS: conf.coinc.radius_km = num("--radius", optarg, 0.001, 20000); break;
+		case O_TRIGGERS:
+			if ((triggers_fp = fopen(optarg, "a")) == NULL) {
+				quake_log(QUAKE_LOG_ERROR, "cannot open", "file", optarg, NULL);
+				return QUAKE_EXIT_IOERR;
+			}
+			break;
 		case O_STATS: tool_stats_every(tool_parse_long("--stats", optarg, 1, 86400)); break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': tool_version();

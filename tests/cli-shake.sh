@@ -234,3 +234,31 @@ SH
 		cmp -s "$d/state/shake.ndjson" tests/golden/shake-network.ndjson
 	check "quake-shake-detect: SIGTERM stops both and exits 0 ($rc)" test $rc -eq 0 -a -z "$(pgrep -f "$d/sbin/")"
 }
+
+# the detector's detection lines into the real quake-alert (trigger lines
+# to --triggers): one ntfy notice for the one detection
+cli_shake_alert() {
+	local d=$TMP/shalert pid rc
+	mkdir -p "$d"
+	printf '{"rules":[{"name":"zurich","minmagnitude":9,"circle":{"lat":47.37,"lon":8.54,"radius_km":50},"detections":true,"ntfy":"http://127.0.0.1:24016/shake"}]}\n' >"$d/rules.json"
+	python3 -c '
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        n = int(self.headers.get("Content-Length", 0))
+        with open(sys.argv[1], "ab") as f:
+            f.write(self.rfile.read(n) + b"\n")
+        self.send_response(200); self.send_header("Content-Length", "0"); self.end_headers()
+    def log_message(self, *a): pass
+http.server.HTTPServer(("127.0.0.1", 24016), H).serve_forever()' "$d/posts" & pid=$!
+	# now, not a year ago: quake-alert skips what is older than its window
+	python3 tests/gen_pushes.py network "$(date +%s)000000000" | "$QS" --pushes |
+		"$QS" --detect --triggers "$d/triggers" >"$d/detections"
+	timeout 30 "$B/bin/quake-alert" --rules "$d/rules.json" --state "$d/state" <"$d/detections" >"$d/status" 2>"$d/err"; rc=$?
+	kill "$pid"; wait "$pid" 2>/dev/null
+	check "shake alert: --triggers takes the 4 trigger lines, stdout the detection" \
+		test "$(wc -l <"$d/triggers") $(jq -r .kind "$d/detections")" = "4 detection"
+	check "shake alert: quake-alert takes the detection line: alerted, exit 0 ($rc, $(cat "$d/status"))" \
+		eval '[ $rc -eq 0 ] && jq -e "select(.status == \"alerted\")" "$d/status" >/dev/null'
+	check "shake alert: one notice posted ($(head -c 200 "$d/posts" 2>/dev/null))" test "$(wc -l <"$d/posts" 2>/dev/null)" -eq 1
+}

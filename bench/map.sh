@@ -1,0 +1,131 @@
+# bench/map.sh — quake-map's benchmarks, sourced by bench/run (bench_map; it
+# runs under set -e: every status that may be non-zero is taken care of):
+# SSE fan-out against nginx + nchan, the FDSN query against nginx serving
+# the same bytes as a static file, and RSS with 200,000 events and 10,000
+# clients. Bounded: every step has a timeout. MAP_NS= ("100 1000 10000").
+MAPB_PORT=${QUAKE_BENCH_MAP_PORT:-22020}
+
+mapb_cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }	# ticks
+mapb_rss() { awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$1/status"; }
+mapb_line() {	# an event line whose source_id is the µs it was written
+	printf '{"id":"20991231_%07d","action":"create","time":"2026-11-30T00:00:00.000000Z","lastupdate":"2026-11-30T00:00:01.000000Z","lat":35.7,"lon":139.8,"depth":10.0,"mag":4.5,"magtype":"mb","region":"NEAR COAST OF EASTERN HONSHU, JAPAN","evtype":"ke","auth":"JMA","source_catalog":"EMSC-RTS","source_id":"%s"}\n' "$1" "$(date +%s%6N)"
+}
+mapb_nginx_conf() {	# PORT ROOT
+	mkdir -p "$W/ngx"
+	cat >"$W/ngx/nginx.conf" <<CONF
+load_module /usr/lib/nginx/modules/ngx_nchan_module.so;
+daemon off; master_process off; worker_rlimit_nofile 30000;
+error_log $W/ngx/error.log error; pid $W/ngx/nginx.pid;
+events { worker_connections 30000; }
+http {
+  access_log off; client_body_temp_path $W/ngx/b; proxy_temp_path $W/ngx/p;
+  fastcgi_temp_path $W/ngx/f; uwsgi_temp_path $W/ngx/u; scgi_temp_path $W/ngx/s;
+  server {
+    listen 127.0.0.1:$1 backlog=16384;
+    location = /pub { nchan_publisher; nchan_channel_id map; }
+    location = /sub { nchan_subscriber eventsource; nchan_channel_id map; }
+    location /static/ { root $2; default_type application/json; }
+  }
+}
+CONF
+}
+
+# fanout KIND N: p50/p99/max ms, CPU ms and RSS MiB of the server, 20 lines at 10/s
+mapb_fanout() {
+	local kind=$1 n=$2 port=$((MAPB_PORT + 1)) pid cl c0 c1 r res i
+	rm -f "$W/fifo"; mkfifo "$W/fifo"
+	if [ "$kind" = quake-map ]; then
+		( ulimit -n 20000; exec "$B/bin/quake-map" --listen 127.0.0.1:$port --window 0 <"$W/fifo" 2>/dev/null ) & pid=$!
+		exec 5>"$W/fifo"
+		path=/events/stream
+	else
+		mapb_nginx_conf $port "$W"
+		( ulimit -n 20000; exec nginx -p "$W/ngx" -c "$W/ngx/nginx.conf" 2>/dev/null ) & pid=$!
+		path=/sub
+	fi
+	sleep 1
+	( ulimit -n 20000; exec timeout 60 "$W/sse-clients" 127.0.0.1 $port $path "$n" 20 40 >"$W/cl.out" ) & cl=$!
+	for i in $(seq 1 300); do grep -q ready "$W/cl.out" 2>/dev/null && break; sleep 0.1; done
+	sleep 1
+	c0=$(mapb_cpu $pid)
+	for i in $(seq 1 20); do
+		if [ "$kind" = quake-map ]; then mapb_line "$i" >&5
+		else mapb_line "$i" | curl -s -o /dev/null --data-binary @- "http://127.0.0.1:$port/pub"; fi
+		sleep 0.1
+	done
+	wait $cl || true
+	c1=$(mapb_cpu $pid); r=$(mapb_rss $pid)
+	res=$(tail -1 "$W/cl.out")
+	if [ "$kind" = quake-map ]; then exec 5>&-; fi
+	kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true
+	# clients N messages M p50_ms P p99_ms P max_ms P
+	set -- $res
+	printf '| %s | %s | %s/%s | %s | %s | %s | %s | %s |\n' "$kind" "$n" "$4" "$((n * 20))" "$6" "$8" "${10}" \
+		"$(( (c1 - c0) * 1000 / $(getconf CLK_TCK) ))" "$r"
+}
+
+mapb_query() {
+	local port=$((MAPB_PORT + 2)) nport=$((MAPB_PORT + 3)) pid npid q start t_first
+	python3 tests/map-lines.py 100000 >"$W/100k"
+	start=$(date -u -d '7 days ago' +%Y-%m-%dT%H:%M:%S)
+	q="starttime=$start&minmagnitude=2.5&format=geojson"
+	"$B/bin/quake-map" --listen 127.0.0.1:$port <"$W/100k" 2>/dev/null & pid=$!
+	for i in $(seq 1 100); do [ "$(curl -s -o /dev/null -w %{http_code} 127.0.0.1:$port/healthz)" = 200 ] && break; sleep 0.1; done
+	t_first=$(curl -s -o "$W/static/q.json" --create-dirs -w '%{time_total}' "http://127.0.0.1:$port/fdsnws/event/1/query?$q")
+	mapb_nginx_conf $nport "$W"
+	nginx -p "$W/ngx" -c "$W/ngx/nginx.conf" 2>/dev/null & npid=$!
+	sleep 1
+	echo "| quake-map (cached answer) | $(mapb_wrk "http://127.0.0.1:$port/fdsnws/event/1/query?$q") |"
+	echo "| nginx static file, same bytes | $(mapb_wrk "http://127.0.0.1:$nport/static/q.json") |"
+	echo
+	echo "Answer: $(du -k "$W/static/q.json" | cut -f1) KiB, $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["metadata"]["count"])' "$W/static/q.json") events of 100,000 held; the first (uncached) answer took $(echo "$t_first * 1000" | bc -l | cut -d. -f1) ms."
+	kill $pid $npid 2>/dev/null || true; wait $pid $npid 2>/dev/null || true
+}
+mapb_wrk() {	# URL -> "req/s | p50 | p99"
+	wrk -t2 -c32 -d8s --latency "$1" 2>/dev/null | awk '/Requests\/sec/ {r=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} END {printf "%s | %s | %s", r, p50, p99}'
+}
+
+mapb_rss200k() {
+	local port=$((MAPB_PORT + 4)) pid r0 r1 cl
+	python3 tests/map-lines.py 200000 >"$W/200k"
+	rm -f "$W/fifo2"; mkfifo "$W/fifo2"
+	( ulimit -n 20000; exec "$B/bin/quake-map" --listen 127.0.0.1:$port <"$W/fifo2" 2>/dev/null ) & pid=$!
+	exec 6>"$W/fifo2"; cat "$W/200k" >&6
+	for i in $(seq 1 300); do [ "$(curl -s "127.0.0.1:$port/fdsnws/event/1/count")" = 200000 ] && break; sleep 0.2; done
+	r0=$(mapb_rss $pid)
+	( ulimit -n 20000; exec timeout 60 "$W/sse-clients" 127.0.0.1 $port "/events/stream?minmagnitude=9.9" 10000 1 25 >"$W/cl2.out" ) & cl=$!
+	for i in $(seq 1 300); do grep -q ready "$W/cl2.out" 2>/dev/null && break; sleep 0.1; done
+	sleep 2
+	mapb_line 1 | sed 's/"mag":4.5/"mag":9.9/' >&6
+	wait $cl || true
+	r1=$(mapb_rss $pid)
+	echo "| 200,000 events held | $r0 MiB |"
+	echo "| + 10,000 stream clients connected ($(tail -1 "$W/cl2.out" | awk '{print $4}') of 10000 got the next event) | $r1 MiB |"
+	exec 6>&-
+	kill $pid || true; wait $pid 2>/dev/null || true
+}
+
+bench_map() {
+	cc -O2 -o "$W/sse-clients" bench/sse-clients.c
+	{
+		echo "## quake-map: SSE fan-out, one stdin line to N clients (20 lines at 10/s), against nginx + nchan"
+		echo
+		echo "| server | clients | messages received | p50 ms | p99 ms | max ms | server CPU ms | server RSS MiB |"
+		echo "|---|---|---|---|---|---|---|---|"
+		for n in ${MAP_NS:-100 1000 10000}; do mapb_fanout quake-map "$n"; mapb_fanout nchan "$n"; done
+		echo
+		echo "## quake-map: FDSN query (7 days, M>=2.5, geojson) over 100,000 events, wrk -t2 -c32 -d8s"
+		echo
+		echo "| server | requests/s | p50 | p99 |"
+		echo "|---|---|---|---|"
+		mapb_query
+		echo
+		echo "## quake-map: memory"
+		echo
+		echo "| state | RSS |"
+		echo "|---|---|"
+		mapb_rss200k
+		echo
+		echo "Machine: $(nproc) cores shared with other work, $(uname -m), $(date -u +%Y-%m-%d). Latency: the line's write (stdin, or nchan's publish POST) to its arrival at a client, same clock. Goals: p99 < 100 ms at 10,000 and no worse than nchan; >= 0.5x nginx static, p99 < 5 ms; < 64 MiB."
+	} | tee "$OUT/map.md"
+}

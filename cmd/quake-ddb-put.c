@@ -53,6 +53,8 @@ struct pending {
 	int reauthed;
 	char *body;		/* owned; freed when done */
 	size_t len;
+	const char *line;	/* the input line, in body's allocation: */
+	size_t line_len;	/* dead-lettered if DynamoDB refuses the item */
 };
 
 static struct {
@@ -114,12 +116,15 @@ take(const struct quake_line *l)
 	}
 	p = (struct pending *)ackq_push(&q, l->lineno, ev.id, strlen(ev.id), NULL);
 	quake_time_format(ev.lastupdate, p->lastupdate);
-	if ((p->body = malloc(n)) == NULL) {
+	if ((p->body = malloc(n + l->len)) == NULL) {
 		quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
 		exit(QUAKE_EXIT_SOFTWARE);
 	}
 	memcpy(p->body, body, n);
 	p->len = n;
+	memcpy(p->body + n, l->buf, l->len);
+	p->line = p->body + n;
+	p->line_len = l->len;
 }
 
 /* Start requests for what is due, as many as there are idle slots. */
@@ -213,10 +218,11 @@ complete(uint64_t seq, const struct dynamodb_result *res)
 			fatal = QUAKE_EXIT_CONFIG;
 			break;
 		}
-		/* the item itself is refused: reject this line, go on */
+		/* the item itself is refused: reject this line (to the
+		 * dead-letter file as it came), go on */
 		struct quake_fail f;
 		quake_err_fail(&f, "", "%s", why);
-		tool_reject(p->r.lineno, &f, NULL, 0);
+		tool_reject(p->r.lineno, &f, p->line, p->line_len);
 		set_done(p, QUAKE_ACK_REJECTED, why);
 		break;
 	}
@@ -380,7 +386,8 @@ main(int argc, char **argv)
 
 	/* a fatal error stands; a stop leaves the rest to the next run */
 	status = ackq_exit(&q, status != 0 ? status : fatal,
-	    tool_stop ? 0 : QUAKE_EXIT_TEMPFAIL, QUAKE_LOG_WARN,
+	    tool_stop ? 0 : QUAKE_EXIT_TEMPFAIL, tool_out_failed() ==
+	    TOOL_OUT_GONE ? QUAKE_LOG_DEBUG : QUAKE_LOG_WARN,	/* | head: quiet */
 	    "lines left unacknowledged");
 	tool_counters_log("done", ctr, C_PENDING);	/* all but pending */
 	fcntl(0, F_SETFL, flags);

@@ -369,7 +369,8 @@ main(int argc, char **argv)
 	quake_ndjson_set_wait_hook(r, stage_flush_hook, &stage);
 	status = run(rk, rkt, r, iofd[0]);
 	status = ackq_exit(&q, status, no_topic ? QUAKE_EXIT_CONFIG : fatal ?
-	    QUAKE_EXIT_UNAVAILABLE : QUAKE_EXIT_TEMPFAIL, QUAKE_LOG_ERROR,
+	    QUAKE_EXIT_UNAVAILABLE : QUAKE_EXIT_TEMPFAIL, tool_out_failed() ==
+	    TOOL_OUT_GONE ? QUAKE_LOG_DEBUG : QUAKE_LOG_ERROR,	/* | head: quiet */
 	    "records not delivered");
 out:
 	if (flags != -1)

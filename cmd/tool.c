@@ -15,6 +15,8 @@ volatile sig_atomic_t tool_stop;
 static const char *tool_prog;
 static enum tool_out_state out_failed;
 static FILE *dead_fp;
+static const char *dead_path;	/* borrowed from the caller */
+static int dead_failed;		/* a write to it failed (logged once) */
 static char outbuf[1 << 16];
 
 static void
@@ -119,8 +121,18 @@ tool_out_failed(void)
 int
 tool_out_close(int status)
 {
-	if (tool_flush() != 0 && out_failed == TOOL_OUT_ERROR && status == 0)
+	int soft = status == QUAKE_EXIT_OK || status == QUAKE_EXIT_DATAERR ||
+	    status == QUAKE_EXIT_TEMPFAIL;
+
+	tool_flush();
+	tool_dead_letter_close();
+	/* an I/O error outranks rejects and lines left over: the output, or
+	 * the record of what was rejected, is incomplete */
+	if (soft && (out_failed == TOOL_OUT_ERROR || dead_failed))
 		return QUAKE_EXIT_IOERR;
+	/* the reader went away (| head): a quiet stop, like SIGTERM */
+	if (soft && out_failed == TOOL_OUT_GONE)
+		return QUAKE_EXIT_OK;
 	return status;
 }
 
@@ -139,6 +151,7 @@ tool_backoff(int attempt, int64_t base_us, int64_t cap_us, int full)
 int
 tool_dead_letter_open(const char *path)
 {
+	dead_path = path;
 	if ((dead_fp = fopen(path, "a")) == NULL) {
 		quake_log(QUAKE_LOG_ERROR, "cannot open dead-letter file",
 		    "path", path, "error", strerror(errno), NULL);
@@ -147,12 +160,21 @@ tool_dead_letter_open(const char *path)
 	return 0;
 }
 
+/* A write to the dead-letter file failed: one line, and exit 74 later. */
+static void
+dead_letter_failed(void)
+{
+	if (!dead_failed)
+		quake_log(QUAKE_LOG_ERROR, "cannot write the dead-letter file",
+		    "path", dead_path, "error", strerror(errno), NULL);
+	dead_failed = 1;
+}
+
 void
 tool_dead_letter_close(void)
 {
 	if (dead_fp != NULL && fclose(dead_fp) != 0)
-		quake_log(QUAKE_LOG_ERROR, "cannot write dead-letter file",
-		    "error", strerror(errno), NULL);
+		dead_letter_failed();
 	dead_fp = NULL;
 }
 
@@ -169,11 +191,9 @@ tool_reject(unsigned long lineno, const struct quake_fail *f, const char *rec,
 	else
 		quake_log(QUAKE_LOG_WARN, "rejected", "line", ln, "reason",
 		    f->reason, NULL);
-	if (dead_fp != NULL && rec != NULL) {
-		fwrite(rec, 1, len, dead_fp);
-		fputc('\n', dead_fp);
-		fflush(dead_fp);
-	}
+	if (dead_fp != NULL && rec != NULL && (fwrite(rec, 1, len, dead_fp) != len ||
+	    fputc('\n', dead_fp) == EOF || fflush(dead_fp) != 0))
+		dead_letter_failed();
 }
 
 void

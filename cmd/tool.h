@@ -35,8 +35,10 @@ enum tool_out_state {
 };
 enum tool_out_state tool_out_failed(void);
 
-/* The end of a run: flush stdout; 74 when that failed with TOOL_OUT_ERROR
- * and status was 0, else status. */
+/* The end of a run: flush stdout and close the dead-letter file. A status
+ * of 0, 65 or 75 becomes 74 when stdout failed (TOOL_OUT_ERROR) or a
+ * dead-letter write did (an I/O error outranks rejects), else 0 when
+ * stdout is gone (EPIPE: a quiet stop); other statuses stand. */
 int tool_out_close(int status);
 
 /* The wait before retry `attempt` (0 for the first) in µs: the window
@@ -44,7 +46,9 @@ int tool_out_close(int status);
  * [0, window], else from its upper half [window/2, window]. */
 int64_t tool_backoff(int attempt, int64_t base_us, int64_t cap_us, int full);
 
-/* Open path for appending rejected records; 0 or -1 (logged). */
+/* Open path (borrowed: must outlive the run) for appending rejected
+ * records; 0 or -1 (logged). A failed write later is logged once and
+ * makes tool_out_close give 74. */
 int tool_dead_letter_open(const char *path);
 void tool_dead_letter_close(void);
 

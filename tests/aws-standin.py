@@ -15,9 +15,10 @@
       endpoint at /ecs/creds, and STS AssumeRoleWithWebIdentity at POST
       /sts (the web identity token must be T). Each credentials fetch hands
       out a new key id.
-  aws-standin.py deny PORT
+  aws-standin.py deny PORT [--type T --message M]
       A DynamoDB that refuses every request's credentials
-      (UnrecognizedClientException), counting them.
+      (UnrecognizedClientException), counting them; with --type, every
+      PutItem with that error instead (e.g. ValidationException).
 
 GET /stats on either answers a JSON object of counters. Prints "ready PORT" when
 listening (PORT 0: any free port, printed)."""
@@ -215,7 +216,7 @@ def meta_handler(expires_in, v1_only, ecs_token, sts_token):
     return H
 
 
-def deny_handler():
+def deny_handler(etype, message):
     class H(Quiet):
         def do_GET(self):
             self.stats_get()
@@ -223,8 +224,7 @@ def deny_handler():
         def do_POST(self):
             self.body()
             count('requests')
-            self.reply(400, {'__type': 'com.amazon.coral.service#UnrecognizedClientException',
-                             'message': 'The security token included in the request is invalid.'})
+            self.reply(400, {'__type': 'com.amazon.coral.service#' + etype, 'message': message})
     return H
 
 
@@ -259,7 +259,8 @@ def main():
                         opt('--kinds', 'throttle,500').split(','), float(opt('--rate', '0.3')),
                         int(opt('--seed', '7')))
     elif mode == 'deny':
-        h = deny_handler()
+        h = deny_handler(opt('--type', 'UnrecognizedClientException'),
+                         opt('--message', 'The security token included in the request is invalid.'))
     else:
         h = meta_handler(int(opt('--expires-in', '3600')), '--v1-only' in args, opt('--ecs-token', ''),
                          opt('--sts-token', 'oidc-token'))

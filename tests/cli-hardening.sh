@@ -259,3 +259,55 @@ cli_hard_denormal() {
 	check "lat 1e-200: rejected at validation, says why" \
 		test "$out" = '{"id":"20240330_0000303","status":"rejected","line":1,"error":"lat: 1e-200 is below 1e-130 in magnitude (DynamoDB'"'"'s smallest number): write 0"}'
 }
+
+# what DynamoDB refuses (ValidationException) goes to the dead-letter file
+# as it came, like every rejected line
+cli_hard_ddb_refused() {
+	local rc
+	python3 tests/gen-lines.py 5 1 >"$TMP/five"
+	standin hrefuse deny --type ValidationException --message "One or more parameter values were invalid: Number underflow" ||
+		{ fail "refusing stand-in" "did not start"; return; }
+	rm -f "$TMP/dl"
+	noaws AWS_ACCESS_KEY_ID=a AWS_SECRET_ACCESS_KEY=b "$B/bin/quake-ddb-put" -t quake -e "http://127.0.0.1:$SPORT" \
+		-d "$TMP/dl" <"$TMP/five" >"$TMP/out" 2>"$TMP/err"; rc=$?
+	check "DynamoDB ValidationException: exit 65, 5 rejected status lines" \
+		test $rc -eq 65 -a "$(grep -c '"status":"rejected".*Number underflow' "$TMP/out")" -eq 5
+	check "DynamoDB ValidationException: the lines in the dead-letter file, verbatim" cmp -s "$TMP/dl" "$TMP/five"
+	standin_stop hrefuse
+}
+
+# output errors: EPIPE is a quiet stop (0); a full disk is 74, also over
+# rejects (65) and lines left over (75); a dead-letter write that fails is
+# one line and 74
+cli_hard_output_errors() {
+	local DP="$B/bin/quake-ddb-put" QP="$B/bin/quake-produce" rc b
+	python3 tests/random-lines.py 4 5000 reject >"$TMP/bad5k"
+	noaws AWS_ACCESS_KEY_ID=a AWS_SECRET_ACCESS_KEY=b "$DP" -t quake -e http://127.0.0.1:1 --max-attempts 1 \
+		<"$TMP/bad5k" 2>"$TMP/err" | head -1 >/dev/null; rc=${PIPESTATUS[0]}
+	check "quake-ddb-put | head -1: exit 0, no warning (only the rejects and the done line)" \
+		test $rc -eq 0 -a "$(grep -vEc 'msg=(rejected|done) ' "$TMP/err")" -eq 0
+	"$QP" -b 127.0.0.1:1 -t x -T 0 <"$TMP/bad5k" 2>"$TMP/err" | head -1 >/dev/null; rc=${PIPESTATUS[0]}
+	check "quake-produce | head -1: exit 0" test $rc -eq 0
+	# bad lines first: their status lines hit the full disk, the good ones
+	# after them are left unacknowledged
+	{ cat "$TMP/bad5k"; python3 tests/gen-lines.py 50 1; } >"$TMP/mixed"
+	noaws AWS_ACCESS_KEY_ID=a AWS_SECRET_ACCESS_KEY=b "$DP" -t quake -e http://127.0.0.1:1 --max-attempts 1 \
+		<"$TMP/mixed" >/dev/full 2>"$TMP/err"; rc=$?
+	check "quake-ddb-put >/dev/full, lines left: exit 74 (not 75)" test $rc -eq 74
+	noaws AWS_ACCESS_KEY_ID=a AWS_SECRET_ACCESS_KEY=b "$DP" -t quake -e http://127.0.0.1:1 --max-attempts 1 \
+		<"$TMP/bad5k" >/dev/full 2>"$TMP/err"; rc=$?
+	check "quake-ddb-put >/dev/full, rejected lines: exit 74 (not 65), one line" \
+		test $rc -eq 74 -a "$(grep -c 'msg="cannot write stdout"' "$TMP/err")" -eq 1
+	"$QP" -b 127.0.0.1:1 -t x -T 0 <"$TMP/bad5k" >/dev/full 2>"$TMP/err"; rc=$?
+	check "quake-produce >/dev/full, rejected lines: exit 74 (not 65)" test $rc -eq 74
+	for b in quake-ddb-put quake-produce emsc-tail; do
+		case $b in
+		quake-ddb-put) noaws AWS_ACCESS_KEY_ID=a AWS_SECRET_ACCESS_KEY=b "$DP" -t quake -e http://127.0.0.1:1 \
+			--max-attempts 1 -d /dev/full <"$TMP/bad5k" >/dev/null 2>"$TMP/err"; rc=$? ;;
+		quake-produce) "$QP" -b 127.0.0.1:1 -t x -T 0 -d /dev/full <"$TMP/bad5k" >/dev/null 2>"$TMP/err"; rc=$? ;;
+		emsc-tail) "$ET" -r tests/malformed/01-truncated.json -d /dev/full >/dev/null 2>"$TMP/err"; rc=$? ;;
+		esac
+		check "$b -d /dev/full: exit 74, one line saying so" \
+			test $rc -eq 74 -a "$(grep -c 'msg="cannot write the dead-letter file" path=/dev/full' "$TMP/err")" -eq 1
+	done
+}

@@ -4,6 +4,7 @@
 # standin NAME MODE ARGS...: start a stand-in on a free port; sets SPORT
 standin() {
 	local name=$1; shift
+	rm -f "$TMP/$name.out"	# else the last one's "ready PORT" may be read
 	python3 tests/aws-standin.py "$1" 0 "${@:2}" >"$TMP/$name.out" 2>"$TMP/$name.err" &
 	echo $! >"$TMP/$name.pid"
 	SPORT=""

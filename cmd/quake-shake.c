@@ -19,7 +19,7 @@
 
 static const char usage_text[] =
 "usage: quake-shake --listen ADDR:PORT [--token-file FILE] [--token-loopback]\n"
-"                   [--max-rate N] [--stats S]\n"
+"                   [--max-rate N] [--device-timeout DUR] [--stats S]\n"
 "       quake-shake --pushes [--max-rate N]\n"
 "       quake-shake --detect [--classic] [--sta S] [--lta S] [--on R] [--off R]\n"
 "                   [--max-len S] [--floor A] [--gap S] [--highpass HZ]\n"
@@ -38,7 +38,8 @@ static const char usage_text[] =
 "  --floor A         STA RMS (m/s^2) below which nothing triggers (0.05)\n"
 "  --gap S           a pause between samples longer than this restarts (0.5)\n"
 "  --highpass HZ     corner removing gravity from totalacceleration (0.5)\n"
-"  --device-timeout DUR  forget a device silent this long (60s)\n"
+"  --device-timeout DUR  forget a device silent this long (60s; the receiver\n"
+"                    too: its rate budget and location)\n"
 "  -k K              devices for a detection (3)\n"
 "  --window S        their onsets within S seconds (10)\n"
 "  --radius KM       and within KM of each other (20)\n"
@@ -249,7 +250,7 @@ main(int argc, char **argv)
 		fputs(usage_text, stderr);
 		return QUAKE_EXIT_USAGE;
 	}
-	if (!detect && shakein_init(pushes ? 0 : max_rate, 10) != 0) {
+	if (!detect && shakein_init(pushes ? 0 : max_rate, 10, conf.timeout_us) != 0) {
 		quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
 		return QUAKE_EXIT_SOFTWARE;
 	}

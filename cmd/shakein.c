@@ -14,12 +14,14 @@ struct device {
 	char id[QUAKE_SAMPLE_ID_MAX];
 	double tokens;
 	int64_t refilled;	/* µs */
+	int64_t seen;		/* µs, its last push */
 	int has_loc;
 	double lat, lon;
 };
 
 static struct {
 	double rate, burst;
+	int64_t forget, swept;
 	struct device **tab;
 	size_t nbuck, n;
 	struct quake_sample_batch b;
@@ -28,10 +30,11 @@ static struct {
 } in;
 
 int
-shakein_init(double max_rate, double burst_s)
+shakein_init(double max_rate, double burst_s, int64_t forget_us)
 {
 	in.rate = max_rate;
 	in.burst = max_rate * burst_s;
+	in.forget = forget_us;
 	in.nbuck = 1 << 14;
 	if ((in.tab = calloc(in.nbuck, sizeof *in.tab)) == NULL ||
 	    quake_sample_batch_init(&in.b, QUAKE_SAMPLE_MAX) != QUAKE_OK)
@@ -81,6 +84,28 @@ device(const char *id, int64_t now)
 	return d;
 }
 
+/* forget the devices silent for in.forget: a table that only grew would
+ * hold every id ever sent */
+static void
+sweep(int64_t now)
+{
+	int64_t every = in.forget / 2 < 60000000 ? in.forget / 2 : 60000000;
+
+	if (in.forget <= 0 || now - in.swept < every)
+		return;
+	in.swept = now;
+	for (size_t i = 0; i < in.nbuck; i++)
+		for (struct device **pp = &in.tab[i], *d; (d = *pp) != NULL;) {
+			if (now - d->seen <= in.forget) {
+				pp = &d->next;
+				continue;
+			}
+			*pp = d->next;
+			free(d);
+			in.n--;
+		}
+}
+
 /* take n samples from d's budget; 0 when it has not got them */
 static int
 spend(struct device *d, size_t n, int64_t now)
@@ -112,10 +137,12 @@ shakein_take(const char *body, size_t len, int64_t now_us, char *reason,
 		    f.reason);
 		return 400;
 	}
+	sweep(now_us);
 	if ((d = device(in.b.device, now_us)) == NULL) {
 		snprintf(reason, cap, "out of memory");
 		return 500;
 	}
+	d->seen = now_us;
 	if (in.b.has_loc) {
 		d->has_loc = 1;
 		d->lat = in.b.lat;

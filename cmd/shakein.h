@@ -11,8 +11,9 @@
 #include "qerr.h"
 
 /* Set up for max_rate samples/s per device (0: no limit), a device's
- * budget refilled at that rate up to burst_s seconds of it. -1 on ENOMEM. */
-int shakein_init(double max_rate, double burst_s);
+ * budget refilled at that rate up to burst_s seconds of it; a device silent
+ * for forget_us is forgotten (its budget and location). -1 on ENOMEM. */
+int shakein_init(double max_rate, double burst_s, int64_t forget_us);
 void shakein_free(void);
 
 /* One push body at now_us: the HTTP status it deserves (200: its line was

@@ -262,3 +262,24 @@ http.server.HTTPServer(("127.0.0.1", 24016), H).serve_forever()' "$d/posts" & pi
 		eval '[ $rc -eq 0 ] && jq -e "select(.status == \"alerted\")" "$d/status" >/dev/null'
 	check "shake alert: one notice posted ($(head -c 200 "$d/posts" 2>/dev/null))" test "$(wc -l <"$d/posts" 2>/dev/null)" -eq 1
 }
+
+# the receiver forgets a silent device (--device-timeout): its location too
+cli_shake_rx_forget() {
+	local port=24017 code
+	python3 -c '
+import json, sys
+sys.path.insert(0, "tests"); import shake_push
+b = json.loads(shake_push.body("fg", 1, 5))
+b["payload"].append({"name": "location", "time": 1, "values": {"latitude": 47.1, "longitude": 8.2}})
+open(sys.argv[1] + "1", "w").write(json.dumps(b))
+open(sys.argv[1] + "2", "wb").write(shake_push.body("fg", 2, 5))' "$TMP/fg"
+	rx_start $port --device-timeout 1s || { fail "shake receiver starts (forget)"; return; }
+	rx_post $port "$TMP/fg1" >/dev/null
+	rx_post $port "$TMP/fg2" >/dev/null
+	sleep 1.6
+	rx_post $port "$TMP/fg2" >/dev/null	# sweeps, then a new device
+	rx_post $port "$TMP/fg2" >/dev/null
+	rx_stop
+	check "shake receiver: the location goes with the next push, not after --device-timeout ($(jq -c .lat "$TMP/rx.out" | tr '\n' ' '))" \
+		test "$(jq -c .lat "$TMP/rx.out" | tr '\n' ' ')" = "47.1 47.1 null null "
+}

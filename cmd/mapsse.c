@@ -25,6 +25,7 @@ struct client {
 	struct mapsse *s;
 	struct httpd_conn *c;
 	uint64_t cursor;	/* seq of the last revision sent (or skipped) */
+	size_t hint;		/* where in the store's log the cursor was */
 	double minmag;
 	int waiting, caught_up, hello, ping;
 	int64_t wrote;		/* when it last took a chunk (µs, monotonic) */
@@ -93,7 +94,7 @@ fill(struct client *cl, char *buf, size_t cap, int *done)
 		len += sizeof ping - 1;
 		cl->ping = 0;
 	}
-	while ((e = store_after(s->st, cl->cursor)) != NULL) {
+	while ((e = store_after(s->st, cl->cursor, &cl->hint)) != NULL) {
 		if (e->mag >= cl->minmag) {
 			if ((n = message(s, e, buf + len, cap - len)) == 0)
 				break;		/* full: the rest next time */

@@ -357,11 +357,20 @@ store_at(const struct store *s, size_t i)
 }
 
 const struct store_ev *
-store_after(const struct store *s, uint64_t after)
+store_after(const struct store *s, uint64_t after, size_t *hint)
 {
-	for (size_t i = log_find(s, after); i < s->nlog; i++)
-		if (live(s, &s->log[i]))
+	size_t i = *hint;
+
+	/* the hint holds if the record before it is at or before `after` */
+	if (i > s->nlog || (i > 0 && s->log[i - 1].seq > after) ||
+	    (i < s->nlog && s->log[i].seq + 64 <= after))
+		i = log_find(s, after);		/* wrong, or far behind */
+	for (; i < s->nlog; i++)
+		if (s->log[i].seq > after && live(s, &s->log[i])) {
+			*hint = i;
 			return &s->ev[s->log[i].idx];
+		}
+	*hint = s->nlog;
 	return NULL;
 }
 

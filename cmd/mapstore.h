@@ -52,8 +52,11 @@ size_t store_bytes(const struct store *s);
 /* The held event i (0 <= i < store_count), for scans in no order. */
 const struct store_ev *store_at(const struct store *s, size_t i);
 
-/* The first held revision with seq > after, or NULL when there is none. */
-const struct store_ev *store_after(const struct store *s, uint64_t after);
+/* The first held revision with seq > after, or NULL when there is none.
+ * *hint (caller-owned, 0 at first) is where the last call found it: when
+ * still right, the log is walked on from there instead of searched. */
+const struct store_ev *store_after(const struct store *s, uint64_t after,
+    size_t *hint);
 
 /* Unpack e (borrowed) into *out (caller-owned). */
 void store_get(const struct store_ev *e, struct quake_event *out);

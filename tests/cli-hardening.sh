@@ -235,6 +235,10 @@ cli_hard_status_lines() {
 		out=$(noaws AWS_ACCESS_KEY_ID=a AWS_SECRET_ACCESS_KEY=b "$B/bin/quake-ddb-put" -t quake \
 			-e http://127.0.0.1:1 --max-attempts 1 <"$TMP/random" 2>/dev/null | "$AC")
 		check "quake-ddb-put, 2000 random bad lines (seed $s): every status line parses ($out)" test "$out" = "ok 2000"
+		rm -f "$TMP/qa.state"
+		out=$(timeout 60 "$B/bin/quake-alert" --name t --minmagnitude 9 --circle 0,0,10 --ntfy http://127.0.0.1:1/t \
+			--state "$TMP/qa.state" <"$TMP/random" 2>/dev/null | "$AC")
+		check "quake-alert, 2000 random bad lines (seed $s): every status line parses ($out)" test "$out" = "ok 2000"
 	done
 }
 

@@ -38,8 +38,8 @@ cli_shake_replay() {
 			test "$(wc -l <"$TMP/samples.$s")" -eq "$(wc -l <"$TMP/push.$s")"
 		"$QS" --detect <"$TMP/samples.$s" >"$TMP/out.$s" 2>"$TMP/err.$s"; rc=$?
 		check "shake $s: --detect exit 0, quiet" test $rc -eq 0 -a ! -s "$TMP/err.$s"
-		check "shake $s: golden triggers and detections$(diff "$TMP/out.$s" "tests/golden/shake-$s.ndjson" | head -3)" \
-			cmp -s "$TMP/out.$s" "tests/golden/shake-$s.ndjson"
+		check "shake $s: golden triggers and detections$(diff "$TMP/out.$s" "tests/golden/shake/$s.ndjson" | head -3)" \
+			cmp -s "$TMP/out.$s" "tests/golden/shake/$s.ndjson"
 	done
 	n=$(jq -r 'select(.kind=="trigger") | .device' "$TMP/out.network" | sort | tr '\n' ' ')
 	check "shake network: a alone, then b c d trigger; e (quiet) not ($n)" \

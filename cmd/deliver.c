@@ -67,9 +67,11 @@ read_secret(const char *rule, const char *path, int webhook,
 	if (fd >= 0)
 		close(fd);
 	if (why == NULL) {
-		while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' '))
-			n--;
-		buf[n] = '\0';
+		size_t len = (size_t)n;	/* n > 0 here: read() answered bytes */
+		while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r' || buf[len - 1] == ' '))
+			len--;
+		buf[len] = '\0';
+		n = (ssize_t)len;
 		if (webhook && quake_alert_secret_parse(buf, (size_t)n, key, klen, &f) != QUAKE_OK)
 			why = f.reason;
 		else if (!webhook && (n == 0 || strspn(buf, "abcdefghijklmnopqrstuvwxyz"

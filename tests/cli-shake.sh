@@ -231,7 +231,7 @@ SH
 	check "quake-shake-detect: quake-consume -t quake-samples -g quake-shake ($(cat "$d/consume.args" 2>/dev/null))" \
 		grep -qx -- "-t quake-samples -g quake-shake" "$d/consume.args"
 	check "quake-shake-detect: the golden triggers and detection in state/shake.ndjson" \
-		cmp -s "$d/state/shake.ndjson" tests/golden/shake-network.ndjson
+		cmp -s "$d/state/shake.ndjson" tests/golden/shake/network.ndjson
 	check "quake-shake-detect: SIGTERM stops both and exits 0 ($rc)" test $rc -eq 0 -a -z "$(pgrep -f "$d/sbin/")"
 }
 

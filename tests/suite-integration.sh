@@ -265,7 +265,7 @@ kafka_shake() {
 	check "shake: every key is the phones' cell" \
 		test "$(kcat -C -b "$BK" -t shake -e -q -f '%k %p\n' 2>/dev/null | sort -u | tr '\n' ' ')" = "cell:94:17 $(kcat -C -b "$BK" -t shake -e -q -f '%p\n' 2>/dev/null | sort -u) "
 	"$QC" -b "$BK" -t shake -g shake -e 2>/dev/null | "$B/bin/quake-shake" --detect >"$TMP/shake-out" 2>/dev/null
-	check "shake: through Kafka, the golden triggers and detection" cmp -s "$TMP/shake-out" tests/golden/shake-network.ndjson
+	check "shake: through Kafka, the golden triggers and detection" cmp -s "$TMP/shake-out" tests/golden/shake/network.ndjson
 }
 
 suite_integration() {

@@ -1,18 +1,21 @@
 # suite-alert — quake-alert: the geometry against pyproj and shapely, and
 # the binary against a Standard Webhooks receiver (signatures verified by
 # the standardwebhooks package) and an ntfy-shaped one, both on 127.0.0.1
-# (ports 23010-23019). Every alert_* function is a case; each bounded in
-# time. Python packages come from scripts/install-deps' venv-alert.
+# (a free port per case: worktrees and CI may run the suite at once).
+# Every alert_* function is a case; each bounded in time. Python packages
+# come from scripts/install-deps' venv-alert.
 ALERT_VENV=${QUAKE_CACHE:-$HOME/.cache/quake}/venv-alert
 ALERT_PY=$ALERT_VENV/bin/python
 ALERT=$B/bin/quake-alert
-ALERT_PORT=${QUAKE_TEST_ALERT_PORT:-23010}
+# a port nothing listens on now
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # qa_dir NAME: a fresh directory D with a secret, a token and rules.json
 # (tokyo: webhook with downgrade; greece: ntfy with a token)
 qa_dir() {
 	D=$TMP/alert-$1
 	rm -rf "$D"; mkdir -p "$D"
+	ALERT_PORT=$(free_port)
 	SECRET="whsec_$(head -c 32 /dev/urandom | base64)"
 	TOKEN="tk_$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 	printf '%s\n' "$SECRET" >"$D/secret"
@@ -164,7 +167,7 @@ alert_retry_after() {
 alert_give_up() {
 	local rc t0 late
 	qa_dir giveup
-	sed -i "s|127.0.0.1:$ALERT_PORT/hook|127.0.0.1:$((ALERT_PORT + 1))/hook|" "$D/rules.json"
+	sed -i "s|127.0.0.1:$ALERT_PORT/hook|127.0.0.1:$(free_port)/hook|" "$D/rules.json"
 	receiver_start || { fail "alert receiver starts"; return; }
 	t0=$(date +%s.%N)
 	timeout 30 "$ALERT" --rules "$D/rules.json" --state "$D/state" --window 36500d --give-up 3s \

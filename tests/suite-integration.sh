@@ -248,6 +248,7 @@ kafka_start_time() {
 . tests/integration-ddb.sh
 . tests/integration-emsc.sh
 . tests/integration-alert.sh
+. tests/integration-map.sh
 
 # quake-shake's samples through Kafka: quake-produce --kind samples keys
 # each line by its phone's 0.5-degree cell; the detector after
@@ -280,6 +281,7 @@ suite_integration() {
 		echo "integration: alerts" >&2; kafka_alerts
 		echo "integration: start time" >&2; kafka_start_time
 		echo "integration: shake samples" >&2; kafka_shake
+		echo "integration: map service" >&2; kafka_map_service
 		scripts/kafka-local stop
 	else
 		fail "kafka-local start" "$(tail -3 "$TMP/kafka-start.log")"

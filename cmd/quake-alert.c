@@ -151,6 +151,15 @@ duration(const char *opt, const char *s)
 
 static struct ackq q;
 
+static struct {
+	const char *rules, *state;
+	struct deliver_opts dopt;
+	int64_t window;		/* --window, in microseconds */
+	long flush_s;
+	int check;
+} opt = { .dopt = { 3600, 10000, NULL }, .window = 30 * 86400LL * 1000000,
+	.flush_s = 10 };
+
 static void
 log_counts(const char *msg)
 {
@@ -167,8 +176,10 @@ log_counts(const char *msg)
 	tool_counters_log(msg, c, sizeof c / sizeof c[0]);
 }
 
-int
-main(int argc, char **argv)
+/* Options into opt (rule flags into flag_rule); returns only when they
+ * are good. */
+static void
+options(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "rules", required_argument, NULL, 'r' },
@@ -196,32 +207,20 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *rules_path = NULL, *state_path = NULL;
-	struct deliver_opts dopt = { 3600, 10000, NULL };
-	int64_t window = 30 * 86400LL * 1000000, deadline = 0;
-	long flush_s = 10;
-	int c, check = 0, status = 0, eof = 0, flags, rc;
-	struct quake_rules rs;
-	struct quake_marks *marks = NULL;
-	struct quake_ndjson *r;
-	struct quake_line l;
-	struct quake_fail f;
-	size_t skipped = 0, qmax = 4096;
-	enum quake_err err;
+	int c;
 
-	tool_init("quake-alert");
 	while ((c = getopt_long(argc, argv, "r:s:w:g:d:T:hV", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'r': rules_path = optarg; break;
-		case 's': state_path = optarg; break;
-		case O_CHECK: check = 1; break;
-		case 'w': window = duration("--window", optarg); break;
-		case 'g': dopt.give_up_s = (long)(duration("--give-up", optarg) / 1000000); break;
-		case O_TIMEOUT: dopt.timeout_ms = 1000 * tool_parse_long("--timeout", optarg, 1, 600); break;
-		case 'd': dopt.dead_letter = optarg; break;
-		case 'T': flush_s = tool_parse_long("--flush-timeout", optarg, 0, 86400); break;
+		case 'r': opt.rules = optarg; break;
+		case 's': opt.state = optarg; break;
+		case O_CHECK: opt.check = 1; break;
+		case 'w': opt.window = duration("--window", optarg); break;
+		case 'g': opt.dopt.give_up_s = (long)(duration("--give-up", optarg) / 1000000); break;
+		case O_TIMEOUT: opt.dopt.timeout_ms = 1000 * tool_parse_long("--timeout", optarg, 1, 600); break;
+		case 'd': opt.dopt.dead_letter = optarg; break;
+		case 'T': opt.flush_s = tool_parse_long("--flush-timeout", optarg, 0, 86400); break;
 		case O_STATS: tool_stats_every(tool_parse_long("--stats", optarg, 1, 86400)); break;
-		case 'h': fputs(usage_text, stdout); return 0;
+		case 'h': fputs(usage_text, stdout); exit(0);
 		case 'V': tool_version();
 		default:
 			if (c >= O_NAME && c <= O_TOKEN) {
@@ -229,47 +228,67 @@ main(int argc, char **argv)
 				break;
 			}
 			fputs(usage_text, stderr);
-			return QUAKE_EXIT_USAGE;
+			exit(QUAKE_EXIT_USAGE);
 		}
 	}
 	if (optind != argc)
 		die_usage("unexpected argument", "arg", argv[optind]);
-	load_rules(rules_path, &rs);
+}
+
+/* libcurl, the targets, then (unless --check) the marks, the queue and the
+ * dead-letter file; -1 when ready to run, else the exit status. */
+static int
+setup(struct quake_rules *rs, struct quake_marks **marks)
+{
+	struct quake_fail f;
+	size_t skipped = 0;
+	char n[24];
+	int rc;
+
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
 		quake_log(QUAKE_LOG_ERROR, "cannot initialise libcurl", NULL);
 		return QUAKE_EXIT_SOFTWARE;
 	}
-	if ((rc = deliver_init(&rs, &dopt)) != 0)
+	if ((rc = deliver_init(rs, &opt.dopt)) != 0)
 		return rc;
-	if (check) {
-		char n[24];
-		snprintf(n, sizeof n, "%zu", rs.n);
+	if (opt.check) {
+		snprintf(n, sizeof n, "%zu", rs->n);
 		quake_log(QUAKE_LOG_INFO, "rules ok", "rules", n, NULL);
 		deliver_free();
-		quake_rules_free(&rs);
+		quake_rules_free(rs);
 		curl_global_cleanup();
 		return 0;
 	}
-	if (state_path == NULL)
+	if (opt.state == NULL)
 		die_usage("no state file: give --state FILE", NULL, NULL);
-	if (quake_marks_open(state_path, window, quake_time_now(), &marks, &skipped, &f) != QUAKE_OK) {
+	if (quake_marks_open(opt.state, opt.window, quake_time_now(), marks, &skipped, &f) != QUAKE_OK) {
 		quake_log(QUAKE_LOG_ERROR, "cannot use the state file", "reason", f.reason, NULL);
 		return QUAKE_EXIT_IOERR;
 	}
 	if (skipped > 0) {
-		char n[24];
 		snprintf(n, sizeof n, "%zu", skipped);
 		quake_log(QUAKE_LOG_WARN, "unreadable state lines skipped", "count", n, NULL);
 	}
 	srandom((unsigned)(quake_time_now() ^ getpid()));
 	ackq_init(&q, judge_rec_size(), judge_release, &judge_n.in, &judge_n.rejected);
-	judge_init(&q, &rs, marks, window);
-	if (dopt.dead_letter != NULL && tool_dead_letter_open(dopt.dead_letter) != 0)
+	judge_init(&q, rs, *marks, opt.window);
+	if (opt.dopt.dead_letter != NULL && tool_dead_letter_open(opt.dopt.dead_letter) != 0)
 		return QUAKE_EXIT_IOERR;
+	return -1;
+}
 
-	flags = fcntl(0, F_GETFL);
-	fcntl(0, F_SETFL, flags | O_NONBLOCK);
-	quake_ndjson_open(0, 0, &r);
+/* Judge lines and deliver notices until the input ends or a stop (signal,
+ * failure, stdout gone); then finish what is in flight, bounded by
+ * --flush-timeout. Returns the status before ackq_exit. */
+static int
+run(struct quake_ndjson *r)
+{
+	int64_t deadline = 0;
+	int status = 0, eof = 0;
+	size_t qmax = 4096;
+	struct quake_line l;
+	enum quake_err err;
+
 	for (;;) {
 		int reading = !eof && !tool_stop && status == 0 && tool_out_failed() == TOOL_OUT_OK;
 
@@ -293,7 +312,7 @@ main(int argc, char **argv)
 		if (tool_stop || status != 0) {
 			/* finish what is in flight, bounded; send nothing new */
 			if (deadline == 0)
-				deadline = quake_time_now() + flush_s * 1000000LL;
+				deadline = quake_time_now() + opt.flush_s * 1000000LL;
 			deliver_drain();
 			if (quake_time_now() >= deadline)
 				break;
@@ -302,6 +321,27 @@ main(int argc, char **argv)
 		reading = !eof && !tool_stop && status == 0 && ackq_pending(&q) < qmax;
 		deliver_wait(reading ? 0 : -1, 1000);
 	}
+	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct quake_rules rs;
+	struct quake_marks *marks = NULL;
+	struct quake_ndjson *r;
+	int status, flags;
+
+	tool_init("quake-alert");
+	options(argc, argv);
+	load_rules(opt.rules, &rs);
+	if ((status = setup(&rs, &marks)) != -1)
+		return status;
+	/* O_NONBLOCK is shared with whoever gave us stdin: restored at exit */
+	flags = fcntl(0, F_GETFL);
+	fcntl(0, F_SETFL, flags | O_NONBLOCK);
+	quake_ndjson_open(0, 0, &r);
+	status = run(r);
 	/* what is left is read again by the next run (Kafka: not committed) */
 	status = ackq_exit(&q, status, tool_stop ? 0 : QUAKE_EXIT_TEMPFAIL,
 	    QUAKE_LOG_WARN, "lines left unacknowledged");

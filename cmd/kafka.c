@@ -190,3 +190,25 @@ kafka_start_apply(rd_kafka_t *rk, rd_kafka_topic_partition_list_t *parts,
 			p->offset = RD_KAFKA_OFFSET_END;
 	}
 }
+
+int
+kafka_consumer_conf(rd_kafka_conf_t *conf, const char *group, int exit_eof)
+{
+	if (kafka_conf_set(conf, "bootstrap.servers", "127.0.0.1:9092") ||
+	    kafka_conf_set(conf, "group.id", group) ||
+	    kafka_conf_set(conf, "enable.auto.offset.store", "false") ||
+	    kafka_conf_set(conf, "enable.auto.commit", "true") ||
+	    kafka_conf_set(conf, "auto.offset.reset", "earliest") ||
+	    kafka_conf_set(conf, "enable.partition.eof", exit_eof ? "true" : "false") ||
+	    /* events are ~300 bytes and lz4 packs them ~5:1: 128 KiB
+	     * fetches into a 512 KiB queue keep RSS near 10 MiB, and with
+	     * the fetcher wake a backlog still drains faster than kcat's */
+	    kafka_conf_set(conf, "queued.max.messages.kbytes", "512") ||
+	    kafka_conf_set(conf, "message.max.bytes", "131072") ||
+	    kafka_conf_set(conf, "max.partition.fetch.bytes", "32768") ||
+	    kafka_conf_set(conf, "fetch.max.bytes", "131072") ||
+	    /* -e: an empty fetch answers "at the end" after this long */
+	    (exit_eof && kafka_conf_set(conf, "fetch.wait.max.ms", "50")))
+		return -1;
+	return 0;
+}

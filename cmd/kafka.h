@@ -10,6 +10,9 @@ int kafka_conf_kv(rd_kafka_conf_t *conf, const char *kv);
 
 /* Set key to value; logs and returns -1 on error. */
 int kafka_conf_set(rd_kafka_conf_t *conf, const char *key, const char *value);
+/* quake-consume's defaults on conf (borrowed): group, offsets stored only
+ * for handled lines, small fetch queue, partition EOF with -e; -1 logged. */
+int kafka_consumer_conf(rd_kafka_conf_t *conf, const char *group, int exit_eof);
 
 /* The value of key in conf as a number; dflt if it is not set there. */
 long long kafka_conf_num(const rd_kafka_conf_t *conf, const char *key,

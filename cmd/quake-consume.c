@@ -60,15 +60,9 @@ static struct {
 static int fatal;
 static int assigned, at_eof;
 
-/* librdkafka 2.0.2 stops fetching a partition whose local queue is over
- * queued.max.messages.kbytes and looks again only after up to a second
- * (librdkafka issue #2879; 2.3.0 adds fetch.queue.backoff.ms): with a small
- * queue a backlog then drains at one queueful a second. Any request to the
- * partition's leader wakes its broker thread, which fetches again at once,
- * so when the queue runs dry after at least half a queueful read without a
- * pause (only a queue that was full holds that much), one watermark query
- * goes to the leader of the last partition read. A live feed, a few records
- * at a time, never triggers it (and never waits on that round trip). */
+/* librdkafka 2.0.2 pauses fetching a partition whose queue was full for up
+ * to a second (its issue #2879): when a full queue runs dry, one watermark
+ * query to the leader wakes the fetcher (docs/design.md, quake-consume). */
 static struct {
 	size_t bytes, half;	/* read since the queue was last dry; trigger */
 	int32_t partition;	/* of the last record read */
@@ -217,8 +211,17 @@ handle(rd_kafka_t *rk, rd_kafka_message_t *m)
 	return 0;
 }
 
-int
-main(int argc, char **argv)
+/* Where to connect, from the flags: the rest of the options are opt's. */
+static struct {
+	const char *brokers, *group, *file;
+	const char *xs[256];
+	int nx;
+} conn;
+
+/* Flags into opt and conn; returns -1 after the usage (status in *status),
+ * 1 after --help, 0 to go on. */
+static int
+options(int argc, char **argv, int *status)
 {
 	static const struct option longopts[] = {
 		{ "acks", required_argument, NULL, 'a' },
@@ -228,37 +231,31 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *brokers = NULL, *group = getenv("QUAKE_GROUP"), *file = NULL;
-	const char *xs[256];
-	int nx = 0, ch, status = QUAKE_EXIT_OK;
-	char errstr[512];
-	rd_kafka_conf_t *conf;
-	rd_kafka_t *rk = NULL;
-	rd_kafka_topic_partition_list_t *subs;
+	int ch;
 
-	tool_init("quake-consume");
-	ring_init(&unhandled, sizeof(struct out_rec));
+	*status = QUAKE_EXIT_USAGE;
+	conn.group = getenv("QUAKE_GROUP");
 	opt.topic = getenv("QUAKE_TOPIC");
 	while ((ch = getopt_long(argc, argv, "b:t:g:o:ec:X:F:a:hV", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'b': brokers = optarg; break;
+		case 'b': conn.brokers = optarg; break;
 		case 't': opt.topic = optarg; break;
-		case 'g': group = optarg; break;
+		case 'g': conn.group = optarg; break;
 		case 'o': case 257:	/* both log what is wrong */
 			if ((ch == 'o' ? kafka_start_parse : kafka_start_since)(optarg,
 			    &opt.start, &opt.at_time) != 0)
-				return QUAKE_EXIT_USAGE;
+				return -1;
 			break;
 		case 'e': opt.exit_eof = 1; break;
 		case 'c': opt.count = tool_parse_long("-c", optarg, 1, 1L << 62); break;
 		case 'X':
-			if (nx == (int)(sizeof xs / sizeof xs[0]))
+			if (conn.nx == (int)(sizeof conn.xs / sizeof conn.xs[0]))
 				goto usage_exit;
-			xs[nx++] = optarg;
+			conn.xs[conn.nx++] = optarg;
 			break;
-		case 'F': file = optarg; break;
+		case 'F': conn.file = optarg; break;
 		case 'a': opt.acks = optarg; break;
-		case 'h': fputs(usage_text, stdout); return 0;
+		case 'h': fputs(usage_text, stdout); *status = 0; return 1;
 		case 'V': tool_version();
 		case 256: tool_stats_every(tool_parse_long("--stats", optarg, 1, 86400)); break;
 		default: goto usage_exit;
@@ -269,47 +266,56 @@ main(int argc, char **argv)
 			quake_log(QUAKE_LOG_ERROR, "no topic: give -t TOPIC", NULL);
 usage_exit:
 		fputs(usage_text, stderr);
-		return QUAKE_EXIT_USAGE;
+		return -1;
 	}
+	return 0;
+}
 
-	conf = rd_kafka_conf_new();
-	if (kafka_conf_set(conf, "bootstrap.servers", "127.0.0.1:9092") ||
-	    kafka_conf_set(conf, "group.id", group ? group : "quake-consume") ||
-	    kafka_conf_set(conf, "enable.auto.offset.store", "false") ||
-	    kafka_conf_set(conf, "enable.auto.commit", "true") ||
-	    kafka_conf_set(conf, "auto.offset.reset", "earliest") ||
-	    kafka_conf_set(conf, "enable.partition.eof", opt.exit_eof ? "true" : "false") ||
-	    /* events are ~300 bytes and lz4 packs them ~5:1: 128 KiB
-	     * fetches into a 512 KiB queue keep RSS near 10 MiB, and with
-	     * wake_fetcher() a backlog still drains faster than kcat's */
-	    kafka_conf_set(conf, "queued.max.messages.kbytes", "512") ||
-	    kafka_conf_set(conf, "message.max.bytes", "131072") ||
-	    kafka_conf_set(conf, "max.partition.fetch.bytes", "32768") ||
-	    kafka_conf_set(conf, "fetch.max.bytes", "131072") ||
-	    /* -e: an empty fetch answers "at the end" after this long */
-	    (opt.exit_eof && kafka_conf_set(conf, "fetch.wait.max.ms", "50"))) {
-		rd_kafka_conf_destroy(conf);
-		return QUAKE_EXIT_CONFIG;
-	}
-	if (kafka_conf_layer(conf, file, brokers, xs, nx, &fatal) != 0)
-		return QUAKE_EXIT_CONFIG;
+/* The consumer, configured and subscribed (the ack reader started with
+ * --acks); NULL with *status set when it cannot be. */
+static rd_kafka_t *
+consumer_new(int *status)
+{
+	char errstr[512];
+	rd_kafka_conf_t *conf = rd_kafka_conf_new();
+	rd_kafka_t *rk;
+	rd_kafka_topic_partition_list_t *subs;
+
+	*status = QUAKE_EXIT_CONFIG;
+	if (kafka_consumer_conf(conf, conn.group ? conn.group : "quake-consume",
+	    opt.exit_eof) != 0)
+		goto fail;
+	if (kafka_conf_layer(conf, conn.file, conn.brokers, conn.xs, conn.nx, &fatal) != 0)
+		return NULL;
 	rd_kafka_conf_set_rebalance_cb(conf, rebalance_cb);
 	wake.half = (size_t)kafka_conf_num(conf, "queued.max.messages.kbytes",
 	    0) * 512;
 	if (opt.acks != NULL && ackread_start(opt.acks, 1) != 0) {
-		rd_kafka_conf_destroy(conf);
-		return QUAKE_EXIT_IOERR;
+		*status = QUAKE_EXIT_IOERR;
+		goto fail;
 	}
 	if ((rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof errstr)) == NULL) {
 		quake_log(QUAKE_LOG_ERROR, "cannot create consumer", "error", errstr, NULL);
-		rd_kafka_conf_destroy(conf);
-		return QUAKE_EXIT_CONFIG;
+		goto fail;
 	}
 	rd_kafka_poll_set_consumer(rk);
 	subs = rd_kafka_topic_partition_list_new(1);
 	rd_kafka_topic_partition_list_add(subs, opt.topic, RD_KAFKA_PARTITION_UA);
 	rd_kafka_subscribe(rk, subs);
 	rd_kafka_topic_partition_list_destroy(subs);
+	*status = QUAKE_EXIT_OK;
+	return rk;
+fail:
+	rd_kafka_conf_destroy(conf);
+	return NULL;
+}
+
+/* Records to stdout until stopped, -c or -e is met, or output fails;
+ * returns the exit status so far. */
+static int
+run(rd_kafka_t *rk)
+{
+	int status = QUAKE_EXIT_OK;
 
 	while (!tool_stop && !fatal &&
 	    (opt.count == 0 || (long)written < opt.count)) {
@@ -330,10 +336,8 @@ usage_exit:
 				break;
 			if (opt.acks == NULL)
 				w_handled(rk, written);
-			else if (read_acks(rk) != 0) {
-				status = QUAKE_EXIT_SOFTWARE;
-				break;
-			}
+			else if (read_acks(rk) != 0)
+				return QUAKE_EXIT_SOFTWARE;
 			if (opt.exit_eof && assigned > 0 && at_eof >= assigned)
 				break;
 			m = rd_kafka_consumer_poll(rk, 100);
@@ -352,10 +356,8 @@ usage_exit:
 		}
 		/* busy: store what was acknowledged every 64 lines */
 		if (rc == 0 && opt.acks != NULL && (written & 63) == 0 &&
-		    read_acks(rk) != 0) {
-			status = QUAKE_EXIT_SOFTWARE;
-			break;
-		}
+		    read_acks(rk) != 0)
+			return QUAKE_EXIT_SOFTWARE;
 		if (rc != 0) {
 			if (tool_out_failed() != TOOL_OUT_GONE)
 				status = tool_out_failed() == TOOL_OUT_ERROR ?
@@ -363,6 +365,22 @@ usage_exit:
 			break;
 		}
 	}
+	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	int status;
+	rd_kafka_t *rk;
+
+	tool_init("quake-consume");
+	ring_init(&unhandled, sizeof(struct out_rec));
+	if (options(argc, argv, &status) != 0)
+		return status;
+	if ((rk = consumer_new(&status)) == NULL)
+		return status;
+	status = run(rk);
 
 	/* exit: flush, wait (bounded) for acks of what was written; the
 	 * whole of it, the group leave and final commit included, gets

@@ -148,7 +148,7 @@ filter(int detect, const struct quake_shake_conf *conf)
 		goto done;
 	}
 	quake_ndjson_set_wait_hook(r, tool_flush_hook, NULL);
-	while (!tool_stop && !tool_out_failed()) {
+	while (!tool_stop && tool_out_failed() == TOOL_OUT_OK) {
 		struct quake_fail f = { "", "" };
 		char why[256];
 		int code;
@@ -179,7 +179,7 @@ filter(int detect, const struct quake_shake_conf *conf)
 	}
 	if (sh != NULL)
 		quake_shake_finish(sh, emit, NULL);
-	if (tool_flush() != 0 && tool_out_failed() == 2 && status == 0)
+	if (tool_flush() != 0 && tool_out_failed() == TOOL_OUT_ERROR && status == 0)
 		status = QUAKE_EXIT_IOERR;
 	if (status == 0 && bad)
 		status = QUAKE_EXIT_DATAERR;

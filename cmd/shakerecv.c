@@ -96,7 +96,7 @@ push(void *arg, struct httpd_conn *c, const struct httpd_req *r)
 		quake_log(QUAKE_LOG_WARN, "rejected", "reason", why, NULL);
 		return httpd_error(c, 400, why);
 	default:
-		rx.status = tool_out_failed() == 1 ? 0 : QUAKE_EXIT_IOERR;
+		rx.status = tool_out_failed() == TOOL_OUT_GONE ? 0 : QUAKE_EXIT_IOERR;
 		tool_stop = 1;
 		return httpd_error(c, 503, "cannot write the samples");
 	}
@@ -152,7 +152,7 @@ shakerecv_run(const char *listen, const char *token_file, int token_loopback)
 	while (!tool_stop)
 		httpd_run(h);
 	httpd_close(h);
-	if (tool_flush() != 0 && tool_out_failed() == 2 && rx.status == 0)
+	if (tool_flush() != 0 && tool_out_failed() == TOOL_OUT_ERROR && rx.status == 0)
 		rx.status = QUAKE_EXIT_IOERR;
 	return rx.status;
 }

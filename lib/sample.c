@@ -441,11 +441,12 @@ parse_payload(struct quake_json_lex *lx, struct quake_sample_batch *b,
 	return r < 0 ? QUAKE_EINPUT : QUAKE_OK;
 }
 
+/* A string member into dst[cap] (*len bytes); *bad when it is too long or
+ * holds a NUL, which the caller names in its own words. */
 static enum quake_err
-push_id(struct quake_json_lex *lx, const char *key, char *dst,
-    struct quake_fail *f)
+member_string(struct quake_json_lex *lx, const char *key, char *dst, size_t cap,
+    size_t *len, int *bad, struct quake_fail *f)
 {
-	size_t len;
 	int toolong = 0;
 	enum quake_err err;
 
@@ -453,9 +454,23 @@ push_id(struct quake_json_lex *lx, const char *key, char *dst,
 	if (lx->p >= lx->end || *lx->p != '"')
 		return skip_value(lx, 1) ? QUAKE_EINPUT :
 		    quake_err_fail(f, key, "must be a string");
-	if ((err = quake_json_lex_string(lx, dst, QUAKE_SAMPLE_ID_MAX, &len, &toolong)))
+	if ((err = quake_json_lex_string(lx, dst, cap, len, &toolong)))
 		return err;
-	if (toolong || strlen(dst) != len)
+	*bad = toolong || strlen(dst) != *len;
+	return QUAKE_OK;
+}
+
+static enum quake_err
+push_id(struct quake_json_lex *lx, const char *key, char *dst,
+    struct quake_fail *f)
+{
+	size_t len;
+	int bad = 0;
+	enum quake_err err;
+
+	if ((err = member_string(lx, key, dst, QUAKE_SAMPLE_ID_MAX, &len, &bad, f)))
+		return err;
+	if (bad)
 		return quake_err_fail(f, key, "must be 1-%d bytes", QUAKE_SAMPLE_ID_MAX - 1);
 	for (size_t i = 0; i < len; i++)
 		if ((unsigned char)dst[i] < 0x20 || dst[i] == 0x7f)
@@ -612,18 +627,12 @@ line_string(struct quake_json_lex *lx, const char *key, char *dst, size_t cap,
     struct quake_fail *f)
 {
 	size_t len;
-	int toolong = 0;
+	int bad = 0;
 	enum quake_err err;
 
-	quake_json_lex_ws(lx);
-	if (lx->p >= lx->end || *lx->p != '"')
-		return skip_value(lx, 1) ? QUAKE_EINPUT :
-		    quake_err_fail(f, key, "must be a string");
-	if ((err = quake_json_lex_string(lx, dst, cap, &len, &toolong)))
+	if ((err = member_string(lx, key, dst, cap, &len, &bad, f)))
 		return err;
-	if (toolong || strlen(dst) != len)
-		return quake_err_fail(f, key, "too long or holds a NUL");
-	return QUAKE_OK;
+	return bad ? quake_err_fail(f, key, "too long or holds a NUL") : QUAKE_OK;
 }
 
 enum line_key { LK_KIND, LK_DEVICE, LK_SESSION, LK_MSG, LK_SENSOR, LK_T0,

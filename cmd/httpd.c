@@ -56,6 +56,8 @@ struct httpd_conn {
 	int head, close_after, pending;
 	const struct httpd_stream_ops *ops;	/* a stream when set */
 	void *user;
+	void (*gone)(void *);		/* deferred: told if it closes first */
+	void *gone_user;
 	const struct httpd_route *post;	/* POST waiting for its body */
 	char *req;			/* path \0 query \0 for the POST */
 	size_t qlen;
@@ -101,6 +103,7 @@ int
 httpd_respond_take(struct httpd_conn *c, int status, const char *ctype,
     char *body, size_t len, const char *extra)
 {
+	c->gone = NULL;		/* answered: nobody holds c any more */
 	free(c->body);
 	c->body = body;
 	c->len = len;
@@ -176,6 +179,23 @@ httpd_stream_begin(struct httpd_conn *c, const char *ctype,
 	c->ops = ops;
 	c->user = user;
 	return 0;
+}
+
+int
+httpd_defer(struct httpd_conn *c, void (*gone)(void *), void *user)
+{
+	if (gone == NULL || c->pending || c->ops != NULL)
+		return -1;
+	c->gone = gone;
+	c->gone_user = user;
+	lws_set_timeout(c->wsi, NO_PENDING_TIMEOUT, 0);
+	return 0;
+}
+
+void
+httpd_wake(struct httpd *h)
+{
+	lws_cancel_service(h->ctx);
 }
 
 void
@@ -428,6 +448,12 @@ conn_done(struct httpd_conn *c)
 {
 	if (c == NULL)
 		return;
+	if (c->gone != NULL) {
+		void (*gone)(void *) = c->gone;
+
+		c->gone = NULL;
+		gone(c->gone_user);
+	}
 	if (c->ops != NULL) {
 		const struct httpd_stream_ops *ops = c->ops;
 
@@ -480,6 +506,12 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
 	case LWS_CALLBACK_CLOSED_HTTP:
 		conn_done(c);
+		return 0;
+	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+		/* sent to every protocol: answer it once, as "http" */
+		if (h->cfg.on_wake != NULL && lws_get_protocol(wsi) != NULL &&
+		    strcmp(lws_get_protocol(wsi)->name, "http") == 0)
+			h->cfg.on_wake(h->cfg.arg);
 		return 0;
 	case LWS_CALLBACK_RAW_RX_FILE:
 		if (h->in_done)

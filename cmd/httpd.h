@@ -56,6 +56,7 @@ struct httpd_config {
 	int in_fd;		/* watched for input, or -1 */
 	void (*on_input)(void *arg);	/* in_fd readable, closed, or again */
 	void *arg;
+	void (*on_wake)(void *arg);	/* after httpd_wake, or NULL */
 };
 
 /* Start listening. *out is owned by the caller (httpd_close). QUAKE_EUSAGE
@@ -90,6 +91,18 @@ int httpd_respond_take(struct httpd_conn *c, int status, const char *ctype,
 
 /* A plain-text error answer: "Error <status>: <why>\n". */
 int httpd_error(struct httpd_conn *c, int status, const char *why);
+
+/* Hold c's answer past its handler, which returns 0 without answering:
+ * answer it later, from any callback or timer, with httpd_respond* or
+ * httpd_error (no lws timeout meanwhile: the caller bounds the wait). If
+ * the connection closes first (the client went, or httpd_close), gone(user)
+ * runs once and c must not be used after it; once answered, gone never
+ * runs. 0 or -1. */
+int httpd_defer(struct httpd_conn *c, void (*gone)(void *user), void *user);
+
+/* Make cfg.on_wake(arg) run in the loop soon. The one call that is safe
+ * from another thread (lws_cancel_service); h must still be open. */
+void httpd_wake(struct httpd *h);
 
 /* What a stream is told: writable() when the connection can take more
  * (write with httpd_wbuf/httpd_write; -1 closes it); closed() once, when

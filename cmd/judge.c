@@ -13,6 +13,7 @@
 #include "json.h"
 #include "log.h"
 #include "qtime.h"
+#include "sample.h"
 #include "tool.h"
 
 /* A decision to commit once the line is finished. */
@@ -213,48 +214,10 @@ judge_event(struct pending *p, uint64_t seq, const struct quake_event *ev)
 	}
 }
 
-struct detection {
-	char id[64];
-	int64_t time;
-	double lat, lon, peak;
-	long long devices;
-};
-
-/* A quake-shake detection line (docs/design.md) into *d. 0, or -1 with f
- * saying why. */
-static int
-parse_detection(const char *buf, size_t len, struct detection *d,
-    struct quake_fail *f)
-{
-	json_t *o = json_loadb(buf, len, 0, NULL);
-	const char *id = json_string_value(json_object_get(o, "id"));
-	const char *t = json_string_value(json_object_get(o, "time"));
-	const json_t *la = json_object_get(o, "lat"), *lo = json_object_get(o, "lon");
-	int rc = -1;
-
-	d->lat = json_number_value(la), d->lon = json_number_value(lo);
-	d->devices = json_integer_value(json_object_get(o, "devices"));
-	d->peak = json_number_value(json_object_get(o, "peak"));
-	snprintf(d->id, sizeof d->id, "%s", id != NULL && strlen(id) < 64 ? id : "");
-	if (len > 2048)
-		quake_err_fail(f, "", "a detection line is at most 2048 bytes");
-	else if (d->id[0] == '\0')
-		quake_err_fail(f, "id", "a detection needs its id (at most 63 bytes)");
-	else if (t == NULL || quake_time_parse(t, strlen(t), &d->time, f) != QUAKE_OK)
-		quake_err_fail(f, "time", "must be an ISO-8601 UTC time");
-	else if (!json_is_number(la) || !(d->lat >= -90 && d->lat <= 90) ||
-	    !json_is_number(lo) || !(d->lon >= -180 && d->lon <= 180))
-		quake_err_fail(f, "lat", "lat and lon must be numbers in range");
-	else
-		rc = 0;
-	json_decref(o);
-	return rc;
-}
-
 /* "phones near X are shaking", once per detection id and rule with
  * "detections": true whose region holds the centroid. */
 static void
-judge_detection(struct pending *p, uint64_t seq, const struct detection *d,
+judge_detection(struct pending *p, uint64_t seq, const struct quake_detection *d,
     const char *buf, size_t len)
 {
 	const char *id = d->id;
@@ -277,7 +240,7 @@ judge_detection(struct pending *p, uint64_t seq, const struct detection *d,
 		double dist = distance(r, lat, lon);
 		snprintf(place, sizeof place, "%.2f%c %.2f%c", fabs(lat), lat < 0 ? 'S' : 'N',
 		    fabs(lon), lon < 0 ? 'W' : 'E');
-		snprintf(msg, sizeof msg, "phones near %s are shaking (%lld devices, "
+		snprintf(msg, sizeof msg, "phones near %s are shaking (%d devices, "
 		    "peak %.1f m/s2)", place, d->devices, d->peak);
 		if (n->nt != NULL) {
 			snprintf(n->nt->title, sizeof n->nt->title, "Phones shaking near %s", place);
@@ -322,9 +285,9 @@ judge_line(const struct quake_line *l)
 	char id[64];
 
 	if (l->len > 8 && memcmp(l->buf, "{\"kind\":", 8) == 0) {
-		struct detection d;
+		struct quake_detection d;
 		if (l->len >= sizeof det - 1 && memcmp(l->buf, det, sizeof det - 1) == 0) {
-			if (parse_detection(l->buf, l->len, &d, &f) != 0) {
+			if (quake_sample_parse_detection(l->buf, l->len, &d, &f) != QUAKE_OK) {
 				ackq_reject(j.q, l->lineno, d.id, &f, l->buf, l->len);
 				return;
 			}

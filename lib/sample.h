@@ -78,7 +78,7 @@ struct quake_trigger {
  * the largest peak of their triggers so far, members' largest distance from
  * the centroid. */
 struct quake_detection {
-	char id[48];			/* "shake-YYYYmmddTHHMMSS-xxxxxx" */
+	char id[64];			/* "shake-YYYYmmddTHHMMSS-xxxxxx" */
 	int64_t time;
 	double lat, lon, peak, radius_km;
 	int devices;
@@ -87,10 +87,21 @@ struct quake_detection {
 #define QUAKE_SAMPLE_LINE_MAX 1024	/* a trigger or detection line */
 
 /* Write the trigger / detection line into out[cap]; the length, 0 if it
- * does not fit or a value is not finite. */
+ * does not fit or a value is not finite. Ids are written as JSON strings
+ * (lib/json: '"', '\\' and control bytes escaped). */
 size_t quake_sample_format_trigger(const struct quake_trigger *t, char *out,
     size_t cap);
 size_t quake_sample_format_detection(const struct quake_detection *d,
     char *out, size_t cap);
+
+#define QUAKE_DETECTION_LINE_MAX 2048	/* a detection line read, at most */
+
+/* Parse a detection line buf[0..len) (docs/design.md) into *d (the
+ * caller's): every field once, no other; id 1-63 bytes without control
+ * bytes, time ISO-8601 UTC, lat/lon in range, devices an integer >= 1,
+ * peak and radius_km non-negative. quake-alert and quake-map read
+ * detections with it. QUAKE_EINPUT (*f names the field) otherwise. */
+enum quake_err quake_sample_parse_detection(const char *buf, size_t len,
+    struct quake_detection *d, struct quake_fail *f);
 
 #endif

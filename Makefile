@@ -32,7 +32,7 @@ SSL_LIBS  = $(shell $(PKG_CONFIG) --libs openssl)
 # for AWS credentials: quake-ddb-put's alone); fewer libraries, less RSS
 BIN_LDFLAGS = -Wl,--as-needed
 
-LIB_MODULES = qerr log qtime buf json event ndjson ack sigv4 ddb creds seen state http geo rules alert marks stalta sample coinc shake fdsnq quakeml fdsntext geojson
+LIB_MODULES = qerr log qtime buf json event ndjson ack sigv4 ddb creds seen state http geo rules alert marks stalta sample coinc shake trigline fdsnq quakeml fdsntext geojson
 LIB_SRCS  = $(LIB_MODULES:%=lib/%.c) lib/creds_env.c lib/creds_sts.c lib/creds_file.c \
             lib/creds_process.c lib/creds_ecs.c lib/creds_imds.c lib/creds_util.c
 LIB_OBJS  = $(LIB_SRCS:lib/%.c=$(B)/lib/%.o)
@@ -119,7 +119,7 @@ $(B)/bin/quake-map: $(B)/cmd/quake-map.o $(MAP_OBJS) $(TOOL_OBJ) $(B)/lib/libqua
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $(BIN_LDFLAGS) -o $@ $^ $(LIB_LIBS) $(WS_LIBS) $(SSL_LIBS)
 
-$(B)/bin/quake-shake: $(B)/cmd/quake-shake.o $(B)/cmd/shakein.o $(B)/cmd/shakerecv.o $(B)/cmd/httpd.o $(TOOL_OBJ) $(B)/lib/libquake.a
+$(B)/bin/quake-shake: $(B)/cmd/quake-shake.o $(B)/cmd/shakecoinc.o $(B)/cmd/shakein.o $(B)/cmd/shakerecv.o $(B)/cmd/httpd.o $(TOOL_OBJ) $(B)/lib/libquake.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $(BIN_LDFLAGS) -o $@ $^ $(LIB_LIBS) $(WS_LIBS) $(SSL_LIBS)
 

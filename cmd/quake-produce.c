@@ -1,5 +1,6 @@
 /* quake-produce — event lines on stdin to a Kafka topic, key = event id
- * (--kind samples: quake-shake's sample-batch lines, key = their cell).
+ * (--kind samples: quake-shake's sample-batch lines, key = their cell;
+ * --kind triggers: its onset and trigger lines, key = their device).
  * Every line is validated and re-serialized canonically; librdkafka's
  * delivery reports decide success; one status line per input line comes
  * out on stdout in input order, only once that line is finally handled. */
@@ -23,19 +24,22 @@
 #include "ndjson.h"
 #include "partition.h"
 #include "sample.h"
+#include "trigline.h"
 #include "stage.h"
 #include "tool.h"
 
 static const char usage_text[] =
 "usage: quake-produce -t TOPIC [-b BROKERS] [-X KEY=VALUE]... [-F FILE]\n"
-"                     [--kind event|samples] [--dead-letter FILE] [--flush-timeout SECONDS]\n"
+"                     [--kind event|samples|triggers] [--dead-letter FILE]\n"
+"                     [--flush-timeout SECONDS]\n"
 "                     [--stats SECONDS]\n"
 "  -b BROKERS              bootstrap servers (env QUAKE_BROKERS; default 127.0.0.1:9092)\n"
 "  -t TOPIC                topic to produce to (env QUAKE_TOPIC)\n"
 "  -X KEY=VALUE            librdkafka property, as kcat (repeatable)\n"
 "  -F FILE                 librdkafka properties file (key=value lines)\n"
 "      --kind KIND         event lines (default) or samples: quake-shake's\n"
-"                          sample-batch lines, keyed by their 0.5-degree cell\n"
+"                          sample-batch lines, keyed by their 0.5-degree cell;\n"
+"                          triggers: its onset and trigger lines, keyed by device\n"
 "  -d, --dead-letter FILE  append rejected lines to FILE\n"
 "  -T, --flush-timeout S   seconds to wait for deliveries at exit (default 30)\n"
 "      --stats S           log a counters line every S seconds\n"
@@ -157,6 +161,7 @@ static struct {
 	int nx;
 	long flush_s;
 	int samples;		/* --kind samples */
+	int triggers;		/* --kind triggers */
 } opt = { .flush_s = 30 };
 
 /* --kind samples: each line checked by lib/sample (never "anything goes")
@@ -179,6 +184,27 @@ produce_samples(const struct quake_line *l)
 	text = stage_room(&stage, n);
 	memcpy(text, key, n);
 	ackq_push(&q, l->lineno, sbatch.device, strnlen(sbatch.device, 63), &seq);
+	stage_add(&stage, l->buf, l->len, text, n, n, seq);
+}
+
+/* --kind triggers: onset and trigger lines checked by lib/trigline, passed
+ * on as they are, keyed by device (quake_trigline_key); the status line's
+ * id is the key's device part (its first 63 bytes) */
+static void
+produce_triggers(const struct quake_line *l)
+{
+	char key[8 + QUAKE_SAMPLE_ID_MAX], *text;
+	struct quake_fail f;
+	size_t n = quake_trigline_key(l->buf, l->len, key, sizeof key, &f);
+	uint64_t seq;
+
+	if (n == 0) {
+		ackq_reject(&q, l->lineno, "", &f, l->buf, l->len);
+		return;
+	}
+	text = stage_room(&stage, n);
+	memcpy(text, key, n);
+	ackq_push(&q, l->lineno, key + 7, strnlen(key + 7, 63), &seq);
 	stage_add(&stage, l->buf, l->len, text, n, n, seq);
 }
 
@@ -214,11 +240,13 @@ options(int argc, char **argv)
 		case 'V': tool_version();
 		case 256: tool_stats_every(tool_parse_long("--stats", optarg, 1, 86400)); break;
 		case 257:
-			if (strcmp(optarg, "samples") != 0 && strcmp(optarg, "event") != 0) {
-				quake_log(QUAKE_LOG_ERROR, "--kind: event or samples", NULL);
+			if (strcmp(optarg, "samples") != 0 && strcmp(optarg, "event") != 0 &&
+			    strcmp(optarg, "triggers") != 0) {
+				quake_log(QUAKE_LOG_ERROR, "--kind: event, samples or triggers", NULL);
 				goto usage_exit;
 			}
 			opt.samples = optarg[0] == 's';
+			opt.triggers = optarg[0] == 't';
 			break;
 		default: goto usage_exit;
 		}
@@ -292,6 +320,8 @@ run(rd_kafka_t *rk, rd_kafka_topic_t *rkt, struct quake_ndjson *r, int wake)
 			}
 			if (opt.samples)
 				produce_samples(&l);
+			else if (opt.triggers)
+				produce_triggers(&l);
 			else
 				produce(&l);
 		}

@@ -1,7 +1,9 @@
 /* quake-shake — phones as seismometers. --listen: Sensor Logger HTTP
  * pushes in, one sample-batch line per push out; --pushes: the same from
  * recorded push bodies on stdin; --detect: sample-batch lines in, trigger
- * and detection lines out (lib/shake: STA/LTA per device, coincidence). */
+ * and detection lines out (lib/shake: STA/LTA per device, coincidence), or
+ * with --onsets onset and trigger lines for --coincide (cmd/shakecoinc),
+ * the coincidence stage after several detectors. */
 #include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
@@ -13,6 +15,7 @@
 #include "qtime.h"
 #include "sample.h"
 #include "shake.h"
+#include "shakecoinc.h"
 #include "shakein.h"
 #include "shakerecv.h"
 #include "tool.h"
@@ -24,7 +27,8 @@ static const char usage_text[] =
 "       quake-shake --detect [--classic] [--sta S] [--lta S] [--on R] [--off R]\n"
 "                   [--max-len S] [--floor A] [--gap S] [--highpass HZ]\n"
 "                   [--device-timeout DUR] [-k K] [--window S] [--radius KM]\n"
-"                   [--triggers FILE]\n"
+"                   [--hold S] [--onsets] [--triggers FILE]\n"
+"       quake-shake --coincide [-k K] [--window S] [--radius KM] [--hold S]\n"
 "  --listen ADDR     accept Sensor Logger pushes (POST, any path) on ADDR:PORT\n"
 "  --token-file FILE bearer token required from every peer but loopback\n"
 "  --token-loopback  require it from loopback peers too (behind a proxy)\n"
@@ -43,6 +47,11 @@ static const char usage_text[] =
 "  -k K              devices for a detection (3)\n"
 "  --window S        their onsets within S seconds (10)\n"
 "  --radius KM       and within KM of each other (20)\n"
+"  --hold S          keep onsets S seconds of onset time past --window for\n"
+"                    late arrivals from another stream (10)\n"
+"  --onsets          write onset lines (as triggers start) and trigger lines,\n"
+"                    no detections: the input of --coincide\n"
+"  --coincide        read onset and trigger lines, write detection lines\n"
 "  --triggers FILE   append trigger lines to FILE: stdout has detections only\n"
 "  --stats S         log a counters line every S seconds\n"
 "  -h, --help        this help\n"
@@ -50,7 +59,7 @@ static const char usage_text[] =
 
 enum { O_LISTEN = 256, O_TOKEN, O_TOKEN_LO, O_RATE, O_PUSHES, O_DETECT, O_CLASSIC, O_STA,
 	O_LTA, O_ON, O_OFF, O_MAXLEN, O_FLOOR, O_GAP, O_HP, O_TIMEOUT, O_WINDOW,
-	O_RADIUS, O_STATS, O_TRIGGERS };
+	O_RADIUS, O_STATS, O_TRIGGERS, O_HOLD, O_ONSETS, O_COINCIDE };
 
 static const struct option longopts[] = {
 	{ "listen", required_argument, NULL, O_LISTEN },
@@ -73,16 +82,20 @@ static const struct option longopts[] = {
 	{ "radius", required_argument, NULL, O_RADIUS },
 	{ "stats", required_argument, NULL, O_STATS },
 	{ "triggers", required_argument, NULL, O_TRIGGERS },
+	{ "hold", required_argument, NULL, O_HOLD },
+	{ "onsets", no_argument, NULL, O_ONSETS },
+	{ "coincide", no_argument, NULL, O_COINCIDE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
 };
 
 static struct {
-	long in, rejected, triggers, detections;
+	long in, rejected, onsets, triggers, detections;
 } count;
 
 static FILE *triggers_fp;	/* --triggers: where trigger lines go */
+static int onsets;		/* --onsets: onset lines out, no detections */
 
 /* a positive finite number option, or exit 64 */
 static double
@@ -100,13 +113,23 @@ num(const char *opt, const char *s, double min, double max)
 }
 
 static void
-emit(void *arg, const struct quake_trigger *t, const struct quake_detection *d)
+emit(void *arg, enum quake_shake_report what, const struct quake_trigger *t,
+    const struct quake_detection *d)
 {
 	char line[QUAKE_SAMPLE_LINE_MAX + 6 * QUAKE_SAMPLE_ID_MAX];
-	size_t n = t ? quake_sample_format_trigger(t, line, sizeof line) :
-	    quake_sample_format_detection(d, line, sizeof line);
+	size_t n;
 
 	(void)arg;
+	if (what == QUAKE_SHAKE_ONSET && !onsets)
+		return;
+	n = what == QUAKE_SHAKE_ONSET ? quake_sample_format_onset(t, line, sizeof line) :
+	    t ? quake_sample_format_trigger(t, line, sizeof line) :
+	    quake_sample_format_detection(d, line, sizeof line);
+	if (what == QUAKE_SHAKE_ONSET) {
+		if (n > 0 && tool_out(line, n) == 0)
+			count.onsets++;
+		return;
+	}
 	if (n > 0 && t != NULL && triggers_fp != NULL) {
 		line[n] = '\n';
 		if (fwrite(line, 1, n + 1, triggers_fp) != n + 1 || fflush(triggers_fp) != 0)
@@ -123,9 +146,10 @@ static void
 stats(void)
 {
 	struct tool_counter c[] = { { "in", count.in }, { "rejected", count.rejected },
-	    { "triggers", count.triggers }, { "detections", count.detections } };
+	    { "onsets", count.onsets }, { "triggers", count.triggers },
+	    { "detections", count.detections } };
 
-	tool_stats_log(c, 4);
+	tool_stats_log(c, 5);
 }
 
 /* --detect and --pushes: a filter over stdin lines; 65 when one was bad */
@@ -195,7 +219,7 @@ main(int argc, char **argv)
 {
 	struct quake_shake_conf conf;
 	const char *listen = NULL, *token_file = NULL;
-	int ch, detect = 0, pushes = 0, token_loopback = 0, status;
+	int ch, detect = 0, pushes = 0, coincide = 0, token_loopback = 0, status;
 	double max_rate = 500;
 	struct quake_fail f;
 
@@ -229,6 +253,9 @@ main(int argc, char **argv)
 		case 'k': conf.coinc.k = (int)tool_parse_long("-k", optarg, 2, 256); break;
 		case O_WINDOW: conf.coinc.window_us = (int64_t)(num("--window", optarg, 0.001, 3600) * 1e6); break;
 		case O_RADIUS: conf.coinc.radius_km = num("--radius", optarg, 0.001, 20000); break;
+		case O_HOLD: conf.coinc.hold_us = (int64_t)(num("--hold", optarg, 0, 3600) * 1e6); break;
+		case O_ONSETS: onsets = 1; break;
+		case O_COINCIDE: coincide = 1; break;
 		case O_TRIGGERS:
 			if ((triggers_fp = fopen(optarg, "a")) == NULL) {
 				quake_log(QUAKE_LOG_ERROR, "cannot open", "file", optarg, NULL);
@@ -241,15 +268,20 @@ main(int argc, char **argv)
 		default: fputs(usage_text, stderr); return QUAKE_EXIT_USAGE;
 		}
 	}
-	if (optind != argc || (listen != NULL) + detect + pushes != 1 ||
-	    !(conf.lta_s > conf.sta_s) || !(conf.on >= conf.off)) {
+	if (optind != argc || (listen != NULL) + detect + pushes + coincide != 1 ||
+	    !(conf.lta_s > conf.sta_s) || !(conf.on >= conf.off) || (onsets && !detect)) {
 		quake_log(QUAKE_LOG_ERROR, "usage", "reason", optind != argc ?
-		    "unexpected argument" : (listen != NULL) + detect + pushes != 1 ?
-		    "one of --listen, --pushes, --detect" : "need --lta > --sta and --on >= --off",
+		    "unexpected argument" : (listen != NULL) + detect + pushes + coincide != 1 ?
+		    "one of --listen, --pushes, --detect, --coincide" : onsets && !detect ?
+		    "--onsets goes with --detect" : "need --lta > --sta and --on >= --off",
 		    NULL);
 		fputs(usage_text, stderr);
 		return QUAKE_EXIT_USAGE;
 	}
+	if (coincide)
+		return tool_out_close(shakecoinc_run(&conf.coinc));
+	if (onsets)
+		conf.coinc.k = 0;	/* coincidence is --coincide's */
 	if (!detect && shakein_init(pushes ? 0 : max_rate, 10, conf.timeout_us) != 0) {
 		quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
 		return QUAKE_EXIT_SOFTWARE;

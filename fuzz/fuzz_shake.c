@@ -9,11 +9,13 @@
 #include "shake.h"
 
 static void
-sink(void *arg, const struct quake_trigger *t, const struct quake_detection *d)
+sink(void *arg, enum quake_shake_report what, const struct quake_trigger *t,
+    const struct quake_detection *d)
 {
 	char out[QUAKE_SAMPLE_LINE_MAX + 6 * QUAKE_SAMPLE_ID_MAX];
 
 	(void)arg;
+	(void)what;
 	if (t != NULL)
 		(void)quake_sample_format_trigger(t, out, sizeof out);
 	else

@@ -13,7 +13,7 @@
 struct onset {
 	char device[QUAKE_SAMPLE_ID_MAX];
 	int64_t time;
-	double lat, lon, dist;	/* dist: to the onset being added */
+	double lat, lon, peak, dist;	/* dist: to the onset being added */
 	int used;
 };
 
@@ -40,7 +40,7 @@ quake_coinc_new(const struct quake_coinc_conf *conf, struct quake_coinc **out)
 
 	*out = NULL;
 	if (conf->k < 2 || conf->k > 256 || conf->window_us <= 0 ||
-	    !(conf->radius_km > 0))
+	    !(conf->radius_km > 0) || conf->hold_us < 0)
 		return QUAKE_EINPUT;
 	if ((c = calloc(1, sizeof *c)) == NULL)
 		return QUAKE_ENOMEM;
@@ -60,21 +60,22 @@ quake_coinc_free(struct quake_coinc *c)
 	free(c);
 }
 
-/* drop onsets older than T before the newest, the device's earlier onset,
- * and groups nobody joined for T */
+/* drop onsets older than T + hold before the newest, the device's earlier
+ * onset, and groups nobody joined for T + hold */
 static void
 prune(struct quake_coinc *c, const char *device)
 {
+	int64_t keep = c->conf.window_us + c->conf.hold_us;
 	size_t w = 0;
 
 	for (size_t i = 0; i < c->non; i++)
-		if (c->newest - c->on[i].time <= c->conf.window_us &&
+		if (c->newest - c->on[i].time <= keep &&
 		    strcmp(c->on[i].device, device) != 0)
 			c->on[w++] = c->on[i];
 	c->non = w;
 	w = 0;
 	for (size_t i = 0; i < c->ng; i++)
-		if (c->newest - c->g[i].last <= c->conf.window_us)
+		if (c->newest - c->g[i].last <= keep)
 			c->g[w++] = c->g[i];
 	c->ng = w;
 }
@@ -124,22 +125,37 @@ grow(void **p, size_t *cap, size_t need, size_t size)
 	return 0;
 }
 
-/* the detection of the chosen onsets (the new one last) */
+/* newest onset first, then by device: the members' one order */
+static int
+by_time_desc(const void *a, const void *b, void *arg)
+{
+	const struct onset *x = &((const struct onset *)arg)[*(const size_t *)a],
+	    *y = &((const struct onset *)arg)[*(const size_t *)b];
+
+	if (x->time != y->time)
+		return x->time < y->time ? 1 : -1;
+	return strcmp(x->device, y->device);
+}
+
+/* the detection of the chosen onsets, sel sorted into the members' order */
 static void
-detect(struct quake_coinc *c, const size_t *sel, size_t n,
+detect(struct quake_coinc *c, size_t *sel, size_t n,
     struct quake_detection *d)
 {
 	uint64_t h = 1469598103934665603ULL;
 	char tm[QUAKE_TIME_LEN + 1];
 	double lat = 0, lon = 0, r = 0;
 
+	qsort_r(sel, n, sizeof *sel, by_time_desc, c->on);
 	d->time = c->on[sel[0]].time;
+	d->peak = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct onset *o = &c->on[sel[i]];
 		lat += o->lat / (double)n;
 		lon += o->lon / (double)n;
 		if (o->time < d->time)
 			d->time = o->time;
+		d->peak = fmax(d->peak, o->peak);
 		for (const char *s = o->device; *s; s++)
 			h = (h ^ (unsigned char)*s) * 1099511628211ULL;
 		h = (h ^ 0xff) * 1099511628211ULL;
@@ -156,7 +172,6 @@ detect(struct quake_coinc *c, const size_t *sel, size_t n,
 	d->lon = lon;
 	d->radius_km = r;
 	d->devices = (int)n;
-	d->peak = 0;
 }
 
 int
@@ -179,6 +194,7 @@ quake_coinc_add(struct quake_coinc *c, const struct quake_onset *o,
 	me->time = o->time;
 	me->lat = o->lat;
 	me->lon = o->lon;
+	me->peak = isfinite(o->peak) && o->peak > 0 ? o->peak : 0;
 	me->used = 0;
 	me->dist = 0;
 	for (size_t i = 0; i < c->non; i++) {

@@ -919,6 +919,29 @@ quake_sample_format_trigger(const struct quake_trigger *t, char *out,
 }
 
 size_t
+quake_sample_format_onset(const struct quake_trigger *t, char *out, size_t cap)
+{
+	char on[QUAKE_TIME_LEN + 1], id[6 * QUAKE_SAMPLE_ID_MAX + 3];
+	char buf[QUAKE_SAMPLE_LINE_MAX + 6 * QUAKE_SAMPLE_ID_MAX], *p = buf;
+
+	if (quake_time_format(t->on, on) || !isfinite(t->peak) ||
+	    !isfinite(t->ratio) || !t->has_loc)
+		return 0;
+	id[quake_json_format_string(t->device, id)] = '\0';
+	p += snprintf(p, sizeof buf, "{\"kind\":\"onset\",\"device\":%s,"
+	    "\"on\":\"%s\",\"peak\":%.6g,\"ratio\":%.6g", id, on, t->peak,
+	    t->ratio);
+	if (put_loc(&p, buf + sizeof buf - 2, 1, t->lat, t->lon) < 0)
+		return 0;
+	*p++ = '}';
+	*p = '\0';
+	if ((size_t)(p - buf) >= cap)
+		return 0;
+	memcpy(out, buf, (size_t)(p - buf) + 1);
+	return (size_t)(p - buf);
+}
+
+size_t
 quake_sample_format_detection(const struct quake_detection *d, char *out,
     size_t cap)
 {

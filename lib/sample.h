@@ -94,6 +94,11 @@ size_t quake_sample_format_trigger(const struct quake_trigger *t, char *out,
 size_t quake_sample_format_detection(const struct quake_detection *d,
     char *out, size_t cap);
 
+/* Write the onset line of an open trigger (on, peak and ratio so far, its
+ * location: required) into out[cap]; the length, 0 as above. */
+size_t quake_sample_format_onset(const struct quake_trigger *t, char *out,
+    size_t cap);
+
 #define QUAKE_DETECTION_LINE_MAX 2048	/* a detection line read, at most */
 
 /* Parse a detection line buf[0..len) (docs/design.md) into *d (the

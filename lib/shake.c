@@ -1,5 +1,6 @@
 /* shake — a hash table of devices, each with its STA/LTA, trigger and
- * high-pass state, feeding onsets to the coincidence detector. */
+ * high-pass state, reporting onsets (to the coincidence detector too) and
+ * triggers. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@ struct dev {
 	int has_loc;
 	double lat, lon;
 	struct quake_trigger cur;	/* the open trigger */
+	int onset_due;			/* its onset not reported yet */
 };
 
 struct quake_shake {
@@ -38,7 +40,7 @@ quake_shake_conf_default(struct quake_shake_conf *c)
 	    .sta_s = 0.5, .lta_s = 10., .on = 3.5, .off = 1., .max_len_s = 0,
 	    .floor = 0.05, .gap_s = 0.5, .highpass_hz = 0.5,
 	    .timeout_us = 60000000, .coinc = { .k = 3, .window_us = 10000000,
-	    .radius_km = 20. } };
+	    .radius_km = 20., .hold_us = 10000000 } };
 }
 
 enum quake_err
@@ -61,7 +63,8 @@ quake_shake_new(const struct quake_shake_conf *conf, struct quake_shake **out)
 		free(sh);
 		return QUAKE_ENOMEM;
 	}
-	if ((err = quake_coinc_new(&conf->coinc, &sh->coinc)) != QUAKE_OK) {
+	if (conf->coinc.k != 0 &&
+	    (err = quake_coinc_new(&conf->coinc, &sh->coinc)) != QUAKE_OK) {
 		quake_shake_free(sh);
 		return err;
 	}
@@ -151,24 +154,50 @@ quake_shake_highpass(double x, double dt_s, double hz, double *y,
 	return *y;
 }
 
+/* the open trigger's onset, with its peak and ratio so far: to the caller
+ * and to the coincidence detector (devices with a location only) */
+static void
+report_onset(struct quake_shake *sh, struct dev *d, quake_shake_fn fn,
+    void *arg)
+{
+	struct quake_onset o = { .device = d->id, .time = d->cur.on,
+	    .lat = d->lat, .lon = d->lon, .peak = d->cur.peak };
+	struct quake_detection det;
+	const char *members[1];
+
+	d->onset_due = 0;
+	if (!d->has_loc)
+		return;
+	d->cur.has_loc = 1;
+	d->cur.lat = d->lat;
+	d->cur.lon = d->lon;
+	fn(arg, QUAKE_SHAKE_ONSET, &d->cur, NULL);
+	if (sh->coinc != NULL && quake_coinc_add(sh->coinc, &o, &det, members, 0) == 1)
+		fn(arg, QUAKE_SHAKE_DETECTION, NULL, &det);
+}
+
 /* the open trigger ends at the device's last sample */
 static void
-end_trigger(struct dev *d, int64_t off, quake_shake_fn fn, void *arg)
+end_trigger(struct quake_shake *sh, struct dev *d, int64_t off,
+    quake_shake_fn fn, void *arg)
 {
+	if (d->onset_due)
+		report_onset(sh, d, fn, arg);
 	d->cur.off = off;
 	d->cur.has_loc = d->has_loc;
 	d->cur.lat = d->lat;
 	d->cur.lon = d->lon;
-	fn(arg, &d->cur, NULL);
+	fn(arg, QUAKE_SHAKE_TRIGGER, &d->cur, NULL);
 }
 
 static void
-stop_device(struct dev *d, quake_shake_fn fn, void *arg)
+stop_device(struct quake_shake *sh, struct dev *d, quake_shake_fn fn,
+    void *arg)
 {
 	int64_t on, off;
 
 	if (d->started && quake_trig_finish(&d->tr, &on, &off))
-		end_trigger(d, d->last_t, fn, arg);
+		end_trigger(sh, d, d->last_t, fn, arg);
 	d->started = 0;
 }
 
@@ -211,28 +240,6 @@ start_segment(struct quake_shake *sh, struct dev *d,
 	return QUAKE_OK;
 }
 
-static void
-onset(struct quake_shake *sh, struct dev *d, quake_shake_fn fn, void *arg)
-{
-	struct quake_onset o = { .device = d->id, .time = d->cur.on,
-	    .lat = d->lat, .lon = d->lon };
-	struct quake_detection det;
-	const char *members[256];
-	int r;
-
-	if (!d->has_loc)
-		return;
-	r = quake_coinc_add(sh->coinc, &o, &det, members, 256);
-	if (r != 1)
-		return;
-	for (int i = 0; i < det.devices && i < 256; i++) {
-		struct dev *m = lookup(sh, members[i], 0);
-		if (m != NULL && m->cur.peak > det.peak)
-			det.peak = m->cur.peak;
-	}
-	fn(arg, NULL, &det);
-}
-
 /* one sample of a started device */
 static void
 take(struct quake_shake *sh, struct dev *d, const struct quake_sample_batch *b,
@@ -255,13 +262,14 @@ take(struct quake_shake *sh, struct dev *d, const struct quake_sample_batch *b,
 		cft = 0.;
 	mask = quake_trig_push(&d->tr, cft, &on, &off);
 	if (mask & QUAKE_TRIG_OFF)
-		end_trigger(d, d->last_t, fn, arg);
+		end_trigger(sh, d, d->last_t, fn, arg);
 	if (mask & QUAKE_TRIG_ON) {
 		snprintf(d->cur.device, sizeof d->cur.device, "%s", d->id);
 		d->cur.on = b->t[i];
+		d->cur.off = 0;
 		d->cur.peak = m;
 		d->cur.ratio = cft;
-		onset(sh, d, fn, arg);
+		d->onset_due = 1;
 	}
 	if (d->tr.active) {
 		d->cur.peak = fmax(d->cur.peak, m);
@@ -290,11 +298,13 @@ quake_shake_feed(struct quake_shake *sh, const struct quake_sample_batch *b,
 		if (d->started && b->t[i] <= d->last_t)
 			continue;
 		if (d->started && b->t[i] - d->last_t > gap)
-			stop_device(d, fn, arg);
+			stop_device(sh, d, fn, arg);
 		if (!d->started && start_segment(sh, d, b, i) != QUAKE_OK)
 			return QUAKE_ENOMEM;
 		take(sh, d, b, i, fn, arg);
 	}
+	if (d->onset_due)	/* after the push: its peak so far */
+		report_onset(sh, d, fn, arg);
 	if (d->last_t > sh->newest)
 		sh->newest = d->last_t;
 	d->seen = sh->newest;
@@ -315,7 +325,7 @@ quake_shake_expire(struct quake_shake *sh, int64_t now_us, quake_shake_fn fn,
 				pp = &d->next;
 				continue;
 			}
-			stop_device(d, fn, arg);
+			stop_device(sh, d, fn, arg);
 			*pp = d->next;
 			quake_stalta_free(&d->sl);
 			free(d);
@@ -328,5 +338,5 @@ quake_shake_finish(struct quake_shake *sh, quake_shake_fn fn, void *arg)
 {
 	for (size_t i = 0; i < sh->nbuck; i++)
 		for (struct dev *d = sh->tab[i]; d != NULL; d = d->next)
-			stop_device(d, fn, arg);
+			stop_device(sh, d, fn, arg);
 }

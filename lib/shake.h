@@ -1,8 +1,11 @@
 /* shake — per-device shaking detection and the network on top: each
  * device's acceleration magnitude (totalacceleration high-passed first)
  * through STA/LTA and trigger_onset (lib/stalta), windows sized by the rate
- * measured over the push a segment starts in; a gap restarts a device;
- * onsets go to lib/coinc. Devices are keyed by id; time is the samples'. */
+ * measured over the push a segment starts in; a gap restarts a device.
+ * Each trigger is reported twice: its onset once the push it started in is
+ * taken (peak and ratio so far), and the whole trigger when it ends. Onsets
+ * go to lib/coinc here (coinc.k > 0) or to a coincidence stage after
+ * several detectors (k 0). Devices are keyed by id; time is the samples'. */
 #ifndef QUAKE_SHAKE_H
 #define QUAKE_SHAKE_H
 
@@ -23,12 +26,12 @@ struct quake_shake_conf {
 	double gap_s;		/* a larger step between samples restarts */
 	double highpass_hz;	/* totalacceleration's gravity removal corner */
 	int64_t timeout_us;	/* a device silent this long is forgotten */
-	struct quake_coinc_conf coinc;
+	struct quake_coinc_conf coinc;	/* k 0: no coincidence here */
 };
 
 /* The defaults of quake-shake(1): recursive, 0.5 s / 10 s, on 3.5, off 1,
  * no max length, floor 0.05, gap 0.5 s, high-pass 0.5 Hz, timeout 60 s,
- * K 3, T 10 s, R 20 km. */
+ * K 3, T 10 s, R 20 km, hold 10 s. */
 void quake_shake_conf_default(struct quake_shake_conf *c);
 
 struct quake_shake;
@@ -39,10 +42,18 @@ enum quake_err quake_shake_new(const struct quake_shake_conf *conf,
     struct quake_shake **out);
 void quake_shake_free(struct quake_shake *sh);
 
-/* Called for each finished trigger (d NULL) or new detection (t NULL);
- * both borrowed for the call. */
-typedef void (*quake_shake_fn)(void *arg, const struct quake_trigger *t,
-    const struct quake_detection *d);
+enum quake_shake_report {
+	QUAKE_SHAKE_ONSET,	/* t: a trigger's start (off unset), devices
+				 * with a location only */
+	QUAKE_SHAKE_TRIGGER,	/* t: a finished trigger */
+	QUAKE_SHAKE_DETECTION	/* d: a new coincidence group */
+};
+
+/* Called for each report; t or d (the other NULL) borrowed for the call.
+ * A trigger's onset comes before the detection it completes and before
+ * the trigger itself. */
+typedef void (*quake_shake_fn)(void *arg, enum quake_shake_report what,
+    const struct quake_trigger *t, const struct quake_detection *d);
 
 /* Feed one batch: samples not after the device's last are dropped (a push
  * sent twice). Forgets devices silent past the timeout as the samples'

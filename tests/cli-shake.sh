@@ -29,7 +29,7 @@ QS="$B/bin/quake-shake"
 # real-shaped pushes (tests/gen_pushes.py) through --pushes and --detect
 cli_shake_replay() {
 	local s rc n
-	for s in network table; do
+	for s in network table straddle; do
 		python3 tests/gen_pushes.py "$s" >"$TMP/push.$s"
 		"$QS" --pushes <"$TMP/push.$s" >"$TMP/samples.$s" 2>"$TMP/err.$s"; rc=$?
 		check "shake $s: --pushes exit 0, quiet$(head -c 200 "$TMP/err.$s")" \
@@ -74,6 +74,61 @@ cli_shake_bad_input() {
 	check "shake --on x: exit 64" test $rc -eq 64
 	"$QS" --detect --device-timeout 2m -k 4 --window 5 --radius 3 --classic </dev/null; rc=$?
 	check "shake --detect with every option: exit 0 on no input" test $rc -eq 0
+}
+
+# detection lines of file $1, byte for byte (jq would respell numbers)
+detections() {
+	grep -F '{"kind":"detection",' "$1"
+}
+
+# a group straddling a 0.5-degree cell edge through two detectors, each
+# seeing the samples of its cell (the key quake-produce --kind samples
+# gives), then one coincidence stage: the one detection one detector gives
+cli_shake_coincide() {
+	local d=$TMP/coinc want n rc
+	mkdir -p "$d"
+	python3 tests/gen_pushes.py straddle | "$QS" --pushes >"$d/samples"
+	"$QS" --detect <"$d/samples" >"$d/single"
+	want=$(detections "$d/single")
+	check "coincide: one detector seeing all phones: one detection of 3 ($want)" \
+		test "$(detections "$d/single" | jq -s 'map(.devices)' -c)" = "[3]"
+	for c in 94 95; do
+		jq -c "select((.lat / 0.5 | floor) == $c)" "$d/samples" >"$d/cell$c"
+		"$QS" --detect <"$d/cell$c" >"$d/alone$c"
+		"$QS" --detect --onsets <"$d/cell$c" >"$d/onsets$c" 2>"$d/err$c"; rc=$?
+		check "coincide: detector of cell $c: exit 0, quiet ($rc $(head -c 200 "$d/err$c"))" test $rc -eq 0 -a ! -s "$d/err$c"
+	done
+	check "coincide: the cells hold 1 and 2 shaken phones (and a quiet one)" \
+		test "$(jq -r .device "$d/cell94" | sort -u | tr '\n' ' ')/$(jq -r .device "$d/cell95" | sort -u | tr '\n' ' ')" = "phone-a phone-e /phone-b phone-c "
+	check "coincide: either detector alone misses the group" \
+		test -z "$(detections "$d/alone94")$(detections "$d/alone95")"
+	check "coincide: --onsets writes onset and trigger lines only, one onset per shaken phone" \
+		test "$(cat "$d/onsets94" "$d/onsets95" | jq -r '.kind + ":" + .device' | sort | tr '\n' ' ')" = \
+		"onset:phone-a onset:phone-b onset:phone-c trigger:phone-a trigger:phone-b trigger:phone-c "
+	cat "$d/onsets94" "$d/onsets95" | "$QS" --coincide >"$d/co1" 2>"$d/coerr"; rc=$?
+	check "coincide: both streams, one after the other: exit 0, exactly the one detector's detection ($(cat "$d/co1"))" \
+		test $rc -eq 0 -a "$(cat "$d/co1")" = "$want"
+	cat "$d/onsets95" "$d/onsets94" | "$QS" --coincide >"$d/co2"
+	check "coincide: the other stream first (a's onset, the earliest, last): the same line" test "$(cat "$d/co2")" = "$want"
+	paste -d '\n' "$d/onsets95" "$d/onsets94" | grep -v '^$' | "$QS" --coincide >"$d/co3"
+	check "coincide: the streams interleaved: the same line" test "$(cat "$d/co3")" = "$want"
+	# cell 94's stream 15 s of onset time behind: three onsets of another
+	# group far away (Tokyo) 15 s later arrive before it
+	for n in 1 2 3; do
+		printf '{"kind":"onset","device":"tokyo-%s","on":"2025-12-01T08:00:45.%s00000Z","peak":0.5,"ratio":9,"lat":35.7%s,"lon":139.7}\n' $n $n $n
+	done >"$d/tokyo"
+	cat "$d/onsets95" "$d/tokyo" "$d/onsets94" | "$QS" --coincide >"$d/co4"
+	check "coincide: a stream 15 s late within --window + --hold: both groups, the straddling one the same" \
+		test "$(wc -l <"$d/co4") $(grep -c -F -x "$want" "$d/co4")" = "2 1"
+	cat "$d/onsets95" "$d/tokyo" "$d/onsets94" | "$QS" --coincide --hold 0 >"$d/co5"
+	check "coincide: --hold 0: the late stream's group is missed (what the hold is for)" \
+		test "$(wc -l <"$d/co5") $(grep -c -F -x "$want" "$d/co5")" = "1 0"
+	{ cat "$d/onsets95"; echo '{"kind":"samples","device":"x"}'; echo 'not json'; cat "$d/onsets94"; } |
+		"$QS" --coincide >"$d/co6" 2>"$d/coerr"; rc=$?
+	check "coincide: bad lines: exit 65, one stderr line each, the detection still made" \
+		test "$rc $(grep -c 'msg=rejected' "$d/coerr") $(cat "$d/co6")" = "65 2 $want"
+	"$QS" --pushes --onsets </dev/null >/dev/null 2>&1; rc=$?
+	check "coincide: --onsets without --detect: exit 64" test $rc -eq 64
 }
 
 # start the receiver on 127.0.0.1:$1 with the rest as options, stdout to

@@ -7,6 +7,9 @@ must be ignored, a location every 10 s.
 network: five phones within 5 km; "a" shaken alone at 20 s, "b", "c", "d"
          shaken together from 40 s, "e" quiet (totalacceleration only).
 table:   one phone put down on a table at 15 s (one knock, then still).
+straddle: three phones shaken together from 30 s on both sides of the
+         47.5-degree cell edge ("a" south of it, "b" and "c" north), "e"
+         quiet south of it: samples keyed by cell split them.
 Deterministic (random.Random with fixed seeds)."""
 import json
 import math
@@ -24,8 +27,14 @@ PHONES = {
         dict(id="e", lat=47.35, lon=8.56, total=True),
     ],
     "table": [dict(id="t", lat=47.37, lon=8.54, knock=15)],
+    "straddle": [
+        dict(id="a", lat=47.49, lon=8.60, shake=(30, 4, 0.5)),
+        dict(id="b", lat=47.51, lon=8.62, shake=(30.6, 4, 0.6)),
+        dict(id="c", lat=47.505, lon=8.58, shake=(31.2, 4, 0.45)),
+        dict(id="e", lat=47.48, lon=8.61),
+    ],
 }
-SECONDS = {"network": 60, "table": 30}
+SECONDS = {"network": 60, "table": 30, "straddle": 45}
 
 
 def gauss(rng):

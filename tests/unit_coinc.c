@@ -1,6 +1,7 @@
 /* unit_coinc — network coincidence: K devices within T and R make one
  * detection; too few, too far, too late make none; later onsets join the
- * open group; the id is stable; pairwise distance is kept. */
+ * open group; the id is stable; pairwise distance is kept; the same
+ * onsets in any order (within T + hold) give the same one detection. */
 #include <math.h>
 #include <string.h>
 
@@ -12,7 +13,8 @@ struct step { const char *dev; double t_s, lat, lon; int want; };
 static int
 run(const struct step *s, size_t n, int k, struct quake_detection *last)
 {
-	struct quake_coinc_conf conf = { .k = k, .window_us = 10000000, .radius_km = 20 };
+	struct quake_coinc_conf conf = { .k = k, .window_us = 10000000,
+	    .radius_km = 20, .hold_us = 0 };
 	struct quake_coinc *c;
 	const char *mem[16];
 	int bad = 0;
@@ -20,7 +22,7 @@ run(const struct step *s, size_t n, int k, struct quake_detection *last)
 	quake_coinc_new(&conf, &c);
 	for (size_t i = 0; i < n; i++) {
 		struct quake_onset o = { s[i].dev, (int64_t)(s[i].t_s * 1e6) +
-		    1764576000000000LL, s[i].lat, s[i].lon };
+		    1764576000000000LL, s[i].lat, s[i].lon, (double)(i + 1) / 10 };
 		struct quake_detection d;
 		int r = quake_coinc_add(c, &o, &d, mem, 16);
 		if (r != s[i].want) {
@@ -71,7 +73,8 @@ table(void)
 	CHECK(fabs(d.lat - 45.016667) < 1e-5 && fabs(d.lon - 7.016667) < 1e-5,
 	    "detection centroid %.6f %.6f", d.lat, d.lon);
 	CHECK(d.radius_km > 3 && d.radius_km < 4.5, "detection radius %.3f km", d.radius_km);
-	CHECK_STR(d.id, "shake-20251201T080000-4881e7", "detection id from time and members");
+	CHECK_STR(d.id, "shake-20251201T080000-1b3173", "detection id from time and members");
+	CHECK(d.peak == 0.3, "detection peak: the largest of its members' onsets (%g)", d.peak);
 	CHECK(run(far, NELEM(far), 3, &d), "one device 111 km away: none");
 	CHECK(run(late, NELEM(late), 3, &d), "an onset older than T does not count");
 	CHECK(run(same, NELEM(same), 3, &d), "one device triggering thrice is one device");
@@ -83,16 +86,85 @@ static void
 bad_conf(void)
 {
 	struct quake_coinc *c;
-	struct quake_coinc_conf k1 = { 1, 10000000, 20 }, r0 = { 3, 10000000, 0 };
+	struct quake_coinc_conf k1 = { 1, 10000000, 20, 0 }, r0 = { 3, 10000000, 0, 0 },
+	    h = { 3, 10000000, 20, -1 };
 
 	CHECK(quake_coinc_new(&k1, &c) == QUAKE_EINPUT && c == NULL, "K 1 refused");
 	CHECK(quake_coinc_new(&r0, &c) == QUAKE_EINPUT, "R 0 refused");
+	CHECK(quake_coinc_new(&h, &c) == QUAKE_EINPUT, "a negative hold refused");
+}
+
+/* the onsets of o[] in the order ord[] through one detector */
+static int
+arrive(const struct quake_onset *o, const int *ord, size_t n, int64_t hold,
+    char *line, size_t cap, int64_t before)
+{
+	struct quake_coinc_conf conf = { .k = 3, .window_us = 10000000,
+	    .radius_km = 20, .hold_us = hold };
+	struct quake_coinc *c;
+	struct quake_detection d;
+	const char *mem[8];
+	int dets = 0;
+
+	quake_coinc_new(&conf, &c);
+	for (size_t i = 0; i < n; i++)
+		if (quake_coinc_add(c, &o[ord[i]], &d, mem, 8) == 1 && ++dets &&
+		    d.time < before)
+			quake_sample_format_detection(&d, line, cap);
+	quake_coinc_free(c);
+	return dets;
+}
+
+static void
+orders(void)
+{
+	/* a group of three straddling the 47.5 degree cell edge, a loner
+	 * far away, and a second group 300 km off 12 s later (past T) */
+	static const struct quake_onset o[] = {
+		{ "a", 1764576030010000LL, 47.49, 8.60, 0.61 },
+		{ "b", 1764576030620000LL, 47.51, 8.62, 0.83 },
+		{ "c", 1764576031230000LL, 47.505, 8.58, 0.47 },
+		{ "x", 1764576030500000LL, 45.0, 7.0, 2.0 },
+		{ "p", 1764576042000000LL, 50.0, 9.0, 0.2 },
+		{ "q", 1764576042500000LL, 50.01, 9.0, 0.2 },
+		{ "r", 1764576043000000LL, 50.02, 9.0, 0.3 },
+	};
+	static const int perm[][3] = { { 0, 1, 2 }, { 0, 2, 1 }, { 1, 0, 2 },
+	    { 1, 2, 0 }, { 2, 0, 1 }, { 2, 1, 0 } };
+	char want[QUAKE_SAMPLE_LINE_MAX] = "", got[QUAKE_SAMPLE_LINE_MAX] = "";
+	int ord[7], n;
+
+	for (size_t i = 0; i < NELEM(perm); i++) {
+		/* the group's members in every order, the others in between */
+		int k = 0;
+		ord[k++] = perm[i][0]; ord[k++] = 3; ord[k++] = perm[i][1];
+		ord[k++] = 4; ord[k++] = 5; ord[k++] = perm[i][2]; ord[k++] = 6;
+		n = arrive(o, ord, 7, 10000000, i == 0 ? want : got, sizeof want,
+		    1764576040000000LL);
+		CHECK(n == 2, "order %zu: two detections, one per group (%d)", i, n);
+		if (i > 0)
+			CHECK_STR(got, want, "order %zu: the same first detection line", i);
+	}
+	CHECK(strstr(want, "\"devices\":3,\"peak\":0.83,") != NULL &&
+	    strstr(want, "\"time\":\"2025-12-01T08:00:30.010000Z\"") != NULL,
+	    "the straddling group: 3 devices, earliest onset, largest peak (%.150s)", want);
+	/* c's stream 12 s behind the others': held, it still completes a, b */
+	got[0] = '\0';
+	{
+		int late[] = { 0, 1, 4, 5, 6, 2 };
+		n = arrive(o, late, 6, 10000000, got, sizeof got, 1764576040000000LL);
+		CHECK(n == 2, "an onset arriving after 12 s of newer ones: still 2 (%d)", n);
+		CHECK_STR(got, want, "the late onset's group: the same line");
+		n = arrive(o, late, 6, 0, got, sizeof got, 1764576040000000LL);
+		CHECK(n == 1, "without the hold the late onset's group is missed (%d): the hold is what keeps it", n);
+	}
 }
 
 int
 main(void)
 {
 	table();
+	orders();
 	bad_conf();
 	return unit_failed;
 }

@@ -80,11 +80,12 @@ struct got {
 };
 
 static void
-collect(void *arg, const struct quake_trigger *t, const struct quake_detection *d)
+collect(void *arg, enum quake_shake_report what, const struct quake_trigger *t,
+    const struct quake_detection *d)
 {
 	struct got *g = arg;
 
-	if (t != NULL && g->ntrig < 32)
+	if (what == QUAKE_SHAKE_TRIGGER && g->ntrig < 32)
 		g->trig[g->ntrig++] = *t;
 	if (d != NULL && g->ndet < 8)
 		g->det[g->ndet++] = *d;

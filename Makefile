@@ -119,7 +119,7 @@ $(B)/bin/quake-map: $(B)/cmd/quake-map.o $(MAP_OBJS) $(TOOL_OBJ) $(B)/lib/libqua
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $(BIN_LDFLAGS) -o $@ $^ $(LIB_LIBS) $(WS_LIBS) $(SSL_LIBS)
 
-$(B)/bin/quake-shake: $(B)/cmd/quake-shake.o $(B)/cmd/shakecoinc.o $(B)/cmd/shakein.o $(B)/cmd/shakerecv.o $(B)/cmd/httpd.o $(TOOL_OBJ) $(B)/lib/libquake.a
+$(B)/bin/quake-shake: $(B)/cmd/quake-shake.o $(B)/cmd/shakecoinc.o $(B)/cmd/shakein.o $(B)/cmd/shakerecv.o $(B)/cmd/shakeack.o $(B)/cmd/httpd.o $(TOOL_OBJ) $(B)/lib/libquake.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $(BIN_LDFLAGS) -o $@ $^ $(LIB_LIBS) $(WS_LIBS) $(SSL_LIBS)
 

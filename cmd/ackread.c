@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ack.h"
@@ -16,10 +17,30 @@
 
 static struct {
 	struct quake_ndjson *r;
+	const char *path;	/* ends: opened by the thread */
 	int strict;
+	void (*on_ack)(void *, const struct quake_ack *);
+	void *arg;
 	unsigned long upto;	/* __atomic */
 	int failed;		/* __atomic */
 } ar;
+
+/* ends: a blocking read-only open, which waits for the writer (opened
+ * without one, a FIFO reads as ended at once) */
+static int
+open_ends(void)
+{
+	int fd = open(ar.path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || quake_ndjson_open(fd, 0, &ar.r) != QUAKE_OK) {
+		quake_log(QUAKE_LOG_ERROR, "cannot open the ack FIFO", "path",
+		    ar.path, "error", fd < 0 ? strerror(errno) : "out of memory", NULL);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return 0;
+}
 
 static void *
 reader(void *unused)
@@ -31,7 +52,11 @@ reader(void *unused)
 	char got[24], want[24];
 
 	(void)unused;
-	/* the fd blocks; opened to write too, a FIFO never ends */
+	if (ar.path != NULL && open_ends() != 0) {
+		err = QUAKE_EIO;
+		goto out;
+	}
+	/* the fd blocks; opened to write too (all but ends), a FIFO never ends */
 	while ((err = quake_ndjson_next(ar.r, &l)) != QUAKE_EOF &&
 	    err != QUAKE_EIO) {
 		unsigned long upto = __atomic_load_n(&ar.upto, __ATOMIC_RELAXED);
@@ -54,16 +79,55 @@ reader(void *unused)
 		}
 		if (a.line > upto)
 			__atomic_store_n(&ar.upto, a.line, __ATOMIC_RELEASE);
+		if (ar.on_ack != NULL)
+			ar.on_ack(ar.arg, &a);
 	}
+out:
 	if (ar.strict && err != QUAKE_EOF)
 		__atomic_store_n(&ar.failed, 1, __ATOMIC_RELEASE);
+	if (ar.on_ack != NULL)
+		ar.on_ack(ar.arg, NULL);
 	return NULL;
+}
+
+static int
+start(void)
+{
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, reader, NULL) != 0) {
+		quake_log(QUAKE_LOG_ERROR, "cannot start the ack reader", NULL);
+		return -1;
+	}
+	pthread_detach(t);
+	return 0;
+}
+
+int
+ackread_start_fn(const char *path, int strict, int ends,
+    void (*on_ack)(void *, const struct quake_ack *), void *arg)
+{
+	struct stat st;
+
+	ar.on_ack = on_ack;
+	ar.arg = arg;
+	if (!ends)
+		return ackread_start(path, strict);
+	/* the open waits in the thread: say now what cannot work */
+	errno = 0;
+	if (stat(path, &st) != 0 || !(S_ISFIFO(st.st_mode) || S_ISREG(st.st_mode))) {
+		quake_log(QUAKE_LOG_ERROR, "cannot open the ack FIFO", "path",
+		    path, "error", errno ? strerror(errno) : "not a FIFO", NULL);
+		return -1;
+	}
+	ar.strict = strict;
+	ar.path = path;
+	return start();
 }
 
 int
 ackread_start(const char *path, int strict)
 {
-	pthread_t t;
 	int fd;
 
 	if ((fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC)) < 0 ||
@@ -75,13 +139,11 @@ ackread_start(const char *path, int strict)
 		return -1;
 	}
 	ar.strict = strict;
-	if (quake_ndjson_open(fd, 0, &ar.r) != QUAKE_OK ||
-	    pthread_create(&t, NULL, reader, NULL) != 0) {
+	if (quake_ndjson_open(fd, 0, &ar.r) != QUAKE_OK) {
 		quake_log(QUAKE_LOG_ERROR, "cannot start the ack reader", NULL);
 		return -1;
 	}
-	pthread_detach(t);
-	return 0;
+	return start();
 }
 
 unsigned long

@@ -2,8 +2,9 @@
  * thread of their own, all the time: also while the tool waits to write
  * stdout. Read only between writes, the filter downstream, its status lines
  * not read, would wait to write them and stop reading ours, and both would
- * wait for ever once both pipes are full. Used by emsc-tail and
- * quake-consume. */
+ * wait for ever once both pipes are full. Used by emsc-tail,
+ * quake-consume and quake-shake's receiver (each line's own status, and the
+ * stream's end). */
 #ifndef QUAKE_ACKREAD_H
 #define QUAKE_ACKREAD_H
 
@@ -15,6 +16,17 @@
  * a status line, or not the next line in order, is logged and stops the
  * reader (ackread_failed); else it is logged and skipped. */
 int ackread_start(const char *path, int strict);
+
+struct quake_ack;
+
+/* As ackread_start, also telling on_ack(arg, a) of every status line taken
+ * (in order; a borrowed for the call) and on_ack(arg, NULL) once when the
+ * reader stops: a strict reader's bad line, a read error or, with ends,
+ * the end of input. Both run in the reader's thread. ends: the FIFO is
+ * opened to read only, in the thread (the open waits for a writer), so
+ * that its writer closing it, or dying, ends the stream. */
+int ackread_start_fn(const char *path, int strict, int ends,
+    void (*on_ack)(void *arg, const struct quake_ack *a), void *arg);
 
 /* The newest line acknowledged so far (0: none). Lines come back in
  * order, so every line up to it is acknowledged. */

@@ -22,7 +22,8 @@
 
 static const char usage_text[] =
 "usage: quake-shake --listen ADDR:PORT [--token-file FILE] [--token-loopback]\n"
-"                   [--max-rate N] [--device-timeout DUR] [--stats S]\n"
+"                   [--acks FIFO [--ack-timeout DUR]] [--max-rate N]\n"
+"                   [--device-timeout DUR] [--stats S]\n"
 "       quake-shake --pushes [--max-rate N]\n"
 "       quake-shake --detect [--classic] [--sta S] [--lta S] [--on R] [--off R]\n"
 "                   [--max-len S] [--floor A] [--gap S] [--highpass HZ]\n"
@@ -32,6 +33,9 @@ static const char usage_text[] =
 "  --listen ADDR     accept Sensor Logger pushes (POST, any path) on ADDR:PORT\n"
 "  --token-file FILE bearer token required from every peer but loopback\n"
 "  --token-loopback  require it from loopback peers too (behind a proxy)\n"
+"  --acks FIFO       quake-produce's status lines: answer 200 once a push's\n"
+"                    line is produced, 503 if not (default: once flushed)\n"
+"  --ack-timeout DUR 503 when its status line has not come by then (10s)\n"
 "  --max-rate N      samples/s a device may send, 10 s of it at once (500; 0: any)\n"
 "  --pushes          read push bodies, one per line, from stdin\n"
 "  --detect          read sample-batch lines, write trigger and detection lines\n"
@@ -59,12 +63,15 @@ static const char usage_text[] =
 
 enum { O_LISTEN = 256, O_TOKEN, O_TOKEN_LO, O_RATE, O_PUSHES, O_DETECT, O_CLASSIC, O_STA,
 	O_LTA, O_ON, O_OFF, O_MAXLEN, O_FLOOR, O_GAP, O_HP, O_TIMEOUT, O_WINDOW,
-	O_RADIUS, O_STATS, O_TRIGGERS, O_HOLD, O_ONSETS, O_COINCIDE };
+	O_RADIUS, O_STATS, O_TRIGGERS, O_HOLD, O_ONSETS, O_COINCIDE, O_ACKS,
+	O_ACK_TIMEOUT };
 
 static const struct option longopts[] = {
 	{ "listen", required_argument, NULL, O_LISTEN },
 	{ "token-file", required_argument, NULL, O_TOKEN },
 	{ "token-loopback", no_argument, NULL, O_TOKEN_LO },
+	{ "acks", required_argument, NULL, O_ACKS },
+	{ "ack-timeout", required_argument, NULL, O_ACK_TIMEOUT },
 	{ "max-rate", required_argument, NULL, O_RATE },
 	{ "pushes", no_argument, NULL, O_PUSHES },
 	{ "detect", no_argument, NULL, O_DETECT },
@@ -96,6 +103,21 @@ static struct {
 
 static FILE *triggers_fp;	/* --triggers: where trigger lines go */
 static int onsets;		/* --onsets: onset lines out, no detections */
+
+/* a duration option above 0 in µs, or exit 64 */
+static int64_t
+duration(const char *opt, const char *s)
+{
+	struct quake_fail f;
+	int64_t us;
+
+	if (quake_time_parse_duration(s, &us, &f) != QUAKE_OK || us <= 0) {
+		quake_log(QUAKE_LOG_ERROR, "bad option value", "option", opt,
+		    "value", s, NULL);
+		exit(QUAKE_EXIT_USAGE);
+	}
+	return us;
+}
 
 /* a positive finite number option, or exit 64 */
 static double
@@ -218,18 +240,20 @@ int
 main(int argc, char **argv)
 {
 	struct quake_shake_conf conf;
-	const char *listen = NULL, *token_file = NULL;
-	int ch, detect = 0, pushes = 0, coincide = 0, token_loopback = 0, status;
+	struct shakerecv_opts rx = { .ack_timeout_us = 10000000 };
+	int ch, detect = 0, pushes = 0, coincide = 0, status;
+	const char *why;
 	double max_rate = 500;
-	struct quake_fail f;
 
 	tool_init("quake-shake");
 	quake_shake_conf_default(&conf);
 	while ((ch = getopt_long(argc, argv, "k:hV", longopts, NULL)) != -1) {
 		switch (ch) {
-		case O_LISTEN: listen = optarg; break;
-		case O_TOKEN: token_file = optarg; break;
-		case O_TOKEN_LO: token_loopback = 1; break;
+		case O_LISTEN: rx.listen = optarg; break;
+		case O_TOKEN: rx.token_file = optarg; break;
+		case O_TOKEN_LO: rx.token_loopback = 1; break;
+		case O_ACKS: rx.acks = optarg; break;
+		case O_ACK_TIMEOUT: rx.ack_timeout_us = duration("--ack-timeout", optarg); break;
 		case O_RATE: max_rate = num("--max-rate", optarg, 0, 1e6); break;
 		case O_PUSHES: pushes = 1; break;
 		case O_DETECT: detect = 1; break;
@@ -242,14 +266,7 @@ main(int argc, char **argv)
 		case O_FLOOR: conf.floor = num("--floor", optarg, 0, 1000); break;
 		case O_GAP: conf.gap_s = num("--gap", optarg, 0.001, 3600); break;
 		case O_HP: conf.highpass_hz = num("--highpass", optarg, 0.001, 100); break;
-		case O_TIMEOUT:
-			if (quake_time_parse_duration(optarg, &conf.timeout_us, &f) != QUAKE_OK ||
-			    conf.timeout_us <= 0) {
-				quake_log(QUAKE_LOG_ERROR, "bad option value", "option",
-				    "--device-timeout", "value", optarg, NULL);
-				return QUAKE_EXIT_USAGE;
-			}
-			break;
+		case O_TIMEOUT: conf.timeout_us = duration("--device-timeout", optarg); break;
 		case 'k': conf.coinc.k = (int)tool_parse_long("-k", optarg, 2, 256); break;
 		case O_WINDOW: conf.coinc.window_us = (int64_t)(num("--window", optarg, 0.001, 3600) * 1e6); break;
 		case O_RADIUS: conf.coinc.radius_km = num("--radius", optarg, 0.001, 20000); break;
@@ -268,13 +285,15 @@ main(int argc, char **argv)
 		default: fputs(usage_text, stderr); return QUAKE_EXIT_USAGE;
 		}
 	}
-	if (optind != argc || (listen != NULL) + detect + pushes + coincide != 1 ||
-	    !(conf.lta_s > conf.sta_s) || !(conf.on >= conf.off) || (onsets && !detect)) {
-		quake_log(QUAKE_LOG_ERROR, "usage", "reason", optind != argc ?
-		    "unexpected argument" : (listen != NULL) + detect + pushes + coincide != 1 ?
-		    "one of --listen, --pushes, --detect, --coincide" : onsets && !detect ?
-		    "--onsets goes with --detect" : "need --lta > --sta and --on >= --off",
-		    NULL);
+	why = optind != argc ? "unexpected argument" :
+	    (rx.listen != NULL) + detect + pushes + coincide != 1 ?
+	    "one of --listen, --pushes, --detect, --coincide" :
+	    onsets && !detect ? "--onsets goes with --detect" :
+	    rx.acks != NULL && rx.listen == NULL ? "--acks goes with --listen" :
+	    !(conf.lta_s > conf.sta_s) || !(conf.on >= conf.off) ?
+	    "need --lta > --sta and --on >= --off" : NULL;
+	if (why != NULL) {
+		quake_log(QUAKE_LOG_ERROR, "usage", "reason", why, NULL);
 		fputs(usage_text, stderr);
 		return QUAKE_EXIT_USAGE;
 	}
@@ -286,8 +305,8 @@ main(int argc, char **argv)
 		quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
 		return QUAKE_EXIT_SOFTWARE;
 	}
-	if (listen != NULL)
-		status = shakerecv_run(listen, token_file, token_loopback);
+	if (rx.listen != NULL)
+		status = shakerecv_run(&rx);
 	else
 		status = filter(detect, &conf);
 	shakein_free();

@@ -1,13 +1,17 @@
 /* shakerecv — the receiver: POST / or /push with a push body. Loopback
  * peers need no token; others need "Authorization: Bearer <token>". A 200
  * goes out only once the line is flushed to stdout, so what a phone was
- * told is kept is on its way (a full pipe holds every answer back). */
+ * told is kept is on its way (a full pipe holds every answer back); with
+ * --acks only once quake-produce says it produced it (shakeack). */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "httpd.h"
 #include "qtime.h"
+#include "shakeack.h"
 #include "shakein.h"
 #include "shakerecv.h"
 #include "tool.h"
@@ -18,7 +22,7 @@ static struct {
 	char token[256];
 	size_t token_len;
 	long long pushes, ok, bad, limited, refused;
-	int status, token_loopback;
+	int status, token_loopback, acks, draining;
 } rx;
 
 /* the first line of path, without trailing white space; 78 if none */
@@ -78,15 +82,23 @@ push(void *arg, struct httpd_conn *c, const struct httpd_req *r)
 		    "Error 401: a bearer token is required\n", 38,
 		    "www-authenticate: Bearer\x0d\x0a");
 	}
+	if (rx.draining || (rx.acks && shakeack_ended()))
+		return httpd_respond(c, 503, "text/plain",
+		    "Error 503: shutting down\n", 25, "retry-after: 1\x0d\x0a");
 	code = shakein_take(r->body, r->body_len, quake_time_now(), why, sizeof why);
 	if (code == 200 && tool_flush() != 0)
 		code = 500;
 	switch (code) {
 	case 200:
+		rx.ok++;
+		if (rx.acks) {
+			shakeack_hold(c);	/* answered by shakeack */
+			return 0;
+		}
+		return httpd_respond(c, 200, "text/plain", "ok\n", 3, NULL);
 	case 204:
 		rx.ok++;
-		return httpd_respond(c, code, "text/plain", code == 200 ? "ok\n" : "",
-		    code == 200 ? 3 : 0, NULL);
+		return httpd_respond(c, 204, "text/plain", "", 0, NULL);
 	case 429:
 		rx.limited++;
 		return httpd_respond(c, 429, "text/plain", "Error 429: too many samples\n",
@@ -115,42 +127,81 @@ stats(void *arg)
 {
 	struct tool_counter k[] = { { "pushes", rx.pushes }, { "ok", rx.ok },
 	    { "rejected", rx.bad }, { "limited", rx.limited },
-	    { "refused", rx.refused }, { "devices", (long long)shakein_devices() } };
+	    { "refused", rx.refused }, { "devices", (long long)shakein_devices() },
+	    { "acked", 0 }, { "unacked", 0 }, { "ack_timeouts", 0 } };
 
 	(void)arg;
+	shakeack_counts(&k[6].value, &k[7].value, &k[8].value);
 	if (tool_stats_due())
-		tool_stats_log(k, 6);
+		tool_stats_log(k, rx.acks ? 9 : 6);
+}
+
+/* Stopping with --acks: stdout closed so that quake-produce ends, the held
+ * pushes answered as their status lines come (at most the ack timeout),
+ * the rest 503, and a moment for those answers to go out. */
+static void
+drain(struct httpd *h, int64_t timeout_us)
+{
+	int64_t until = quake_time_now() + timeout_us;
+	int fd;
+
+	rx.draining = 1;
+	tool_flush();
+	if ((fd = open("/dev/null", O_WRONLY | O_CLOEXEC)) >= 0) {
+		dup2(fd, 1);
+		close(fd);
+	}
+	while (shakeack_held() > 0 && !shakeack_ended() && quake_time_now() < until)
+		httpd_run(h);
+	shakeack_stop("shutting down");
+	until = quake_time_now() + 200000;
+	while (quake_time_now() < until)
+		httpd_run(h);
 }
 
 int
-shakerecv_run(const char *listen, const char *token_file, int token_loopback)
+shakerecv_run(const struct shakerecv_opts *o)
 {
 	const struct httpd_route routes[] = {
 		{ "/", HTTPD_POST, push, NULL },
 		{ "/push", HTTPD_POST, push, NULL },
 		{ "/healthz", HTTPD_GET | HTTPD_HEAD, healthz, NULL },
 	};
-	struct httpd_config cfg = { .listen = listen, .body_max = BODY_MAX,
+	struct httpd_config cfg = { .listen = o->listen, .body_max = BODY_MAX,
 	    .routes = routes, .nroutes = sizeof routes / sizeof routes[0],
-	    .in_fd = -1 };
+	    .in_fd = -1, .on_wake = o->acks ? shakeack_wake : NULL };
 	struct quake_fail f = { "", "" };
 	struct httpd *h;
 	enum quake_err err;
 	int st;
 
-	if (token_file != NULL && (st = read_token(token_file)) != 0)
+	if (o->token_file != NULL && (st = read_token(o->token_file)) != 0)
 		return st;
-	rx.token_loopback = token_loopback;
+	rx.token_loopback = o->token_loopback;
+	rx.acks = o->acks != NULL;
 	if ((err = httpd_open(&cfg, &h, &f)) != QUAKE_OK) {
-		quake_log(QUAKE_LOG_ERROR, "cannot listen", "listen", listen,
+		quake_log(QUAKE_LOG_ERROR, "cannot listen", "listen", o->listen,
 		    "reason", f.reason, NULL);
 		return quake_err_exit_status(err);
 	}
+	if (rx.acks && shakeack_start(o->acks, o->ack_timeout_us, h) != 0) {
+		httpd_close(h);
+		return QUAKE_EXIT_IOERR;
+	}
 	httpd_every(h, 1000000, stats, NULL);
-	quake_log(QUAKE_LOG_INFO, "listening", "listen", listen, "token",
-	    rx.token_len ? "required but from loopback" : "loopback only", NULL);
-	while (!tool_stop)
+	if (rx.acks)
+		httpd_every(h, 100000, shakeack_wake, NULL);
+	quake_log(QUAKE_LOG_INFO, "listening", "listen", o->listen, "token",
+	    rx.token_len ? "required but from loopback" : "loopback only",
+	    "answer", rx.acks ? "200 once produced" : "200 once flushed", NULL);
+	while (!tool_stop && !(rx.acks && shakeack_ended()))
 		httpd_run(h);
+	if (rx.acks && !tool_stop) {
+		quake_log(QUAKE_LOG_ERROR, "quake-produce's status lines ended: stopping", NULL);
+		rx.status = QUAKE_EXIT_TEMPFAIL;
+	}
+	if (rx.acks)
+		drain(h, o->ack_timeout_us);
 	httpd_close(h);
 	if (tool_flush() != 0 && tool_out_failed() == TOOL_OUT_ERROR && rx.status == 0)
 		rx.status = QUAKE_EXIT_IOERR;

@@ -1,13 +1,22 @@
 /* shakerecv — quake-shake --listen: Sensor Logger HTTP pushes on cmd/httpd,
- * each answered only after shakein wrote and flushed its line. */
+ * each answered 200 only after shakein wrote and flushed its line, and with
+ * --acks only once quake-produce's status line says it is on Kafka. */
 #ifndef QUAKE_SHAKERECV_H
 #define QUAKE_SHAKERECV_H
 
-/* Serve on listen ("HOST:PORT") until SIGINT/SIGTERM or stdout fails;
- * token_file (may be NULL) holds the bearer token non-loopback peers (and
- * loopback ones too when token_loopback) must send. Returns the exit
- * status. */
-int shakerecv_run(const char *listen, const char *token_file,
-    int token_loopback);
+#include <stdint.h>
+
+struct shakerecv_opts {
+	const char *listen;	/* "HOST:PORT" */
+	const char *token_file;	/* the bearer token non-loopback peers (and
+				 * loopback ones with token_loopback) send; or NULL */
+	int token_loopback;
+	const char *acks;	/* the status-line FIFO, or NULL: 200 once flushed */
+	int64_t ack_timeout_us;	/* 503 when no status line came by then */
+};
+
+/* Serve until SIGINT/SIGTERM, stdout fails or (acks) the status stream
+ * ends; o and what it points to are borrowed. Returns the exit status. */
+int shakerecv_run(const struct shakerecv_opts *o);
 
 #endif

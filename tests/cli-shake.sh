@@ -253,7 +253,11 @@ cli_shake_services() {
 #!/bin/sh
 echo "$*" >"$STUB_DIR/produce.args"
 trap 'exit 0' TERM
-while read -r l; do echo "$l" >>"$STUB_DIR/produced"; done
+n=0
+while read -r l; do
+	n=$((n + 1)); echo "$l" >>"$STUB_DIR/produced"
+	[ -e "$STUB_DIR/hold" ] || echo "{\"id\":\"x\",\"status\":\"produced\",\"line\":$n}"
+done
 SH
 	cat >"$d/sbin/quake-consume" <<'SH'
 #!/bin/sh
@@ -267,12 +271,16 @@ SH
 	python3 tests/gen_pushes.py table | sed -n 1p >"$d/p1"
 	env QUAKE_BIN="$d/sbin" STUB_DIR="$d" QUAKE_ENV_FILE=/dev/null QUAKE_STATE_DIR="$d/state" \
 		QUAKE_SHAKE_LISTEN=127.0.0.1:24015 QUAKE_SHAKE_TOKEN_FILE="$d/token" \
-		QUAKE_SHAKE_ARGS="--token-loopback" scripts/quake-shake-in 2>>"$d/err" & pid=$!
+		QUAKE_SHAKE_ARGS="--token-loopback --ack-timeout 1s" scripts/quake-shake-in 2>>"$d/err" & pid=$!
 	for t in $(seq 100); do curl -sf http://127.0.0.1:24015/healthz >/dev/null 2>&1 && break; sleep 0.05; done
 	rc=$(curl -s -o /dev/null -w '%{http_code}' --data-binary @"$d/p1" http://127.0.0.1:24015/push)
 	check "quake-shake-in: the token file reaches the receiver (401 without: $rc)" test "$rc" = 401
 	rc=$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer tok' --data-binary @"$d/p1" http://127.0.0.1:24015/push)
 	check "quake-shake-in: a push answered 200 ($rc)" test "$rc" = 200
+	touch "$d/hold"	# the stand-in's status lines stop: the push waits
+	rc=$(curl -s -m 20 -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer tok' --data-binary @"$d/p1" http://127.0.0.1:24015/push)
+	check "quake-shake-in: quake-produce's status lines reach the receiver (--acks): none, 503 after --ack-timeout ($rc)" \
+		test "$rc" = 503
 	t=50; while [ ! -s "$d/produced" ] && [ $t -gt 0 ]; do sleep 0.1; t=$((t - 1)); done
 	check "quake-shake-in: its line reaches quake-produce --kind samples -t quake-samples ($(cat "$d/produce.args" 2>/dev/null))" \
 		eval 'grep -q "\"kind\":\"samples\"" "$d/produced" && grep -qx -- "--kind samples -t quake-samples" "$d/produce.args"'
@@ -337,4 +345,143 @@ open(sys.argv[1] + "2", "wb").write(shake_push.body("fg", 2, 5))' "$TMP/fg"
 	rx_stop
 	check "shake receiver: the location goes with the next push, not after --device-timeout ($(jq -c .lat "$TMP/rx.out" | tr '\n' ' '))" \
 		test "$(jq -c .lat "$TMP/rx.out" | tr '\n' ' ')" = "47.1 47.1 null null "
+}
+
+# --acks: the receiver's lines through tests/shake_acks.py (a stand-in for
+# quake-produce's status lines; its actions are the arguments after the
+# port) to $TMP/rxa.out, RXA_OPTS more receiver options; RX_PID, ACKER_PID
+rxa_start() {
+	local port=$1 i; shift
+	rm -f "$TMP/rxa.acks" "$TMP/rxa.data" "$TMP/go"
+	mkfifo "$TMP/rxa.acks" "$TMP/rxa.data"
+	# shellcheck disable=SC2086
+	"$QS" --listen "127.0.0.1:$port" --acks "$TMP/rxa.acks" ${RXA_OPTS:-} >"$TMP/rxa.data" 2>"$TMP/rxa.err" &
+	RX_PID=$!
+	python3 tests/shake_acks.py "$TMP/rxa.acks" "$@" <"$TMP/rxa.data" >"$TMP/rxa.out" &
+	ACKER_PID=$!
+	for i in $(seq 100); do
+		curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+rxa_stop() {
+	kill "$RX_PID" 2>/dev/null; wait "$RX_PID"; RXA_RC=$?
+	kill "$ACKER_PID" 2>/dev/null; wait "$ACKER_PID" 2>/dev/null
+}
+
+# pushes of device a, messageId 1..9, as $TMP/a1..a9
+rxa_bodies() {
+	python3 -c '
+import sys; sys.path.insert(0, "tests"); import shake_push
+for m in range(1, 10):
+    open(sys.argv[1] + str(m), "wb").write(shake_push.body("a", m, 20))' "$TMP/a"
+}
+
+# "CODE BODY" of a push of $TMP/a$2 to port $1, its headers in $TMP/h$2
+rxa_push() {
+	local code
+	code=$(curl -s -m 20 -D "$TMP/h$2" -o "$TMP/b$2" -w '%{http_code}' --data-binary @"$TMP/a$2" "http://127.0.0.1:$1/push")
+	echo "$code $(cat "$TMP/b$2" 2>/dev/null)"
+}
+
+# a 200 waits for the push's status line, not for the flush
+cli_shake_rx_acks_wait() {
+	local port=24018 t
+	rxa_bodies
+	rxa_start $port 1:hold="$TMP/go" || { fail "shake --acks: receiver starts" "$(cat "$TMP/rxa.err")"; return; }
+	rxa_push $port 1 >"$TMP/code1" &
+	t=50; while [ "$(wc -l <"$TMP/rxa.out")" -lt 1 ] && [ $t -gt 0 ]; do sleep 0.1; t=$((t - 1)); done
+	sleep 0.5
+	check "shake --acks: the line is written, its push not answered before its status line ($(cat "$TMP/code1"))" \
+		test "$(wc -l <"$TMP/rxa.out")" -eq 1 -a ! -s "$TMP/code1"
+	touch "$TMP/go"; wait $!
+	check "shake --acks: answered 200 once its status line came ($(cat "$TMP/code1"))" test "$(cat "$TMP/code1")" = "200 ok"
+	check "shake --acks: the next push, 200 ($(rxa_push $port 2))" test "$(cat "$TMP/b2")" = ok
+	rxa_stop
+	check "shake --acks: SIGTERM exits 0 ($RXA_RC)" test "$RXA_RC" -eq 0
+}
+
+# lines come back in order: each status line answers its own push, whatever
+# order the pushes arrived in (the stand-in rejects msg 2 by content)
+cli_shake_rx_acks_order() {
+	local port=24019 m t got=""
+	rxa_bodies
+	rxa_start $port 1:hold="$TMP/go" 2:hold="$TMP/go"+reject 3:hold="$TMP/go" 4:hold="$TMP/go" ||
+		{ fail "shake --acks order: receiver starts"; return; }
+	for m in 1 2 3 4; do rxa_push $port $m >"$TMP/code$m" & done
+	t=50; while [ "$(wc -l <"$TMP/rxa.out")" -lt 4 ] && [ $t -gt 0 ]; do sleep 0.1; t=$((t - 1)); done
+	touch "$TMP/go"; wait $(jobs -p | grep -vx -e "$RX_PID" -e "$ACKER_PID")
+	for m in 1 2 3 4; do got="$got$(cut -c1-3 "$TMP/code$m") "; done
+	check "shake --acks order: msg 2 rejected gets 503, the others 200 ($got; lines $(jq -c .msg "$TMP/rxa.out" | tr '\n' ' '))" \
+		test "$got" = "200 503 200 200 "
+	check "shake --acks: 503 with Retry-After and one line naming the error ($(cat "$TMP/b2"))" \
+		eval 'grep -qi "^retry-after: 1" "$TMP/h2" && [ "$(wc -l <"$TMP/b2")" -eq 1 ] && grep -q "rejected: kafka: message too large" "$TMP/b2"'
+	rxa_stop
+}
+
+# a status line late past --ack-timeout: 503, and the pushes after it are
+# still matched; the status stream ends: 503, exit 75
+cli_shake_rx_acks_timeout() {
+	local port=24020 a b c
+	rxa_bodies
+	RXA_OPTS="--ack-timeout 2s" rxa_start $port 2:delay=3 4:end ||
+		{ fail "shake --acks timeout: receiver starts"; return; }
+	a=$(rxa_push $port 1); b=$(rxa_push $port 2); c=$(rxa_push $port 3)
+	check "shake --acks: no status line within --ack-timeout, 503 ($b)" \
+		eval '[[ "$a/$b" == "200 ok/503 Error 503: the samples were not acknowledged within 2 s" ]] && grep -qi "^retry-after: 1" "$TMP/h2"'
+	check "shake --acks: the push after a late one, 200 once its own line is acknowledged ($c)" test "$c" = "200 ok"
+	a=$(rxa_push $port 4)
+	wait "$RX_PID"; RXA_RC=$?
+	wait "$ACKER_PID" 2>/dev/null
+	check "shake --acks: the status stream ends, the held push gets 503 ($a)" \
+		eval '[[ "$a" == "503 Error 503: the status stream from quake-produce ended"* ]]'
+	check "shake --acks: then the receiver exits 75, saying why ($RXA_RC, $(grep -c level=error "$TMP/rxa.err") error lines)" \
+		eval '[ "$RXA_RC" -eq 75 ] && grep -q "status lines ended: stopping" "$TMP/rxa.err"'
+}
+
+# a status line out of order breaks the stream: every held push 503, exit 75
+cli_shake_rx_acks_broken() {
+	local port=24021 a
+	rxa_bodies
+	rxa_start $port 1:skip || { fail "shake --acks broken: receiver starts"; return; }
+	rxa_push $port 1 >"$TMP/code1" &
+	sleep 0.3
+	a=$(rxa_push $port 2)
+	wait $!
+	wait "$RX_PID"; RXA_RC=$?
+	kill "$ACKER_PID" 2>/dev/null; wait "$ACKER_PID" 2>/dev/null
+	check "shake --acks: a status line out of order, both held pushes 503 ($(cut -c1-3 "$TMP/code1") $a)" \
+		eval '[[ "$(cut -c1-3 "$TMP/code1") $a" == "503 503 "* ]]'
+	check "shake --acks: out of order named on stderr, exit 75 ($RXA_RC)" \
+		eval '[ "$RXA_RC" -eq 75 ] && grep -q "out of order" "$TMP/rxa.err"'
+}
+
+# a phone that hangs up before its status line leaves nothing behind
+# (under SAN=1 a use after free would stop the receiver); SIGTERM drains:
+# a held push is answered 200 when its status line comes after the signal
+cli_shake_rx_acks_gone() {
+	local port=24022 code
+	rxa_bodies
+	rxa_start $port 1:delay=1 3:hold="$TMP/go" || { fail "shake --acks gone: receiver starts"; return; }
+	code=$(curl -s -m 0.3 -o /dev/null -w '%{http_code}' --data-binary @"$TMP/a1" "http://127.0.0.1:$port/push")
+	check "shake --acks: a client gone before its status line ($code)" test "$code" = 000
+	sleep 1
+	check "shake --acks: the receiver still answers, 200 ($(rxa_push $port 2))" test "$(cat "$TMP/b2")" = ok
+	rxa_push $port 3 >"$TMP/code3" &
+	sleep 0.3
+	kill -TERM "$RX_PID"; sleep 0.3; touch "$TMP/go"
+	wait $!
+	wait "$RX_PID"; RXA_RC=$?
+	wait "$ACKER_PID" 2>/dev/null
+	check "shake --acks: SIGTERM waits for a held push's status line: 200 ($(cat "$TMP/code3"))" test "$(cat "$TMP/code3")" = "200 ok"
+	check "shake --acks: then exits 0, no sanitizer report ($RXA_RC)" \
+		eval '[ "$RXA_RC" -eq 0 ] && ! grep -q -e AddressSanitizer -e "runtime error" "$TMP/rxa.err"'
+	"$QS" --pushes --acks "$TMP/x" </dev/null >/dev/null 2>&1
+	check "shake --acks without --listen: exit 64" test $? -eq 64
+	"$QS" --listen 127.0.0.1:$port --acks "$TMP/nosuch" </dev/null >/dev/null 2>&1
+	check "shake --acks: no such FIFO, exit 74" test $? -eq 74
+	"$QS" --listen 127.0.0.1:$port --acks "$TMP/x" --ack-timeout 0 </dev/null >/dev/null 2>&1
+	check "shake --ack-timeout 0: exit 64" test $? -eq 64
 }

@@ -175,14 +175,14 @@ bench: all
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
 	  $(DESTDIR)$(PREFIX)/include/quake $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
-	install -m 755 $(BIN_PATHS) scripts/quake-ingest scripts/quake-sink scripts/quake-web scripts/quake-alerts scripts/quake-shake-in scripts/quake-shake-detect $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(BIN_PATHS) scripts/quake-ingest scripts/quake-sink scripts/quake-web scripts/quake-alerts scripts/quake-shake-in scripts/quake-shake-detect scripts/quake-shake-coincide $(DESTDIR)$(PREFIX)/bin/
 	install -d $(DESTDIR)$(PREFIX)/lib/quake $(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(PREFIX)/share/quake
 	install -m 644 scripts/quake-service.sh $(DESTDIR)$(PREFIX)/lib/quake/
 	sed 's|/usr/local/bin/|$(PREFIX)/bin/|' scripts/systemd/quake-ingest.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/quake-ingest.service
 	sed 's|/usr/local/bin/|$(PREFIX)/bin/|' scripts/systemd/quake-sink.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/quake-sink.service
 	sed 's|/usr/local/bin/|$(PREFIX)/bin/|' scripts/systemd/quake-web.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/quake-web.service
 	sed 's|/usr/local/bin/|$(PREFIX)/bin/|' scripts/systemd/quake-alerts.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/quake-alerts.service
-	for u in quake-shake-in quake-shake-detect; do sed 's|/usr/local/bin/|$(PREFIX)/bin/|' scripts/systemd/$$u.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/$$u.service; done
+	for u in quake-shake-in quake-shake-detect quake-shake-coincide; do sed 's|/usr/local/bin/|$(PREFIX)/bin/|' scripts/systemd/$$u.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/$$u.service; done
 	install -m 644 scripts/quake.env $(DESTDIR)$(PREFIX)/share/quake/quake.env.example
 	install -d $(DESTDIR)$(PREFIX)/share/quake/web/vendor/images
 	install -m 644 $(WEB)/*.* $(WEB)/LICENSES $(DESTDIR)$(PREFIX)/share/quake/web/

@@ -298,6 +298,52 @@ SH
 	check "quake-shake-detect: SIGTERM stops both and exits 0 ($rc)" test $rc -eq 0 -a -z "$(pgrep -f "$d/sbin/")"
 }
 
+# the two-stage services: quake-shake-detect with QUAKE_SHAKE_TRIGGERS_TOPIC
+# writes onset and trigger lines to quake-produce --kind triggers;
+# quake-shake-coincide turns them into the detection (stand-ins for
+# quake-consume and quake-produce, the real quake-shake)
+cli_shake_coincide_services() {
+	local pid rc d=$TMP/shco t want
+	mkdir -p "$d/sbin" "$d/state"
+	cp "$QS" "$d/sbin/quake-shake"
+	cat >"$d/sbin/quake-produce" <<'SH'
+#!/bin/sh
+echo "$*" >"$STUB_DIR/produce.args"
+trap 'exit 0' TERM
+while read -r l; do echo "$l" >>"$STUB_DIR/produced"; done
+SH
+	cat >"$d/sbin/quake-consume" <<'SH'
+#!/bin/sh
+echo "$*" >>"$STUB_DIR/consume.args"
+cat "$STUB_DIR/in"
+trap 'exit 0' TERM
+while :; do sleep 0.1; done
+SH
+	chmod +x "$d/sbin/quake-produce" "$d/sbin/quake-consume"
+	python3 tests/gen_pushes.py straddle | "$QS" --pushes >"$d/in"
+	want=$("$QS" --detect <"$d/in" | detections /dev/stdin)
+	env QUAKE_BIN="$d/sbin" STUB_DIR="$d" QUAKE_ENV_FILE=/dev/null QUAKE_STATE_DIR="$d/state" \
+		QUAKE_SHAKE_TRIGGERS_TOPIC=quake-triggers scripts/quake-shake-detect 2>>"$d/err" & pid=$!
+	t=100; while [ "$(cat "$d/produced" 2>/dev/null | wc -l)" -lt 6 ] && [ $t -gt 0 ]; do sleep 0.1; t=$((t - 1)); done
+	kill -TERM $pid; wait $pid; rc=$?
+	check "quake-shake-detect split: onsets to quake-produce --kind triggers -t quake-triggers ($(cat "$d/produce.args" 2>/dev/null))" \
+		grep -qx -- "--kind triggers -t quake-triggers" "$d/produce.args"
+	check "quake-shake-detect split: 3 onset and 3 trigger lines, no detection, nothing in state/shake.ndjson" \
+		test "$(jq -r .kind "$d/produced" | sort | uniq -c | awk '{printf "%s %s ", $1, $2}')$(cat "$d/state/shake.ndjson" 2>/dev/null)" = "3 onset 3 trigger "
+	check "quake-shake-detect split: SIGTERM exits 0 ($rc)" test $rc -eq 0 -a -z "$(pgrep -f "$d/sbin/")"
+	mv "$d/produced" "$d/in"
+	env QUAKE_BIN="$d/sbin" STUB_DIR="$d" QUAKE_ENV_FILE=/dev/null QUAKE_STATE_DIR="$d/state" \
+		scripts/quake-shake-coincide 2>>"$d/err" & pid=$!
+	t=100; while [ ! -s "$d/state/detections.ndjson" ] && [ $t -gt 0 ]; do sleep 0.1; t=$((t - 1)); done
+	sleep 0.2
+	kill -TERM $pid; wait $pid; rc=$?
+	check "quake-shake-coincide: quake-consume -t quake-triggers -g quake-shake-coincide ($(tail -1 "$d/consume.args"))" \
+		test "$(tail -1 "$d/consume.args")" = "-t quake-triggers -g quake-shake-coincide"
+	check "quake-shake-coincide: the one detector's detection in state/detections.ndjson ($(cat "$d/state/detections.ndjson" 2>/dev/null))" \
+		test "$(cat "$d/state/detections.ndjson" 2>/dev/null)" = "$want" -a -n "$want"
+	check "quake-shake-coincide: SIGTERM exits 0 ($rc $(head -c 300 "$d/err"))" test $rc -eq 0 -a -z "$(pgrep -f "$d/sbin/")"
+}
+
 # the detector's detection lines into the real quake-alert (trigger lines
 # to --triggers): one ntfy notice for the one detection
 cli_shake_alert() {

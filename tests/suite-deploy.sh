@@ -16,7 +16,7 @@ deploy_compose() {
 	check "compose.yaml: docker-compose config passes$(head -c 200 "$TMP/compose.err")" test $? -eq 0
 	out=$(docker-compose -f compose.yaml --profile observability config --services 2>/dev/null | sort | tr '\n' ' ')
 	check "compose.yaml: services and the observability profile ($out)" \
-		test "$out" = "alerts dynamodb dynamodb-init grafana ingest kafka kafka-init loki map promtail shake-detect shake-in shake-init sink "
+		test "$out" = "alerts dynamodb dynamodb-init grafana ingest kafka kafka-init loki map promtail shake-coincide shake-detect shake-in shake-init shake-triggers-init sink "
 	out=$(docker-compose -f compose.yaml config 2>/dev/null | python3 -c '
 import sys, yaml
 m = yaml.safe_load(sys.stdin)["services"]["map"]
@@ -142,7 +142,7 @@ deploy_install() {
 deploy_units() {
 	local u out score root="$TMP/unitroot"
 	make -s install B="$B" DESTDIR="$root" PREFIX=/usr/local >/dev/null 2>&1
-	for u in quake-ingest quake-sink quake-web quake-alerts quake-shake-in quake-shake-detect; do
+	for u in quake-ingest quake-sink quake-web quake-alerts quake-shake-in quake-shake-detect quake-shake-coincide; do
 		score=$(systemd-analyze security --offline=true "scripts/systemd/$u.service" 2>/dev/null |
 			sed -n 's/.*Overall exposure level for .*: \([0-9.]*\) .*/\1/p')
 		check "systemd: $u exposure $score <= 2.0" awk -v s="$score" 'BEGIN { exit !(s != "" && s <= 2.0) }'

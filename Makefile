@@ -47,10 +47,10 @@ BINS     += quake-shake
 BINS     += quake-alert
 BIN_PATHS = $(BINS:%=$(B)/bin/%)
 TOOL_OBJ  = $(B)/cmd/tool.o $(B)/cmd/ring.o $(B)/cmd/ackq.o $(B)/cmd/ackread.o
-MAP_OBJS  = $(B)/cmd/httpd.o $(B)/cmd/mapstore.o $(B)/cmd/mapsse.o $(B)/cmd/mapfdsn.o $(B)/cmd/mapstat.o
+MAP_OBJS  = $(B)/cmd/httpd.o $(B)/cmd/mapstore.o $(B)/cmd/mapsse.o $(B)/cmd/mapfdsn.o $(B)/cmd/mapstat.o $(B)/cmd/mapdet.o $(B)/cmd/dets.o
 ASSETSDIR ?= $(PREFIX)/share/quake/web
 # cmd/ modules with unit tests (each links the objects listed below)
-CMD_UNITS = ring partition ackq
+CMD_UNITS = ring partition ackq dets
 UNIT_TESTS = $(LIB_MODULES:%=$(B)/tests/unit_%) $(CMD_UNITS:%=$(B)/tests/unit_%)
 
 all: $(B)/lib/libquake.a $(B)/lib/libquake.so $(B)/quake.pc $(BIN_PATHS) web
@@ -136,6 +136,7 @@ $(B)/tests/unit_%: tests/unit_%.c tests/unit.h $(B)/lib/libquake.a
 $(B)/tests/unit_ring: $(B)/cmd/ring.o
 $(B)/tests/unit_partition: $(B)/cmd/partition.o
 $(B)/tests/unit_ackq: $(B)/cmd/ackq.o $(B)/cmd/tool.o $(B)/cmd/ring.o
+$(B)/tests/unit_dets: $(B)/cmd/dets.o
 
 $(B)/tests/sigv4_sign: tests/sigv4_sign.c $(B)/lib/libquake.a
 	@mkdir -p $(@D)

@@ -83,9 +83,9 @@ mapstat_summary(struct store *st, int64_t window, struct httpd_conn *c,
 
 int
 mapstat_metrics(struct store *st, const struct mapstat_counters *k,
-    struct httpd_conn *c)
+    const char *more, size_t more_len, struct httpd_conn *c)
 {
-	char b[4096];
+	char b[8192];
 	int n = snprintf(b, sizeof b,
 	    "# HELP quake_map_events Events held.\n# TYPE quake_map_events gauge\n"
 	    "quake_map_events %zu\n"
@@ -121,6 +121,11 @@ mapstat_metrics(struct store *st, const struct mapstat_counters *k,
 	    k->queries - k->cached - k->query_rejected, k->cached,
 	    k->query_rejected);
 
+	if (n < 0 || (size_t)n >= sizeof b)
+		n = 0;
+	if (more_len > sizeof b - (size_t)n)
+		more_len = 0;
+	memcpy(b + n, more, more_len);
 	return httpd_respond(c, 200, "text/plain; version=0.0.4", b,
-	    n < 0 ? 0 : (size_t)n, NULL);
+	    (size_t)n + more_len, NULL);
 }

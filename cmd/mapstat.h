@@ -20,8 +20,8 @@ struct mapstat_counters {
 int mapstat_summary(struct store *st, int64_t window, struct httpd_conn *c,
     const struct httpd_req *r);
 
-/* GET /metrics. */
+/* GET /metrics; more[0..more_len) (other modules' lines) appended. */
 int mapstat_metrics(struct store *st, const struct mapstat_counters *k,
-    struct httpd_conn *c);
+    const char *more, size_t more_len, struct httpd_conn *c);
 
 #endif

@@ -13,6 +13,7 @@
 
 #include "event.h"
 #include "httpd.h"
+#include "mapdet.h"
 #include "mapfdsn.h"
 #include "mapsse.h"
 #include "mapstat.h"
@@ -48,6 +49,7 @@ struct map {
 	struct store *st;
 	struct mapsse *sse;
 	struct mapfdsn *fdsn;
+	struct mapdet *det;	/* quake-shake's detection lines */
 	struct quake_ndjson *in;
 	int64_t window;
 	int ready, eof, status;
@@ -60,6 +62,8 @@ take_line(struct map *m, const struct quake_line *l)
 	struct quake_event ev;
 	struct quake_fail f = { "", "" };
 
+	if (mapdet_take(m->det, l))
+		return;
 	m->k.lines++;
 	if (quake_event_parse_line(l->buf, l->len, &ev, &f) != QUAKE_OK) {
 		m->k.rejected++;
@@ -139,6 +143,8 @@ metrics(void *arg, struct httpd_conn *c, const struct httpd_req *r)
 	struct map *m = arg;
 	struct mapsse_stats s;
 	struct mapfdsn_stats q;
+	char more[2048];
+	size_t n = mapdet_metrics(m->det, more, sizeof more);
 
 	mapsse_stats(m->sse, &s);
 	mapfdsn_stats(m->fdsn, &q);
@@ -149,13 +155,14 @@ metrics(void *arg, struct httpd_conn *c, const struct httpd_req *r)
 	m->k.queries = (long long)q.queries;
 	m->k.cached = (long long)q.cached;
 	m->k.query_rejected = (long long)q.rejected;
-	return mapstat_metrics(m->st, &m->k, c);
+	return mapstat_metrics(m->st, &m->k, more, n, c);
 }
 
 static void
 keepalive(void *arg)
 {
 	mapsse_keepalive(((struct map *)arg)->sse);
+	mapdet_keepalive(((struct map *)arg)->det);
 }
 
 static void
@@ -164,6 +171,7 @@ expire(void *arg)
 	struct map *m = arg;
 
 	store_expire(m->st, quake_time_now());
+	mapdet_expire(m->det, quake_time_now());
 }
 
 #define GH (HTTPD_GET | HTTPD_HEAD)
@@ -179,6 +187,8 @@ serve(struct map *m, struct httpd_config *cfg, struct quake_fail *f)
 		{ "/fdsnws/event/1/application.wadl", GH, mapfdsn_wadl, m->fdsn },
 		{ "/fdsnws/event/1/catalogs", GH, mapfdsn_catalogs, m->fdsn },
 		{ "/fdsnws/event/1/contributors", GH, mapfdsn_contributors, m->fdsn },
+		{ "/detections", GH, mapdet_geojson, m->det },
+		{ "/detections/stream", GH, mapdet_open, m->det },
 		{ "/summary", GH, summary, m },
 		{ "/healthz", GH, healthz, m },
 		{ "/metrics", GH, metrics, m },
@@ -272,6 +282,7 @@ main(int argc, char **argv)
 	    (uint64_t)quake_time_now())) == NULL ||
 	    (m.sse = mapsse_new(m.st, (size_t)queue)) == NULL ||
 	    (m.fdsn = mapfdsn_new(m.st)) == NULL ||
+	    (m.det = mapdet_new(m.window, (uint64_t)quake_time_now())) == NULL ||
 	    quake_ndjson_open(0, QUAKE_EVENT_LINE_MAX * 2, &m.in) != QUAKE_OK) {
 		quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
 		return QUAKE_EXIT_SOFTWARE;
@@ -285,6 +296,7 @@ main(int argc, char **argv)
 	rc = err != QUAKE_OK ? quake_err_exit_status(err) : m.status;
 	quake_ndjson_close(m.in);
 	mapfdsn_free(m.fdsn);
+	mapdet_free(m.det);
 	mapsse_free(m.sse);
 	store_free(m.st);
 	tool_dead_letter_close();

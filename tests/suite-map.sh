@@ -219,3 +219,65 @@ map_tls_and_exits() {
 suite_map() {
 	run_cases map_
 }
+
+# quake-shake's detection lines on the same stdin: their own layer
+# (/detections, /detections/stream), never events (FDSN, /events/stream)
+map_detections() {
+	local p=$((MAP_PORT + 8)) u now old ids
+	u=http://127.0.0.1:$p
+	now=$(date -u +%Y-%m-%dT%H:%M:%S.000000Z)
+	old=$(date -u -d '-40 days' +%Y-%m-%dT%H:%M:%S.000000Z)
+	det() { printf '{"kind":"detection","id":"%s","time":"%s","lat":%s,"lon":%s,"devices":%s,"peak":0.73,"radius_km":2.3}\n' "$@"; }
+	python3 tests/gen-lines.py 10 1 >"$TMP/det-events"
+	{ head -4 "$TMP/det-events"; det shake-A "$now" 47.37 8.54 3
+	  head -1 tests/golden/shake/network.ndjson	# a trigger line: skipped
+	  echo '{"kind":"detection","id":"shake-B","time":"'$now'","lat":47.4}'
+	  sed -n 5,7p "$TMP/det-events"; det 'shake-\"C\"' "$now" -33.45 -70.66 5
+	  det shake-D "$now" 95 8.5 3; det shake-E "$now" 35.7 139.7 0
+	  det shake-old "$old" 35.7 139.7 3; det shake-A "$now" 47.37 8.54 2
+	  echo '{"kind":"detection","id":"shake-F","time":"'$now'","lat":1,"lon":1,"devices":3,"peak":1,"radius_km":1,"x":1}'
+	  sed -n 8,10p "$TMP/det-events"; } >"$TMP/det-in"
+	rm -f "$TMP/det-fifo"; mkfifo "$TMP/det-fifo"
+	: >"$TMP/map-$p.err"
+	"$QM" --listen "127.0.0.1:$p" <"$TMP/det-fifo" 2>>"$TMP/map-$p.err" & MAP_PID=$!
+	exec 7>"$TMP/det-fifo"
+	cat "$TMP/det-in" >&7
+	qm_wait_up $p
+	ids=$(curl -s "$u/detections" | jq -r '[.features[].properties.id] | sort | join(" ")')
+	check "detections: /detections holds shake-A and shake-\"C\" (got $ids)" test "$ids" = 'shake-"C" shake-A'
+	check "detections: GeoJSON points at [lon, lat], devices and peak as read" \
+		test "$(curl -s "$u/detections" | jq -c '.features[] | select(.id == "shake-A") | [.geometry.coordinates, .properties.devices, .properties.peak]')" = '[[8.54,47.37],3,0.73]'
+	check "detections: the FDSN service holds the 10 events only" test "$(curl -s "$u/fdsnws/event/1/count")" = 10
+	check "detections: no detection in the FDSN geojson" test "$(curl -s "$u/fdsnws/event/1/query?format=geojson" | grep -c shake)" = 0
+	check "detections: /events/stream sends the 10 event lines, no detection" \
+		test "$(curl -sN -m 1 "$u/events/stream" | sed -n 's/^data: //p' | jq -r 'has("kind")' | sort | uniq -c | tr -s ' ')" = " 10 false"
+	check "detections: bad detection lines, one stderr line each (lines 7 12 13 16)" \
+		test "$(grep -o 'msg=rejected line=[0-9]*' "$TMP/map-$p.err" | cut -d= -f3 | tr '\n' ' ')" = "7 12 13 16 "
+	check "detections: the rejections name the field (lon, lat, devices, x)" \
+		test "$(grep -o 'msg=rejected line=[0-9]* field=[a-z_]*' "$TMP/map-$p.err" | sed 's/.*field=//' | tr '\n' ' ')" = "lon lat devices x "
+	check "detections: metrics count 2 held, 2 created, 1 stale, 1 outside, 4 rejected, 1 skipped" \
+		test "$(curl -s "$u/metrics" | awk '/^quake_map_detections / {h=$2} /^quake_map_detection_lines_total/ {split($1, a, "\""); o[a[2]]=$2}
+			END {print h, o["created"], o["stale"], o["outside"], o["rejected"], o["skipped"]}')" = "2 2 1 1 4 1"
+	check "detections: event lines by outcome unaffected (10 created, 0 rejected)" \
+		test "$(qm_metric $p 'quake_map_lines_total{outcome="created"}')/$(qm_metric $p 'quake_map_lines_total{outcome="rejected"}')" = 10/0
+	# the stream: the held set, then live; curl | sed | jq works
+	curl -sN -m 3 "$u/detections/stream" >"$TMP/det-stream" & local cp=$!
+	sleep 0.5
+	det shake-A "$now" 47.37 8.54 4 >&7
+	wait $cp
+	check "detections stream: retry first, the two held, then shake-A's update live" \
+		test "$(sed -n 's/^data: //p' "$TMP/det-stream" | jq -r '.id + ":" + (.devices | tostring)' | tr '\n' ' ')" = 'shake-A:3 shake-"C":5 shake-A:4 '
+	check "detections stream: starts with retry: 2000" test "$(head -1 "$TMP/det-stream")" = "retry: 2000"
+	local last; last=$(grep '^id: ' "$TMP/det-stream" | sed -n 2p | cut -d' ' -f2)
+	check "detections stream: Last-Event-ID sends only what came after it (shake-A:4)" \
+		test "$(curl -sN -m 1 -H "Last-Event-ID: $last" "$u/detections/stream" | sed -n 's/^data: //p' | jq -r '.id + ":" + (.devices | tostring)')" = "shake-A:4"
+	check "detections stream: ?since= as Last-Event-ID" \
+		test "$(curl -sN -m 1 "$u/detections/stream?since=$last" | grep -c '^data: ')" = 1
+	check "detections stream: a seq from another process sends all" \
+		test "$(curl -sN -m 1 "$u/detections/stream?since=99999999999999999" | grep -c '^data: ')" = 2
+	check "detections stream: ?since=x is 400" test "$(qm_code "$u/detections/stream?since=x")" = 400
+	check "detections stream: an unknown parameter is 400" test "$(qm_code "$u/detections/stream?minmag=3")" = 400
+	check "detections: /detections?x=1 is 400, HEAD is 200" test "$(qm_code "$u/detections?x=1")/$(curl -s -o /dev/null -w '%{http_code}' -I "$u/detections")" = 400/200
+	exec 7>&-
+	qm_stop
+}

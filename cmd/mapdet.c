@@ -1,0 +1,308 @@
+/* mapdet — the detections' endpoints over a dets set. A stream client is a
+ * cursor (the last seq sent): the set is small and bounded, so catching up
+ * scans it, and a client that stopped reading costs no queue. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dets.h"
+#include "json.h"
+#include "mapdet.h"
+#include "qtime.h"
+#include "tool.h"
+
+struct dclient {
+	struct mapdet *m;
+	struct httpd_conn *c;
+	uint64_t cursor;
+	int waiting, hello, ping;
+	struct dclient *prev, *next;
+};
+
+struct mapdet {
+	struct dets *s;
+	struct dclient *head;
+	long long lines, created, updated, stale, outside, rejected, skipped;
+	long long clients, messages;
+};
+
+struct mapdet *
+mapdet_new(int64_t window, uint64_t seq0)
+{
+	struct mapdet *m = calloc(1, sizeof *m);
+
+	if (m == NULL || (m->s = dets_new(window, MAPDET_MAX, seq0)) == NULL) {
+		free(m);
+		return NULL;
+	}
+	return m;
+}
+
+void
+mapdet_free(struct mapdet *m)
+{
+	if (m == NULL)
+		return;
+	dets_free(m->s);
+	free(m);
+}
+
+/* wake the stream clients waiting for news */
+static void
+notify(struct mapdet *m)
+{
+	for (struct dclient *cl = m->head; cl != NULL; cl = cl->next)
+		if (cl->waiting) {
+			cl->waiting = 0;
+			httpd_want_write(cl->c);
+		}
+}
+
+int
+mapdet_take(struct mapdet *m, const struct quake_line *l)
+{
+	static const char kind[] = "{\"kind\":", det[] = "{\"kind\":\"detection\"";
+	struct quake_detection d;
+	struct quake_fail f = { "", "" };
+
+	if (l->len < sizeof kind - 1 || memcmp(l->buf, kind, sizeof kind - 1) != 0)
+		return 0;
+	m->lines++;
+	if (l->len < sizeof det - 1 || memcmp(l->buf, det, sizeof det - 1) != 0) {
+		m->skipped++;	/* a trigger or sample batch: not shown */
+		return 1;
+	}
+	if (quake_sample_parse_detection(l->buf, l->len, &d, &f) != QUAKE_OK) {
+		m->rejected++;
+		tool_reject(l->lineno, &f, l->buf, l->len);
+		return 1;
+	}
+	switch (dets_put(m->s, &d, quake_time_now())) {
+	case DETS_NEW: m->created++; notify(m); break;
+	case DETS_UPDATED: m->updated++; notify(m); break;
+	case DETS_STALE: m->stale++; break;
+	case DETS_OUTSIDE: m->outside++; break;
+	case DETS_NOMEM:
+		m->rejected++;
+		quake_err_fail(&f, "", "out of memory");
+		tool_reject(l->lineno, &f, l->buf, l->len);
+		break;
+	}
+	return 1;
+}
+
+/* newest time first */
+static int
+by_time_desc(const void *a, const void *b)
+{
+	const struct dets_rec *x = *(const struct dets_rec *const *)a;
+	const struct dets_rec *y = *(const struct dets_rec *const *)b;
+
+	return (x->d.time < y->d.time) - (x->d.time > y->d.time);
+}
+
+/* One Feature: the point (lon, lat) and the line's other fields. */
+static size_t
+feature(const struct dets_rec *r, char *out, size_t cap)
+{
+	const struct quake_detection *d = &r->d;
+	char tm[QUAKE_TIME_LEN + 1], id[6 * sizeof d->id + 3];
+	int n;
+
+	quake_time_format(d->time, tm);
+	id[quake_json_format_string(d->id, id)] = '\0';
+	n = snprintf(out, cap, "{\"type\":\"Feature\",\"id\":%s,\"geometry\":"
+	    "{\"type\":\"Point\",\"coordinates\":[%.6f,%.6f]},\"properties\":"
+	    "{\"kind\":\"detection\",\"id\":%s,\"time\":\"%s\",\"devices\":%d,"
+	    "\"peak\":%.6g,\"radius_km\":%.3f}}", id, d->lon, d->lat, id, tm,
+	    d->devices, d->peak, d->radius_km);
+	return n > 0 && (size_t)n < cap ? (size_t)n : 0;
+}
+
+int
+mapdet_geojson(void *arg, struct httpd_conn *c, const struct httpd_req *r)
+{
+	struct mapdet *m = arg;
+	size_t n = dets_count(m->s), len = 0, cap = 64 + n * 1100;
+	const struct dets_rec **v = malloc((n ? n : 1) * sizeof *v);
+	char *out = malloc(cap);
+
+	if (r->query_len > 0) {
+		free(v);
+		free(out);
+		return httpd_error(c, 400, "/detections takes no parameters");
+	}
+	if (v == NULL || out == NULL) {
+		free(v);
+		free(out);
+		return httpd_error(c, 503, "Service Unavailable");
+	}
+	for (size_t i = 0; i < n; i++)
+		v[i] = dets_at(m->s, i);
+	qsort(v, n, sizeof *v, by_time_desc);
+	len = (size_t)snprintf(out, cap, "{\"type\":\"FeatureCollection\",\"features\":[");
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			out[len++] = ',';
+		len += feature(v[i], out + len, cap - len);
+	}
+	len += (size_t)snprintf(out + len, cap - len, "]}\n");
+	free(v);
+	return httpd_respond_take(c, 200, "application/geo+json", out, len, NULL);
+}
+
+static const char hello[] = "retry: 2000\n\n";
+static const char ping[] = ": keepalive\n\n";
+
+/* What is due after the cursor, as much as fits; then waiting for news. */
+static int
+writable(struct httpd_conn *c, void *user)
+{
+	struct dclient *cl = user;
+	const struct dets_rec *e;
+	size_t cap, len = 0;
+	char *buf = httpd_wbuf(&cap);
+	int k;
+
+	if (cl->hello) {
+		memcpy(buf, hello, sizeof hello - 1);
+		len = sizeof hello - 1;
+		cl->hello = 0;
+	}
+	if (cl->ping) {
+		memcpy(buf + len, ping, sizeof ping - 1);
+		len += sizeof ping - 1;
+		cl->ping = 0;
+	}
+	while ((e = dets_after(cl->m->s, cl->cursor)) != NULL) {
+		k = snprintf(buf + len, cap - len, "id: %llu\ndata: %s\n\n",
+		    (unsigned long long)e->seq, e->line);
+		if (k < 0 || (size_t)k >= cap - len)
+			break;		/* full: the rest next time */
+		len += (size_t)k;
+		cl->cursor = e->seq;
+		cl->m->messages++;
+	}
+	if (len > 0 && httpd_write(c, len) != 0)
+		return -1;
+	if (e != NULL)
+		httpd_want_write(c);
+	else
+		cl->waiting = 1;
+	return 0;
+}
+
+static void
+closed(struct httpd_conn *c, void *user)
+{
+	struct dclient *cl = user;
+	struct mapdet *m = cl->m;
+
+	if (cl->prev != NULL)
+		cl->prev->next = cl->next;
+	else
+		m->head = cl->next;
+	if (cl->next != NULL)
+		cl->next->prev = cl->prev;
+	m->clients--;
+	free(cl);
+}
+
+static const struct httpd_stream_ops ops = { writable, closed };
+
+/* a seq from text[0..n): 0, or -1 when it is not all digits */
+static int
+seq_of(const char *text, size_t n, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (n == 0 || n > 19)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (text[i] < '0' || text[i] > '9')
+			return -1;
+		v = v * 10 + (uint64_t)(text[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+int
+mapdet_open(void *arg, struct httpd_conn *c, const struct httpd_req *r)
+{
+	struct mapdet *m = arg;
+	struct dclient *cl;
+	uint64_t since = 0;
+
+	if (r->query_len > 0 && (r->query_len < 7 || memcmp(r->query, "since=", 6) != 0 ||
+	    seq_of(r->query + 6, r->query_len - 6, &since) != 0))
+		return httpd_error(c, 400, "the one parameter is since=<seq>");
+	if (r->last_event_id != NULL &&
+	    seq_of(r->last_event_id, strlen(r->last_event_id), &since) != 0)
+		return httpd_error(c, 400, "Last-Event-ID is not a seq");
+	if (since > dets_head(m->s))	/* another process's: all of it */
+		since = 0;
+	if (r->method == HTTPD_HEAD)
+		return httpd_respond(c, 200, "text/event-stream", "", 0, NULL);
+	if ((cl = calloc(1, sizeof *cl)) == NULL)
+		return httpd_error(c, 503, "Service Unavailable");
+	*cl = (struct dclient){ .m = m, .c = c, .cursor = since, .hello = 1 };
+	if (httpd_stream_begin(c, "text/event-stream", &ops, cl) != 0) {
+		free(cl);
+		return -1;
+	}
+	cl->next = m->head;
+	if (m->head != NULL)
+		m->head->prev = cl;
+	m->head = cl;
+	m->clients++;
+	httpd_want_write(c);
+	return 0;
+}
+
+void
+mapdet_keepalive(struct mapdet *m)
+{
+	for (struct dclient *cl = m->head; cl != NULL; cl = cl->next) {
+		cl->ping = 1;
+		if (cl->waiting) {
+			cl->waiting = 0;
+			httpd_want_write(cl->c);
+		}
+	}
+}
+
+void
+mapdet_expire(struct mapdet *m, int64_t now)
+{
+	dets_expire(m->s, now);
+}
+
+size_t
+mapdet_metrics(const struct mapdet *m, char *out, size_t cap)
+{
+	int n = snprintf(out, cap,
+	    "# HELP quake_map_detections Detections held.\n"
+	    "# TYPE quake_map_detections gauge\nquake_map_detections %zu\n"
+	    "# HELP quake_map_detection_lines_total quake-shake lines read on stdin, by outcome.\n"
+	    "# TYPE quake_map_detection_lines_total counter\n"
+	    "quake_map_detection_lines_total{outcome=\"created\"} %lld\n"
+	    "quake_map_detection_lines_total{outcome=\"updated\"} %lld\n"
+	    "quake_map_detection_lines_total{outcome=\"stale\"} %lld\n"
+	    "quake_map_detection_lines_total{outcome=\"outside\"} %lld\n"
+	    "quake_map_detection_lines_total{outcome=\"rejected\"} %lld\n"
+	    "quake_map_detection_lines_total{outcome=\"skipped\"} %lld\n"
+	    "# HELP quake_map_detections_evicted_total Detections dropped by window or cap.\n"
+	    "# TYPE quake_map_detections_evicted_total counter\n"
+	    "quake_map_detections_evicted_total %llu\n"
+	    "# HELP quake_map_detection_clients Detection stream clients connected.\n"
+	    "# TYPE quake_map_detection_clients gauge\nquake_map_detection_clients %lld\n"
+	    "# HELP quake_map_detection_messages_total Detection messages sent.\n"
+	    "# TYPE quake_map_detection_messages_total counter\n"
+	    "quake_map_detection_messages_total %lld\n",
+	    dets_count(m->s), m->created, m->updated, m->stale, m->outside,
+	    m->rejected, m->skipped, (unsigned long long)dets_evicted(m->s),
+	    m->clients, m->messages);
+
+	return n > 0 && (size_t)n < cap ? (size_t)n : 0;
+}

@@ -115,7 +115,7 @@ map_bad_stdin() {
 	check "bad stdin: every good line served (20)" test "$(curl -s "http://127.0.0.1:$p/fdsnws/event/1/count")" = 20
 	check "bad stdin: one stderr line for each of the 5 bad lines" test "$(grep -c 'msg=rejected' "$TMP/map-$p.err")" = 5
 	check "bad stdin: the lines are named (6 12 13 14 25)" test "$(grep -o 'msg=rejected line=[0-9]*' "$TMP/map-$p.err" | cut -d= -f3 | tr '\n' ' ')" = "6 12 13 14 25 "
-	check "bad stdin: /metrics counts 5 rejected" test "$(curl -s "http://127.0.0.1:$p/metrics" | awk '/outcome="rejected"/ && /lines/ {print $2}')" = 5
+	check "bad stdin: /metrics counts 5 rejected" test "$(curl -s "http://127.0.0.1:$p/metrics" | awk '/^quake_map_lines_total/ && /outcome="rejected"/ {print $2}')" = 5
 	qm_stop
 }
 

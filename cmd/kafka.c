@@ -172,11 +172,27 @@ kafka_start_apply(rd_kafka_t *rk, rd_kafka_topic_partition_list_t *parts,
     int64_t off, int at_time)
 {
 	rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+	int64_t *end;
 
 	for (int i = 0; i < parts->cnt; i++)
 		parts->elems[i].offset = off;
-	if (!at_time)
+	if (!at_time || parts->cnt == 0)
 		return;
+	if ((end = calloc((size_t)parts->cnt, sizeof *end)) == NULL) {
+		for (int i = 0; i < parts->cnt; i++)	/* more read, none skipped */
+			parts->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;
+		return;
+	}
+	/* Each partition's end, taken before the lookup: where nothing is that
+	 * late yet, reading starts there, not at the end as it is when the
+	 * fetch begins (what arrived in between would be skipped). */
+	for (int i = 0; i < parts->cnt; i++) {
+		int64_t lo;
+
+		if (rd_kafka_query_watermark_offsets(rk, parts->elems[i].topic,
+		    parts->elems[i].partition, &lo, &end[i], 10000) != 0)
+			end[i] = RD_KAFKA_OFFSET_BEGINNING;
+	}
 	err = rd_kafka_offsets_for_times(rk, parts, 10000);
 	for (int i = 0; i < parts->cnt; i++) {
 		rd_kafka_topic_partition_t *p = &parts->elems[i];
@@ -187,8 +203,9 @@ kafka_start_apply(rd_kafka_t *rk, rd_kafka_topic_partition_list_t *parts,
 			    err ? err : p->err), NULL);
 			p->offset = RD_KAFKA_OFFSET_BEGINNING;
 		} else if (p->offset < 0)	/* nothing that late yet */
-			p->offset = RD_KAFKA_OFFSET_END;
+			p->offset = end[i];
 	}
+	free(end);
 }
 
 int

@@ -241,6 +241,16 @@ kafka_start_time() {
 	timeout 60 "$QC" -b "$BK" -t st -g st1 -o "s@$t0" -e >"$TMP/st-o2" 2>/dev/null
 	check "-o s@MS again in the same group: the same records (the time wins over the commit)" \
 		cmp -s <(sort "$TMP/st-b") <(sort "$TMP/st-o2")
+	# joining while records arrive on partitions that held nothing that
+	# late: each starts where it ended at the lookup, so none is skipped
+	scripts/kafka-local topic st-live 4 2>/dev/null
+	"$QC" -b "$BK" -t st-live -g st5 --since 1h >"$TMP/st-live" 2>/dev/null & local qc=$!
+	head -300 "$TMP/in100k" | while IFS= read -r l; do printf '%s\n' "$l"; sleep 0.02; done |
+		"$QP" -b "$BK" -t st-live >/dev/null 2>&1
+	wait_for 30 at_least 300 "$TMP/st-live"
+	kill -TERM $qc; wait $qc 2>/dev/null
+	check "--since on partitions filling up as it joins: every record ($(lines "$TMP/st-live") of 300)" \
+		test "$(lines "$TMP/st-live")" -eq 300
 }
 
 # standin, standin_stop (the AWS stand-ins), also when this suite runs alone
@@ -249,6 +259,7 @@ kafka_start_time() {
 . tests/integration-emsc.sh
 . tests/integration-alert.sh
 . tests/integration-map.sh
+. tests/integration-run.sh
 
 # quake-shake's samples through Kafka: quake-produce --kind samples keys
 # each line by its phone's 0.5-degree cell; the detector after
@@ -288,6 +299,7 @@ suite_integration() {
 	fi
 	ddb_suite
 	emsc_suite
+	echo "integration: make run" >&2; make_run
 	echo "integration: end to end" >&2
 	e2e 0 200 "end to end: every event stored at its newest revision"
 	echo "integration: chaos" >&2

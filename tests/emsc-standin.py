@@ -12,6 +12,9 @@ updatedafter, orderby=time-asc, limit, offset; 204 when nothing matches).
   --paused          start paused (/control?pause=0 starts publishing)
   --frames FILE     publish the recorded frames of FILE (JSON documents one
                     after another, as in tests/data/emsc) instead, as they are
+  --relive          with --frames: move each frame's times to now as it is
+                    sent (lastupdate = now, time = now - (lastupdate - time)),
+                    so recorded events look live on a map of the last days
   --log FILE        append "id<TAB>lastupdate" per published revision
   --tls CERT KEY    serve wss:// and https://
 
@@ -58,6 +61,7 @@ if opt('--frames', None):
     N, R = len(FRAMES), 1
 RATE = float(opt('--rate', '100'))
 LOG = opt('--log', None)
+RELIVE = '--relive' in args
 TLS = opt('--tls', None, 2)
 stats = {'published': 0, 'sent': 0, 'ws_connections': 0, 'pings': 0, 'pongs': 0,
          'fdsn_requests': 0, 'fdsn_500': 0, 'drops': 0}
@@ -81,6 +85,18 @@ def feature(i, r):
                 'lat': lat, 'depth': depth, 'unid': uid, 'mag': round(1 + (i + r) % 60 / 10, 1),
                 'time': t, 'source_id': str(100000 + i), 'source_catalog': 'EMSC-RTS',
                 'flynn_region': 'STAND-IN REGION %d' % (i % 17)}}
+
+
+def emsc_time(s):
+    return datetime.datetime.fromisoformat(s.rstrip('Z')).replace(tzinfo=datetime.timezone.utc)
+
+
+def relive(p):
+    """A recorded frame's properties, its times moved to now (--relive)."""
+    now = datetime.datetime.now(datetime.timezone.utc)
+    age = max(emsc_time(p['lastupdate']) - emsc_time(p['time']), datetime.timedelta(0))
+    p['time'] = (now - age).strftime('%Y-%m-%dT%H:%M:%S.%f')[:-3] + 'Z'
+    p['lastupdate'] = now.strftime('%Y-%m-%dT%H:%M:%S.%f') + 'Z'
 
 
 # ---- WebSocket ----
@@ -278,6 +294,8 @@ def publish():
     if k % 1000 == 999:
         gc.freeze()
     if FRAMES:
+        if RELIVE:
+            relive(FRAMES[k]['data']['properties'])
         f = FRAMES[k]['data']
         cur = db.get(f['id'])
         if cur is None or cur['properties']['lastupdate'] < f['properties']['lastupdate']:

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 """e2e-latency.py PUBLISHED >SAMPLES
+   e2e-latency.py --sse URL PUBLISHED >SAMPLES
    e2e-latency.py --stats FROM:TO[,FROM:TO...] SAMPLES [RAW]
 
 The first form reads quake-ddb-put's status lines on stdin; for each
@@ -7,6 +8,8 @@ The first form reads quake-ddb-put's status lines on stdin; for each
 when it sent the frame, from PUBLISHED, "id<TAB>lastupdate" a line) is the
 latency from frame sent to item written in DynamoDB. It writes
 "K latency_ms" per item, K being the event's line number in PUBLISHED.
+With --sse it is an EventSource client of quake-map's URL instead: the same
+for each event line received (frame sent to event received by a browser).
 
 The second form prints "N p50 p95 p99 max" (ms) of the samples whose K is
 in one of the ranges [FROM, TO) — phases of a run — and their sorted
@@ -18,23 +21,37 @@ def lu_to_s(lu):
     return calendar.timegm(time.strptime(lu[:19], '%Y-%m-%dT%H:%M:%S')) + int(lu[20:26]) / 1e6
 
 
-def follow(pub_path):
+def stored(f):
+    """The ids of quake-ddb-put's "stored" status lines, as they arrive."""
+    for line in f:
+        st = json.loads(line)
+        if st.get('status') == 'stored':
+            yield st['id']
+
+
+def sse(url):
+    """The ids of the events an SSE stream sends, as they arrive."""
+    import urllib.request
+    with urllib.request.urlopen(url) as r:
+        for line in r:
+            if line.startswith(b'data: '):
+                yield json.loads(line[6:])['id']
+
+
+def follow(pub_path, ids):
     sent, pub, k = {}, open(pub_path), 0
     out = sys.stdout
-    for line in sys.stdin:
+    for i in ids:
         now = time.time()
-        st = json.loads(line)
-        if st.get('status') != 'stored':
-            continue
-        while st['id'] not in sent:
+        while i not in sent:
             l = pub.readline()
             if not l:
                 time.sleep(0.001)
                 continue
-            i, lu = l.rstrip('\n').split('\t')
-            sent[i] = (k, lu_to_s(lu))
+            j, lu = l.rstrip('\n').split('\t')
+            sent[j] = (k, lu_to_s(lu))
             k += 1
-        n, t = sent[st['id']]
+        n, t = sent[i]
         out.write('%d %.3f\n' % (n, (now - t) * 1000))
         out.flush()
 
@@ -57,5 +74,7 @@ def stats(ranges, path, raw=None):
 
 if sys.argv[1] == '--stats':
     stats(sys.argv[2], sys.argv[3], sys.argv[4] if len(sys.argv) > 4 else None)
+elif sys.argv[1] == '--sse':
+    follow(sys.argv[3], sse(sys.argv[2]))
 else:
-    follow(sys.argv[1])
+    follow(sys.argv[1], stored(sys.stdin))

@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
-"""map-lines.py N [NOW] — N canonical event lines in the last 7 days before NOW
-(ISO 8601, default the current time), newest last, placed in real seismic zones
-with their Flinn-Engdahl region names; deterministic for a given N and NOW. The
-map's browser tests and its screenshot replay them."""
-import datetime, random, sys
+"""map-lines.py N [NOW] [--days D --b B] — N canonical event lines in the last
+7 days before NOW (ISO 8601, default the current time), newest last, placed in
+real seismic zones with their Flinn-Engdahl region names; deterministic for a
+given N and NOW. The map's browser tests and its screenshot replay them.
+--days D spreads them over D days instead; --b B draws magnitudes from M1.0
+by Gutenberg-Richter with that b-value (1.0 is the global average: ~3% are
+M2.5 or more) instead of the default, dense in larger events."""
+import datetime, math, random, sys
 
 ZONES = [  # lat, lon, spread (deg), depth range (km), region
     (38.3, 142.4, 2.0, (10, 60), "NEAR EAST COAST OF HONSHU, JAPAN"),
@@ -48,17 +51,25 @@ ZONES = [  # lat, lon, spread (deg), depth range (km), region
 AGENCIES = ["EMSC", "NEIC", "GFZ", "INGV", "JMA", "NOA", "KOERI", "GUC", "NC", "CI", "AK", "HV", "BMKG", "PHIVOLCS"]
 
 def main():
-    n = int(sys.argv[1])
-    now = (datetime.datetime.fromisoformat(sys.argv[2].replace("Z", "+00:00")) if len(sys.argv) > 2
+    args, days, b = sys.argv[1:], 7, None
+    if '--days' in args:
+        i = args.index('--days'); days = float(args[i + 1]); del args[i:i + 2]
+    if '--b' in args:
+        i = args.index('--b'); b = float(args[i + 1]); del args[i:i + 2]
+    n = int(args[0])
+    now = (datetime.datetime.fromisoformat(args[1].replace("Z", "+00:00")) if len(args) > 1
            else datetime.datetime.now(datetime.timezone.utc))
     rnd = random.Random(n)
     out = []
     for i in range(n):
         lat0, lon0, sp, (d0, d1), region = ZONES[rnd.randrange(len(ZONES))]
         # ages spread over 7 days, denser in the recent past; magnitudes Gutenberg-Richter-like
-        age = 7 * 86400 * rnd.random() ** 1.6
+        age = days * 86400 * rnd.random() ** 1.6
         t = now - datetime.timedelta(seconds=age)
-        mag = round(min(8.2, 1.5 + rnd.expovariate(1.1)), 1)
+        if b is None:
+            mag = round(min(8.2, 1.5 + rnd.expovariate(1.1)), 1)
+        else:
+            mag = round(min(8.2, 1.0 + rnd.expovariate(b * math.log(10))), 1)
         lu = t + datetime.timedelta(seconds=60 + rnd.randrange(600))
         if lu > now:
             lu = now

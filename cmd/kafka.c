@@ -176,7 +176,7 @@ kafka_start_apply(rd_kafka_t *rk, rd_kafka_topic_partition_list_t *parts,
 
 	for (int i = 0; i < parts->cnt; i++)
 		parts->elems[i].offset = off;
-	if (!at_time || parts->cnt == 0)
+	if (!at_time || parts->cnt <= 0)
 		return;
 	if ((end = calloc((size_t)parts->cnt, sizeof *end)) == NULL) {
 		for (int i = 0; i < parts->cnt; i++)	/* more read, none skipped */

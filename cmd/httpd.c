@@ -205,6 +205,17 @@ httpd_want_write(struct httpd_conn *c)
 }
 
 void
+httpd_stream_push(struct httpd_conn *c)
+{
+	if (c->ops == NULL)
+		return;
+	if (lws_partial_buffered(c->wsi))	/* its turn comes when that is out */
+		lws_callback_on_writable(c->wsi);
+	else if (c->ops->writable(c, c->user) != 0)
+		httpd_stream_close(c);
+}
+
+void
 httpd_stream_close(struct httpd_conn *c)
 {
 	lws_set_timeout(c->wsi, PENDING_TIMEOUT_CLOSE_SEND, LWS_TO_KILL_ASYNC);

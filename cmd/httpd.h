@@ -120,10 +120,16 @@ int httpd_stream_begin(struct httpd_conn *c, const char *ctype,
 /* Ask for writable() on c. */
 void httpd_want_write(struct httpd_conn *c);
 
+/* Run writable() on c now, in this turn, when nothing of c's waits in lws
+ * (then lws keeps what the socket does not take, in order); else ask for it.
+ * A fan-out costs one loop turn less. -1 from writable() closes c. */
+void httpd_stream_push(struct httpd_conn *c);
+
 /* Close the stream c (closed() runs). */
 void httpd_stream_close(struct httpd_conn *c);
 
-/* The write buffer (shared, valid in writable() only); *cap its size. */
+/* The write buffer (shared, valid in writable() only); *cap its size.
+ * httpd_write works outside writable() too (HTTP/1.1 only). */
 char *httpd_wbuf(size_t *cap);
 
 /* Send the first len bytes of httpd_wbuf. 0, or -1 (then return -1). */

@@ -126,7 +126,7 @@ writable(struct httpd_conn *c, void *user)
 		cl->wrote = mono_us();
 		if (httpd_write(c, len) != 0)
 			return -1;
-		if (httpd_choked(c))
+		if (!done && httpd_choked(c))	/* a poll(2) of its own in lws */
 			break;
 	}
 	if (done) {
@@ -255,7 +255,7 @@ mapsse_notify(struct mapsse *s)
 	for (struct client *cl = s->head; cl != NULL; cl = cl->next) {
 		if (cl->waiting) {
 			cl->waiting = 0;
-			httpd_want_write(cl->c);
+			httpd_stream_push(cl->c);	/* written now, not next turn */
 		} else if (cl->caught_up && head - cl->cursor > s->queue &&
 		    now - cl->wrote > STUCK_US && httpd_choked(cl->c)) {
 			/* behind, nothing taken for a while, and its socket full:

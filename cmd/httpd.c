@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <libwebsockets.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,8 +40,8 @@ struct httpd {
 	struct httpd_config cfg;
 	struct lws_context *ctx;
 	struct lws_vhost *vh;
-	struct lws *in_wsi;
-	int in_fd, in_done;
+	struct lws *in_wsi, *wake_wsi;
+	int in_fd, in_done, wake_sigs;
 	char assets[PATH_MAX];		/* realpath of cfg.assets, or "" */
 	char host[256], port[16];
 	lws_sorted_usec_list_t again, tick;
@@ -542,11 +543,92 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	return lws_callback_http_dummy(wsi, reason, user, in, len);
 }
 
+/* SIGINT and SIGTERM also write a byte down this pipe, which the loop
+ * watches: poll(2) wakes even for a signal that came just before it, so no
+ * short tick is needed (a poll over 10,000 sockets costs ~7 ms). */
+static int wake[2] = { -1, -1 };
+static struct sigaction wake_prev[2];	/* the tool's SIGINT, SIGTERM handlers */
+
+static void
+wake_signal(int sig)
+{
+	const struct sigaction *p = &wake_prev[sig == SIGTERM];
+	int e = errno;
+	ssize_t n;
+
+	p->sa_handler(sig);
+	n = write(wake[1], "", 1);	/* a full pipe: a wake-up is due anyway */
+	(void)n;
+	errno = e;
+}
+
+static int
+wake_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+    void *in, size_t len)
+{
+	char b[64];
+
+	(void)wsi, (void)user, (void)in, (void)len;
+	if (reason == LWS_CALLBACK_RAW_RX_FILE)
+		while (read(wake[0], b, sizeof b) > 0)
+			;
+	return 0;
+}
+
 static const struct lws_protocols protocols[] = {
 	{ "http", callback, sizeof(struct httpd_conn), 0, 0, NULL, 0 },
 	{ "quake-input", callback, 0, 0, 0, NULL, 0 },
+	{ "quake-wake", wake_callback, 0, 0, 0, NULL, 0 },
 	{ NULL, NULL, 0, 0, 0, NULL, 0 }
 };
+
+/* Chain onto the tool's handlers (plain ones only; a process without any
+ * keeps the default). Without the pipe, the 1 s tick bounds a late stop. */
+static void
+open_wake(struct httpd *h)
+{
+	static const int sigs[2] = { SIGINT, SIGTERM };
+	struct sigaction sa, old;
+	lws_sock_file_fd_type u;
+
+	if (wake[0] >= 0 || pipe2(wake, O_NONBLOCK | O_CLOEXEC) != 0)
+		return;
+	u.filefd = (lws_filefd_type)(intptr_t)wake[0];
+	h->wake_wsi = lws_adopt_descriptor_vhost(h->vh, LWS_ADOPT_RAW_FILE_DESC,
+	    u, "quake-wake", NULL);
+	if (h->wake_wsi == NULL) {
+		close(wake[0]);
+		close(wake[1]);
+		wake[0] = wake[1] = -1;
+		return;
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = wake_signal;
+	sigemptyset(&sa.sa_mask);
+	for (int i = 0; i < 2; i++)
+		if (sigaction(sigs[i], NULL, &old) == 0 &&
+		    (old.sa_flags & SA_SIGINFO) == 0 && old.sa_handler != SIG_DFL &&
+		    old.sa_handler != SIG_IGN) {
+			wake_prev[i] = old;
+			if (sigaction(sigs[i], &sa, NULL) == 0)
+				h->wake_sigs |= 1 << i;
+		}
+}
+
+/* Give the tool its handlers back; lws closed the read end. */
+static void
+close_wake(struct httpd *h)
+{
+	static const int sigs[2] = { SIGINT, SIGTERM };
+
+	if (h->wake_wsi == NULL)
+		return;
+	for (int i = 0; i < 2; i++)
+		if (h->wake_sigs & (1 << i))
+			sigaction(sigs[i], &wake_prev[i], NULL);
+	close(wake[1]);
+	wake[0] = wake[1] = -1;
+}
 
 static void
 lws_to_log(int level, const char *line)
@@ -582,7 +664,7 @@ tick(lws_sorted_usec_list_t *sul)
 	struct httpd *h = lws_container_of(sul, struct httpd, tick);
 
 	/* nothing to do but make lws_service return to the caller */
-	lws_sul_schedule(h->ctx, 0, &h->tick, tick, 100 * LWS_US_PER_MS);
+	lws_sul_schedule(h->ctx, 0, &h->tick, tick, LWS_US_PER_SEC);
 }
 
 int
@@ -735,7 +817,8 @@ httpd_open(const struct httpd_config *cfg, struct httpd **out,
 		goto fail;
 	if (cfg->in_fd >= 0)	/* a first read even if nothing is there yet */
 		httpd_input_again(h);
-	lws_sul_schedule(h->ctx, 0, &h->tick, tick, 100 * LWS_US_PER_MS);
+	open_wake(h);
+	lws_sul_schedule(h->ctx, 0, &h->tick, tick, LWS_US_PER_SEC);
 	*out = h;
 	return QUAKE_OK;
 fail:
@@ -756,5 +839,6 @@ httpd_close(struct httpd *h)
 		return;
 	if (h->ctx != NULL)
 		lws_context_destroy(h->ctx);
+	close_wake(h);
 	free(h);
 }

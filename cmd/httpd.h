@@ -65,7 +65,8 @@ struct httpd_config {
 enum quake_err httpd_open(const struct httpd_config *cfg, struct httpd **out,
     struct quake_fail *f);
 
-/* Serve until the next events are handled (at most ~100 ms). */
+/* Serve until the next events are handled; SIGINT or SIGTERM is one (when
+ * the tool has handlers for them), and it returns at least every second. */
 void httpd_run(struct httpd *h);
 
 /* Stop serving and free h (may be NULL); every stream's closed() runs. */

@@ -1,7 +1,8 @@
 /* stalta — streaming STA/LTA, one sample at a time, with exactly ObsPy's
  * definitions (obspy.signal.trigger: classic_sta_lta, recursive_sta_lta,
  * trigger_onset including max_len), so sample i of a stream gives the value
- * ObsPy gives at index i of the whole array. No allocation after init. */
+ * ObsPy gives at index i of the whole array (classic: to the float its ring
+ * stores each square as). No allocation after init. */
 #ifndef QUAKE_STALTA_H
 #define QUAKE_STALTA_H
 
@@ -22,7 +23,8 @@ struct quake_stalta {
 	double sta, lta;	/* ObsPy's running sums or averages */
 	double csta, clta;	/* recursive: 1/nsta, 1/nlta */
 	double frac;		/* classic: nlta / nsta */
-	double *sq;		/* classic: the last nlta squares (owned) */
+	float *sq;		/* classic: the last nlta squares (owned),
+				 * as floats: half the memory */
 	int slot;		/* classic: where index i's square goes */
 };
 

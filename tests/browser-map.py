@@ -2,7 +2,8 @@
 """browser-map.py QUAKE_MAP ASSETS PORT [--screenshot FILE] — quake-map's page in
 headless Debian chromium (selenium), against the real quake-map started here on
 127.0.0.1:PORT and fed on its stdin. Prints one PASS/FAIL line per check.
-With --screenshot: replays a week of events and saves the page as a PNG."""
+With --screenshot: replays a week of events (and a detection of shaking phones)
+and saves the page as a PNG."""
 import datetime, json, os, signal, subprocess, sys, tempfile, time, urllib.error, urllib.request
 
 from selenium import webdriver
@@ -35,6 +36,12 @@ def line(eid, mag, lat, lon, age_s, lu_s=0, region="TEST REGION", action="create
             '"mag":%r,"magtype":"mb","region":"%s","evtype":"ke","auth":"QK","source_catalog":"EMSC-RTS",'
             '"source_id":"1"}' % (eid, action, iso(t), iso(t + datetime.timedelta(seconds=lu_s + 1)),
                                   lat, lon, mag, region))
+
+
+def detection(did, devices, lat, lon, age_s=3, peak=0.732688):
+    """a quake-shake detection line AGE_S before NOW"""
+    return ('{"kind":"detection","id":"%s","time":"%s","lat":%.6f,"lon":%.6f,"devices":%d,"peak":%g,'
+            '"radius_km":2.299}' % (did, iso(NOW - datetime.timedelta(seconds=age_s)), lat, lon, devices, peak))
 
 
 def get(path):
@@ -281,6 +288,8 @@ def run(qm, d, base):
     check("permalink: restores min M, region, colour, window, centre, zoom, the open event (%s)" % link[len(ORIGIN):],
           v[:8] == ["4", "japan", "depth", "30d", 36, 140, 5, "live_0000001"] and v[8] == len(jp), v)
 
+    shake(qm, d)
+
     # reconnect: quake-map restarts (as it would, re-reading the topic), with new and updated events
     d.get(ORIGIN + "/#win=30d")
     live(d)
@@ -322,6 +331,71 @@ def run(qm, d, base):
         qm2.stop()
 
 
+JS_DOT = "var e = document.querySelector('.shake-dot[data-detection-id=\"' + '%s' + '\"]'); "
+
+
+def shake(qm, d):
+    """the phones' layer: quake-shake's detection lines on the same stdin, on a layer of their own"""
+    n_events = get("/fdsnws/event/1/count")[1].strip()
+    qm.send([detection("shake-held-1", 3, 47.376667, 8.523333, age_s=600)])
+    d.get(ORIGIN + "/#win=30d")
+    live(d)
+    held = wait(lambda: d.execute_script(JS_DOT % "shake-held-1" + "return e && e.textContent"), 3)
+    ctl = d.execute_script("return Array.from(document.querySelectorAll('.leaflet-control-layers-overlays label'),"
+                           " l => [l.textContent.trim(), l.querySelector('input').checked])")
+    check("shake: the layer control has 'Phones shaking', on (%s)" % ctl, ["Phones shaking", True] in ctl, ctl)
+    check("shake: a detection held before the page loaded is on the layer (3 devices)", held == "3", held)
+    d.execute_script("window.__noReload = 1")
+    before = d.execute_script(JS_DOT % "shake-live-1" + "return !!e")
+    t0 = time.monotonic()
+    qm.send([detection("shake-live-1", 4, 35.68, 139.76)])
+    seen = wait(lambda: d.execute_script(JS_DOT % "shake-live-1" + "return !!e"), 3, 0.02)
+    dt = time.monotonic() - t0
+    check("shake: a detection line on stdin is on the phones' layer in %.3f s (< 1 s), no reload" % dt,
+          not before and seen and dt < 1.0 and d.execute_script("return window.__noReload === 1"), "seen=%s" % seen)
+    v = d.execute_script(JS_DOT % "shake-live-1" + "return [e.textContent, e.classList.contains('recent'),"
+                         " getComputedStyle(e, '::after').animationName, !!e.closest('.leaflet-marker-pane')]")
+    check("shake: its marker shows the device count, pulsing (%s)" % v, v == ["4", True, "shake-pulse", True], v)
+    m, r = ids(d)
+    check("shake: a detection is no event (FDSN count %s, markers, list rows unchanged)" % n_events,
+          get("/fdsnws/event/1/count")[1].strip() == n_events == str(len(m)) == str(len(r)) and
+          not any(i.startswith("shake") for i in m + r), "%d/%d" % (len(m), len(r)))
+    qm.send([detection("shake-live-1", 6, 35.68, 139.76, peak=1.25)])
+    upd = wait(lambda: d.execute_script(JS_DOT % "shake-live-1" + "return e && e.textContent === '6'"), 3, 0.02)
+    check("shake: a newer revision (6 devices) changes it in place, one element",
+          upd and d.execute_script("return document.querySelectorAll('[data-detection-id=\"shake-live-1\"]').length") == 1)
+    d.execute_script(JS_DOT % "shake-live-1" + "e.parentNode.dispatchEvent(new MouseEvent('click', {bubbles: true}))")
+    pop = wait(lambda: d.execute_script("var p = document.querySelector('.leaflet-popup .shake-popup');"
+                                        "return p && [p.dataset.detectionId, p.textContent]"), 3)
+    check("shake: popup with time, device count, peak acceleration, centroid (%s)" % (pop and pop[1][:120]),
+          pop and pop[0] == "shake-live-1" and all(w in pop[1] for w in ("UTC", "devices6", "1.25 m/s²", "35.6800, 139.7600")), pop)
+    d.execute_script("quakeMap.map.closePopup()")
+    leg = d.execute_script("return !!document.querySelector('.shake-legend')")
+    check("shake: a legend entry for the phones' layer", leg and "phones shaking" in
+          d.execute_script("return document.querySelector('.shake-legend').textContent"))
+    box = d.find_element("xpath", "//label[contains(., 'Phones shaking')]//input")
+    box.click()
+    off = wait(lambda: d.execute_script("return document.querySelectorAll('[data-detection-id]').length === 0"), 2)
+    check("shake: switched off in the layer control, its markers and legend are gone (events stay)",
+          off and not d.execute_script("return !!document.querySelector('.shake-legend')") and
+          len(ids(d)[0]) == int(n_events))
+    check("shake: the permalink says shake=0", "shake=0" in d.find_element("id", "x-permalink").get_attribute("href"))
+    link = d.find_element("id", "x-permalink").get_attribute("href")
+    d.get("about:blank")
+    d.get(link)
+    live(d)
+    time.sleep(0.6)
+    st = d.execute_script("return [document.querySelectorAll('.shake-dot[data-detection-id]').length,"
+                          " document.evaluate(\"//label[contains(., 'Phones shaking')]//input\", document, null, 9, null)"
+                          ".singleNodeValue.checked]")
+    check("shake: a permalink with shake=0 opens with the layer off (%s)" % st, st == [0, False], st)
+    d.find_element("xpath", "//label[contains(., 'Phones shaking')]//input").click()
+    both = wait(lambda: d.execute_script("return Array.from(document.querySelectorAll('.shake-dot[data-detection-id]'),"
+                                         " e => e.dataset.detectionId + ':' + e.textContent).sort().join(' ')"), 3)
+    check("shake: switched on again, both detections at their newest (%s)" % both,
+          both == "shake-held-1:3 shake-live-1:6", both)
+
+
 def screenshot(base):
     # a week of events, an alert and an open popup
     qm = Map(base)
@@ -330,7 +404,8 @@ def screenshot(base):
         d.get(ORIGIN + "/#win=7d&c=20.000,40.000,2")
         live(d)
         time.sleep(1)
-        qm.send([line("20261201_9999001", 6.1, -21.5, -175.2, 20, region="TONGA")])
+        qm.send([line("20261201_9999001", 6.1, -21.5, -175.2, 20, region="TONGA"),
+                 detection("shake-20261201T115950-c99ddf", 5, 42.35, 13.40, age_s=40)])
         time.sleep(1.5)
         d.find_element("css selector", '#list li[data-event-id="20261201_9999001"]').click()
         time.sleep(1)

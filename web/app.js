@@ -11,7 +11,7 @@
   var LIST_MAX = 500;          /* rows in the list at most (the map shows all) */
   var EMSC = 'https://www.seismicportal.eu/eventdetails.html?unid=';
   var DEFAULTS = { minmag: '0', win: '7d', q: '', color: 'age', tz: 'utc', sort: 'time',
-                   inview: '0', alert: '4.5', sel: '', c: '' };
+                   inview: '0', alert: '4.5', sel: '', c: '', shake: '1' };
   var AGE = [[3600e3, '#d7301f', 'past hour'], [86400e3, '#fc8d59', 'past day'],
              [7 * 86400e3, '#fdd049', 'past week'], [Infinity, '#e0e0e0', 'older']];
   var DEPTH = [[35, '#d7301f', '0–35 km'], [70, '#fc8d59', '35–70 km'],
@@ -465,7 +465,9 @@
     render();
     connect();
     $('x-csv').addEventListener('click', csvClick);
-    window.quakeMap = { map: map, state: state, events: events, csv: csvOfShown };   /* for the console and the browser tests */
+    /* for the console, the browser tests and shake.js (the phones' layer) */
+    window.quakeMap = { map: map, state: state, events: events, csv: csvOfShown, layer: layer,
+                        saveState: writeHash, fmtTime: fmtTime, ago: ago };
     /* ages change colour and events leave the window as time passes */
     setInterval(function () { events.forEach(function (r) { r.dirty = true; }); scheduleRender(false); }, 30000);
     setInterval(fetchSummary, 60000);

@@ -280,6 +280,43 @@ kafka_shake() {
 	check "shake: through Kafka, the golden triggers and detection" cmp -s "$TMP/shake-out" tests/golden/shake/network.ndjson
 }
 
+# coincidence past one detector on the real broker: the straddling group's
+# samples keyed by cell (cell:94:17 and cell:95:17 land in partitions 2
+# and 3 of 4), two detectors in one consumer group (roundrobin: each gets
+# one of them) writing onsets through quake-produce --kind triggers, one
+# quake-shake --coincide after quake-consume: the one detector's detection
+kafka_shake_coincide() {
+	local qa qb pa pb want k da db
+	python3 tests/gen_pushes.py straddle | "$B/bin/quake-shake" --pushes >"$TMP/sc-in"
+	want=$("$B/bin/quake-shake" --detect <"$TMP/sc-in" | grep -F '{"kind":"detection",')
+	scripts/kafka-local topic sc 4 2>/dev/null
+	scripts/kafka-local topic sc-trig 1 2>/dev/null
+	for k in a b; do
+		rm -f "$TMP/sc-f$k"; mkfifo "$TMP/sc-f$k"
+		"$QC" -b "$BK" -t sc -g sc-det -X partition.assignment.strategy=roundrobin \
+			>"$TMP/sc-f$k" 2>"$TMP/sc-qc$k" &
+		eval "q$k=\$!"
+		"$B/bin/quake-shake" --detect --onsets <"$TMP/sc-f$k" | tee "$TMP/sc-o$k" |
+			"$QP" -b "$BK" -t sc-trig --kind triggers >"$TMP/sc-acks$k" 2>/dev/null &
+		eval "p$k=\$!"
+	done
+	sleep 6	# both members assigned
+	"$QP" -b "$BK" -t sc --kind samples <"$TMP/sc-in" >/dev/null 2>&1
+	wait_for 30 at_least 6 "$TMP/sc-oa" "$TMP/sc-ob"
+	kill -TERM "$qa" "$qb"; wait "$qa" "$qb" "$pa" "$pb" 2>/dev/null
+	check "shake coincide: the cells in partitions 2 and 3 ($(kcat -C -b "$BK" -t sc -e -q -f '%k %p\n' 2>/dev/null | sort -u | tr '\n' ' '))" \
+		test "$(kcat -C -b "$BK" -t sc -e -q -f '%k %p\n' 2>/dev/null | sort -u | tr '\n' ' ')" = "cell:94:17 2 cell:95:17 3 "
+	da=$(jq -r .device "$TMP/sc-oa" | sort -u | tr '\n' ' ')
+	db=$(jq -r .device "$TMP/sc-ob" | sort -u | tr '\n' ' ')
+	check "shake coincide: the two detectors saw a and b c, one cell each ($da/ $db)" \
+		test "$(printf '%s\n' "$da" "$db" | sort | tr '\n' /)" = "phone-a /phone-b phone-c /"
+	check "shake coincide: 6 onset and trigger lines produced, keyed by device ($(kcat -C -b "$BK" -t sc-trig -e -q -f '%k\n' 2>/dev/null | sort | uniq -c | awk '{printf "%s %s ", $1, $2}'))" \
+		test "$(kcat -C -b "$BK" -t sc-trig -e -q -f '%k\n' 2>/dev/null | sort | uniq -c | awk '{printf "%s %s ", $1, $2}')" = "2 device:phone-a 2 device:phone-b 2 device:phone-c "
+	timeout 60 "$QC" -b "$BK" -t sc-trig -g sc-co -e 2>/dev/null | "$B/bin/quake-shake" --coincide >"$TMP/sc-out" 2>/dev/null
+	check "shake coincide: through Kafka, exactly the one detector's detection ($(cat "$TMP/sc-out"))" \
+		test -n "$want" -a "$(cat "$TMP/sc-out")" = "$want"
+}
+
 suite_integration() {
 	if scripts/kafka-local start 2>"$TMP/kafka-start.log"; then
 		echo "integration: roundtrip" >&2; kafka_roundtrip
@@ -292,6 +329,7 @@ suite_integration() {
 		echo "integration: alerts" >&2; kafka_alerts
 		echo "integration: start time" >&2; kafka_start_time
 		echo "integration: shake samples" >&2; kafka_shake
+		echo "integration: shake coincidence" >&2; kafka_shake_coincide
 		echo "integration: map service" >&2; kafka_map_service
 		scripts/kafka-local stop
 	else

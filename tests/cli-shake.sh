@@ -409,6 +409,8 @@ rxa_start() {
 		curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && return 0
 		sleep 0.05
 	done
+	# the stand-in would wait for ever to open the FIFO
+	kill -9 "$RX_PID" "$ACKER_PID" 2>/dev/null; wait "$RX_PID" "$ACKER_PID" 2>/dev/null
 	return 1
 }
 

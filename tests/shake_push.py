@@ -9,6 +9,8 @@ receiver tests (127.0.0.1 only, bounded).
   kill PORT PID OUT          20 devices push from threads; after 200 answers
                              kill -9 PID; every push answered 200 must be a
                              line of OUT; prints "acked N lost M"
+  killed PORT PID ACKED      the same pushes and kill; writes "device<TAB>msg"
+                             of every push answered 200 to ACKED
 """
 import collections
 import http.client
@@ -65,7 +67,9 @@ def concurrent(port, n):
     print(" ".join(f"{k}:{v}" for k, v in sorted(codes.items())))
 
 
-def kill(port, pid, out):
+def push_and_kill(port, pid):
+    """20 devices push from threads; after 200 answers 200, kill -9 pid;
+    the (device, msg) of every push answered 200"""
     acked, lock, stop = [], threading.Lock(), threading.Event()
 
     def device(d):
@@ -94,6 +98,11 @@ def kill(port, pid, out):
     stop.set()
     for t in th:
         t.join()
+    return acked
+
+
+def kill(port, pid, out):
+    acked = push_and_kill(port, pid)
     have = set()
     with open(out) as fp:
         for line in fp:
@@ -106,6 +115,12 @@ def kill(port, pid, out):
     print(f"acked {len(acked)} lost {len(lost)}")
 
 
+def killed(port, pid, out):
+    with open(out, "w") as fp:
+        for dev, msg in push_and_kill(port, pid):
+            fp.write(f"{dev}\t{msg}\n")
+
+
 def main():
     mode, port = sys.argv[1], int(sys.argv[2])
     if mode == "seq":
@@ -114,6 +129,8 @@ def main():
         concurrent(port, int(sys.argv[3]))
     elif mode == "kill":
         kill(port, int(sys.argv[3]), sys.argv[4])
+    elif mode == "killed":
+        killed(port, int(sys.argv[3]), sys.argv[4])
 
 
 if __name__ == "__main__":

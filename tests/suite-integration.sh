@@ -260,6 +260,7 @@ kafka_start_time() {
 . tests/integration-alert.sh
 . tests/integration-map.sh
 . tests/integration-run.sh
+. tests/integration-shake.sh
 
 # quake-shake's samples through Kafka: quake-produce --kind samples keys
 # each line by its phone's 0.5-degree cell; the detector after
@@ -330,6 +331,7 @@ suite_integration() {
 		echo "integration: start time" >&2; kafka_start_time
 		echo "integration: shake samples" >&2; kafka_shake
 		echo "integration: shake coincidence" >&2; kafka_shake_coincide
+		echo "integration: shake acks" >&2; kafka_shake_acks
 		echo "integration: map service" >&2; kafka_map_service
 		scripts/kafka-local stop
 	else

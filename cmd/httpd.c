@@ -22,11 +22,28 @@
 #define CHUNK (64 * 1024)
 #define ASSET_MAX (32 * 1024 * 1024)
 
-static const char security_headers[] =
-    "content-security-policy: default-src 'self'; object-src 'none'; "
-    "base-uri 'self'; frame-ancestors 'none'\x0d\x0a"
-    "x-content-type-options: nosniff\x0d\x0a"
-    "referrer-policy: no-referrer\x0d\x0a";
+/* On every answer, lws's own too (its 403 for a broken %-escape): lws adds
+ * a vhost's headers to each status line it writes. */
+static const struct lws_protocol_vhost_options security_headers[] = {
+	{ &security_headers[1], NULL, "content-security-policy:",
+	  "default-src 'self'; object-src 'none'; base-uri 'self'; "
+	  "frame-ancestors 'none'" },
+	{ &security_headers[2], NULL, "x-content-type-options:", "nosniff" },
+	{ NULL, NULL, "referrer-policy:", "no-referrer" },
+};
+
+/* A request line's URI parts past the URL limit are dropped by lws's parser
+ * (it would close the connection once its header table is full): one long
+ * path or query value, of any length, reaches on_request and gets 414. */
+static const struct lws_token_limits token_limits = { .token_limit = {
+	[WSI_TOKEN_GET_URI] = HTTPD_URL_MAX + 1,
+	[WSI_TOKEN_POST_URI] = HTTPD_URL_MAX + 1,
+	[WSI_TOKEN_HEAD_URI] = HTTPD_URL_MAX + 1,
+	[WSI_TOKEN_OPTIONS_URI] = HTTPD_URL_MAX + 1,
+	[WSI_TOKEN_PUT_URI] = HTTPD_URL_MAX + 1,
+	[WSI_TOKEN_PATCH_URI] = HTTPD_URL_MAX + 1,
+	[WSI_TOKEN_DELETE_URI] = HTTPD_URL_MAX + 1,
+} };
 
 struct timer {
 	lws_sorted_usec_list_t sul;
@@ -82,13 +99,11 @@ send_headers(struct httpd_conn *c, int status, const char *ctype,
 {
 	unsigned char buf[LWS_PRE + 2048], *start = buf + LWS_PRE, *p = start,
 	    *end = buf + sizeof buf - 1;
-	size_t n = strlen(security_headers), x = extra ? strlen(extra) : 0;
+	size_t x = extra ? strlen(extra) : 0;
 
 	if (lws_add_http_common_headers(c->wsi, (unsigned)status, ctype, len,
-	    &p, end) != 0 || (size_t)(end - p) < n + x + 8)
+	    &p, end) != 0 || (size_t)(end - p) < x + 8)
 		return -1;
-	memcpy(p, security_headers, n);
-	p += n;
 	if (x > 0) {
 		memcpy(p, extra, x);
 		p += x;
@@ -799,6 +814,8 @@ httpd_open(const struct httpd_config *cfg, struct httpd **out,
 	info.pt_serv_buf_size = CHUNK + LWS_PRE + 4096;	/* one chunk, one send */
 	info.keepalive_timeout = 15;
 	info.alpn = "http/1.1";
+	info.headers = security_headers;
+	info.token_limits = &token_limits;
 	info.options = LWS_SERVER_OPTION_DISABLE_OS_CA_CERTS;
 	if (strchr(h->host, ':') == NULL)
 		info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;

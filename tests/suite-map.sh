@@ -89,6 +89,8 @@ map_http_limits() {
 	check "URL of 8192 bytes is served (not 414)" test "$(qm_code "$u/fdsnws/event/1/count?eventid=$(head -c 8150 /dev/zero | tr '\0' a)")" != 414
 	check "URL over 8 KiB is 414" test "$(qm_code "$u/fdsnws/event/1/query?eventid=$(head -c 9000 /dev/zero | tr '\0' a)")" = 414
 	check "a 9 KiB path is 414" test "$(qm_code "$u/$(head -c 9000 /dev/zero | tr '\0' a)")" = 414
+	check "a 60 KiB query value is 414, not a closed connection" test "$(qm_code "$u/fdsnws/event/1/query?eventid=$(head -c 60000 /dev/zero | tr '\0' a)")" = 414
+	check "a 60 KiB path is 414" test "$(qm_code "$u/$(head -c 60000 /dev/zero | tr '\0' a)")" = 414
 	for m in PUT DELETE PATCH OPTIONS POST; do
 		check "$m is 405" test "$(qm_code "$u/fdsnws/event/1/query" -X $m -d x)" = 405
 	done
@@ -96,6 +98,9 @@ map_http_limits() {
 	hdr=$(curl -s -D - -o /dev/null "$u/")
 	check "CSP allows only 'self'" grep -qi "^content-security-policy: default-src 'self'; object-src 'none'" <<<"$hdr"
 	check "X-Content-Type-Options: nosniff" grep -qi '^x-content-type-options: nosniff' <<<"$hdr"
+	check "the security headers appear once each" test "$(grep -ci '^content-security-policy:\|^x-content-type-options:\|^referrer-policy:' <<<"$hdr")" = 3
+	hdr=$(curl -s -D - -o /dev/null "$u/fdsnws/event/1/query?minlat=%zz")
+	check "lws's own answer (403, a broken %-escape) has CSP and nosniff too" test "$(grep -ci "^content-security-policy: default-src 'self'\|^x-content-type-options: nosniff" <<<"$hdr")" = 2
 	check "HEAD: headers and no body" test "$(curl -s -I "$u/healthz" | grep -ci '^content-length: 3')/$(curl -s -X HEAD -m 2 "$u/healthz" | wc -c)" = 1/0
 	check "/summary?bin=5m: JSON with 4 bands" python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["bin_seconds"] == 300 and d["bands"] == ["<2","2-4","4-6",">=6"] and all(len(c) == 4 for c in d["counts"])' < <(curl -s "$u/summary?bin=5m")
 	check "/summary?bin=7m is 400" test "$(qm_code "$u/summary?bin=7m")" = 400

@@ -103,11 +103,11 @@ $(B)/bin/emsc-tail: $(B)/cmd/emsc-tail.o $(B)/cmd/emsc-live.o $(B)/cmd/emsc-chec
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $(BIN_LDFLAGS) -o $@ $^ $(LIB_LIBS) $(WS_LIBS) $(SSL_LIBS)
 
-$(B)/bin/quake-produce: $(B)/cmd/quake-produce.o $(B)/cmd/stage.o $(B)/cmd/partition.o $(TOOL_OBJ) $(B)/cmd/kafka.o $(B)/lib/libquake.a
+$(B)/bin/quake-produce: $(B)/cmd/quake-produce.o $(B)/cmd/stage.o $(B)/cmd/partition.o $(B)/cmd/kinds.o $(TOOL_OBJ) $(B)/cmd/kafka.o $(B)/lib/libquake.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $(BIN_LDFLAGS) -o $@ $^ $(LIB_LIBS) $(KAFKA_LIBS)
 
-$(B)/bin/quake-consume: $(B)/cmd/quake-consume.o $(TOOL_OBJ) $(B)/cmd/kafka.o $(B)/lib/libquake.a
+$(B)/bin/quake-consume: $(B)/cmd/quake-consume.o $(TOOL_OBJ) $(B)/cmd/kafka.o $(B)/cmd/offsets.o $(B)/lib/libquake.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $(BIN_LDFLAGS) -o $@ $^ $(LIB_LIBS) $(KAFKA_LIBS)
 

@@ -208,6 +208,44 @@ kafka_start_apply(rd_kafka_t *rk, rd_kafka_topic_partition_list_t *parts,
 	free(end);
 }
 
+long long
+kafka_lag(rd_kafka_t *rk)
+{
+	rd_kafka_topic_partition_list_t *a = NULL;
+	long long lag = 0;
+
+	if (rd_kafka_assignment(rk, &a) != RD_KAFKA_RESP_ERR_NO_ERROR || a == NULL)
+		return 0;
+	rd_kafka_position(rk, a);
+	for (int i = 0; i < a->cnt; i++) {
+		int64_t lo, hi;
+
+		if (rd_kafka_get_watermark_offsets(rk, a->elems[i].topic,
+		    a->elems[i].partition, &lo, &hi) == RD_KAFKA_RESP_ERR_NO_ERROR &&
+		    hi >= 0 && a->elems[i].offset >= 0 && hi > a->elems[i].offset)
+			lag += hi - a->elems[i].offset;
+	}
+	rd_kafka_topic_partition_list_destroy(a);
+	return lag;
+}
+
+int
+kafka_producer_conf(rd_kafka_conf_t *conf)
+{
+	if (kafka_conf_set(conf, "bootstrap.servers", "127.0.0.1:9092") ||
+	    kafka_conf_set(conf, "enable.idempotence", "true") ||
+	    kafka_conf_set(conf, "acks", "all") ||
+	    kafka_conf_set(conf, "compression.codec", "lz4") ||
+	    kafka_conf_set(conf, "linger.ms", "5") ||
+	    /* bound memory: 2 MiB queued, in batches of at most 256 KiB so
+	     * that several requests are in flight at once */
+	    kafka_conf_set(conf, "queue.buffering.max.messages", "10000") ||
+	    kafka_conf_set(conf, "queue.buffering.max.kbytes", "2048") ||
+	    kafka_conf_set(conf, "batch.size", "262144"))
+		return -1;
+	return 0;
+}
+
 int
 kafka_consumer_conf(rd_kafka_conf_t *conf, const char *group, int exit_eof)
 {

@@ -10,6 +10,12 @@ int kafka_conf_kv(rd_kafka_conf_t *conf, const char *kv);
 
 /* Set key to value; logs and returns -1 on error. */
 int kafka_conf_set(rd_kafka_conf_t *conf, const char *key, const char *value);
+/* Records on rk's assigned partitions past its position (watermarks as
+ * last fetched): a consumer's lag. */
+long long kafka_lag(rd_kafka_t *rk);
+/* quake-produce's defaults on conf (borrowed): idempotent, acks=all, lz4,
+ * 2 MiB queued in batches of 256 KiB; -1 logged. */
+int kafka_producer_conf(rd_kafka_conf_t *conf);
 /* quake-consume's defaults on conf (borrowed): group, offsets stored only
  * for handled lines, small fetch queue, partition EOF with -e; -1 logged. */
 int kafka_consumer_conf(rd_kafka_conf_t *conf, const char *group, int exit_eof);

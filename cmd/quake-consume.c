@@ -16,7 +16,7 @@
 
 #include "ackread.h"
 #include "kafka.h"
-#include "ring.h"
+#include "offsets.h"
 #include "tool.h"
 
 static const char usage_text[] =
@@ -38,16 +38,8 @@ static const char usage_text[] =
 "  -h, --help        this help\n"
 "  -V, --version     print the version\n";
 
-/* One line written and not yet handled: where it came from. */
-struct out_rec {
-	int32_t partition;
-	int64_t offset;
-};
-
-/* Lines written and not yet handled, oldest first; the head is line
- * next_line of our output. */
-static struct ring unhandled;
-static unsigned long next_line = 1;
+/* Lines written and not yet handled, and where each came from. */
+static struct offsets lines;
 
 static struct {
 	const char *topic;
@@ -77,32 +69,15 @@ wake_fetcher(rd_kafka_t *rk)
 	    &lo, &hi, 100);
 }
 
-static unsigned long written;
-
-/* --stats: lines out, lines handled, and the lag: records on the assigned
- * partitions past our position (watermarks as last fetched). */
+/* --stats: lines out, lines handled, and the lag */
 static void
 stats_line(rd_kafka_t *rk)
 {
-	rd_kafka_topic_partition_list_t *a = NULL;
-	long long lag = 0;
-
-	if (rd_kafka_assignment(rk, &a) == RD_KAFKA_RESP_ERR_NO_ERROR && a != NULL) {
-		rd_kafka_position(rk, a);
-		for (int i = 0; i < a->cnt; i++) {
-			int64_t lo, hi;
-			if (rd_kafka_get_watermark_offsets(rk, a->elems[i].topic,
-			    a->elems[i].partition, &lo, &hi) == RD_KAFKA_RESP_ERR_NO_ERROR &&
-			    hi >= 0 && a->elems[i].offset >= 0 && hi > a->elems[i].offset)
-				lag += hi - a->elems[i].offset;
-		}
-		rd_kafka_topic_partition_list_destroy(a);
-	}
 	struct tool_counter c[] = {
-		{ "out", (long long)written },
-		{ "handled", (long long)(next_line - 1) },
+		{ "out", (long long)lines.written },
+		{ "handled", (long long)(lines.next - 1) },
 		{ "partitions", assigned },
-		{ "lag", lag },
+		{ "lag", kafka_lag(rk) },
 	};
 	tool_stats_log(c, 4);
 }
@@ -118,30 +93,6 @@ close_timeout(int sig)
 	(void)sig;
 	(void)!write(2, msg, sizeof msg - 1);
 	_exit(QUAKE_EXIT_TEMPFAIL);
-}
-
-/* Lines up to and including `upto` are handled: store their offsets. */
-static void
-w_handled(rd_kafka_t *rk, unsigned long upto)
-{
-	rd_kafka_topic_partition_list_t *l;
-
-	if (upto < next_line || unhandled.count == 0)
-		return;
-	l = rd_kafka_topic_partition_list_new(8);
-	while (unhandled.count > 0 && next_line <= upto) {
-		struct out_rec *o = ring_head(&unhandled);
-		rd_kafka_topic_partition_t *tp =
-		    rd_kafka_topic_partition_list_find(l, opt.topic, o->partition);
-		if (tp == NULL)
-			tp = rd_kafka_topic_partition_list_add(l, opt.topic, o->partition);
-		tp->offset = o->offset + 1;
-		ring_pop(&unhandled);
-		next_line++;
-	}
-	/* partitions revoked meanwhile refuse the store: that is right */
-	rd_kafka_offsets_store(rk, l);
-	rd_kafka_topic_partition_list_destroy(l);
 }
 
 static void
@@ -167,7 +118,7 @@ rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
 static int
 read_acks(rd_kafka_t *rk)
 {
-	w_handled(rk, ackread_upto());
+	offsets_handled(&lines, rk, ackread_upto());
 	return ackread_failed() ? -1 : 0;
 }
 
@@ -192,22 +143,14 @@ handle(rd_kafka_t *rk, rd_kafka_message_t *m)
 		snprintf(o, sizeof o, "%lld", (long long)m->offset);
 		quake_log(QUAKE_LOG_WARN, "skipped record: empty or holds a newline",
 		    "partition", p, "offset", o, NULL);
-		/* nothing goes downstream for it: handled at once, in order */
-		if (unhandled.count == 0) {
-			rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
-			rd_kafka_topic_partition_list_add(l, opt.topic, m->partition)->offset = m->offset + 1;
-			rd_kafka_offsets_store(rk, l);
-			rd_kafka_topic_partition_list_destroy(l);
-		}
+		offsets_skipped(&lines, rk, m->partition, m->offset);
 		return 0;
 	}
 	if (tool_out(m->payload, m->len) != 0)
 		return -1;
-	written++;
+	offsets_written(&lines, m->partition, m->offset);
 	wake.bytes += m->len;
 	wake.partition = m->partition;
-	*(struct out_rec *)ring_push(&unhandled, NULL) =
-	    (struct out_rec){ m->partition, m->offset };
 	return 0;
 }
 
@@ -318,7 +261,7 @@ run(rd_kafka_t *rk)
 	int status = QUAKE_EXIT_OK;
 
 	while (!tool_stop && !fatal &&
-	    (opt.count == 0 || (long)written < opt.count)) {
+	    (opt.count == 0 || (long)lines.written < opt.count)) {
 		rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 0);
 		if (tool_stats_due())
 			stats_line(rk);
@@ -335,7 +278,7 @@ run(rd_kafka_t *rk)
 			if (tool_flush() != 0)
 				break;
 			if (opt.acks == NULL)
-				w_handled(rk, written);
+				offsets_handled(&lines, rk, lines.written);
 			else if (read_acks(rk) != 0)
 				return QUAKE_EXIT_SOFTWARE;
 			if (opt.exit_eof && assigned > 0 && at_eof >= assigned)
@@ -348,14 +291,14 @@ run(rd_kafka_t *rk)
 		rd_kafka_message_destroy(m);
 		/* a long backlog without --acks: hand off in steps, so the
 		 * ring of unhandled lines stays small */
-		if (rc == 0 && opt.acks == NULL && unhandled.count >= 4096) {
+		if (rc == 0 && opt.acks == NULL && lines.unhandled.count >= 4096) {
 			if (tool_flush() != 0)
 				rc = -1;
 			else
-				w_handled(rk, written);
+				offsets_handled(&lines, rk, lines.written);
 		}
 		/* busy: store what was acknowledged every 64 lines */
-		if (rc == 0 && opt.acks != NULL && (written & 63) == 0 &&
+		if (rc == 0 && opt.acks != NULL && (lines.written & 63) == 0 &&
 		    read_acks(rk) != 0)
 			return QUAKE_EXIT_SOFTWARE;
 		if (rc != 0) {
@@ -375,9 +318,9 @@ main(int argc, char **argv)
 	rd_kafka_t *rk;
 
 	tool_init("quake-consume");
-	ring_init(&unhandled, sizeof(struct out_rec));
 	if (options(argc, argv, &status) != 0)
 		return status;
+	offsets_init(&lines, opt.topic);
 	if ((rk = consumer_new(&status)) == NULL)
 		return status;
 	status = run(rk);
@@ -390,12 +333,12 @@ main(int argc, char **argv)
 	alarm(CLOSE_TIMEOUT);
 	if (tool_flush() == 0) {
 		if (opt.acks == NULL)
-			w_handled(rk, written);
+			offsets_handled(&lines, rk, lines.written);
 		else
-			for (int i = 0; i < 50 && unhandled.count > 0; i++) {
+			for (int i = 0; i < 50 && lines.unhandled.count > 0; i++) {
 				if (read_acks(rk) != 0)
 					break;
-				if (unhandled.count > 0)
+				if (lines.unhandled.count > 0)
 					poll(NULL, 0, 100);
 			}
 	}
@@ -405,6 +348,6 @@ main(int argc, char **argv)
 		status = QUAKE_EXIT_UNAVAILABLE;
 	rd_kafka_consumer_close(rk);	/* commits stored offsets */
 	rd_kafka_destroy(rk);
-	ring_free(&unhandled);
+	offsets_free(&lines);
 	return status;
 }

@@ -21,10 +21,9 @@
 #include "ackq.h"
 #include "event.h"
 #include "kafka.h"
+#include "kinds.h"
 #include "ndjson.h"
 #include "partition.h"
-#include "sample.h"
-#include "trigline.h"
 #include "stage.h"
 #include "tool.h"
 
@@ -160,21 +159,18 @@ static struct {
 	const char *xs[256];	/* -X */
 	int nx;
 	long flush_s;
-	int samples;		/* --kind samples */
-	int triggers;		/* --kind triggers */
+	const struct kind *kind;	/* --kind; NULL: event lines */
 } opt = { .flush_s = 30 };
 
-/* --kind samples: each line checked by lib/sample (never "anything goes")
- * and passed on as it is, keyed by quake_sample_key; the status line's id
- * is the device (its first 63 bytes) */
-static struct quake_sample_batch sbatch;
-
+/* --kind: the line as it is, keyed by its kind; the status line's id is
+ * the kind's (its first 63 bytes) */
 static void
-produce_samples(const struct quake_line *l)
+produce_kind(const struct quake_line *l)
 {
-	char key[32 + QUAKE_SAMPLE_ID_MAX], *text;
+	char key[KIND_KEY_MAX], *text;
+	const char *id;
 	struct quake_fail f;
-	size_t n = quake_sample_key(l->buf, l->len, &sbatch, key, sizeof key, &f);
+	size_t n = opt.kind->key(l->buf, l->len, key, &id, &f);
 	uint64_t seq;
 
 	if (n == 0) {
@@ -183,28 +179,7 @@ produce_samples(const struct quake_line *l)
 	}
 	text = stage_room(&stage, n);
 	memcpy(text, key, n);
-	ackq_push(&q, l->lineno, sbatch.device, strnlen(sbatch.device, 63), &seq);
-	stage_add(&stage, l->buf, l->len, text, n, n, seq);
-}
-
-/* --kind triggers: onset and trigger lines checked by lib/trigline, passed
- * on as they are, keyed by device (quake_trigline_key); the status line's
- * id is the key's device part (its first 63 bytes) */
-static void
-produce_triggers(const struct quake_line *l)
-{
-	char key[8 + QUAKE_SAMPLE_ID_MAX], *text;
-	struct quake_fail f;
-	size_t n = quake_trigline_key(l->buf, l->len, key, sizeof key, &f);
-	uint64_t seq;
-
-	if (n == 0) {
-		ackq_reject(&q, l->lineno, "", &f, l->buf, l->len);
-		return;
-	}
-	text = stage_room(&stage, n);
-	memcpy(text, key, n);
-	ackq_push(&q, l->lineno, key + 7, strnlen(key + 7, 63), &seq);
+	ackq_push(&q, l->lineno, id, strnlen(id, 63), &seq);
 	stage_add(&stage, l->buf, l->len, text, n, n, seq);
 }
 
@@ -240,13 +215,15 @@ options(int argc, char **argv)
 		case 'V': tool_version();
 		case 256: tool_stats_every(tool_parse_long("--stats", optarg, 1, 86400)); break;
 		case 257:
-			if (strcmp(optarg, "samples") != 0 && strcmp(optarg, "event") != 0 &&
-			    strcmp(optarg, "triggers") != 0) {
+			switch (kind_find(optarg, &opt.kind)) {
+			case QUAKE_OK: break;
+			case QUAKE_EUSAGE:
 				quake_log(QUAKE_LOG_ERROR, "--kind: event, samples or triggers", NULL);
 				goto usage_exit;
+			default:
+				quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
+				exit(QUAKE_EXIT_SOFTWARE);
 			}
-			opt.samples = optarg[0] == 's';
-			opt.triggers = optarg[0] == 't';
 			break;
 		default: goto usage_exit;
 		}
@@ -269,16 +246,7 @@ producer_new(void)
 	rd_kafka_t *rk;
 	char errstr[512];
 
-	if (kafka_conf_set(conf, "bootstrap.servers", "127.0.0.1:9092") ||
-	    kafka_conf_set(conf, "enable.idempotence", "true") ||
-	    kafka_conf_set(conf, "acks", "all") ||
-	    kafka_conf_set(conf, "compression.codec", "lz4") ||
-	    kafka_conf_set(conf, "linger.ms", "5") ||
-	    /* bound memory: 2 MiB queued, in batches of at most 256 KiB so
-	     * that several requests are in flight at once */
-	    kafka_conf_set(conf, "queue.buffering.max.messages", "10000") ||
-	    kafka_conf_set(conf, "queue.buffering.max.kbytes", "2048") ||
-	    kafka_conf_set(conf, "batch.size", "262144")) {
+	if (kafka_producer_conf(conf) != 0) {
 		rd_kafka_conf_destroy(conf);
 		return NULL;
 	}
@@ -318,10 +286,8 @@ run(rd_kafka_t *rk, rd_kafka_topic_t *rkt, struct quake_ndjson *r, int wake)
 				eof = err == QUAKE_EOF;
 				break;
 			}
-			if (opt.samples)
-				produce_samples(&l);
-			else if (opt.triggers)
-				produce_triggers(&l);
+			if (opt.kind != NULL)
+				produce_kind(&l);
 			else
 				produce(&l);
 		}
@@ -367,10 +333,6 @@ main(int argc, char **argv)
 	ackq_init(&q, sizeof(struct ackq_rec), NULL, &ctr[C_IN].value,
 	    &ctr[C_REJECTED].value);
 	options(argc, argv);
-	if (opt.samples && quake_sample_batch_init(&sbatch, QUAKE_SAMPLE_MAX) != QUAKE_OK) {
-		quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
-		return QUAKE_EXIT_SOFTWARE;
-	}
 	if ((rk = producer_new()) == NULL)
 		return QUAKE_EXIT_CONFIG;
 	rkt = rd_kafka_topic_new(rk, opt.topic, NULL);

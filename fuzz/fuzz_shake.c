@@ -15,8 +15,9 @@ sink(void *arg, enum quake_shake_report what, const struct quake_trigger *t,
 	char out[QUAKE_SAMPLE_LINE_MAX + 6 * QUAKE_SAMPLE_ID_MAX];
 
 	(void)arg;
-	(void)what;
-	if (t != NULL)
+	if (what == QUAKE_SHAKE_ONSET)
+		(void)quake_sample_format_onset(t, out, sizeof out);
+	else if (t != NULL)
 		(void)quake_sample_format_trigger(t, out, sizeof out);
 	else
 		(void)quake_sample_format_detection(d, out, sizeof out);

@@ -3,7 +3,8 @@
  * detection, three shaken together one detection; a phone put down on a
  * table one trigger; gaps restart; silent phones are forgotten; a push sent
  * twice changes nothing; gravity in totalacceleration is removed; the
- * floor keeps a quiet phone quiet. */
+ * floor keeps a quiet phone quiet; each trigger's onset is reported once,
+ * before it, with its peak so far, and with coinc.k 0 nothing more. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,8 +75,8 @@ push(struct phone *p, int sec, struct quake_sample_batch *b)
 }
 
 struct got {
-	int ntrig, ndet;
-	struct quake_trigger trig[32];
+	int ntrig, ndet, nonset, order_bad;
+	struct quake_trigger trig[32], onset[32];
 	struct quake_detection det[8];
 };
 
@@ -85,6 +86,16 @@ collect(void *arg, enum quake_shake_report what, const struct quake_trigger *t,
 {
 	struct got *g = arg;
 
+	if (what == QUAKE_SHAKE_ONSET && g->nonset < 32)
+		g->onset[g->nonset++] = *t;
+	if (what == QUAKE_SHAKE_TRIGGER) {
+		/* its onset came first: the newest onset of this device */
+		int k = g->nonset - 1;
+		while (k >= 0 && strcmp(g->onset[k].device, t->device) != 0)
+			k--;
+		g->order_bad += t->has_loc && (k < 0 || g->onset[k].on != t->on ||
+		    g->onset[k].peak > t->peak);
+	}
 	if (what == QUAKE_SHAKE_TRIGGER && g->ntrig < 32)
 		g->trig[g->ntrig++] = *t;
 	if (d != NULL && g->ndet < 8)
@@ -164,6 +175,24 @@ network(int twice)
 		CHECK(g.trig[i].off > g.trig[i].on && g.trig[i].ratio >= 3.5 &&
 		    g.trig[i].has_loc, "trigger %s: off after on, ratio %.2f", g.trig[i].device,
 		    g.trig[i].ratio);
+	CHECK(g.nonset == 4 && g.order_bad == 0, "network%s: 4 onsets, each before its "
+	    "trigger, same on, peak so far <= the trigger's (%d, %d bad)", twice ? " twice" : "",
+	    g.nonset, g.order_bad);
+	CHECK(g.nonset == 4 && g.onset[0].off == 0 && g.onset[0].has_loc,
+	    "an onset has no off and has its location");
+	if (!twice) {
+		/* the detector of a two-stage setup: the same onsets, no detection */
+		struct got h;
+		conf.coinc.k = 0;
+		simulate(ph, NELEM(ph), 60, &conf, &h, 0, NULL);
+		int same = h.nonset == 4;
+		for (int i = 0; same && i < 4; i++)
+			same = strcmp(h.onset[i].device, g.onset[i].device) == 0 &&
+			    h.onset[i].on == g.onset[i].on && h.onset[i].peak == g.onset[i].peak &&
+			    h.onset[i].ratio == g.onset[i].ratio;
+		CHECK(h.ndet == 0 && same && h.ntrig == 4,
+		    "coinc.k 0: the same onsets and triggers, no detection (%d)", h.ndet);
+	}
 }
 
 static void
@@ -188,6 +217,8 @@ singles(void)
 	simulate(table, 1, 40, &conf, &g, 0, NULL);
 	CHECK(g.ntrig == 1 && g.ndet == 0 && has_trigger(&g, "t", 20, 20.2),
 	    "a phone put down on a table: one trigger (%d), no detection (%d)", g.ntrig, g.ndet);
+	CHECK(g.nonset == 1 && g.order_bad == 0 && g.onset[0].peak == g.trig[0].peak,
+	    "the knock's peak is in the push its trigger starts in: the onset has the final peak");
 	simulate(gap, 1, 40, &conf, &g, 0, NULL);
 	CHECK(g.ntrig == 0, "a 5 s gap, louder after it: restarted, no trigger (%d)", g.ntrig);
 	conf.gap_s = 10;	/* the same without the restart does trigger */

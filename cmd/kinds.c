@@ -1,6 +1,6 @@
 /* kinds — quake-shake's sample batches keyed by their phone's cell, and its
- * onset and trigger lines keyed by device; the status line's id is the
- * device either way. */
+ * onset and trigger lines keyed by device (the status line's id is the
+ * device either way); its detection lines keyed by their id. */
 #include <string.h>
 
 #include "kinds.h"
@@ -28,9 +28,28 @@ triggers_key(const char *buf, size_t len, char *key, const char **id,
 	return n;
 }
 
+/* the reader quake-alert and quake-map use; a detection's revisions share
+ * its id, so they stay in order */
+static size_t
+detections_key(const char *buf, size_t len, char *key, const char **id,
+    struct quake_fail *f)
+{
+	struct quake_detection d;
+	size_t n;
+
+	*id = "";
+	if (quake_sample_parse_detection(buf, len, &d, f) != QUAKE_OK)
+		return 0;
+	n = strlen(d.id);
+	memcpy(key, d.id, n + 1);	/* < 64 bytes: KIND_KEY_MAX holds it */
+	*id = key;
+	return n;
+}
+
 static const struct kind kinds[] = {
 	{ "samples", samples_key },
 	{ "triggers", triggers_key },
+	{ "detections", detections_key },
 };
 
 enum quake_err

@@ -2,14 +2,14 @@
 #include "offsets.h"
 
 struct offsets_rec {
+	const char *topic;
 	int32_t partition;
 	int64_t offset;
 };
 
 void
-offsets_init(struct offsets *o, const char *topic)
+offsets_init(struct offsets *o)
 {
-	o->topic = topic;
 	ring_init(&o->unhandled, sizeof(struct offsets_rec));
 	o->next = 1;
 	o->written = 0;
@@ -22,10 +22,11 @@ offsets_free(struct offsets *o)
 }
 
 void
-offsets_written(struct offsets *o, int32_t partition, int64_t offset)
+offsets_written(struct offsets *o, const char *topic, int32_t partition,
+    int64_t offset)
 {
 	*(struct offsets_rec *)ring_push(&o->unhandled, NULL) =
-	    (struct offsets_rec){ partition, offset };
+	    (struct offsets_rec){ topic, partition, offset };
 	o->written++;
 }
 
@@ -40,9 +41,9 @@ offsets_handled(struct offsets *o, rd_kafka_t *rk, unsigned long upto)
 	while (o->unhandled.count > 0 && o->next <= upto) {
 		struct offsets_rec *r = ring_head(&o->unhandled);
 		rd_kafka_topic_partition_t *tp =
-		    rd_kafka_topic_partition_list_find(l, o->topic, r->partition);
+		    rd_kafka_topic_partition_list_find(l, r->topic, r->partition);
 		if (tp == NULL)
-			tp = rd_kafka_topic_partition_list_add(l, o->topic, r->partition);
+			tp = rd_kafka_topic_partition_list_add(l, r->topic, r->partition);
 		tp->offset = r->offset + 1;
 		ring_pop(&o->unhandled);
 		o->next++;
@@ -53,15 +54,15 @@ offsets_handled(struct offsets *o, rd_kafka_t *rk, unsigned long upto)
 }
 
 void
-offsets_skipped(struct offsets *o, rd_kafka_t *rk, int32_t partition,
-    int64_t offset)
+offsets_skipped(struct offsets *o, rd_kafka_t *rk, const char *topic,
+    int32_t partition, int64_t offset)
 {
 	rd_kafka_topic_partition_list_t *l;
 
 	if (o->unhandled.count > 0)
 		return;
 	l = rd_kafka_topic_partition_list_new(1);
-	rd_kafka_topic_partition_list_add(l, o->topic, partition)->offset = offset + 1;
+	rd_kafka_topic_partition_list_add(l, topic, partition)->offset = offset + 1;
 	rd_kafka_offsets_store(rk, l);
 	rd_kafka_topic_partition_list_destroy(l);
 }

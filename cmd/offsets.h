@@ -10,24 +10,25 @@
 #include "ring.h"
 
 struct offsets {
-	const char *topic;	/* borrowed */
 	struct ring unhandled;	/* struct offsets_rec: the head is line next */
 	unsigned long next;
 	unsigned long written;	/* lines written so far */
 };
 
-void offsets_init(struct offsets *o, const char *topic);
+void offsets_init(struct offsets *o);
 void offsets_free(struct offsets *o);
 
-/* A line written for the record at partition/offset. */
-void offsets_written(struct offsets *o, int32_t partition, int64_t offset);
+/* A line written for the record at topic/partition/offset (topic borrowed:
+ * it outlives o, as quake-consume's -t arguments do). */
+void offsets_written(struct offsets *o, const char *topic, int32_t partition,
+    int64_t offset);
 
 /* Lines up to and including upto are handled: store their offsets. */
 void offsets_handled(struct offsets *o, rd_kafka_t *rk, unsigned long upto);
 
 /* A record that writes no line (skipped): handled at once, in order, so
  * stored now only when nothing written before it waits. */
-void offsets_skipped(struct offsets *o, rd_kafka_t *rk, int32_t partition,
-    int64_t offset);
+void offsets_skipped(struct offsets *o, rd_kafka_t *rk, const char *topic,
+    int32_t partition, int64_t offset);
 
 #endif

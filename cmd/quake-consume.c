@@ -1,5 +1,5 @@
-/* quake-consume — a Kafka topic to event lines on stdout, as a member of a
- * consumer group. An offset is stored for commit only once its line is
+/* quake-consume — Kafka topics (one, or several: -t repeated) to lines on
+ * stdout, as a member of a consumer group. An offset is stored for commit only once its line is
  * handled: written and flushed, or with --acks FIFO, acknowledged by the
  * downstream status line. librdkafka auto-commits stored offsets; on
  * rebalance and exit what is stored is committed, and nothing more. */
@@ -20,11 +20,12 @@
 #include "tool.h"
 
 static const char usage_text[] =
-"usage: quake-consume -t TOPIC [-g GROUP] [-b BROKERS] [-o OFFSET | --since DUR]\n"
+"usage: quake-consume -t TOPIC... [-g GROUP] [-b BROKERS] [-o OFFSET | --since DUR]\n"
 "                     [-e] [-c N] [-X KEY=VALUE]... [-F FILE] [--acks FIFO]\n"
 "                     [--stats SECONDS]\n"
 "  -b BROKERS        bootstrap servers (env QUAKE_BROKERS; default 127.0.0.1:9092)\n"
-"  -t TOPIC          topic to consume (env QUAKE_TOPIC)\n"
+"  -t TOPIC          topic to consume (env QUAKE_TOPIC); repeat -t for several\n"
+"                    (their lines interleaved, each partition in order)\n"
 "  -g GROUP          consumer group (env QUAKE_GROUP; default quake-consume)\n"
 "  -o OFFSET         beginning, end, stored (committed; default), or s@MS: the first\n"
 "                    record at or after MS (ms since the epoch)\n"
@@ -41,13 +42,16 @@ static const char usage_text[] =
 /* Lines written and not yet handled, and where each came from. */
 static struct offsets lines;
 
+#define TOPICS_MAX 8
+
 static struct {
-	const char *topic;
+	const char *topics[TOPICS_MAX];
+	int ntopics;
 	int64_t start;		/* RD_KAFKA_OFFSET_*, or ms with at_time */
 	int at_time, exit_eof;
 	long count;
 	const char *acks;
-} opt = { NULL, RD_KAFKA_OFFSET_STORED, 0, 0, 0, NULL };
+} opt = { { NULL }, 0, RD_KAFKA_OFFSET_STORED, 0, 0, 0, NULL };
 
 static int fatal;
 static int assigned, at_eof;
@@ -58,6 +62,7 @@ static int assigned, at_eof;
 static struct {
 	size_t bytes, half;	/* read since the queue was last dry; trigger */
 	int32_t partition;	/* of the last record read */
+	const char *topic;	/* its topic (one of opt.topics) */
 } wake;
 
 static void
@@ -65,7 +70,7 @@ wake_fetcher(rd_kafka_t *rk)
 {
 	int64_t lo, hi;
 
-	(void)rd_kafka_query_watermark_offsets(rk, opt.topic, wake.partition,
+	(void)rd_kafka_query_watermark_offsets(rk, wake.topic, wake.partition,
 	    &lo, &hi, 100);
 }
 
@@ -122,9 +127,23 @@ read_acks(rd_kafka_t *rk)
 	return ackread_failed() ? -1 : 0;
 }
 
+/* m's topic as one of opt.topics (which outlive every record) */
+static const char *
+topic_of(const rd_kafka_message_t *m)
+{
+	const char *name = m->rkt != NULL ? rd_kafka_topic_name(m->rkt) : "";
+
+	for (int i = 1; i < opt.ntopics; i++)
+		if (strcmp(name, opt.topics[i]) == 0)
+			return opt.topics[i];
+	return opt.topics[0];
+}
+
 static int
 handle(rd_kafka_t *rk, rd_kafka_message_t *m)
 {
+	const char *topic;
+
 	if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
 		at_eof++;
 		return 0;
@@ -137,20 +156,22 @@ handle(rd_kafka_t *rk, rd_kafka_message_t *m)
 			return -1;
 		return 0;
 	}
+	topic = topic_of(m);
 	if (m->len == 0 || memchr(m->payload, '\n', m->len) != NULL) {
 		char p[16], o[24];
 		snprintf(p, sizeof p, "%d", (int)m->partition);
 		snprintf(o, sizeof o, "%lld", (long long)m->offset);
 		quake_log(QUAKE_LOG_WARN, "skipped record: empty or holds a newline",
 		    "partition", p, "offset", o, NULL);
-		offsets_skipped(&lines, rk, m->partition, m->offset);
+		offsets_skipped(&lines, rk, topic, m->partition, m->offset);
 		return 0;
 	}
 	if (tool_out(m->payload, m->len) != 0)
 		return -1;
-	offsets_written(&lines, m->partition, m->offset);
+	offsets_written(&lines, topic, m->partition, m->offset);
 	wake.bytes += m->len;
 	wake.partition = m->partition;
+	wake.topic = topic;
 	return 0;
 }
 
@@ -178,11 +199,15 @@ options(int argc, char **argv, int *status)
 
 	*status = QUAKE_EXIT_USAGE;
 	conn.group = getenv("QUAKE_GROUP");
-	opt.topic = getenv("QUAKE_TOPIC");
+	const char *env_topic = getenv("QUAKE_TOPIC");
 	while ((ch = getopt_long(argc, argv, "b:t:g:o:ec:X:F:a:hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'b': conn.brokers = optarg; break;
-		case 't': opt.topic = optarg; break;
+		case 't':
+			if (opt.ntopics == TOPICS_MAX || *optarg == '\0')
+				goto usage_exit;
+			opt.topics[opt.ntopics++] = optarg;
+			break;
 		case 'g': conn.group = optarg; break;
 		case 'o': case 257:	/* both log what is wrong */
 			if ((ch == 'o' ? kafka_start_parse : kafka_start_since)(optarg,
@@ -204,8 +229,10 @@ options(int argc, char **argv, int *status)
 		default: goto usage_exit;
 		}
 	}
-	if (optind != argc || opt.topic == NULL || *opt.topic == '\0') {
-		if (opt.topic == NULL)
+	if (opt.ntopics == 0 && env_topic != NULL && *env_topic != '\0')
+		opt.topics[opt.ntopics++] = env_topic;
+	if (optind != argc || opt.ntopics == 0) {
+		if (opt.ntopics == 0)
 			quake_log(QUAKE_LOG_ERROR, "no topic: give -t TOPIC", NULL);
 usage_exit:
 		fputs(usage_text, stderr);
@@ -242,8 +269,9 @@ consumer_new(int *status)
 		goto fail;
 	}
 	rd_kafka_poll_set_consumer(rk);
-	subs = rd_kafka_topic_partition_list_new(1);
-	rd_kafka_topic_partition_list_add(subs, opt.topic, RD_KAFKA_PARTITION_UA);
+	subs = rd_kafka_topic_partition_list_new(opt.ntopics);
+	for (int i = 0; i < opt.ntopics; i++)
+		rd_kafka_topic_partition_list_add(subs, opt.topics[i], RD_KAFKA_PARTITION_UA);
 	rd_kafka_subscribe(rk, subs);
 	rd_kafka_topic_partition_list_destroy(subs);
 	*status = QUAKE_EXIT_OK;
@@ -320,7 +348,7 @@ main(int argc, char **argv)
 	tool_init("quake-consume");
 	if (options(argc, argv, &status) != 0)
 		return status;
-	offsets_init(&lines, opt.topic);
+	offsets_init(&lines);
 	if ((rk = consumer_new(&status)) == NULL)
 		return status;
 	status = run(rk);

@@ -1,6 +1,7 @@
 /* quake-produce — event lines on stdin to a Kafka topic, key = event id
  * (--kind samples: quake-shake's sample-batch lines, key = their cell;
- * --kind triggers: its onset and trigger lines, key = their device).
+ * --kind triggers: its onset and trigger lines, key = their device;
+ * --kind detections: its detection lines, key = their id).
  * Every line is validated and re-serialized canonically; librdkafka's
  * delivery reports decide success; one status line per input line comes
  * out on stdout in input order, only once that line is finally handled. */
@@ -29,7 +30,7 @@
 
 static const char usage_text[] =
 "usage: quake-produce -t TOPIC [-b BROKERS] [-X KEY=VALUE]... [-F FILE]\n"
-"                     [--kind event|samples|triggers] [--dead-letter FILE]\n"
+"                     [--kind event|samples|triggers|detections] [--dead-letter FILE]\n"
 "                     [--flush-timeout SECONDS]\n"
 "                     [--stats SECONDS]\n"
 "  -b BROKERS              bootstrap servers (env QUAKE_BROKERS; default 127.0.0.1:9092)\n"
@@ -38,7 +39,8 @@ static const char usage_text[] =
 "  -F FILE                 librdkafka properties file (key=value lines)\n"
 "      --kind KIND         event lines (default) or samples: quake-shake's\n"
 "                          sample-batch lines, keyed by their 0.5-degree cell;\n"
-"                          triggers: its onset and trigger lines, keyed by device\n"
+"                          triggers: its onset and trigger lines, keyed by device;\n"
+"                          detections: its detection lines, keyed by id\n"
 "  -d, --dead-letter FILE  append rejected lines to FILE\n"
 "  -T, --flush-timeout S   seconds to wait for deliveries at exit (default 30)\n"
 "      --stats S           log a counters line every S seconds\n"
@@ -218,7 +220,7 @@ options(int argc, char **argv)
 			switch (kind_find(optarg, &opt.kind)) {
 			case QUAKE_OK: break;
 			case QUAKE_EUSAGE:
-				quake_log(QUAKE_LOG_ERROR, "--kind: event, samples or triggers", NULL);
+				quake_log(QUAKE_LOG_ERROR, "--kind: event, samples, triggers or detections", NULL);
 				goto usage_exit;
 			default:
 				quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);

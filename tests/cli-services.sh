@@ -99,4 +99,8 @@ SH
 		scripts/quake-web 2>>"$d/err"; rc=$?
 	check "quake-web: quake-consume exits 69 -> the service exits 69, quake-map stopped" \
 		test $rc -eq 69 -a -z "$(pgrep -f "$d/sbin/")"
+	env QUAKE_BIN="$d/sbin" STUB_DIR="$d" STUB_UP_EXIT=69 QUAKE_ENV_FILE=/dev/null QUAKE_STATE_DIR="$d/state3" \
+		QUAKE_DETECTIONS_TOPIC=quake-detections scripts/quake-web 2>>"$d/err"
+	check "quake-web: QUAKE_DETECTIONS_TOPIC: the same quake-consume reads that topic too ($(cat "$d/consume.args"))" \
+		grep -qxE -- "-t quake -g map-[^ ]+ --since 30d -t quake-detections" "$d/consume.args"
 }

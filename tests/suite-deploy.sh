@@ -16,7 +16,7 @@ deploy_compose() {
 	check "compose.yaml: docker-compose config passes$(head -c 200 "$TMP/compose.err")" test $? -eq 0
 	out=$(docker-compose -f compose.yaml --profile observability config --services 2>/dev/null | sort | tr '\n' ' ')
 	check "compose.yaml: services and the observability profile ($out)" \
-		test "$out" = "alerts dynamodb dynamodb-init grafana ingest kafka kafka-init loki map promtail shake-coincide shake-detect shake-in shake-init shake-triggers-init sink "
+		test "$out" = "alerts detections-init dynamodb dynamodb-init grafana ingest kafka kafka-init loki map promtail shake-coincide shake-detect shake-in shake-init shake-triggers-init sink "
 	out=$(docker-compose -f compose.yaml config 2>/dev/null | python3 -c '
 import sys, yaml
 m = yaml.safe_load(sys.stdin)["services"]["map"]

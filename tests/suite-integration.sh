@@ -333,6 +333,7 @@ suite_integration() {
 		echo "integration: shake coincidence" >&2; kafka_shake_coincide
 		echo "integration: shake acks" >&2; kafka_shake_acks
 		echo "integration: map service" >&2; kafka_map_service
+		echo "integration: detections to the map" >&2; kafka_detections
 		scripts/kafka-local stop
 	else
 		fail "kafka-local start" "$(tail -3 "$TMP/kafka-start.log")"

@@ -142,6 +142,6 @@ bench_map() {
 		echo "|---|---|"
 		mapb_rss200k
 		echo
-		echo "Machine: $(nproc) cores shared with other work, $(uname -m), $(date -u +%Y-%m-%d). Latency: the line's write (stdin, or nchan's publish POST) to its arrival at a client, same clock. Goals: p99 < 100 ms at 10,000 and no worse than nchan; >= 0.5x nginx static, p99 < 5 ms; < 64 MiB."
+		echo "Machine: $(nproc) cores shared with other work, $(uname -m), $(date -u +%Y-%m-%d). Latency: the publisher's write (quake-map's stdin, nchan's publish POST) to its arrival at a client, same clock; the floor: a bare send() loop. Goals: p99 < 100 ms at 10,000 and no worse than nchan; >= 0.5x nginx static, p99 < 5 ms; < 64 MiB."
 	} | tee "$OUT/map.md"
 }

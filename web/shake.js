@@ -36,9 +36,17 @@
     box.appendChild(dl);
     return box;
   }
+  /* quake-map's rule: a group only grows (more devices, then a higher peak,
+     then a wider radius); a resume may resend what is shown already */
+  function newer(a, b) {
+    if (a.devices !== b.devices) return a.devices > b.devices;
+    if (a.peak !== b.peak) return a.peak > b.peak;
+    return a.radius_km > b.radius_km;
+  }
   function upsert(d) {
     var rec = dets.get(d.id);
     if (rec) {
+      if (!newer(d, rec.d)) return;
       rec.d = d;
       rec.marker.setLatLng([d.lat, d.lon]).setIcon(iconFor(d));
       if (rec.marker.isPopupOpen()) rec.marker.setPopupContent(popupFor(d));

@@ -47,7 +47,7 @@ BINS     += quake-shake
 BINS     += quake-alert
 BIN_PATHS = $(BINS:%=$(B)/bin/%)
 TOOL_OBJ  = $(B)/cmd/tool.o $(B)/cmd/ring.o $(B)/cmd/ackq.o $(B)/cmd/ackread.o
-MAP_OBJS  = $(B)/cmd/httpd.o $(B)/cmd/mapstore.o $(B)/cmd/mapsse.o $(B)/cmd/mapfdsn.o $(B)/cmd/mapstat.o $(B)/cmd/mapdet.o $(B)/cmd/dets.o
+MAP_OBJS  = $(B)/cmd/httpd.o $(B)/cmd/mapstore.o $(B)/cmd/mapsse.o $(B)/cmd/sselist.o $(B)/cmd/mapfdsn.o $(B)/cmd/mapstat.o $(B)/cmd/mapdet.o $(B)/cmd/dets.o
 ASSETSDIR ?= $(PREFIX)/share/quake/web
 # cmd/ modules with unit tests (each links the objects listed below)
 CMD_UNITS = ring partition ackq dets

@@ -9,21 +9,20 @@
 #include "json.h"
 #include "mapdet.h"
 #include "qtime.h"
+#include "sselist.h"
 #include "tool.h"
 
 struct dclient {
+	struct sse_client b;	/* first: the list's */
 	struct mapdet *m;
-	struct httpd_conn *c;
 	uint64_t cursor;
-	int waiting, hello, ping;
-	struct dclient *prev, *next;
 };
 
 struct mapdet {
 	struct dets *s;
-	struct dclient *head;
+	struct sse_list list;
 	long long lines, created, updated, stale, outside, rejected, skipped;
-	long long clients, messages;
+	long long messages;
 };
 
 struct mapdet *
@@ -47,17 +46,6 @@ mapdet_free(struct mapdet *m)
 	free(m);
 }
 
-/* wake the stream clients waiting for news */
-static void
-notify(struct mapdet *m)
-{
-	for (struct dclient *cl = m->head; cl != NULL; cl = cl->next)
-		if (cl->waiting) {
-			cl->waiting = 0;
-			httpd_want_write(cl->c);
-		}
-}
-
 int
 mapdet_take(struct mapdet *m, const struct quake_line *l)
 {
@@ -78,8 +66,8 @@ mapdet_take(struct mapdet *m, const struct quake_line *l)
 		return 1;
 	}
 	switch (dets_put(m->s, &d, quake_time_now())) {
-	case DETS_NEW: m->created++; notify(m); break;
-	case DETS_UPDATED: m->updated++; notify(m); break;
+	case DETS_NEW: m->created++; sse_list_wake(&m->list); break;
+	case DETS_UPDATED: m->updated++; sse_list_wake(&m->list); break;
 	case DETS_STALE: m->stale++; break;
 	case DETS_OUTSIDE: m->outside++; break;
 	case DETS_NOMEM:
@@ -151,29 +139,17 @@ mapdet_geojson(void *arg, struct httpd_conn *c, const struct httpd_req *r)
 	return httpd_respond_take(c, 200, "application/geo+json", out, len, NULL);
 }
 
-static const char hello[] = "retry: 2000\n\n";
-static const char ping[] = ": keepalive\n\n";
-
 /* What is due after the cursor, as much as fits; then waiting for news. */
 static int
 writable(struct httpd_conn *c, void *user)
 {
 	struct dclient *cl = user;
 	const struct dets_rec *e;
-	size_t cap, len = 0;
+	size_t cap, len;
 	char *buf = httpd_wbuf(&cap);
 	int k;
 
-	if (cl->hello) {
-		memcpy(buf, hello, sizeof hello - 1);
-		len = sizeof hello - 1;
-		cl->hello = 0;
-	}
-	if (cl->ping) {
-		memcpy(buf + len, ping, sizeof ping - 1);
-		len += sizeof ping - 1;
-		cl->ping = 0;
-	}
+	len = sse_preamble(&cl->b, buf);
 	while ((e = dets_after(cl->m->s, cl->cursor)) != NULL) {
 		k = snprintf(buf + len, cap - len, "id: %llu\ndata: %s\n\n",
 		    (unsigned long long)e->seq, e->line);
@@ -188,7 +164,7 @@ writable(struct httpd_conn *c, void *user)
 	if (e != NULL)
 		httpd_want_write(c);
 	else
-		cl->waiting = 1;
+		cl->b.waiting = 1;
 	return 0;
 }
 
@@ -196,15 +172,8 @@ static void
 closed(struct httpd_conn *c, void *user)
 {
 	struct dclient *cl = user;
-	struct mapdet *m = cl->m;
 
-	if (cl->prev != NULL)
-		cl->prev->next = cl->next;
-	else
-		m->head = cl->next;
-	if (cl->next != NULL)
-		cl->next->prev = cl->prev;
-	m->clients--;
+	sse_list_remove(&cl->m->list, &cl->b);
 	free(cl);
 }
 
@@ -246,30 +215,19 @@ mapdet_open(void *arg, struct httpd_conn *c, const struct httpd_req *r)
 		return httpd_respond(c, 200, "text/event-stream", "", 0, NULL);
 	if ((cl = calloc(1, sizeof *cl)) == NULL)
 		return httpd_error(c, 503, "Service Unavailable");
-	*cl = (struct dclient){ .m = m, .c = c, .cursor = since, .hello = 1 };
+	*cl = (struct dclient){ .m = m, .cursor = since };
 	if (httpd_stream_begin(c, "text/event-stream", &ops, cl) != 0) {
 		free(cl);
 		return -1;
 	}
-	cl->next = m->head;
-	if (m->head != NULL)
-		m->head->prev = cl;
-	m->head = cl;
-	m->clients++;
-	httpd_want_write(c);
+	sse_list_add(&m->list, &cl->b, c);
 	return 0;
 }
 
 void
 mapdet_keepalive(struct mapdet *m)
 {
-	for (struct dclient *cl = m->head; cl != NULL; cl = cl->next) {
-		cl->ping = 1;
-		if (cl->waiting) {
-			cl->waiting = 0;
-			httpd_want_write(cl->c);
-		}
-	}
+	sse_list_keepalive(&m->list);
 }
 
 void
@@ -302,7 +260,7 @@ mapdet_metrics(const struct mapdet *m, char *out, size_t cap)
 	    "quake_map_detection_messages_total %lld\n",
 	    dets_count(m->s), m->created, m->updated, m->stale, m->outside,
 	    m->rejected, m->skipped, (unsigned long long)dets_evicted(m->s),
-	    m->clients, m->messages);
+	    m->list.count, m->messages);
 
 	return n > 0 && (size_t)n < cap ? (size_t)n : 0;
 }

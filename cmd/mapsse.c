@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "mapsse.h"
+#include "sselist.h"
 
 #define SSE_CHUNK (16 * 1024)
 #define SSE_TURN 16
@@ -22,28 +23,24 @@ mono_us(void)
 }
 
 struct client {
+	struct sse_client b;	/* first: the list's */
 	struct mapsse *s;
-	struct httpd_conn *c;
 	uint64_t cursor;	/* seq of the last revision sent (or skipped) */
 	size_t hint;		/* where in the store's log the cursor was */
 	double minmag;
-	int waiting, caught_up, hello, ping;
+	int caught_up;
 	int64_t wrote;		/* when it last took a chunk (µs, monotonic) */
-	struct client *prev, *next;
 };
 
 struct mapsse {
 	struct store *st;
 	size_t queue;
-	struct client *head;
+	struct sse_list list;
 	uint64_t shared_seq;		/* the text in shared is this seq's */
 	char shared[QUAKE_EVENT_LINE_MAX + 64];
 	size_t shared_len;
 	struct mapsse_stats stats;
 };
-
-static const char hello[] = "retry: 2000\n\n";
-static const char ping[] = ": keepalive\n\n";
 
 /* "id: N\ndata: LINE\n\n" of e, from the shared text when it is e's. */
 static size_t
@@ -84,16 +81,7 @@ fill(struct client *cl, char *buf, size_t cap, int *done)
 	const struct store_ev *e;
 	size_t len = 0, n;
 
-	if (cl->hello) {
-		memcpy(buf, hello, sizeof hello - 1);
-		len = sizeof hello - 1;
-		cl->hello = 0;
-	}
-	if (cl->ping) {
-		memcpy(buf + len, ping, sizeof ping - 1);
-		len += sizeof ping - 1;
-		cl->ping = 0;
-	}
+	len = sse_preamble(&cl->b, buf);
 	while ((e = store_after(s->st, cl->cursor, &cl->hint)) != NULL) {
 		if (e->mag >= cl->minmag) {
 			if ((n = message(s, e, buf + len, cap - len)) == 0)
@@ -130,7 +118,7 @@ writable(struct httpd_conn *c, void *user)
 			break;
 	}
 	if (done) {
-		cl->waiting = 1;
+		cl->b.waiting = 1;
 		cl->caught_up = 1;
 	} else
 		httpd_want_write(c);
@@ -141,15 +129,9 @@ static void
 closed(struct httpd_conn *c, void *user)
 {
 	struct client *cl = user;
-	struct mapsse *s = cl->s;
 
-	if (cl->prev != NULL)
-		cl->prev->next = cl->next;
-	else
-		s->head = cl->next;
-	if (cl->next != NULL)
-		cl->next->prev = cl->prev;
-	s->stats.clients--;
+	sse_list_remove(&cl->s->list, &cl->b);
+	cl->s->stats.clients--;
 	free(cl);
 }
 
@@ -216,9 +198,7 @@ mapsse_open(void *arg, struct httpd_conn *c, const struct httpd_req *r)
 	if (cl == NULL)
 		return httpd_error(c, 503, "Service Unavailable");
 	cl->s = s;
-	cl->c = c;
 	cl->minmag = -1e9;
-	cl->hello = 1;
 	cl->wrote = mono_us();
 	if (parse_query(r, cl, &why) != 0 || (r->last_event_id != NULL &&
 	    number(r->last_event_id, strlen(r->last_event_id), &d) != 0)) {
@@ -237,12 +217,8 @@ mapsse_open(void *arg, struct httpd_conn *c, const struct httpd_req *r)
 		free(cl);
 		return -1;
 	}
-	cl->next = s->head;
-	if (s->head != NULL)
-		s->head->prev = cl;
-	s->head = cl;
+	sse_list_add(&s->list, &cl->b, c);
 	s->stats.clients++;
-	httpd_want_write(c);
 	return 0;
 }
 
@@ -252,17 +228,19 @@ mapsse_notify(struct mapsse *s)
 	uint64_t head = store_head(s->st);
 	int64_t now = mono_us();
 
-	for (struct client *cl = s->head; cl != NULL; cl = cl->next) {
-		if (cl->waiting) {
-			cl->waiting = 0;
-			httpd_stream_push(cl->c);	/* written now, not next turn */
+	for (struct sse_client *b = s->list.head; b != NULL; b = b->next) {
+		struct client *cl = (struct client *)b;
+
+		if (b->waiting) {
+			b->waiting = 0;
+			httpd_stream_push(b->c);	/* written now, not next turn */
 		} else if (cl->caught_up && head - cl->cursor > s->queue &&
-		    now - cl->wrote > STUCK_US && httpd_choked(cl->c)) {
+		    now - cl->wrote > STUCK_US && httpd_choked(b->c)) {
 			/* behind, nothing taken for a while, and its socket full:
 			 * not merely waiting for its turn in a busy loop */
 			cl->caught_up = 0;	/* close once */
 			s->stats.dropped++;
-			httpd_stream_close(cl->c);
+			httpd_stream_close(b->c);
 		}
 	}
 }
@@ -270,13 +248,7 @@ mapsse_notify(struct mapsse *s)
 void
 mapsse_keepalive(struct mapsse *s)
 {
-	for (struct client *cl = s->head; cl != NULL; cl = cl->next) {
-		cl->ping = 1;
-		if (cl->waiting) {
-			cl->waiting = 0;
-			httpd_want_write(cl->c);
-		}
-	}
+	sse_list_keepalive(&s->list);
 }
 
 struct mapsse *

@@ -1,0 +1,40 @@
+/* sselist — the clients of one Server-Sent Events endpoint (quake-map's
+ * events and detections): a list to wake when there is news, and what every
+ * stream begins with (the retry hint) or gets every 15 s (a comment). */
+#ifndef QUAKE_SSELIST_H
+#define QUAKE_SSELIST_H
+
+#include <stddef.h>
+
+#include "httpd.h"
+
+/* The first member of an endpoint's own client struct. */
+struct sse_client {
+	struct httpd_conn *c;
+	int waiting;		/* caught up: wake it when there is news */
+	int hello, ping;	/* the retry hint, a keepalive comment due */
+	struct sse_client *prev, *next;
+};
+
+struct sse_list {
+	struct sse_client *head;
+	long long count;
+};
+
+/* Link cl (the caller's, owned until sse_list_remove) for connection c,
+ * the retry hint due, and ask for its first write. */
+void sse_list_add(struct sse_list *l, struct sse_client *cl, struct httpd_conn *c);
+void sse_list_remove(struct sse_list *l, struct sse_client *cl);
+
+/* Every waiting client asked to write (httpd_stream_push: now, if it can). */
+void sse_list_wake(struct sse_list *l);
+
+/* A keepalive comment due on every client; the waiting ones woken. */
+void sse_list_keepalive(struct sse_list *l);
+
+/* What is due before the client's messages (retry hint, keepalive) into
+ * buf, which has room for both (SSE_PREAMBLE_MAX); its length. */
+#define SSE_PREAMBLE_MAX 32
+size_t sse_preamble(struct sse_client *cl, char *buf);
+
+#endif

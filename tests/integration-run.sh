@@ -1,7 +1,7 @@
 # integration-run — what `make run` runs (scripts/quake-run), offline with
 # QUAKE_REPLAY: its own broker, DynamoDB Local and the three services come
 # up; the recorded frames (times moved to now) reach the map and the table;
-# Ctrl-C (SIGINT to its process group) stops every process it started.
+# a SIGTERM to quake-run alone stops every process it started.
 # Sourced by suite-integration.sh (needs wait_for).
 
 run_count() { curl -s -m 2 "http://127.0.0.1:$RUN_MAP/fdsnws/event/1/count" 2>/dev/null; }
@@ -40,10 +40,11 @@ make_run() {
 	check "make run (replay): their times are moved to the last days ($n of $want)" test "$n" = "$want"
 	wait_for 60 run_ddb_has "$dp" "$want"
 	check "make run (replay): the table holds them ($(run_ddb_count "$dp") items)" run_ddb_has "$dp" "$want"
-	kill -INT -- -"$pid"
+	# a SIGTERM to it alone (kill PID; Ctrl-C signals the whole group)
+	kill -TERM "$pid"
 	timeout 60 tail --pid="$pid" -f /dev/null; rc=$?
 	wait "$pid" 2>/dev/null
-	sleep 1
-	check "make run: Ctrl-C stops it, and nothing it started is left" run_stopped "$rc"
+	check "make run: SIGTERM to it alone stops it, and nothing it started is left" run_stopped "$rc"
+	kill -KILL -- -"$pid" 2>/dev/null	# whatever is left of its group
 	pkill -9 -f "$TMP/run" 2>/dev/null || true
 }

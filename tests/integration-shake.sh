@@ -52,7 +52,10 @@ open(sys.argv[1], "wb").write(shake_push.body("held", 1, 20))' "$TMP/held.json"
 	lost=$(comm -23 <(sort -u "$TMP/acked-qp") <(shake_topic shake-acks) | wc -l)
 	check "shake --acks: kill -9 quake-produce under load, every push answered 200 is on the topic ($n acked, $lost lost)" \
 		test "$n" -ge 200 -a "$lost" -eq 0
-	check "shake --acks: quake-produce gone, the receiver exits 75 by itself ($rc)" test "$rc" -eq 75
+	# 75 when it reads the status stream's end first; 0 when its next write
+	# meets the closed pipe first (EPIPE, quiet, as every filter here)
+	check "shake --acks: quake-produce gone, the receiver exits by itself, 75 or 0 ($rc)" \
+		test "$rc" -eq 75 -o "$rc" -eq 0
 	# kill -9 the receiver under load
 	scripts/kafka-local topic shake-acks2 4 2>/dev/null
 	shake_pair shake-acks2 $port || { fail "shake --acks: the pair starts again" "$(tail -3 "$TMP/shrx.err")"; return; }

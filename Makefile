@@ -32,28 +32,32 @@ SSL_LIBS  = $(shell $(PKG_CONFIG) --libs openssl)
 # for AWS credentials: quake-ddb-put's alone); fewer libraries, less RSS
 BIN_LDFLAGS = -Wl,--as-needed
 
-LIB_MODULES = qerr log qtime buf json event ndjson ack sigv4 ddb creds seen state http geo rules alert marks stalta sample coinc shake trigline fdsnq quakeml fdsntext geojson
-LIB_SRCS  = $(LIB_MODULES:%=lib/%.c) lib/creds_env.c lib/creds_sts.c lib/creds_file.c \
-            lib/creds_process.c lib/creds_ecs.c lib/creds_imds.c lib/creds_util.c
-LIB_OBJS  = $(LIB_SRCS:lib/%.c=$(B)/lib/%.o)
-LIB_HDRS  = $(LIB_MODULES:%=lib/%.h) lib/quake.h lib/creds_util.h
-# one line per binary: its name here, its link rule below
-BINS      = emsc-tail
-BINS     += quake-produce
-BINS     += quake-consume
-BINS     += quake-ddb-put
-BINS     += quake-map
-BINS     += quake-shake
-BINS     += quake-alert
+# lib/ is pure code in area folders (docs/design.md: Layout); libquake.a is
+# internal: the binaries link it, nothing installs it
+LIB_AREAS = core lines fdsn aws alert shake
+LIB_SRCS  = $(wildcard $(LIB_AREAS:%=lib/%/*.c))
+LIB_HDRS  = $(wildcard $(LIB_AREAS:%=lib/%/*.h))
+LIB_OBJS  = $(LIB_SRCS:%.c=$(B)/%.o)
+# cmd/common/ is the tool layer two or more binaries share, an archive so a
+# binary links only what it calls; cmd/<binary>/ is that binary's main and
+# private modules, every *.c of it linked in
+COMMON_SRCS = $(wildcard cmd/common/*.c)
+COMMON_OBJS = $(COMMON_SRCS:%.c=$(B)/%.o)
+COMMON_HDRS = $(wildcard cmd/common/*.h)
+BINS      = emsc-tail quake-produce quake-consume quake-ddb-put quake-map quake-shake quake-alert
 BIN_PATHS = $(BINS:%=$(B)/bin/%)
-TOOL_OBJ  = $(B)/cmd/tool.o $(B)/cmd/ring.o $(B)/cmd/ackq.o $(B)/cmd/ackread.o
-MAP_OBJS  = $(B)/cmd/httpd.o $(B)/cmd/mapstore.o $(B)/cmd/mapsse.o $(B)/cmd/sselist.o $(B)/cmd/mapfdsn.o $(B)/cmd/mapstat.o $(B)/cmd/mapdet.o $(B)/cmd/dets.o
+# one line per binary: the system libraries it links beside libquake's
+emsc-tail_LIBS     = $(WS_LIBS) $(SSL_LIBS)
+quake-produce_LIBS = $(KAFKA_LIBS)
+quake-consume_LIBS = $(KAFKA_LIBS)
+quake-ddb-put_LIBS =
+quake-map_LIBS     = $(WS_LIBS) $(SSL_LIBS)
+quake-shake_LIBS   = $(WS_LIBS) $(SSL_LIBS)
+quake-alert_LIBS   =
 ASSETSDIR ?= $(PREFIX)/share/quake/web
-# cmd/ modules with unit tests (each links the objects listed below)
-CMD_UNITS = ring partition ackq dets
-UNIT_TESTS = $(LIB_MODULES:%=$(B)/tests/unit_%) $(CMD_UNITS:%=$(B)/tests/unit_%)
+UNIT_TESTS = $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/unit_*.c))
 
-all: $(B)/lib/libquake.a $(B)/lib/libquake.so $(B)/quake.pc $(BIN_PATHS) web
+all: $(B)/lib/libquake.a $(BIN_PATHS) web
 
 # ---- quake-map's page: web/ and the pinned npm packages (web/package-lock.json),
 # copied as they are (no bundler) into $(WEB) = what `quake-map --assets` serves
@@ -77,9 +81,9 @@ $(B)/lib/%.o: lib/%.c $(LIB_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) -c -o $@ $<
 
-CMD_HDRS  = $(wildcard cmd/*.h)
-
-$(B)/cmd/%.o: cmd/%.c $(CMD_HDRS) $(LIB_HDRS)
+# a binary's objects depend on the headers of its own folder and common/
+.SECONDEXPANSION:
+$(B)/cmd/%.o: cmd/%.c $(COMMON_HDRS) $(LIB_HDRS) $$(wildcard $$(dir cmd/$$*)*.h)
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) -c -o $@ $<
 
@@ -87,56 +91,26 @@ $(B)/lib/libquake.a: $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $(LIB_OBJS)
 
-$(B)/lib/libquake.so: $(LIB_OBJS)
-	$(CC) -shared -Wl,-soname,libquake.so.0 $(LDFLAGS) -o $@ $(LIB_OBJS) $(LIB_LIBS)
+$(B)/cmd/libcommon.a: $(COMMON_OBJS)
+	rm -f $@
+	ar rcs $@ $(COMMON_OBJS)
 
-$(B)/quake.pc: Makefile
-	@mkdir -p $(@D)
-	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' \
-	  'includedir=$${prefix}/include' '' 'Name: quake' \
-	  'Description: EMSC earthquake events, NDJSON, SigV4 and DynamoDB helpers' \
-	  'Version: $(VERSION)' 'Requires.private: jansson libcurl libcrypto' \
-	  'Libs: -L$${libdir} -lquake' 'Libs.private: -lm' \
-	  'Cflags: -I$${includedir}' > $@
-
-$(B)/bin/emsc-tail: $(B)/cmd/emsc-tail.o $(B)/cmd/emsc-live.o $(B)/cmd/emsc-checkpoint.o $(B)/cmd/feed.o $(B)/cmd/fdsn.o $(B)/cmd/trust.o $(TOOL_OBJ) $(B)/lib/libquake.a
-	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) $(BIN_LDFLAGS) -o $@ $^ $(LIB_LIBS) $(WS_LIBS) $(SSL_LIBS)
-
-$(B)/bin/quake-produce: $(B)/cmd/quake-produce.o $(B)/cmd/stage.o $(B)/cmd/partition.o $(B)/cmd/kinds.o $(TOOL_OBJ) $(B)/cmd/kafka.o $(B)/lib/libquake.a
-	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) $(BIN_LDFLAGS) -o $@ $^ $(LIB_LIBS) $(KAFKA_LIBS)
-
-$(B)/bin/quake-consume: $(B)/cmd/quake-consume.o $(TOOL_OBJ) $(B)/cmd/kafka.o $(B)/cmd/offsets.o $(B)/lib/libquake.a
-	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) $(BIN_LDFLAGS) -o $@ $^ $(LIB_LIBS) $(KAFKA_LIBS)
-
-$(B)/bin/quake-ddb-put: $(B)/cmd/quake-ddb-put.o $(B)/cmd/dynamodb.o $(TOOL_OBJ) $(B)/lib/libquake.a
-	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) $(BIN_LDFLAGS) -o $@ $^ $(LIB_LIBS)
-
-$(B)/bin/quake-map: $(B)/cmd/quake-map.o $(MAP_OBJS) $(TOOL_OBJ) $(B)/lib/libquake.a
-	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) $(BIN_LDFLAGS) -o $@ $^ $(LIB_LIBS) $(WS_LIBS) $(SSL_LIBS)
-
-$(B)/bin/quake-shake: $(B)/cmd/quake-shake.o $(B)/cmd/shakecoinc.o $(B)/cmd/shakein.o $(B)/cmd/shakerecv.o $(B)/cmd/shakeack.o $(B)/cmd/httpd.o $(TOOL_OBJ) $(B)/lib/libquake.a
-	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) $(BIN_LDFLAGS) -o $@ $^ $(LIB_LIBS) $(WS_LIBS) $(SSL_LIBS)
-
-$(B)/bin/quake-alert: $(B)/cmd/quake-alert.o $(B)/cmd/judge.o $(B)/cmd/deliver.o $(TOOL_OBJ) $(B)/lib/libquake.a
-	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) $(BIN_LDFLAGS) -o $@ $^ $(LIB_LIBS)
+define BIN_RULE
+$(B)/bin/$(1): $(patsubst %.c,$(B)/%.o,$(wildcard cmd/$(1)/*.c)) $(B)/cmd/libcommon.a $(B)/lib/libquake.a
+	@mkdir -p $$(@D)
+	$$(CC) $$(LDFLAGS) $$(BIN_LDFLAGS) -o $$@ $$^ $$(LIB_LIBS) $$($(1)_LIBS)
+endef
+$(foreach b,$(BINS),$(eval $(call BIN_RULE,$(b))))
 
 # ---- tests ----
-$(B)/tests/unit_%: tests/unit_%.c tests/unit.h $(B)/lib/libquake.a
+$(B)/tests/unit_%: tests/unit_%.c tests/unit.h $(B)/cmd/libcommon.a $(B)/lib/libquake.a
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) -iquote tests $(LDFLAGS) $(BIN_LDFLAGS) -o $@ $< \
-	  $(filter %.o,$^) $(B)/lib/libquake.a $(LIB_LIBS) $(KAFKA_LIBS)
+	  $(filter %.o,$^) $(B)/cmd/libcommon.a $(B)/lib/libquake.a $(LIB_LIBS) $(KAFKA_LIBS)
 
-$(B)/tests/unit_ring: $(B)/cmd/ring.o
-$(B)/tests/unit_partition: $(B)/cmd/partition.o
-$(B)/tests/unit_ackq: $(B)/cmd/ackq.o $(B)/cmd/tool.o $(B)/cmd/ring.o
-$(B)/tests/unit_dets: $(B)/cmd/dets.o
+# unit tests of a binary's private modules link that module's object
+$(B)/tests/unit_partition: $(B)/cmd/quake-produce/partition.o
+$(B)/tests/unit_detstore: $(B)/cmd/quake-map/detstore.o
 
 $(B)/tests/sigv4_sign: tests/sigv4_sign.c $(B)/lib/libquake.a
 	@mkdir -p $(@D)
@@ -174,8 +148,7 @@ bench: all
 	B=$(B) bench/run
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
-	  $(DESTDIR)$(PREFIX)/include/quake $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
 	install -m 755 $(BIN_PATHS) scripts/quake-ingest scripts/quake-sink scripts/quake-web scripts/quake-alerts scripts/quake-shake-in scripts/quake-shake-detect scripts/quake-shake-coincide $(DESTDIR)$(PREFIX)/bin/
 	install -d $(DESTDIR)$(PREFIX)/lib/quake $(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(PREFIX)/share/quake
 	install -m 644 scripts/quake-service.sh $(DESTDIR)$(PREFIX)/lib/quake/
@@ -189,12 +162,6 @@ install: all
 	install -m 644 $(WEB)/*.* $(WEB)/LICENSES $(DESTDIR)$(PREFIX)/share/quake/web/
 	install -m 644 $(WEB)/vendor/*.* $(DESTDIR)$(PREFIX)/share/quake/web/vendor/
 	install -m 644 $(WEB)/vendor/images/*.png $(DESTDIR)$(PREFIX)/share/quake/web/vendor/images/
-	install -m 644 $(B)/lib/libquake.a $(DESTDIR)$(PREFIX)/lib/
-	install -m 755 $(B)/lib/libquake.so $(DESTDIR)$(PREFIX)/lib/libquake.so.0
-	ln -sf libquake.so.0 $(DESTDIR)$(PREFIX)/lib/libquake.so
-	install -m 644 $(B)/quake.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
-	install -m 644 $(LIB_MODULES:%=lib/%.h) $(DESTDIR)$(PREFIX)/include/quake/
-	install -m 644 lib/quake.h $(DESTDIR)$(PREFIX)/include/
 	for m in man/*.1; do [ -f "$$m" ] && install -m 644 $$m $(DESTDIR)$(MANDIR)/man1/; done; true
 	for m in man/*.7; do [ -f "$$m" ] && install -m 644 $$m $(DESTDIR)$(MANDIR)/man7/; done; true
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "stalta.h"
+#include "shake/stalta.h"
 
 static double
 now(void)

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ack.h"
+#include "lines/ack.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -11,7 +11,7 @@
 
 #include <jansson.h>
 
-#include "sample.h"
+#include "lines/sample.h"
 
 /* jansson's view of an accepted line agrees with d */
 static int

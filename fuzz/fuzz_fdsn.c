@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "event.h"
+#include "lines/event.h"
 
 static int
 each(void *arg, size_t index, enum quake_err err, const struct quake_event *ev,

@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fdsnq.h"
-#include "fdsntext.h"
-#include "geojson.h"
-#include "quakeml.h"
+#include "fdsn/fdsnq.h"
+#include "fdsn/fdsntext.h"
+#include "fdsn/geojson.h"
+#include "fdsn/quakeml.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "event.h"
+#include "lines/event.h"
 
 static int
 on_event(void *arg, size_t i, enum quake_err err, const struct quake_event *ev,

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ack.h"
-#include "event.h"
+#include "lines/ack.h"
+#include "lines/event.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "marks.h"
+#include "alert/marks.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sample.h"
-#include "shake.h"
+#include "lines/sample.h"
+#include "shake/shake.h"
 
 static void
 sink(void *arg, enum quake_shake_report what, const struct quake_trigger *t,

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "coinc.h"
-#include "sample.h"
-#include "trigline.h"
+#include "shake/coinc.h"
+#include "lines/sample.h"
+#include "lines/trigline.h"
 
 static void
 roundtrip(const struct quake_trigger *t, enum quake_trigline_kind kind)

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ack.h"
+#include "lines/ack.h"
 
 int
 main(void)

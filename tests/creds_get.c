@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "creds.h"
-#include "qtime.h"
+#include "aws/creds.h"
+#include "core/time.h"
 
 int
 main(int argc, char **argv)

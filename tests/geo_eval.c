@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "geo.h"
+#include "core/geo.h"
 
 int
 main(int argc, char **argv)

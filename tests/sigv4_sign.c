@@ -7,7 +7,7 @@
 
 #include <jansson.h>
 
-#include "sigv4.h"
+#include "aws/sigv4.h"
 
 int
 main(void)

@@ -1,5 +1,5 @@
 /* unit_ack — status lines: format, parse, and their round trip. */
-#include "ack.h"
+#include "lines/ack.h"
 #include "unit.h"
 
 int

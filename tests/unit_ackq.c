@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "ackq.h"
-#include "ndjson.h"
-#include "tool.h"
+#include "common/ackq.h"
+#include "core/ndjson.h"
+#include "common/tool.h"
 #include "unit.h"
 
 /* One step: p push line n (id "id<n>", or a 30-byte id for n >= 100),

@@ -3,7 +3,7 @@
  * the standardwebhooks libraries' own tests). */
 #include <math.h>
 
-#include "alert.h"
+#include "alert/alert.h"
 #include "unit.h"
 
 #define S 1000000LL

@@ -1,5 +1,5 @@
 /* unit_buf — bounded appends and the sticky overflow flag. */
-#include "buf.h"
+#include "core/buf.h"
 #include "unit.h"
 
 int

@@ -5,7 +5,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "coinc.h"
+#include "shake/coinc.h"
 #include "unit.h"
 
 struct step { const char *dev; double t_s, lat, lon; int want; };

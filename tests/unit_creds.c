@@ -3,7 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "creds.h"
+#include "aws/creds.h"
 #include "unit.h"
 
 static void

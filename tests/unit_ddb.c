@@ -2,7 +2,7 @@
  * classification. */
 #include <jansson.h>
 
-#include "ddb.h"
+#include "aws/ddb.h"
 #include "unit.h"
 
 static const char LINE[] =

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dets.h"
+#include "quake-map/detstore.h"
 #include "unit.h"
 
 #define NOW 1764576000000000LL		/* 2025-12-01T08:00:00Z */

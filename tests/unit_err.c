@@ -1,5 +1,5 @@
 /* unit_qerr — error strings and the exit statuses of docs/design.md. */
-#include "qerr.h"
+#include "core/err.h"
 #include "unit.h"
 
 int

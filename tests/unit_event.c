@@ -5,8 +5,8 @@
 
 #include <jansson.h>
 
-#include "event.h"
-#include "qtime.h"
+#include "lines/event.h"
+#include "core/time.h"
 #include "unit.h"
 
 static const char LINE[] =

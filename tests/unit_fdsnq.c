@@ -3,8 +3,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "fdsnq.h"
-#include "qtime.h"
+#include "fdsn/fdsnq.h"
+#include "core/time.h"
 #include "unit.h"
 
 static struct quake_event

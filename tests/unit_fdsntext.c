@@ -1,8 +1,8 @@
 /* unit_fdsntext — the FDSN text format: header and one line, exact. */
 #include <string.h>
 
-#include "event.h"
-#include "fdsntext.h"
+#include "lines/event.h"
+#include "fdsn/fdsntext.h"
 #include "unit.h"
 
 int

@@ -3,7 +3,7 @@
  * random comparison with pyproj and shapely is tests/geo_ref.py. */
 #include <math.h>
 
-#include "geo.h"
+#include "core/geo.h"
 #include "unit.h"
 
 #define R QUAKE_GEO_EARTH_KM

@@ -2,8 +2,8 @@
  * lib/event's FDSN parser into the same event. */
 #include <string.h>
 
-#include "event.h"
-#include "geojson.h"
+#include "lines/event.h"
+#include "fdsn/geojson.h"
 #include "unit.h"
 
 static const char line[] = "{\"id\":\"20261004_0000262\",\"action\":\"update\","

@@ -2,7 +2,7 @@
  * and chunks, and that every prefix of a good response asks for more. */
 #include <stdlib.h>
 
-#include "http.h"
+#include "core/http.h"
 #include "unit.h"
 
 struct tcase {

@@ -3,7 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "json.h"
+#include "core/json.h"
 #include "unit.h"
 
 static void

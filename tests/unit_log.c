@@ -1,7 +1,7 @@
 /* unit_log — logfmt lines: quoting and escaping of values, level filter. */
 #include <stdlib.h>
 
-#include "log.h"
+#include "core/log.h"
 #include "unit.h"
 
 int

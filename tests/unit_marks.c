@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "marks.h"
+#include "alert/marks.h"
 #include "unit.h"
 
 #define DAY (86400LL * 1000000)

@@ -6,7 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "ndjson.h"
+#include "core/ndjson.h"
 #include "unit.h"
 
 /* Write in[0..len) to a pipe from a child, chunk bytes at a time. */

@@ -5,7 +5,7 @@
 
 #include <librdkafka/rdkafka.h>
 
-#include "partition.h"
+#include "quake-produce/partition.h"
 #include "unit.h"
 
 int

@@ -2,8 +2,8 @@
  * depth in metres, type and certainty, escaping, and a well-formed document. */
 #include <string.h>
 
-#include "event.h"
-#include "quakeml.h"
+#include "lines/event.h"
+#include "fdsn/quakeml.h"
 #include "unit.h"
 
 static const char line[] = "{\"id\":\"20261004_0000262\",\"action\":\"update\","

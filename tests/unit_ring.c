@@ -2,7 +2,7 @@
  * stay valid across growth (also while the ring is wrapped), empty ring. */
 #include <stdint.h>
 
-#include "ring.h"
+#include "common/ring.h"
 #include "unit.h"
 
 /* Push `push` records, pop `pop`, push `more`: every record left must be

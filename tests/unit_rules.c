@@ -4,8 +4,8 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "rules.h"
-#include "qtime.h"
+#include "alert/rules.h"
+#include "core/time.h"
 #include "unit.h"
 
 #define HOOK ",\"webhook\":{\"url\":\"http://127.0.0.1:9/h\",\"secret_file\":\"s\"}"

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sample.h"
+#include "lines/sample.h"
 #include "unit.h"
 
 static void

@@ -2,7 +2,7 @@
  * a long random run checked against a plain model. */
 #include <stdlib.h>
 
-#include "seen.h"
+#include "core/seen.h"
 #include "unit.h"
 
 static void

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "shake.h"
+#include "shake/shake.h"
 #include "unit.h"
 
 #define T0 1764576000000000LL	/* 2025-12-01T08:00:00Z */

@@ -9,7 +9,7 @@
 
 #include <jansson.h>
 
-#include "sigv4.h"
+#include "aws/sigv4.h"
 #include "unit.h"
 
 #define AKID "AKIDEXAMPLE"

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stalta.h"
+#include "shake/stalta.h"
 #include "unit.h"
 
 #define FIXDIR "tests/data/stalta"

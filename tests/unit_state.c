@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "state.h"
+#include "core/state.h"
 #include "unit.h"
 
 int

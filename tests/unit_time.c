@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "qtime.h"
+#include "core/time.h"
 #include "unit.h"
 
 int

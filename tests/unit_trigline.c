@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "trigline.h"
+#include "lines/trigline.h"
 #include "unit.h"
 
 static void

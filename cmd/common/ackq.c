@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ackq.h"
-#include "ndjson.h"
-#include "tool.h"
+#include "common/ackq.h"
+#include "core/ndjson.h"
+#include "common/tool.h"
 
 void
 ackq_init(struct ackq *q, size_t size, void (*release)(struct ackq_rec *),

@@ -19,10 +19,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ack.h"
-#include "log.h"
-#include "qerr.h"
-#include "ring.h"
+#include "lines/ack.h"
+#include "core/log.h"
+#include "core/err.h"
+#include "common/ring.h"
 
 struct quake_ndjson;
 struct quake_line;

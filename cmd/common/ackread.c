@@ -10,10 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ack.h"
-#include "log.h"
-#include "ndjson.h"
-#include "ackread.h"
+#include "lines/ack.h"
+#include "core/log.h"
+#include "core/ndjson.h"
+#include "common/ackread.h"
 
 static struct {
 	struct quake_ndjson *r;

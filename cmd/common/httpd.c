@@ -16,8 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "httpd.h"
-#include "log.h"
+#include "common/httpd.h"
+#include "core/log.h"
 
 #define CHUNK (64 * 1024)
 #define ASSET_MAX (32 * 1024 * 1024)

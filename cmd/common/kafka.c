@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kafka.h"
-#include "qtime.h"
-#include "tool.h"
+#include "common/kafka.h"
+#include "core/time.h"
+#include "common/tool.h"
 
 int
 kafka_conf_set(rd_kafka_conf_t *conf, const char *key, const char *value)

@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
-#include "qerr.h"
-#include "ring.h"
+#include "core/log.h"
+#include "core/err.h"
+#include "common/ring.h"
 
 void
 ring_init(struct ring *r, size_t size)

@@ -6,9 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ndjson.h"
-#include "qtime.h"
-#include "tool.h"
+#include "core/ndjson.h"
+#include "core/time.h"
+#include "common/tool.h"
 
 volatile sig_atomic_t tool_stop;
 

@@ -8,8 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "qerr.h"
-#include "log.h"
+#include "core/err.h"
+#include "core/log.h"
 
 extern volatile sig_atomic_t tool_stop;	/* set by SIGINT/SIGTERM */
 

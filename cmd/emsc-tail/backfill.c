@@ -18,10 +18,10 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
-#include "fdsn.h"
-#include "http.h"
-#include "qtime.h"
-#include "tool.h"
+#include "backfill.h"
+#include "core/http.h"
+#include "core/time.h"
+#include "common/tool.h"
 #include "trust.h"
 
 #define PAGE_MAX (64L << 20)	/* a page larger than this is refused */

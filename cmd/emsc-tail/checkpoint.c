@@ -4,11 +4,11 @@
 #include <errno.h>
 #include <string.h>
 
-#include "ackread.h"
-#include "emsc-tail.h"
-#include "log.h"
-#include "qtime.h"
-#include "state.h"
+#include "common/ackread.h"
+#include "emsc.h"
+#include "core/log.h"
+#include "core/time.h"
+#include "core/state.h"
 
 struct emsc_checkpoint checkpoint;
 

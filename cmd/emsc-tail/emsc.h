@@ -7,9 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ackq.h"
-#include "event.h"
-#include "seen.h"
+#include "common/ackq.h"
+#include "lines/event.h"
+#include "core/seen.h"
 
 struct emsc_opt {
 	const char *replay;

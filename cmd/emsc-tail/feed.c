@@ -8,7 +8,7 @@
 #include <libwebsockets.h>
 
 #include "feed.h"
-#include "ndjson.h"
+#include "core/ndjson.h"
 #include "trust.h"
 
 static struct {

@@ -7,13 +7,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ackread.h"
-#include "emsc-tail.h"
-#include "fdsn.h"
+#include "common/ackread.h"
+#include "emsc.h"
+#include "backfill.h"
 #include "feed.h"
-#include "ndjson.h"
-#include "qtime.h"
-#include "tool.h"
+#include "core/ndjson.h"
+#include "core/time.h"
+#include "common/tool.h"
 
 #define BACKOFF_MIN_US 100000LL
 #define BACKOFF_MAX_US 60000000LL

@@ -12,11 +12,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "emsc-tail.h"
-#include "fdsn.h"
-#include "ndjson.h"
-#include "qtime.h"
-#include "tool.h"
+#include "emsc.h"
+#include "backfill.h"
+#include "core/ndjson.h"
+#include "core/time.h"
+#include "common/tool.h"
 
 #define EMSC_URL "wss://www.seismicportal.eu/standing_order/websocket"
 #define FDSN_URL "https://www.seismicportal.eu/fdsnws/event/1/query"

@@ -11,10 +11,10 @@
 #include <openssl/crypto.h>
 
 #include "deliver.h"
-#include "json.h"
-#include "log.h"
-#include "qtime.h"
-#include "tool.h"
+#include "core/json.h"
+#include "core/log.h"
+#include "core/time.h"
+#include "common/tool.h"
 
 #define BACKOFF_BASE_US 200000LL	/* first retry within 200 ms */
 #define BACKOFF_CAP_US 60000000LL	/* no wait longer than a minute */

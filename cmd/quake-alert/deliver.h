@@ -12,8 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "alert.h"
-#include "rules.h"
+#include "alert/alert.h"
+#include "alert/rules.h"
 
 struct notice {
 	uint64_t line;			/* the ackq sequence number of its line */

@@ -8,13 +8,13 @@
 
 #include <jansson.h>
 
-#include "event.h"
+#include "lines/event.h"
 #include "judge.h"
-#include "json.h"
-#include "log.h"
-#include "qtime.h"
-#include "sample.h"
-#include "tool.h"
+#include "core/json.h"
+#include "core/log.h"
+#include "core/time.h"
+#include "lines/sample.h"
+#include "common/tool.h"
 
 /* A decision to commit once the line is finished. */
 struct judged {

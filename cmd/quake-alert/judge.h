@@ -7,11 +7,11 @@
 
 #include <stdint.h>
 
-#include "ackq.h"
+#include "common/ackq.h"
 #include "deliver.h"
-#include "marks.h"
-#include "ndjson.h"
-#include "rules.h"
+#include "alert/marks.h"
+#include "core/ndjson.h"
+#include "alert/rules.h"
 
 /* rs and m (may be NULL: no state kept) are borrowed for the run; events
  * with an origin older than window_us are skipped. Exits 70 when out of

@@ -15,11 +15,11 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
-#include "ackq.h"
+#include "common/ackq.h"
 #include "deliver.h"
 #include "judge.h"
-#include "qtime.h"
-#include "tool.h"
+#include "core/time.h"
+#include "common/tool.h"
 
 static const char usage_text[] =
 "usage: quake-alert (--rules FILE | RULE FLAGS) --state FILE [--check]\n"

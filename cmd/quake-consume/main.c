@@ -14,10 +14,10 @@
 
 #include <librdkafka/rdkafka.h>
 
-#include "ackread.h"
-#include "kafka.h"
+#include "common/ackread.h"
+#include "common/kafka.h"
 #include "offsets.h"
-#include "tool.h"
+#include "common/tool.h"
 
 static const char usage_text[] =
 "usage: quake-consume -t TOPIC... [-g GROUP] [-b BROKERS] [-o OFFSET | --since DUR]\n"

@@ -7,7 +7,7 @@
 
 #include <librdkafka/rdkafka.h>
 
-#include "ring.h"
+#include "common/ring.h"
 
 struct offsets {
 	struct ring unhandled;	/* struct offsets_rec: the head is line next */

@@ -7,9 +7,9 @@
 #include <openssl/crypto.h>
 
 #include "dynamodb.h"
-#include "json.h"
-#include "log.h"
-#include "qtime.h"
+#include "core/json.h"
+#include "core/log.h"
+#include "core/time.h"
 
 int
 dynamodb_table_name_ok(const char *name)

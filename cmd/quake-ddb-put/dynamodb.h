@@ -12,9 +12,9 @@
 
 #include <curl/curl.h>
 
-#include "creds.h"
-#include "ddb.h"
-#include "sigv4.h"
+#include "aws/creds.h"
+#include "aws/ddb.h"
+#include "aws/sigv4.h"
 
 #define DYNAMODB_RESP_MAX 16384	/* the start of an answer is kept */
 

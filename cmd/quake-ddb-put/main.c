@@ -11,14 +11,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ack.h"
-#include "ackq.h"
-#include "ddb.h"
+#include "lines/ack.h"
+#include "common/ackq.h"
+#include "aws/ddb.h"
 #include "dynamodb.h"
-#include "event.h"
-#include "ndjson.h"
-#include "qtime.h"
-#include "tool.h"
+#include "lines/event.h"
+#include "core/ndjson.h"
+#include "core/time.h"
+#include "common/tool.h"
 
 static const char usage_text[] =
 "usage: quake-ddb-put -t TABLE [-r REGION] [-e URL] [-c N] [--ttl-days N]\n"

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dets.h"
+#include "detstore.h"
 
 struct dets {
 	int64_t window;

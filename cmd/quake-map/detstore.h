@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sample.h"
+#include "lines/sample.h"
 
 struct dets;
 

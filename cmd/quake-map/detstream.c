@@ -5,12 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dets.h"
-#include "json.h"
-#include "mapdet.h"
-#include "qtime.h"
-#include "sselist.h"
-#include "tool.h"
+#include "detstore.h"
+#include "core/json.h"
+#include "detstream.h"
+#include "core/time.h"
+#include "sse.h"
+#include "common/tool.h"
 
 struct dclient {
 	struct sse_client b;	/* first: the list's */

@@ -10,8 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "httpd.h"
-#include "ndjson.h"
+#include "common/httpd.h"
+#include "core/ndjson.h"
 
 #define MAPDET_MAX 1000		/* detections held at most */
 

@@ -6,8 +6,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "mapsse.h"
-#include "sselist.h"
+#include "evstream.h"
+#include "sse.h"
 
 #define SSE_CHUNK (16 * 1024)
 #define SSE_TURN 16

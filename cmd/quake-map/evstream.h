@@ -8,8 +8,8 @@
 
 #include <stddef.h>
 
-#include "httpd.h"
-#include "mapstore.h"
+#include "common/httpd.h"
+#include "store.h"
 
 struct mapsse;
 

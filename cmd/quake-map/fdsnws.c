@@ -6,13 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fdsnq.h"
-#include "fdsntext.h"
-#include "geojson.h"
-#include "log.h"
-#include "mapfdsn.h"
-#include "quakeml.h"
-#include "qtime.h"
+#include "fdsn/fdsnq.h"
+#include "fdsn/fdsntext.h"
+#include "fdsn/geojson.h"
+#include "core/log.h"
+#include "fdsnws.h"
+#include "fdsn/quakeml.h"
+#include "core/time.h"
 
 #define VERSION "1.2.0"
 #define NCACHE 8

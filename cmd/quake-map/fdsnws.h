@@ -3,8 +3,8 @@
 #ifndef QUAKE_MAPFDSN_H
 #define QUAKE_MAPFDSN_H
 
-#include "httpd.h"
-#include "mapstore.h"
+#include "common/httpd.h"
+#include "store.h"
 
 struct mapfdsn;
 

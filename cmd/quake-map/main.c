@@ -11,16 +11,16 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "event.h"
-#include "httpd.h"
-#include "mapdet.h"
-#include "mapfdsn.h"
-#include "mapsse.h"
-#include "mapstat.h"
-#include "mapstore.h"
-#include "ndjson.h"
-#include "qtime.h"
-#include "tool.h"
+#include "lines/event.h"
+#include "common/httpd.h"
+#include "detstream.h"
+#include "fdsnws.h"
+#include "evstream.h"
+#include "stats.h"
+#include "store.h"
+#include "core/ndjson.h"
+#include "core/time.h"
+#include "common/tool.h"
 
 #ifndef QUAKE_ASSETS_DIR
 #define QUAKE_ASSETS_DIR "/usr/local/share/quake/web"

@@ -1,7 +1,7 @@
 /* sselist — the list of one endpoint's stream clients. */
 #include <string.h>
 
-#include "sselist.h"
+#include "sse.h"
 
 static const char hello[] = "retry: 2000\n\n";
 static const char ping[] = ": keepalive\n\n";

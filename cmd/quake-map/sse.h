@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "httpd.h"
+#include "common/httpd.h"
 
 /* The first member of an endpoint's own client struct. */
 struct sse_client {

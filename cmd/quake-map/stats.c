@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mapstat.h"
-#include "qtime.h"
+#include "stats.h"
+#include "core/time.h"
 
 #define MAX_BINS 100000
 

@@ -5,8 +5,8 @@
 
 #include <stdint.h>
 
-#include "httpd.h"
-#include "mapstore.h"
+#include "common/httpd.h"
+#include "store.h"
 
 /* What /metrics reports beyond the store's own numbers. */
 struct mapstat_counters {

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mapstore.h"
+#include "store.h"
 
 struct logrec {
 	uint64_t seq;

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "event.h"
+#include "lines/event.h"
 
 struct store_ev {
 	int64_t time, lastupdate;	/* µs since the epoch */

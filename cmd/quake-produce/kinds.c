@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "kinds.h"
-#include "trigline.h"
+#include "lines/trigline.h"
 
 static struct quake_sample_batch scratch;	/* --kind samples' parse */
 

@@ -6,8 +6,8 @@
 
 #include <stddef.h>
 
-#include "qerr.h"
-#include "sample.h"
+#include "core/err.h"
+#include "lines/sample.h"
 
 #define KIND_KEY_MAX (32 + QUAKE_SAMPLE_ID_MAX)
 

@@ -18,15 +18,15 @@
 
 #include <librdkafka/rdkafka.h>
 
-#include "ack.h"
-#include "ackq.h"
-#include "event.h"
-#include "kafka.h"
+#include "lines/ack.h"
+#include "common/ackq.h"
+#include "lines/event.h"
+#include "common/kafka.h"
 #include "kinds.h"
-#include "ndjson.h"
+#include "core/ndjson.h"
 #include "partition.h"
 #include "stage.h"
-#include "tool.h"
+#include "common/tool.h"
 
 static const char usage_text[] =
 "usage: quake-produce -t TOPIC [-b BROKERS] [-X KEY=VALUE]... [-F FILE]\n"

@@ -3,9 +3,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "log.h"
+#include "core/log.h"
 #include "partition.h"
-#include "qerr.h"
+#include "core/err.h"
 
 int
 partition_conf_is_crc32(const rd_kafka_conf_t *conf)

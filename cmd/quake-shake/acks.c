@@ -8,12 +8,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "ack.h"
-#include "ackread.h"
-#include "httpd.h"
-#include "log.h"
-#include "ring.h"
-#include "shakeack.h"
+#include "lines/ack.h"
+#include "common/ackread.h"
+#include "common/httpd.h"
+#include "core/log.h"
+#include "common/ring.h"
+#include "acks.h"
 
 /* a line written; c is NULL once its push was answered or went away */
 struct held {

@@ -3,10 +3,10 @@
  * (one stderr line, the dead-letter file), the rest go on. */
 #include <stdio.h>
 
-#include "ndjson.h"
-#include "shakecoinc.h"
-#include "tool.h"
-#include "trigline.h"
+#include "core/ndjson.h"
+#include "coincide.h"
+#include "common/tool.h"
+#include "lines/trigline.h"
 
 static struct {
 	long long in, onsets, triggers, rejected, detections;

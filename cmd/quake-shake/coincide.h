@@ -4,7 +4,7 @@
 #ifndef QUAKE_SHAKECOINC_H
 #define QUAKE_SHAKECOINC_H
 
-#include "coinc.h"
+#include "shake/coinc.h"
 
 /* Filter stdin to stdout with conf (borrowed). The exit status: 0, 65 when
  * a line was rejected, 70, 74. */

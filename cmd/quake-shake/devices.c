@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sample.h"
-#include "shakein.h"
-#include "tool.h"
+#include "lines/sample.h"
+#include "devices.h"
+#include "common/tool.h"
 
 struct device {
 	struct device *next;

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "qerr.h"
+#include "core/err.h"
 
 /* Set up for max_rate samples/s per device (0: no limit), a device's
  * budget refilled at that rate up to burst_s seconds of it; a device silent

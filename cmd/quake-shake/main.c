@@ -11,14 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ndjson.h"
-#include "qtime.h"
-#include "sample.h"
-#include "shake.h"
-#include "shakecoinc.h"
-#include "shakein.h"
-#include "shakerecv.h"
-#include "tool.h"
+#include "core/ndjson.h"
+#include "core/time.h"
+#include "lines/sample.h"
+#include "shake/shake.h"
+#include "coincide.h"
+#include "devices.h"
+#include "receiver.h"
+#include "common/tool.h"
 
 static const char usage_text[] =
 "usage: quake-shake --listen ADDR:PORT [--token-file FILE] [--token-loopback]\n"

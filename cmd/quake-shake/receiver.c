@@ -9,12 +9,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "httpd.h"
-#include "qtime.h"
-#include "shakeack.h"
-#include "shakein.h"
-#include "shakerecv.h"
-#include "tool.h"
+#include "common/httpd.h"
+#include "core/time.h"
+#include "acks.h"
+#include "devices.h"
+#include "receiver.h"
+#include "common/tool.h"
 
 #define BODY_MAX (1024 * 1024)
 

@@ -8,9 +8,9 @@
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
 
-#include "alert.h"
-#include "json.h"
-#include "qtime.h"
+#include "alert/alert.h"
+#include "core/json.h"
+#include "core/time.h"
 
 static const char *const kinds[] = { "none", "new", "upgraded", "cancelled" };
 

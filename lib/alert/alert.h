@@ -7,8 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "qerr.h"
-#include "event.h"
+#include "core/err.h"
+#include "lines/event.h"
 
 enum quake_alert_kind {
 	QUAKE_ALERT_NONE, QUAKE_ALERT_NEW, QUAKE_ALERT_UPGRADED,

@@ -9,10 +9,10 @@
 
 #include <jansson.h>
 
-#include "json.h"
-#include "marks.h"
-#include "ndjson.h"
-#include "qtime.h"
+#include "core/json.h"
+#include "alert/marks.h"
+#include "core/ndjson.h"
+#include "core/time.h"
 
 struct quake_marks {
 	char path[4096];

@@ -15,8 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "alert.h"
-#include "qerr.h"
+#include "alert/alert.h"
+#include "core/err.h"
 
 struct quake_marks_rule {
 	char rule[64];

@@ -11,7 +11,7 @@
 
 #include <jansson.h>
 
-#include "rules.h"
+#include "alert/rules.h"
 
 #define RULES_FILE_MAX (64 << 20)
 

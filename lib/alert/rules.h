@@ -9,9 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "qerr.h"
-#include "event.h"
-#include "geo.h"
+#include "core/err.h"
+#include "lines/event.h"
+#include "core/geo.h"
 
 enum quake_target_kind { QUAKE_TARGET_WEBHOOK, QUAKE_TARGET_NTFY };
 

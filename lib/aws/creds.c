@@ -2,7 +2,7 @@
  * (creds_env.c, creds_sts.c, creds_file.c, creds_ecs.c, creds_imds.c). */
 #include <string.h>
 
-#include "creds.h"
+#include "aws/creds.h"
 
 #define REFRESH_BEFORE (5 * 60 * 1000000LL)
 #define EXPIRED_BACKOFF_MIN (1000000LL)

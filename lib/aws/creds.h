@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "qerr.h"
+#include "core/err.h"
 
 struct quake_creds {
 	char access_key[128];

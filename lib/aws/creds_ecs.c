@@ -11,7 +11,7 @@
 #include <curl/curl.h>
 #include <openssl/crypto.h>
 
-#include "creds_util.h"
+#include "aws/creds_util.h"
 
 /* 1 if host (as curl gives it: IPv6 in brackets) may be reached over http. */
 static int

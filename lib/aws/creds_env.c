@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "creds.h"
+#include "aws/creds.h"
 
 enum quake_err
 quake_creds_from_env(struct quake_creds *c, struct quake_fail *f)

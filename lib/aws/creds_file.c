@@ -12,7 +12,7 @@
 
 #include <openssl/crypto.h>
 
-#include "creds_util.h"
+#include "aws/creds_util.h"
 
 static char *
 trim(char *s)

@@ -7,7 +7,7 @@
 
 #include <openssl/crypto.h>
 
-#include "creds_util.h"
+#include "aws/creds_util.h"
 
 struct imds {
 	const char *endpoint;

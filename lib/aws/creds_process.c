@@ -16,8 +16,8 @@
 #include <jansson.h>
 #include <openssl/crypto.h>
 
-#include "creds_util.h"
-#include "qtime.h"
+#include "aws/creds_util.h"
+#include "core/time.h"
 
 #define MAX_ARGS 64
 #define OUT_MAX 65536

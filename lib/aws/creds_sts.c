@@ -10,8 +10,8 @@
 
 #include <openssl/crypto.h>
 
-#include "creds_util.h"
-#include "qtime.h"
+#include "aws/creds_util.h"
+#include "core/time.h"
 
 #define TOKEN_MAX 16384
 

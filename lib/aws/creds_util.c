@@ -7,8 +7,8 @@
 #include <jansson.h>
 #include <openssl/crypto.h>
 
-#include "creds_util.h"
-#include "qtime.h"
+#include "aws/creds_util.h"
+#include "core/time.h"
 
 void
 quake_creds_wipe(struct quake_creds *c)

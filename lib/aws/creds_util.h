@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "creds.h"
+#include "aws/creds.h"
 
 /* One HTTP request for the sources (1 s connect, 3 s total, no proxy, no
  * redirects, http and https only): method "GET"/"PUT"/"POST", extra

@@ -5,10 +5,10 @@
 
 #include <jansson.h>
 
-#include "buf.h"
-#include "ddb.h"
-#include "json.h"
-#include "qtime.h"
+#include "core/buf.h"
+#include "aws/ddb.h"
+#include "core/json.h"
+#include "core/time.h"
 
 #define PUTS(o, s) quake_buf_str((o), (s))
 

@@ -8,8 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "qerr.h"
-#include "event.h"
+#include "core/err.h"
+#include "lines/event.h"
 
 #define QUAKE_DDB_BODY_MAX 8192	/* a PutItem body always fits */
 #define QUAKE_DDB_GSI "day-time-index"

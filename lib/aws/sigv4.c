@@ -9,9 +9,9 @@
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
 
-#include "buf.h"
-#include "sigv4.h"
-#include "qtime.h"
+#include "core/buf.h"
+#include "aws/sigv4.h"
+#include "core/time.h"
 
 static const char hexdig[] = "0123456789abcdef";
 

@@ -1,7 +1,7 @@
 /* buf — bounded appends with a sticky overflow flag. */
 #include <string.h>
 
-#include "buf.h"
+#include "core/buf.h"
 
 void
 quake_buf_init(struct quake_buf *b, char *p, size_t cap)

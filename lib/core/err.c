@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "qerr.h"
+#include "core/err.h"
 
 const char *
 quake_err_str(enum quake_err err)

@@ -5,7 +5,7 @@
 
 #include <jansson.h>
 
-#include "geo.h"
+#include "core/geo.h"
 
 #define RAD (M_PI / 180.0)
 

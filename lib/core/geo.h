@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "qerr.h"
+#include "core/err.h"
 
 /* IUGG mean Earth radius, the sphere the distances are measured on */
 #define QUAKE_GEO_EARTH_KM 6371.0088

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "http.h"
+#include "core/http.h"
 
 #define MAX_HEAD 65536		/* status line and fields, all together */
 

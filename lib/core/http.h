@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "qerr.h"
+#include "core/err.h"
 
 /* What quake_http_parse found. Pointers are into the caller's buffer. */
 struct quake_http_response {

@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "qerr.h"
+#include "core/err.h"
 
 /* A lexer over [start, end); p is the next byte. noncanon is set once it
  * met text that quake_json_format_* would write otherwise (white space,

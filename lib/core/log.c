@@ -2,7 +2,7 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "log.h"
+#include "core/log.h"
 
 static const char *log_prog = "quake";
 static FILE *log_fp;

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ndjson.h"
+#include "core/ndjson.h"
 
 #define CHUNK 65536
 

@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "qerr.h"
+#include "core/err.h"
 
 #define QUAKE_NDJSON_MAX_LINE (1024 * 1024)
 

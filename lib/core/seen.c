@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "seen.h"
+#include "core/seen.h"
 
 struct quake_seen {
 	uint64_t *slot;		/* 0 = empty */

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "qerr.h"
+#include "core/err.h"
 
 struct quake_seen;
 

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "state.h"
-#include "qtime.h"
+#include "core/state.h"
+#include "core/time.h"
 
 enum quake_err
 quake_state_read(const char *path, int64_t *us, struct quake_fail *f)

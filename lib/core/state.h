@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#include "qerr.h"
+#include "core/err.h"
 
 /* Read the checkpoint of path into *us. QUAKE_OK; QUAKE_EOF when the file
  * does not exist (a first start); QUAKE_EINPUT (f says why) when it holds

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "qtime.h"
+#include "core/time.h"
 
 static int64_t
 days_from_civil(int64_t y, unsigned m, unsigned d)

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "qerr.h"
+#include "core/err.h"
 
 #define QUAKE_TIME_LEN 27	/* "2024-03-30T04:09:58.597000Z" */
 

@@ -6,8 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "fdsnq.h"
-#include "qtime.h"
+#include "fdsn/fdsnq.h"
+#include "core/time.h"
 
 enum kind { K_TIME, K_LAT, K_LON, K_RADIUS, K_DEPTH, K_MAG, K_STR, K_LONG,
 	K_ORDER, K_FORMAT, K_NODATA, K_BOOL };

@@ -8,8 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "qerr.h"
-#include "event.h"
+#include "core/err.h"
+#include "lines/event.h"
 
 enum quake_fdsnq_order {
 	QUAKE_FDSNQ_TIME, QUAKE_FDSNQ_TIME_ASC,

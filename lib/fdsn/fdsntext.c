@@ -1,11 +1,11 @@
 /* fdsntext — the FDSN event text format's 14 columns. */
 #include <string.h>
 
-#include "buf.h"
-#include "json.h"
-#include "fdsnq.h"
-#include "fdsntext.h"
-#include "qtime.h"
+#include "core/buf.h"
+#include "core/json.h"
+#include "fdsn/fdsnq.h"
+#include "fdsn/fdsntext.h"
+#include "core/time.h"
 
 static void
 field(struct quake_buf *b, const char *s)

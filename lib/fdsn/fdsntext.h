@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "event.h"
+#include "lines/event.h"
 
 /* Bytes that always suffice for one quake_fdsntext_event. */
 #define QUAKE_FDSNTEXT_EVENT_MAX 1024

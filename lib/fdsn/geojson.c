@@ -3,10 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "buf.h"
-#include "json.h"
-#include "geojson.h"
-#include "qtime.h"
+#include "core/buf.h"
+#include "core/json.h"
+#include "fdsn/geojson.h"
+#include "core/time.h"
 
 static void
 str(struct quake_buf *b, const char *key, const char *s)

@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "event.h"
+#include "lines/event.h"
 
 /* Bytes that always suffice for one quake_geojson_feature. */
 #define QUAKE_GEOJSON_FEATURE_MAX 4096

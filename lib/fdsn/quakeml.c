@@ -2,11 +2,11 @@
  * depth in metres as QuakeML wants, EMSC's evtype as type + certainty. */
 #include <string.h>
 
-#include "buf.h"
-#include "json.h"
-#include "fdsnq.h"
-#include "quakeml.h"
-#include "qtime.h"
+#include "core/buf.h"
+#include "core/json.h"
+#include "fdsn/fdsnq.h"
+#include "fdsn/quakeml.h"
+#include "core/time.h"
 
 #define RID "smi:eu.emsc-csem/"
 

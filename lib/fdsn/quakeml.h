@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "event.h"
+#include "lines/event.h"
 
 /* Bytes that always suffice for one quake_quakeml_event. */
 #define QUAKE_QUAKEML_EVENT_MAX 8192

@@ -4,8 +4,8 @@
 
 #include <jansson.h>
 
-#include "ack.h"
-#include "json.h"
+#include "lines/ack.h"
+#include "core/json.h"
 
 static const char *const names[] = { "stored", "stale", "produced", "rejected",
 	"alerted", "skipped", "undelivered" };

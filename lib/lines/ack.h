@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "qerr.h"
+#include "core/err.h"
 
 enum quake_ack_status {
 	QUAKE_ACK_STORED, QUAKE_ACK_STALE, QUAKE_ACK_PRODUCED, QUAKE_ACK_REJECTED,

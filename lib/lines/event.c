@@ -8,9 +8,9 @@
 
 #include <jansson.h>
 
-#include "event.h"
-#include "json.h"
-#include "qtime.h"
+#include "lines/event.h"
+#include "core/json.h"
+#include "core/time.h"
 
 const char *
 quake_event_action_str(enum quake_action a)

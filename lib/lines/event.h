@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "qerr.h"
+#include "core/err.h"
 
 enum quake_action { QUAKE_ACTION_CREATE, QUAKE_ACTION_UPDATE };
 

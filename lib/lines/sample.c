@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
-#include "sample.h"
-#include "stalta.h"
-#include "qtime.h"
+#include "core/json.h"
+#include "lines/sample.h"
+#include "shake/stalta.h"
+#include "core/time.h"
 
 enum quake_err
 quake_sample_batch_init(struct quake_sample_batch *b, size_t cap)

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "qerr.h"
+#include "core/err.h"
 
 #define QUAKE_SAMPLE_MAX 65536	/* samples in one batch */
 #define QUAKE_SAMPLE_ID_MAX 128	/* device and session ids, with the NUL */

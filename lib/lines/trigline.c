@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "qtime.h"
-#include "trigline.h"
+#include "core/time.h"
+#include "lines/trigline.h"
 
 enum { F_KIND, F_DEVICE, F_ON, F_OFF, F_PEAK, F_RATIO, F_LAT, F_LON, F_N };
 

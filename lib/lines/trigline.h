@@ -7,8 +7,8 @@
 
 #include <stddef.h>
 
-#include "qerr.h"
-#include "sample.h"
+#include "core/err.h"
+#include "lines/sample.h"
 
 enum quake_trigline_kind {
 	QUAKE_TRIGLINE_ONSET,	/* "onset": an open trigger, no off */

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "coinc.h"
-#include "geo.h"
-#include "qtime.h"
+#include "shake/coinc.h"
+#include "core/geo.h"
+#include "core/time.h"
 
 struct onset {
 	char device[QUAKE_SAMPLE_ID_MAX];

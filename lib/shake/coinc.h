@@ -11,8 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "qerr.h"
-#include "sample.h"
+#include "core/err.h"
+#include "lines/sample.h"
 
 struct quake_coinc_conf {
 	int k;			/* devices for a detection, >= 2 */

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "shake.h"
+#include "shake/shake.h"
 
 struct dev {
 	struct dev *next;

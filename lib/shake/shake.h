@@ -12,10 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "coinc.h"
-#include "qerr.h"
-#include "sample.h"
-#include "stalta.h"
+#include "shake/coinc.h"
+#include "core/err.h"
+#include "lines/sample.h"
+#include "shake/stalta.h"
 
 struct quake_shake_conf {
 	enum quake_stalta_kind kind;

@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "stalta.h"
+#include "shake/stalta.h"
 
 enum quake_err
 quake_stalta_init(struct quake_stalta *s, enum quake_stalta_kind kind,

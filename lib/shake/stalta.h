@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "qerr.h"
+#include "core/err.h"
 
 enum quake_stalta_kind {
 	QUAKE_STALTA_RECURSIVE,	/* recstalta.c: exponential averages */

@@ -1,4 +1,4 @@
-/* stalta-core FILE — lib/stalta streamed sample by sample over the float64
+/* stalta-core FILE — lib/shake/stalta streamed sample by sample over the float64
  * array in FILE (as bench/stalta-obspy.py writes it): best of 5 wall-clock
  * seconds per kind, and a checksum so nothing is optimized away. */
 #include <stdio.h>

@@ -2,7 +2,7 @@
  * the reader quake-alert and quake-map share. Never crashes or leaks; what
  * it accepts jansson reads as an object with the same id and numbers (a
  * differential check of the hand-written reader), and the line
- * quake_sample_format_detection writes for it (the id escaped by lib/json)
+ * quake_sample_format_detection writes for it (the id escaped by lib/core/json)
  * reads back to the same detection. */
 #include <math.h>
 #include <stdint.h>

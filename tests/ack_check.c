@@ -1,5 +1,5 @@
 /* ack_check — every line of stdin must parse with the ack parser
- * (lib/ack.c, what quake-consume --acks and emsc-tail --acks use): prints
+ * (lib/lines/ack.c, what quake-consume --acks and emsc-tail --acks use): prints
  * "ok N" for N lines, or "bad LINE: reason" for the first that does not
  * (tests/cli-hardening.sh, the status-line property test). */
 #include <stdio.h>

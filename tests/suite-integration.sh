@@ -96,7 +96,7 @@ kafka_kcat() {
 	kcat -b "$BK" -t kp -P -K '|' -l "$TMP/kp-in" 2>/dev/null
 	"$QC" -b "$BK" -t kp -g kp1 -e >"$TMP/kp-out" 2>/dev/null
 	check "quake-consume reads kcat -P" cmp -s <(sed -n '1001,2000p' "$TMP/in100k" | sort) <(sort "$TMP/kp-out")
-	# quake-produce partitions keys itself (cmd/partition.c): every key
+	# quake-produce partitions keys itself (cmd/quake-produce/partition.c): every key
 	# must land where librdkafka's partitioner, in kcat, puts it; with
 	# another -X partitioner, librdkafka partitions (and still agrees)
 	local part

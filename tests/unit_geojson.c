@@ -1,5 +1,5 @@
 /* unit_geojson — the EMSC Feature shape, byte for byte, and read back by
- * lib/event's FDSN parser into the same event. */
+ * lib/lines/event's FDSN parser into the same event. */
 #include <string.h>
 
 #include "lines/event.h"
@@ -58,7 +58,7 @@ main(void)
 	k += quake_geojson_feature(&ev, doc + k, sizeof doc - k);
 	k += quake_geojson_tail(doc + k, sizeof doc - k);
 	CHECK(quake_event_parse_doc(doc, k, take, NULL, NULL, &f) == QUAKE_OK &&
-	    nback == 1, "geojson collection read back by lib/event");
+	    nback == 1, "geojson collection read back by lib/lines/event");
 	ev.action = QUAKE_ACTION_UPDATE;
 	quake_event_format(&ev, a, sizeof a);
 	quake_event_format(&back, b, sizeof b);

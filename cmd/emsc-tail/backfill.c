@@ -1,5 +1,5 @@
-/* fdsn — FDSN event pages over HTTP/1.1, plain or TLS (OpenSSL), one
- * request per connection; lib/http reads the answer. Blocking, bounded by
+/* backfill — FDSN event pages over HTTP/1.1, plain or TLS (OpenSSL), one
+ * request per connection; lib/core/http reads the answer. Blocking, bounded by
  * the caller's timeout. (libcurl did this before; dropping it from
  * emsc-tail takes its dozen libraries out of the process: RSS.) */
 #include <arpa/inet.h>
@@ -92,7 +92,7 @@ url_parse(const char *u, struct url *o)
 }
 
 int
-fdsn_url_ok(const char *base)
+backfill_url_ok(const char *base)
 {
 	struct url u;
 
@@ -204,7 +204,7 @@ tls_start(struct conn *c, const struct url *u, const char *cacert)
 		SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
 #ifdef SSL_OP_IGNORE_UNEXPECTED_EOF
 		/* many servers close without close_notify; a cut-short body
-		 * with a length or chunks is still caught by lib/http */
+		 * with a length or chunks is still caught by lib/core/http */
 		SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
 #endif
 		if (trust_load(ctx, cacert) != 0) {
@@ -343,7 +343,7 @@ hang_up(struct conn *c)
 }
 
 long
-fdsn_page(const char *base, const char *cacert, int64_t updatedafter,
+backfill_page(const char *base, const char *cacert, int64_t updatedafter,
     long limit, long offset, long timeout_s, char **body, size_t *len,
     char *err, size_t errcap)
 {

@@ -1,8 +1,8 @@
-/* fdsn — one page of the FDSN event service over HTTP/1.1 (plain or TLS):
+/* backfill — one page of the FDSN event service over HTTP/1.1 (plain or TLS):
  * the events updated after a time, oldest event time first, limit per page
  * from offset. Up to 3 redirects are followed; no compression is asked. */
-#ifndef QUAKE_FDSN_H
-#define QUAKE_FDSN_H
+#ifndef QUAKE_BACKFILL_H
+#define QUAKE_BACKFILL_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -12,10 +12,10 @@
  * when empty), its length to *len. Returns the HTTP status, or 0 with a
  * reason in err[errcap] when there was no answer (or it passed maxbytes).
  * cacert: trust the CAs in this file (NULL: the system store). */
-/* 0 if base (borrowed) is an http:// or https:// URL fdsn_page can use. */
-int fdsn_url_ok(const char *base);
+/* 0 if base (borrowed) is an http:// or https:// URL backfill_page can use. */
+int backfill_url_ok(const char *base);
 
-long fdsn_page(const char *base, const char *cacert, int64_t updatedafter,
+long backfill_page(const char *base, const char *cacert, int64_t updatedafter,
     long limit, long offset, long timeout_s, char **body, size_t *len,
     char *err, size_t errcap);
 

@@ -1,4 +1,4 @@
-/* emsc-checkpoint — emsc-tail's checkpoint: the newest lastupdate handled
+/* checkpoint — emsc-tail's checkpoint: the newest lastupdate handled
  * (printed, or acknowledged with --acks), kept in the --state file, which
  * is replaced atomically at most once a second. */
 #include <errno.h>

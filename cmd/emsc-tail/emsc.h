@@ -1,8 +1,8 @@
-/* emsc-tail — what its files share: the options and counters, the
+/* emsc — what its files share: the options and counters, the
  * document handler (emsc-tail.c), the checkpoint (emsc-checkpoint.c) and
  * the live feed with its back-fills (emsc-live.c). */
-#ifndef QUAKE_EMSC_TAIL_H
-#define QUAKE_EMSC_TAIL_H
+#ifndef QUAKE_EMSC_H
+#define QUAKE_EMSC_H
 
 #include <stddef.h>
 #include <stdint.h>

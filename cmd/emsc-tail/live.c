@@ -1,4 +1,4 @@
-/* emsc-live — emsc-tail's live feed: the EMSC WebSocket, redialled with
+/* live — emsc-tail's live feed: the EMSC WebSocket, redialled with
  * backoff whenever it drops, and after every (re)connect a back-fill through
  * the FDSN event service from the checkpoint minus --margin, paged until a
  * short page or 204, between services of the socket. */
@@ -113,7 +113,7 @@ backfill(void)
 	for (;;) {
 		if (tool_stop)
 			return;	/* the checkpoint did not move past what was printed */
-		status = fdsn_page(opt.fdsn_url, opt.cacert, since, opt.page, offset, 60,
+		status = backfill_page(opt.fdsn_url, opt.cacert, since, opt.page, offset, 60,
 		    &body, &len, err, sizeof err);
 		if (status == 204)
 			break;
@@ -190,7 +190,7 @@ emsc_live(void)
 		}
 	}
 	backfill_schedule();	/* on start, when there is a base */
-	if (fdsn_url_ok(opt.fdsn_url) != 0) {
+	if (backfill_url_ok(opt.fdsn_url) != 0) {
 		quake_log(QUAKE_LOG_ERROR, "cannot use the FDSN URL", "url",
 		    opt.fdsn_url, "error", "not an http:// or https:// URL", NULL);
 		return QUAKE_EXIT_USAGE;

@@ -70,7 +70,7 @@ numbers(const char *opt, const char *s, double *v, int n)
 	}
 }
 
-/* One rule flag into flag_rule (checked with the rest by lib/rules). */
+/* One rule flag into flag_rule (checked with the rest by lib/alert/rules). */
 static void
 rule_flag(int o, const char *arg)
 {

@@ -2,7 +2,7 @@
  * endpoint and region resolution, SigV4-signed requests (credentials from
  * libquake's chain, cached), a pool of kept-alive connections (curl multi)
  * for requests in flight, one synchronous call, and --create-table. The
- * bodies and the error classification are lib/ddb's. Functions that can
+ * bodies and the error classification are lib/aws/ddb's. Functions that can
  * fail log one line and return an exit status (0: ok); none exits. */
 #ifndef QUAKE_DYNAMODB_H
 #define QUAKE_DYNAMODB_H

@@ -1,20 +1,20 @@
-/* dets — a small array of records, grown as needed, swap-removed. */
+/* detstore — a small array of records, grown as needed, swap-removed. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "detstore.h"
 
-struct dets {
+struct detstore {
 	int64_t window;
 	size_t max, n, cap;
 	uint64_t head, evicted;
-	struct dets_rec *r;
+	struct detstore_rec *r;
 };
 
-struct dets *
-dets_new(int64_t window, size_t max, uint64_t seq0)
+struct detstore *
+detstore_new(int64_t window, size_t max, uint64_t seq0)
 {
-	struct dets *s = calloc(1, sizeof *s);
+	struct detstore *s = calloc(1, sizeof *s);
 
 	if (s == NULL || max == 0) {
 		free(s);
@@ -27,7 +27,7 @@ dets_new(int64_t window, size_t max, uint64_t seq0)
 }
 
 void
-dets_free(struct dets *s)
+detstore_free(struct detstore *s)
 {
 	if (s != NULL)
 		free(s->r);
@@ -46,15 +46,15 @@ newer(const struct quake_detection *a, const struct quake_detection *b)
 }
 
 static void
-drop(struct dets *s, size_t i)
+drop(struct detstore *s, size_t i)
 {
 	s->r[i] = s->r[--s->n];
 	s->evicted++;
 }
 
 /* a free record: grown, or the oldest in time when full and d is newer */
-static struct dets_rec *
-slot(struct dets *s, const struct quake_detection *d)
+static struct detstore_rec *
+slot(struct detstore *s, const struct quake_detection *d)
 {
 	size_t old = 0;
 
@@ -68,7 +68,7 @@ slot(struct dets *s, const struct quake_detection *d)
 	}
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 16;
-		struct dets_rec *r;
+		struct detstore_rec *r;
 		if (cap > s->max)
 			cap = s->max;
 		if ((r = realloc(s->r, cap * sizeof *r)) == NULL)
@@ -79,11 +79,11 @@ slot(struct dets *s, const struct quake_detection *d)
 	return &s->r[s->n++];
 }
 
-enum dets_put
-dets_put(struct dets *s, const struct quake_detection *d, int64_t now)
+enum detstore_put
+detstore_put(struct detstore *s, const struct quake_detection *d, int64_t now)
 {
-	struct dets_rec *r = NULL;
-	enum dets_put k;
+	struct detstore_rec *r = NULL;
+	enum detstore_put k;
 	size_t len;
 	char line[QUAKE_SAMPLE_LINE_MAX];
 
@@ -107,7 +107,7 @@ dets_put(struct dets *s, const struct quake_detection *d, int64_t now)
 }
 
 size_t
-dets_expire(struct dets *s, int64_t now)
+detstore_expire(struct detstore *s, int64_t now)
 {
 	size_t gone = 0;
 
@@ -122,33 +122,33 @@ dets_expire(struct dets *s, int64_t now)
 }
 
 size_t
-dets_count(const struct dets *s)
+detstore_count(const struct detstore *s)
 {
 	return s->n;
 }
 
 uint64_t
-dets_head(const struct dets *s)
+detstore_head(const struct detstore *s)
 {
 	return s->head;
 }
 
 uint64_t
-dets_evicted(const struct dets *s)
+detstore_evicted(const struct detstore *s)
 {
 	return s->evicted;
 }
 
-const struct dets_rec *
-dets_at(const struct dets *s, size_t i)
+const struct detstore_rec *
+detstore_at(const struct detstore *s, size_t i)
 {
 	return i < s->n ? &s->r[i] : NULL;
 }
 
-const struct dets_rec *
-dets_after(const struct dets *s, uint64_t seq)
+const struct detstore_rec *
+detstore_after(const struct detstore *s, uint64_t seq)
 {
-	const struct dets_rec *best = NULL;
+	const struct detstore_rec *best = NULL;
 
 	for (size_t i = 0; i < s->n; i++)
 		if (s->r[i].seq > seq && (best == NULL || s->r[i].seq < best->seq))

@@ -1,4 +1,4 @@
-/* mapdet — the detections' endpoints over a dets set. A stream client is a
+/* detstream — the detections' endpoints over a detstore. A stream client is a
  * cursor (the last seq sent): the set is small and bounded, so catching up
  * scans it, and a client that stopped reading costs no queue. */
 #include <stdio.h>
@@ -14,23 +14,23 @@
 
 struct dclient {
 	struct sse_client b;	/* first: the list's */
-	struct mapdet *m;
+	struct detstream *m;
 	uint64_t cursor;
 };
 
-struct mapdet {
-	struct dets *s;
+struct detstream {
+	struct detstore *s;
 	struct sse_list list;
 	long long lines, created, updated, stale, outside, rejected, skipped;
 	long long messages;
 };
 
-struct mapdet *
-mapdet_new(int64_t window, uint64_t seq0)
+struct detstream *
+detstream_new(int64_t window, uint64_t seq0)
 {
-	struct mapdet *m = calloc(1, sizeof *m);
+	struct detstream *m = calloc(1, sizeof *m);
 
-	if (m == NULL || (m->s = dets_new(window, MAPDET_MAX, seq0)) == NULL) {
+	if (m == NULL || (m->s = detstore_new(window, MAPDET_MAX, seq0)) == NULL) {
 		free(m);
 		return NULL;
 	}
@@ -38,16 +38,16 @@ mapdet_new(int64_t window, uint64_t seq0)
 }
 
 void
-mapdet_free(struct mapdet *m)
+detstream_free(struct detstream *m)
 {
 	if (m == NULL)
 		return;
-	dets_free(m->s);
+	detstore_free(m->s);
 	free(m);
 }
 
 int
-mapdet_take(struct mapdet *m, const struct quake_line *l)
+detstream_take(struct detstream *m, const struct quake_line *l)
 {
 	static const char kind[] = "{\"kind\":", det[] = "{\"kind\":\"detection\"";
 	struct quake_detection d;
@@ -65,7 +65,7 @@ mapdet_take(struct mapdet *m, const struct quake_line *l)
 		tool_reject(l->lineno, &f, l->buf, l->len);
 		return 1;
 	}
-	switch (dets_put(m->s, &d, quake_time_now())) {
+	switch (detstore_put(m->s, &d, quake_time_now())) {
 	case DETS_NEW: m->created++; sse_list_wake(&m->list); break;
 	case DETS_UPDATED: m->updated++; sse_list_wake(&m->list); break;
 	case DETS_STALE: m->stale++; break;
@@ -83,15 +83,15 @@ mapdet_take(struct mapdet *m, const struct quake_line *l)
 static int
 by_time_desc(const void *a, const void *b)
 {
-	const struct dets_rec *x = *(const struct dets_rec *const *)a;
-	const struct dets_rec *y = *(const struct dets_rec *const *)b;
+	const struct detstore_rec *x = *(const struct detstore_rec *const *)a;
+	const struct detstore_rec *y = *(const struct detstore_rec *const *)b;
 
 	return (x->d.time < y->d.time) - (x->d.time > y->d.time);
 }
 
 /* One Feature: the point (lon, lat) and the line's other fields. */
 static size_t
-feature(const struct dets_rec *r, char *out, size_t cap)
+feature(const struct detstore_rec *r, char *out, size_t cap)
 {
 	const struct quake_detection *d = &r->d;
 	char tm[QUAKE_TIME_LEN + 1], id[6 * sizeof d->id + 3];
@@ -108,11 +108,11 @@ feature(const struct dets_rec *r, char *out, size_t cap)
 }
 
 int
-mapdet_geojson(void *arg, struct httpd_conn *c, const struct httpd_req *r)
+detstream_geojson(void *arg, struct httpd_conn *c, const struct httpd_req *r)
 {
-	struct mapdet *m = arg;
-	size_t n = dets_count(m->s), len = 0, cap = 64 + n * 1100;
-	const struct dets_rec **v = malloc((n ? n : 1) * sizeof *v);
+	struct detstream *m = arg;
+	size_t n = detstore_count(m->s), len = 0, cap = 64 + n * 1100;
+	const struct detstore_rec **v = malloc((n ? n : 1) * sizeof *v);
 	char *out = malloc(cap);
 
 	if (r->query_len > 0) {
@@ -126,7 +126,7 @@ mapdet_geojson(void *arg, struct httpd_conn *c, const struct httpd_req *r)
 		return httpd_error(c, 503, "Service Unavailable");
 	}
 	for (size_t i = 0; i < n; i++)
-		v[i] = dets_at(m->s, i);
+		v[i] = detstore_at(m->s, i);
 	qsort(v, n, sizeof *v, by_time_desc);
 	len = (size_t)snprintf(out, cap, "{\"type\":\"FeatureCollection\",\"features\":[");
 	for (size_t i = 0; i < n; i++) {
@@ -144,13 +144,13 @@ static int
 writable(struct httpd_conn *c, void *user)
 {
 	struct dclient *cl = user;
-	const struct dets_rec *e;
+	const struct detstore_rec *e;
 	size_t cap, len;
 	char *buf = httpd_wbuf(&cap);
 	int k;
 
 	len = sse_preamble(&cl->b, buf);
-	while ((e = dets_after(cl->m->s, cl->cursor)) != NULL) {
+	while ((e = detstore_after(cl->m->s, cl->cursor)) != NULL) {
 		k = snprintf(buf + len, cap - len, "id: %llu\ndata: %s\n\n",
 		    (unsigned long long)e->seq, e->line);
 		if (k < 0 || (size_t)k >= cap - len)
@@ -197,9 +197,9 @@ seq_of(const char *text, size_t n, uint64_t *out)
 }
 
 int
-mapdet_open(void *arg, struct httpd_conn *c, const struct httpd_req *r)
+detstream_open(void *arg, struct httpd_conn *c, const struct httpd_req *r)
 {
-	struct mapdet *m = arg;
+	struct detstream *m = arg;
 	struct dclient *cl;
 	uint64_t since = 0;
 
@@ -209,7 +209,7 @@ mapdet_open(void *arg, struct httpd_conn *c, const struct httpd_req *r)
 	if (r->last_event_id != NULL &&
 	    seq_of(r->last_event_id, strlen(r->last_event_id), &since) != 0)
 		return httpd_error(c, 400, "Last-Event-ID is not a seq");
-	if (since > dets_head(m->s))	/* another process's: all of it */
+	if (since > detstore_head(m->s))	/* another process's: all of it */
 		since = 0;
 	if (r->method == HTTPD_HEAD)
 		return httpd_respond(c, 200, "text/event-stream", "", 0, NULL);
@@ -225,19 +225,19 @@ mapdet_open(void *arg, struct httpd_conn *c, const struct httpd_req *r)
 }
 
 void
-mapdet_keepalive(struct mapdet *m)
+detstream_keepalive(struct detstream *m)
 {
 	sse_list_keepalive(&m->list);
 }
 
 void
-mapdet_expire(struct mapdet *m, int64_t now)
+detstream_expire(struct detstream *m, int64_t now)
 {
-	dets_expire(m->s, now);
+	detstore_expire(m->s, now);
 }
 
 size_t
-mapdet_metrics(const struct mapdet *m, char *out, size_t cap)
+detstream_metrics(const struct detstream *m, char *out, size_t cap)
 {
 	int n = snprintf(out, cap,
 	    "# HELP quake_map_detections Detections held.\n"
@@ -258,8 +258,8 @@ mapdet_metrics(const struct mapdet *m, char *out, size_t cap)
 	    "# HELP quake_map_detection_messages_total Detection messages sent.\n"
 	    "# TYPE quake_map_detection_messages_total counter\n"
 	    "quake_map_detection_messages_total %lld\n",
-	    dets_count(m->s), m->created, m->updated, m->stale, m->outside,
-	    m->rejected, m->skipped, (unsigned long long)dets_evicted(m->s),
+	    detstore_count(m->s), m->created, m->updated, m->stale, m->outside,
+	    m->rejected, m->skipped, (unsigned long long)detstore_evicted(m->s),
 	    m->list.count, m->messages);
 
 	return n > 0 && (size_t)n < cap ? (size_t)n : 0;

@@ -1,4 +1,4 @@
-/* mapsse — each writable() fills one chunk with the revisions after the
+/* evstream — each writable() fills one chunk with the revisions after the
  * client's cursor; the newest revision's text is formatted once and shared,
  * since at fan-out every client sends the same one. */
 #include <stdio.h>
@@ -24,7 +24,7 @@ mono_us(void)
 
 struct client {
 	struct sse_client b;	/* first: the list's */
-	struct mapsse *s;
+	struct evstream *s;
 	uint64_t cursor;	/* seq of the last revision sent (or skipped) */
 	size_t hint;		/* where in the store's log the cursor was */
 	double minmag;
@@ -32,19 +32,19 @@ struct client {
 	int64_t wrote;		/* when it last took a chunk (µs, monotonic) */
 };
 
-struct mapsse {
+struct evstream {
 	struct store *st;
 	size_t queue;
 	struct sse_list list;
 	uint64_t shared_seq;		/* the text in shared is this seq's */
 	char shared[QUAKE_EVENT_LINE_MAX + 64];
 	size_t shared_len;
-	struct mapsse_stats stats;
+	struct evstream_stats stats;
 };
 
 /* "id: N\ndata: LINE\n\n" of e, from the shared text when it is e's. */
 static size_t
-message(struct mapsse *s, const struct store_ev *e, char *out, size_t cap)
+message(struct evstream *s, const struct store_ev *e, char *out, size_t cap)
 {
 	struct quake_event ev;
 	char line[QUAKE_EVENT_LINE_MAX + 1];
@@ -77,7 +77,7 @@ message(struct mapsse *s, const struct store_ev *e, char *out, size_t cap)
 static size_t
 fill(struct client *cl, char *buf, size_t cap, int *done)
 {
-	struct mapsse *s = cl->s;
+	struct evstream *s = cl->s;
 	const struct store_ev *e;
 	size_t len = 0, n;
 
@@ -188,9 +188,9 @@ parse_query(const struct httpd_req *r, struct client *cl, const char **why)
 }
 
 int
-mapsse_open(void *arg, struct httpd_conn *c, const struct httpd_req *r)
+evstream_open(void *arg, struct httpd_conn *c, const struct httpd_req *r)
 {
-	struct mapsse *s = arg;
+	struct evstream *s = arg;
 	struct client *cl = calloc(1, sizeof *cl);
 	const char *why = NULL;
 	double d;
@@ -223,7 +223,7 @@ mapsse_open(void *arg, struct httpd_conn *c, const struct httpd_req *r)
 }
 
 void
-mapsse_notify(struct mapsse *s)
+evstream_notify(struct evstream *s)
 {
 	uint64_t head = store_head(s->st);
 	int64_t now = mono_us();
@@ -246,15 +246,15 @@ mapsse_notify(struct mapsse *s)
 }
 
 void
-mapsse_keepalive(struct mapsse *s)
+evstream_keepalive(struct evstream *s)
 {
 	sse_list_keepalive(&s->list);
 }
 
-struct mapsse *
-mapsse_new(struct store *st, size_t queue)
+struct evstream *
+evstream_new(struct store *st, size_t queue)
 {
-	struct mapsse *s = calloc(1, sizeof *s);
+	struct evstream *s = calloc(1, sizeof *s);
 
 	if (s == NULL)
 		return NULL;
@@ -264,13 +264,13 @@ mapsse_new(struct store *st, size_t queue)
 }
 
 void
-mapsse_free(struct mapsse *s)
+evstream_free(struct evstream *s)
 {
 	free(s);
 }
 
 void
-mapsse_stats(const struct mapsse *s, struct mapsse_stats *out)
+evstream_stats(const struct evstream *s, struct evstream_stats *out)
 {
 	*out = s->stats;
 }

@@ -1,37 +1,37 @@
-/* mapsse — /events/stream: Server-Sent Events of every revision held, then
+/* evstream — /events/stream: Server-Sent Events of every revision held, then
  * live. A client is only a cursor (the last seq sent) into the store's
  * revision log, so a client behind costs no memory here; one that stays
  * more than queue revisions behind after catching up is closed (it resumes
  * with Last-Event-ID). */
-#ifndef QUAKE_MAPSSE_H
-#define QUAKE_MAPSSE_H
+#ifndef QUAKE_EVSTREAM_H
+#define QUAKE_EVSTREAM_H
 
 #include <stddef.h>
 
 #include "common/httpd.h"
 #include "store.h"
 
-struct mapsse;
+struct evstream;
 
 /* Streams over st (borrowed, outlives it); queue: revisions a caught-up
  * client may fall behind before it is closed. NULL when out of memory. */
-struct mapsse *mapsse_new(struct store *st, size_t queue);
+struct evstream *evstream_new(struct store *st, size_t queue);
 
 /* Close every stream first (httpd_close), then free. */
-void mapsse_free(struct mapsse *s);
+void evstream_free(struct evstream *s);
 
-/* The route handler; arg is the struct mapsse. */
-int mapsse_open(void *arg, struct httpd_conn *c, const struct httpd_req *r);
+/* The route handler; arg is the struct evstream. */
+int evstream_open(void *arg, struct httpd_conn *c, const struct httpd_req *r);
 
 /* The store has new revisions: wake the clients waiting for them. */
-void mapsse_notify(struct mapsse *s);
+void evstream_notify(struct evstream *s);
 
 /* Send a comment line to every client (keeps proxies from closing it). */
-void mapsse_keepalive(struct mapsse *s);
+void evstream_keepalive(struct evstream *s);
 
-struct mapsse_stats {
+struct evstream_stats {
 	long long clients, messages, bytes, dropped;
 };
-void mapsse_stats(const struct mapsse *s, struct mapsse_stats *out);
+void evstream_stats(const struct evstream *s, struct evstream_stats *out);
 
 #endif

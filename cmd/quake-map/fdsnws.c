@@ -1,4 +1,4 @@
-/* mapfdsn — a query is parsed (lib/fdsnq), matched over every held event
+/* fdsnws — a query is parsed (lib/fdsn/fdsnq), matched over every held event
  * (numbers first, strings only for candidates), sorted, cut by offset and
  * limit, and written by lib's formatters. Answers are cached by query text
  * until the store changes: dashboards repeat the same few queries. */
@@ -26,11 +26,11 @@ struct cached {
 	unsigned long long used;
 };
 
-struct mapfdsn {
+struct fdsnws {
 	struct store *st;
 	struct cached cache[NCACHE];
 	unsigned long long clock;
-	struct mapfdsn_stats stats;
+	struct fdsnws_stats stats;
 };
 
 struct out {
@@ -170,7 +170,7 @@ write_events(struct out *o, const struct quake_fdsnq *q,
 
 /* 400 with the FDSN error document. */
 static int
-bad_request(struct mapfdsn *m, struct httpd_conn *c, const struct httpd_req *r,
+bad_request(struct fdsnws *m, struct httpd_conn *c, const struct httpd_req *r,
     const struct quake_fail *f, int status)
 {
 	char body[1024 + 3 * HTTPD_URL_MAX], now[QUAKE_TIME_LEN + 1];
@@ -191,7 +191,7 @@ bad_request(struct mapfdsn *m, struct httpd_conn *c, const struct httpd_req *r,
 }
 
 static struct cached *
-cache_find(struct mapfdsn *m, const char *path, const struct httpd_req *r)
+cache_find(struct fdsnws *m, const char *path, const struct httpd_req *r)
 {
 	uint64_t gen = generation(m->st);
 
@@ -209,7 +209,7 @@ cache_find(struct mapfdsn *m, const char *path, const struct httpd_req *r)
 }
 
 static void
-cache_put(struct mapfdsn *m, const char *path, const struct httpd_req *r,
+cache_put(struct fdsnws *m, const char *path, const struct httpd_req *r,
     int status, const char *ctype, const struct out *o)
 {
 	struct cached *e = &m->cache[0];
@@ -243,7 +243,7 @@ ctype_of(enum quake_fdsnq_format f)
 }
 
 static int
-answer(struct mapfdsn *m, struct httpd_conn *c, const struct httpd_req *r,
+answer(struct fdsnws *m, struct httpd_conn *c, const struct httpd_req *r,
     int count_only)
 {
 	const char *path = count_only ? "c" : "q";
@@ -292,26 +292,26 @@ answer(struct mapfdsn *m, struct httpd_conn *c, const struct httpd_req *r,
 }
 
 int
-mapfdsn_query(void *arg, struct httpd_conn *c, const struct httpd_req *r)
+fdsnws_query(void *arg, struct httpd_conn *c, const struct httpd_req *r)
 {
 	return answer(arg, c, r, 0);
 }
 
 int
-mapfdsn_count(void *arg, struct httpd_conn *c, const struct httpd_req *r)
+fdsnws_count(void *arg, struct httpd_conn *c, const struct httpd_req *r)
 {
 	return answer(arg, c, r, 1);
 }
 
 int
-mapfdsn_version(void *arg, struct httpd_conn *c, const struct httpd_req *r)
+fdsnws_version(void *arg, struct httpd_conn *c, const struct httpd_req *r)
 {
 	return httpd_respond(c, 200, "text/plain", VERSION "\n",
 	    sizeof VERSION, NULL);
 }
 
 int
-mapfdsn_wadl(void *arg, struct httpd_conn *c, const struct httpd_req *r)
+fdsnws_wadl(void *arg, struct httpd_conn *c, const struct httpd_req *r)
 {
 	static const char *params[][2] = {
 		{ "starttime", "dateTime" }, { "endtime", "dateTime" },
@@ -360,7 +360,7 @@ mapfdsn_wadl(void *arg, struct httpd_conn *c, const struct httpd_req *r)
 /* <Catalogs><Catalog>…</Catalog>…</Catalogs> of the distinct values held
  * (which 0: source_catalog, 1: auth). */
 static int
-distinct(struct mapfdsn *m, struct httpd_conn *c, int which, const char *tag)
+distinct(struct fdsnws *m, struct httpd_conn *c, int which, const char *tag)
 {
 	struct out o = { NULL, 0, 0, 0 };
 	char seen[64][64];
@@ -391,21 +391,21 @@ distinct(struct mapfdsn *m, struct httpd_conn *c, int which, const char *tag)
 }
 
 int
-mapfdsn_catalogs(void *arg, struct httpd_conn *c, const struct httpd_req *r)
+fdsnws_catalogs(void *arg, struct httpd_conn *c, const struct httpd_req *r)
 {
 	return distinct(arg, c, 0, "Catalog");
 }
 
 int
-mapfdsn_contributors(void *arg, struct httpd_conn *c, const struct httpd_req *r)
+fdsnws_contributors(void *arg, struct httpd_conn *c, const struct httpd_req *r)
 {
 	return distinct(arg, c, 1, "Contributor");
 }
 
-struct mapfdsn *
-mapfdsn_new(struct store *st)
+struct fdsnws *
+fdsnws_new(struct store *st)
 {
-	struct mapfdsn *m = calloc(1, sizeof *m);
+	struct fdsnws *m = calloc(1, sizeof *m);
 
 	if (m != NULL)
 		m->st = st;
@@ -413,7 +413,7 @@ mapfdsn_new(struct store *st)
 }
 
 void
-mapfdsn_free(struct mapfdsn *m)
+fdsnws_free(struct fdsnws *m)
 {
 	if (m == NULL)
 		return;
@@ -425,7 +425,7 @@ mapfdsn_free(struct mapfdsn *m)
 }
 
 void
-mapfdsn_stats(const struct mapfdsn *m, struct mapfdsn_stats *out)
+fdsnws_stats(const struct fdsnws *m, struct fdsnws_stats *out)
 {
 	*out = m->stats;
 }

@@ -47,13 +47,13 @@ static const char usage_text[] =
 struct map {
 	struct httpd *h;
 	struct store *st;
-	struct mapsse *sse;
-	struct mapfdsn *fdsn;
-	struct mapdet *det;	/* quake-shake's detection lines */
+	struct evstream *sse;
+	struct fdsnws *fdsn;
+	struct detstream *det;	/* quake-shake's detection lines */
 	struct quake_ndjson *in;
 	int64_t window;
 	int ready, eof, status;
-	struct mapstat_counters k;
+	struct stats_counters k;
 };
 
 static void
@@ -62,7 +62,7 @@ take_line(struct map *m, const struct quake_line *l)
 	struct quake_event ev;
 	struct quake_fail f = { "", "" };
 
-	if (mapdet_take(m->det, l))
+	if (detstream_take(m->det, l))
 		return;
 	m->k.lines++;
 	if (quake_event_parse_line(l->buf, l->len, &ev, &f) != QUAKE_OK) {
@@ -115,7 +115,7 @@ on_input(void *arg)
 	} else if (n == BATCH)
 		httpd_input_again(m->h);
 	if (store_head(m->st) != head)
-		mapsse_notify(m->sse);
+		evstream_notify(m->sse);
 }
 
 static int
@@ -134,20 +134,20 @@ summary(void *arg, struct httpd_conn *c, const struct httpd_req *r)
 {
 	struct map *m = arg;
 
-	return mapstat_summary(m->st, m->window, c, r);
+	return stats_summary(m->st, m->window, c, r);
 }
 
 static int
 metrics(void *arg, struct httpd_conn *c, const struct httpd_req *r)
 {
 	struct map *m = arg;
-	struct mapsse_stats s;
-	struct mapfdsn_stats q;
+	struct evstream_stats s;
+	struct fdsnws_stats q;
 	char more[2048];
-	size_t n = mapdet_metrics(m->det, more, sizeof more);
+	size_t n = detstream_metrics(m->det, more, sizeof more);
 
-	mapsse_stats(m->sse, &s);
-	mapfdsn_stats(m->fdsn, &q);
+	evstream_stats(m->sse, &s);
+	fdsnws_stats(m->fdsn, &q);
 	m->k.sse_clients = s.clients;
 	m->k.sse_messages = s.messages;
 	m->k.sse_bytes = s.bytes;
@@ -155,14 +155,14 @@ metrics(void *arg, struct httpd_conn *c, const struct httpd_req *r)
 	m->k.queries = (long long)q.queries;
 	m->k.cached = (long long)q.cached;
 	m->k.query_rejected = (long long)q.rejected;
-	return mapstat_metrics(m->st, &m->k, more, n, c);
+	return stats_metrics(m->st, &m->k, more, n, c);
 }
 
 static void
 keepalive(void *arg)
 {
-	mapsse_keepalive(((struct map *)arg)->sse);
-	mapdet_keepalive(((struct map *)arg)->det);
+	evstream_keepalive(((struct map *)arg)->sse);
+	detstream_keepalive(((struct map *)arg)->det);
 }
 
 static void
@@ -171,7 +171,7 @@ expire(void *arg)
 	struct map *m = arg;
 
 	store_expire(m->st, quake_time_now());
-	mapdet_expire(m->det, quake_time_now());
+	detstream_expire(m->det, quake_time_now());
 }
 
 #define GH (HTTPD_GET | HTTPD_HEAD)
@@ -180,15 +180,15 @@ static enum quake_err
 serve(struct map *m, struct httpd_config *cfg, struct quake_fail *f)
 {
 	const struct httpd_route routes[] = {
-		{ "/events/stream", GH, mapsse_open, m->sse },
-		{ "/fdsnws/event/1/query", GH, mapfdsn_query, m->fdsn },
-		{ "/fdsnws/event/1/count", GH, mapfdsn_count, m->fdsn },
-		{ "/fdsnws/event/1/version", GH, mapfdsn_version, m->fdsn },
-		{ "/fdsnws/event/1/application.wadl", GH, mapfdsn_wadl, m->fdsn },
-		{ "/fdsnws/event/1/catalogs", GH, mapfdsn_catalogs, m->fdsn },
-		{ "/fdsnws/event/1/contributors", GH, mapfdsn_contributors, m->fdsn },
-		{ "/detections", GH, mapdet_geojson, m->det },
-		{ "/detections/stream", GH, mapdet_open, m->det },
+		{ "/events/stream", GH, evstream_open, m->sse },
+		{ "/fdsnws/event/1/query", GH, fdsnws_query, m->fdsn },
+		{ "/fdsnws/event/1/count", GH, fdsnws_count, m->fdsn },
+		{ "/fdsnws/event/1/version", GH, fdsnws_version, m->fdsn },
+		{ "/fdsnws/event/1/application.wadl", GH, fdsnws_wadl, m->fdsn },
+		{ "/fdsnws/event/1/catalogs", GH, fdsnws_catalogs, m->fdsn },
+		{ "/fdsnws/event/1/contributors", GH, fdsnws_contributors, m->fdsn },
+		{ "/detections", GH, detstream_geojson, m->det },
+		{ "/detections/stream", GH, detstream_open, m->det },
 		{ "/summary", GH, summary, m },
 		{ "/healthz", GH, healthz, m },
 		{ "/metrics", GH, metrics, m },
@@ -280,9 +280,9 @@ main(int argc, char **argv)
 	fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
 	if ((m.st = store_new(m.window, (size_t)max,
 	    (uint64_t)quake_time_now())) == NULL ||
-	    (m.sse = mapsse_new(m.st, (size_t)queue)) == NULL ||
-	    (m.fdsn = mapfdsn_new(m.st)) == NULL ||
-	    (m.det = mapdet_new(m.window, (uint64_t)quake_time_now())) == NULL ||
+	    (m.sse = evstream_new(m.st, (size_t)queue)) == NULL ||
+	    (m.fdsn = fdsnws_new(m.st)) == NULL ||
+	    (m.det = detstream_new(m.window, (uint64_t)quake_time_now())) == NULL ||
 	    quake_ndjson_open(0, QUAKE_EVENT_LINE_MAX * 2, &m.in) != QUAKE_OK) {
 		quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
 		return QUAKE_EXIT_SOFTWARE;
@@ -295,9 +295,9 @@ main(int argc, char **argv)
 		    "reason", f.reason, NULL);
 	rc = err != QUAKE_OK ? quake_err_exit_status(err) : m.status;
 	quake_ndjson_close(m.in);
-	mapfdsn_free(m.fdsn);
-	mapdet_free(m.det);
-	mapsse_free(m.sse);
+	fdsnws_free(m.fdsn);
+	detstream_free(m.det);
+	evstream_free(m.sse);
 	store_free(m.st);
 	tool_dead_letter_close();
 	return rc;

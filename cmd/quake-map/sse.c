@@ -1,4 +1,4 @@
-/* sselist — the list of one endpoint's stream clients. */
+/* sse — the list of one endpoint's stream clients. */
 #include <string.h>
 
 #include "sse.h"

@@ -1,8 +1,8 @@
-/* sselist — the clients of one Server-Sent Events endpoint (quake-map's
+/* sse — the clients of one Server-Sent Events endpoint (quake-map's
  * events and detections): a list to wake when there is news, and what every
  * stream begins with (the retry hint) or gets every 15 s (a comment). */
-#ifndef QUAKE_SSELIST_H
-#define QUAKE_SSELIST_H
+#ifndef QUAKE_SSE_H
+#define QUAKE_SSE_H
 
 #include <stddef.h>
 

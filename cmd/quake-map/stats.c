@@ -1,4 +1,4 @@
-/* mapstat — the aggregates a dashboard polls, computed on request from the
+/* stats — the aggregates a dashboard polls, computed on request from the
  * held events (a scan of at most --max-events numbers). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +33,7 @@ band(double mag)
 }
 
 int
-mapstat_summary(struct store *st, int64_t window, struct httpd_conn *c,
+stats_summary(struct store *st, int64_t window, struct httpd_conn *c,
     const struct httpd_req *r)
 {
 	int64_t bin, now = quake_time_now(), start = now - window, nbins;
@@ -82,7 +82,7 @@ mapstat_summary(struct store *st, int64_t window, struct httpd_conn *c,
 }
 
 int
-mapstat_metrics(struct store *st, const struct mapstat_counters *k,
+stats_metrics(struct store *st, const struct stats_counters *k,
     const char *more, size_t more_len, struct httpd_conn *c)
 {
 	char b[8192];

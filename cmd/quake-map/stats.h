@@ -1,7 +1,7 @@
-/* mapstat — quake-map's /summary (counts per time bin and magnitude band)
+/* stats — quake-map's /summary (counts per time bin and magnitude band)
  * and /metrics (Prometheus text) answers. */
-#ifndef QUAKE_MAPSTAT_H
-#define QUAKE_MAPSTAT_H
+#ifndef QUAKE_STATS_H
+#define QUAKE_STATS_H
 
 #include <stdint.h>
 
@@ -9,7 +9,7 @@
 #include "store.h"
 
 /* What /metrics reports beyond the store's own numbers. */
-struct mapstat_counters {
+struct stats_counters {
 	long long lines, rejected, stale, outside, updated, created;
 	long long sse_clients, sse_messages, sse_bytes, sse_dropped;
 	long long queries, cached, query_rejected;
@@ -17,11 +17,11 @@ struct mapstat_counters {
 
 /* GET /summary?bin=5m|1h|1d over the window (µs; 0: the span held) up to
  * now, from st (borrowed). */
-int mapstat_summary(struct store *st, int64_t window, struct httpd_conn *c,
+int stats_summary(struct store *st, int64_t window, struct httpd_conn *c,
     const struct httpd_req *r);
 
 /* GET /metrics; more[0..more_len) (other modules' lines) appended. */
-int mapstat_metrics(struct store *st, const struct mapstat_counters *k,
+int stats_metrics(struct store *st, const struct stats_counters *k,
     const char *more, size_t more_len, struct httpd_conn *c);
 
 #endif

@@ -1,4 +1,4 @@
-/* mapstore — a dense array of events, an open-addressing index by id, a
+/* store — a dense array of events, an open-addressing index by id, a
  * min-heap by event time (eviction), and an append-only revision log sorted
  * by seq whose stale records (superseded or evicted) are compacted away. */
 #include <stdlib.h>

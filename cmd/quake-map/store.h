@@ -1,9 +1,9 @@
-/* mapstore — quake-map's events: the newest revision of each, by id, within
+/* store — quake-map's events: the newest revision of each, by id, within
  * a window of event time and a count cap (the oldest event time goes first),
  * compact (numbers plus one packed string block each), and a log of
  * revisions in sequence order so that a stream can resume after any seq. */
-#ifndef QUAKE_MAPSTORE_H
-#define QUAKE_MAPSTORE_H
+#ifndef QUAKE_STORE_H
+#define QUAKE_STORE_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -53,7 +53,7 @@ static const struct kind kinds[] = {
 };
 
 enum quake_err
-kind_find(const char *name, const struct kind **out)
+kinds_find(const char *name, const struct kind **out)
 {
 	*out = NULL;
 	if (strcmp(name, "event") == 0)

@@ -23,6 +23,6 @@ struct kind {
 
 /* The kind called name into *out (NULL for "event", the default); QUAKE_OK,
  * QUAKE_EUSAGE for a name that is no kind, QUAKE_ENOMEM. Static storage. */
-enum quake_err kind_find(const char *name, const struct kind **out);
+enum quake_err kinds_find(const char *name, const struct kind **out);
 
 #endif

@@ -217,7 +217,7 @@ options(int argc, char **argv)
 		case 'V': tool_version();
 		case 256: tool_stats_every(tool_parse_long("--stats", optarg, 1, 86400)); break;
 		case 257:
-			switch (kind_find(optarg, &opt.kind)) {
+			switch (kinds_find(optarg, &opt.kind)) {
 			case QUAKE_OK: break;
 			case QUAKE_EUSAGE:
 				quake_log(QUAKE_LOG_ERROR, "--kind: event, samples, triggers or detections", NULL);

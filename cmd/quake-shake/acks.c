@@ -1,4 +1,4 @@
-/* shakeack — pushes held for their status lines (see shakeack.h). The
+/* acks — pushes held for their status lines (see acks.h). The
  * held ring has one record per line written, in order (line k is sequence
  * number k-1), answered or not; the reader thread hands status lines over
  * through a second ring under a mutex and wakes httpd's loop when it was
@@ -184,7 +184,7 @@ timeouts(void)
 }
 
 void
-shakeack_wake(void *unused)
+acks_wake(void *unused)
 {
 	struct back b;
 	int got, stopped;
@@ -209,7 +209,7 @@ shakeack_wake(void *unused)
 }
 
 int
-shakeack_start(const char *path, int64_t timeout_us, struct httpd *h)
+acks_start(const char *path, int64_t timeout_us, struct httpd *h)
 {
 	ring_init(&sa.held, sizeof(struct held));
 	ring_init(&sa.back, sizeof(struct back));
@@ -219,7 +219,7 @@ shakeack_start(const char *path, int64_t timeout_us, struct httpd *h)
 }
 
 int
-shakeack_hold(struct httpd_conn *c)
+acks_hold(struct httpd_conn *c)
 {
 	uint64_t seq;
 	struct held *r = ring_push(&sa.held, &seq);
@@ -240,19 +240,19 @@ shakeack_hold(struct httpd_conn *c)
 }
 
 int
-shakeack_ended(void)
+acks_ended(void)
 {
 	return sa.ended;
 }
 
 size_t
-shakeack_held(void)
+acks_held(void)
 {
 	return sa.nheld;
 }
 
 void
-shakeack_stop(const char *why)
+acks_stop(const char *why)
 {
 	pthread_mutex_lock(&sa.mu);
 	sa.wake = NULL;
@@ -261,7 +261,7 @@ shakeack_stop(const char *why)
 }
 
 void
-shakeack_counts(long long *acked, long long *failed, long long *timedout)
+acks_counts(long long *acked, long long *failed, long long *timedout)
 {
 	*acked = sa.acked;
 	*failed = sa.failed;

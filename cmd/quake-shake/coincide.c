@@ -1,4 +1,4 @@
-/* shakecoinc — one loop: each onset line to quake_coinc_add, a detection
+/* coincide — one loop: each onset line to quake_coinc_add, a detection
  * line for each group it completes. Lines of other kinds are rejected
  * (one stderr line, the dead-letter file), the rest go on. */
 #include <stdio.h>
@@ -44,7 +44,7 @@ take_onset(struct quake_coinc *c, const struct quake_trigger *t)
 }
 
 int
-shakecoinc_run(const struct quake_coinc_conf *conf)
+coincide_run(const struct quake_coinc_conf *conf)
 {
 	struct quake_ndjson *r = NULL;
 	struct quake_coinc *c = NULL;

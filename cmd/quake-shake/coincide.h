@@ -1,13 +1,13 @@
-/* shakecoinc — quake-shake --coincide: the coincidence stage after
+/* coincide — quake-shake --coincide: the coincidence stage after
  * several detectors. Onset lines in (trigger lines taken and passed over),
- * K/T/R over all of them (lib/coinc), detection lines out. */
-#ifndef QUAKE_SHAKECOINC_H
-#define QUAKE_SHAKECOINC_H
+ * K/T/R over all of them (lib/shake/coinc), detection lines out. */
+#ifndef QUAKE_COINCIDE_H
+#define QUAKE_COINCIDE_H
 
 #include "shake/coinc.h"
 
 /* Filter stdin to stdout with conf (borrowed). The exit status: 0, 65 when
  * a line was rejected, 70, 74. */
-int shakecoinc_run(const struct quake_coinc_conf *conf);
+int coincide_run(const struct quake_coinc_conf *conf);
 
 #endif

@@ -1,4 +1,4 @@
-/* shakein — the receiver's device table: a token bucket per device (its
+/* devices — the receiver's device table: a token bucket per device (its
  * samples/s budget) and the last location it sent, so every line of a
  * session carries one once known. */
 #include <stdio.h>
@@ -30,7 +30,7 @@ static struct {
 } in;
 
 int
-shakein_init(double max_rate, double burst_s, int64_t forget_us)
+devices_init(double max_rate, double burst_s, int64_t forget_us)
 {
 	in.rate = max_rate;
 	in.burst = max_rate * burst_s;
@@ -43,7 +43,7 @@ shakein_init(double max_rate, double burst_s, int64_t forget_us)
 }
 
 void
-shakein_free(void)
+devices_free(void)
 {
 	for (size_t i = 0; i < in.nbuck && in.tab; i++)
 		for (struct device *d = in.tab[i], *n; d != NULL; d = n) {
@@ -57,7 +57,7 @@ shakein_free(void)
 }
 
 size_t
-shakein_devices(void)
+devices_count(void)
 {
 	return in.n;
 }
@@ -125,7 +125,7 @@ spend(struct device *d, size_t n, int64_t now)
 }
 
 int
-shakein_take(const char *body, size_t len, int64_t now_us, char *reason,
+devices_take(const char *body, size_t len, int64_t now_us, char *reason,
     size_t cap)
 {
 	struct quake_fail f = { "", "" };

@@ -1,9 +1,9 @@
-/* shakein — what quake-shake's receiver does with one push body, shared by
+/* devices — what quake-shake's receiver does with one push body, shared by
  * --listen (HTTP) and --pushes (recorded bodies on stdin): parse it, keep
  * each device's last location and its rate budget, and write one
  * sample-batch line to stdout. */
-#ifndef QUAKE_SHAKEIN_H
-#define QUAKE_SHAKEIN_H
+#ifndef QUAKE_DEVICES_H
+#define QUAKE_DEVICES_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -13,17 +13,17 @@
 /* Set up for max_rate samples/s per device (0: no limit), a device's
  * budget refilled at that rate up to burst_s seconds of it; a device silent
  * for forget_us is forgotten (its budget and location). -1 on ENOMEM. */
-int shakein_init(double max_rate, double burst_s, int64_t forget_us);
-void shakein_free(void);
+int devices_init(double max_rate, double burst_s, int64_t forget_us);
+void devices_free(void);
 
 /* One push body at now_us: the HTTP status it deserves (200: its line was
  * written to stdout, not yet flushed; 204: nothing to keep; 400: bad, 429:
  * over the device's rate; 500: out of memory or stdout failed), reason
  * (caller's, cap bytes) saying why when not 200/204. */
-int shakein_take(const char *body, size_t len, int64_t now_us, char *reason,
+int devices_take(const char *body, size_t len, int64_t now_us, char *reason,
     size_t cap);
 
 /* Devices remembered (each costs about 200 bytes). */
-size_t shakein_devices(void);
+size_t devices_count(void);
 
 #endif

@@ -2,7 +2,7 @@
  * pushes in, one sample-batch line per push out; --pushes: the same from
  * recorded push bodies on stdin; --detect: sample-batch lines in, trigger
  * and detection lines out (lib/shake: STA/LTA per device, coincidence), or
- * with --onsets onset and trigger lines for --coincide (cmd/shakecoinc),
+ * with --onsets onset and trigger lines for --coincide (cmd/quake-shake/coincide.c),
  * the coincidence stage after several detectors. */
 #include <fcntl.h>
 #include <getopt.h>
@@ -210,7 +210,7 @@ filter(int detect, const struct quake_shake_conf *conf)
 				break;
 			}
 		} else if (err == QUAKE_OK) {
-			code = shakein_take(l.buf, l.len, quake_time_now(), why, sizeof why);
+			code = devices_take(l.buf, l.len, quake_time_now(), why, sizeof why);
 			if (code == 500)
 				break;
 			if (code >= 400) {
@@ -240,7 +240,7 @@ int
 main(int argc, char **argv)
 {
 	struct quake_shake_conf conf;
-	struct shakerecv_opts rx = { .ack_timeout_us = 10000000 };
+	struct receiver_opts rx = { .ack_timeout_us = 10000000 };
 	int ch, detect = 0, pushes = 0, coincide = 0, status;
 	const char *why;
 	double max_rate = 500;
@@ -298,17 +298,17 @@ main(int argc, char **argv)
 		return QUAKE_EXIT_USAGE;
 	}
 	if (coincide)
-		return tool_out_close(shakecoinc_run(&conf.coinc));
+		return tool_out_close(coincide_run(&conf.coinc));
 	if (onsets)
 		conf.coinc.k = 0;	/* coincidence is --coincide's */
-	if (!detect && shakein_init(pushes ? 0 : max_rate, 10, conf.timeout_us) != 0) {
+	if (!detect && devices_init(pushes ? 0 : max_rate, 10, conf.timeout_us) != 0) {
 		quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
 		return QUAKE_EXIT_SOFTWARE;
 	}
 	if (rx.listen != NULL)
-		status = shakerecv_run(&rx);
+		status = receiver_run(&rx);
 	else
 		status = filter(detect, &conf);
-	shakein_free();
+	devices_free();
 	return status;
 }

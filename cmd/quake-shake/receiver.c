@@ -1,8 +1,8 @@
-/* shakerecv — the receiver: POST / or /push with a push body. Loopback
+/* receiver — the receiver: POST / or /push with a push body. Loopback
  * peers need no token; others need "Authorization: Bearer <token>". A 200
  * goes out only once the line is flushed to stdout, so what a phone was
  * told is kept is on its way (a full pipe holds every answer back); with
- * --acks only once quake-produce says it produced it (shakeack). */
+ * --acks only once quake-produce says it produced it (acks.c). */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,17 +82,17 @@ push(void *arg, struct httpd_conn *c, const struct httpd_req *r)
 		    "Error 401: a bearer token is required\n", 38,
 		    "www-authenticate: Bearer\x0d\x0a");
 	}
-	if (rx.draining || (rx.acks && shakeack_ended()))
+	if (rx.draining || (rx.acks && acks_ended()))
 		return httpd_respond(c, 503, "text/plain",
 		    "Error 503: shutting down\n", 25, "retry-after: 1\x0d\x0a");
-	code = shakein_take(r->body, r->body_len, quake_time_now(), why, sizeof why);
+	code = devices_take(r->body, r->body_len, quake_time_now(), why, sizeof why);
 	if (code == 200 && tool_flush() != 0)
 		code = 500;
 	switch (code) {
 	case 200:
 		rx.ok++;
 		if (rx.acks) {
-			shakeack_hold(c);	/* answered by shakeack */
+			acks_hold(c);	/* answered by acks.c */
 			return 0;
 		}
 		return httpd_respond(c, 200, "text/plain", "ok\n", 3, NULL);
@@ -127,11 +127,11 @@ stats(void *arg)
 {
 	struct tool_counter k[] = { { "pushes", rx.pushes }, { "ok", rx.ok },
 	    { "rejected", rx.bad }, { "limited", rx.limited },
-	    { "refused", rx.refused }, { "devices", (long long)shakein_devices() },
+	    { "refused", rx.refused }, { "devices", (long long)devices_count() },
 	    { "acked", 0 }, { "unacked", 0 }, { "ack_timeouts", 0 } };
 
 	(void)arg;
-	shakeack_counts(&k[6].value, &k[7].value, &k[8].value);
+	acks_counts(&k[6].value, &k[7].value, &k[8].value);
 	if (tool_stats_due())
 		tool_stats_log(k, rx.acks ? 9 : 6);
 }
@@ -151,16 +151,16 @@ drain(struct httpd *h, int64_t timeout_us)
 		dup2(fd, 1);
 		close(fd);
 	}
-	while (shakeack_held() > 0 && !shakeack_ended() && quake_time_now() < until)
+	while (acks_held() > 0 && !acks_ended() && quake_time_now() < until)
 		httpd_run(h);
-	shakeack_stop("shutting down");
+	acks_stop("shutting down");
 	until = quake_time_now() + 200000;
 	while (quake_time_now() < until)
 		httpd_run(h);
 }
 
 int
-shakerecv_run(const struct shakerecv_opts *o)
+receiver_run(const struct receiver_opts *o)
 {
 	const struct httpd_route routes[] = {
 		{ "/", HTTPD_POST, push, NULL },
@@ -169,7 +169,7 @@ shakerecv_run(const struct shakerecv_opts *o)
 	};
 	struct httpd_config cfg = { .listen = o->listen, .body_max = BODY_MAX,
 	    .routes = routes, .nroutes = sizeof routes / sizeof routes[0],
-	    .in_fd = -1, .on_wake = o->acks ? shakeack_wake : NULL };
+	    .in_fd = -1, .on_wake = o->acks ? acks_wake : NULL };
 	struct quake_fail f = { "", "" };
 	struct httpd *h;
 	enum quake_err err;
@@ -184,17 +184,17 @@ shakerecv_run(const struct shakerecv_opts *o)
 		    "reason", f.reason, NULL);
 		return quake_err_exit_status(err);
 	}
-	if (rx.acks && shakeack_start(o->acks, o->ack_timeout_us, h) != 0) {
+	if (rx.acks && acks_start(o->acks, o->ack_timeout_us, h) != 0) {
 		httpd_close(h);
 		return QUAKE_EXIT_IOERR;
 	}
 	httpd_every(h, 1000000, stats, NULL);
 	if (rx.acks)
-		httpd_every(h, 100000, shakeack_wake, NULL);
+		httpd_every(h, 100000, acks_wake, NULL);
 	quake_log(QUAKE_LOG_INFO, "listening", "listen", o->listen, "token",
 	    rx.token_len ? "required but from loopback" : "loopback only",
 	    "answer", rx.acks ? "200 once produced" : "200 once flushed", NULL);
-	while (!tool_stop && !(rx.acks && shakeack_ended()))
+	while (!tool_stop && !(rx.acks && acks_ended()))
 		httpd_run(h);
 	if (rx.acks && !tool_stop) {
 		quake_log(QUAKE_LOG_ERROR, "quake-produce's status lines ended: stopping", NULL);

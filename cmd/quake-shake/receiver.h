@@ -1,12 +1,12 @@
-/* shakerecv — quake-shake --listen: Sensor Logger HTTP pushes on cmd/httpd,
- * each answered 200 only after shakein wrote and flushed its line, and with
+/* receiver — quake-shake --listen: Sensor Logger HTTP pushes on cmd/common/httpd,
+ * each answered 200 only after devices.c wrote and flushed its line, and with
  * --acks only once quake-produce's status line says it is on Kafka. */
-#ifndef QUAKE_SHAKERECV_H
-#define QUAKE_SHAKERECV_H
+#ifndef QUAKE_RECEIVER_H
+#define QUAKE_RECEIVER_H
 
 #include <stdint.h>
 
-struct shakerecv_opts {
+struct receiver_opts {
 	const char *listen;	/* "HOST:PORT" */
 	const char *token_file;	/* the bearer token non-loopback peers (and
 				 * loopback ones with token_loopback) send; or NULL */
@@ -17,6 +17,6 @@ struct shakerecv_opts {
 
 /* Serve until SIGINT/SIGTERM, stdout fails or (acks) the status stream
  * ends; o and what it points to are borrowed. Returns the exit status. */
-int shakerecv_run(const struct shakerecv_opts *o);
+int receiver_run(const struct receiver_opts *o);
 
 #endif

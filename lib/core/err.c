@@ -1,4 +1,4 @@
-/* qerr — error strings and the error-to-exit-status mapping. */
+/* err — error strings and the error-to-exit-status mapping. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* qerr — the one error enum of libquake, its strings, and the exit statuses
+/* err — the one error enum of libquake, its strings, and the exit statuses
  * of docs/design.md. Functions that can fail return enum quake_err; those
  * that judge input also fill a struct quake_fail naming field and reason. */
 #ifndef QUAKE_ERR_H

@@ -1,4 +1,4 @@
-/* qtime — ISO-8601 UTC parse and format, by hand (no locale, no TZ, no libc
+/* time — ISO-8601 UTC parse and format, by hand (no locale, no TZ, no libc
  * time conversion), using the days-from-civil algorithm of H. Hinnant. */
 #include <stdint.h>
 #include <stdlib.h>

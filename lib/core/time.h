@@ -1,4 +1,4 @@
-/* qtime — ISO-8601 UTC timestamps as microseconds since the Unix epoch.
+/* time — ISO-8601 UTC timestamps as microseconds since the Unix epoch.
  * Parses YYYY-MM-DDTHH:MM:SS[.f]Z with 1–9 fractional digits (digits past
  * the sixth are truncated, never rounded, so order is kept); formats with
  * exactly six, so string order equals time order. */

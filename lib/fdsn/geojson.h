@@ -1,5 +1,5 @@
 /* geojson — events as the GeoJSON FeatureCollection EMSC's FDSN service
- * answers with format=json (the Feature shape lib/event.c parses back).
+ * answers with format=json (the Feature shape lib/lines/event.c parses back).
  * Written into the caller's buffer; no allocation. */
 #ifndef QUAKE_GEOJSON_H
 #define QUAKE_GEOJSON_H

@@ -297,7 +297,7 @@ out:
 /* ---- the event line ---- */
 
 /* The event line is a flat object of strings and numbers: a single pass
- * over lib/json's strict lexer runs ~20x fewer instructions than a general
+ * over lib/core/json's strict lexer runs ~20x fewer instructions than a general
  * tree parser, and every line that reaches Kafka or DynamoDB is parsed. */
 
 #define LINE_KEYS(X) X(ID, "id") X(ACTION, "action") X(TIME, "time") \

@@ -2,7 +2,7 @@
  * Feature or FeatureCollection, or an NDJSON event line; validated; and
  * written as the canonical event line of docs/design.md. No allocation
  * outlives a call: struct quake_event is plain storage owned by the caller.
- * JSON text itself (lexing, strings, numbers) is lib/json's. */
+ * JSON text itself (lexing, strings, numbers) is lib/core/json's. */
 #ifndef QUAKE_EVENT_H
 #define QUAKE_EVENT_H
 

@@ -1,5 +1,5 @@
 /* sample — Sensor Logger pushes and quake-shake's line kinds, read with
- * lib/json's lexer and written by hand (numbers in fixed point): a
+ * lib/core/json's lexer and written by hand (numbers in fixed point): a
  * receiver and a detector go through a million samples a second. */
 #include <inttypes.h>
 #include <math.h>
@@ -86,7 +86,7 @@ sort_by_time(struct quake_sample_batch *b)
 }
 
 /* ---- the push, parsed by hand: jansson's tree cost 85 % of a receiver's
- * CPU (bench/results/shake.md); this walks the text once with lib/json's
+ * CPU (bench/results/shake.md); this walks the text once with lib/core/json's
  * lexer, keeping accelerometer samples from the front of the arrays and
  * totalacceleration ones from the back, and skipping everything else ---- */
 
@@ -965,7 +965,7 @@ quake_sample_format_detection(const struct quake_detection *d, char *out,
 enum det_key { DK_KIND, DK_ID, DK_TIME, DK_LAT, DK_LON, DK_DEVICES, DK_PEAK,
 	DK_RADIUS, DK_N };
 
-/* the id: 1-63 bytes, no control bytes (written escaped: lib/json) */
+/* the id: 1-63 bytes, no control bytes (written escaped: lib/core/json) */
 static enum quake_err
 det_id(struct quake_json_lex *lx, const char *key, char *dst, size_t cap,
     struct quake_fail *f)

@@ -88,7 +88,7 @@ struct quake_detection {
 
 /* Write the trigger / detection line into out[cap]; the length, 0 if it
  * does not fit or a value is not finite. Ids are written as JSON strings
- * (lib/json: '"', '\\' and control bytes escaped). */
+ * (lib/core/json: '"', '\\' and control bytes escaped). */
 size_t quake_sample_format_trigger(const struct quake_trigger *t, char *out,
     size_t cap);
 size_t quake_sample_format_detection(const struct quake_detection *d,

@@ -1,10 +1,10 @@
 /* shake — per-device shaking detection and the network on top: each
  * device's acceleration magnitude (totalacceleration high-passed first)
- * through STA/LTA and trigger_onset (lib/stalta), windows sized by the rate
+ * through STA/LTA and trigger_onset (lib/shake/stalta), windows sized by the rate
  * measured over the push a segment starts in; a gap restarts a device.
  * Each trigger is reported twice: its onset once the push it started in is
  * taken (peak and ratio so far), and the whole trigger when it ends. Onsets
- * go to lib/coinc here (coinc.k > 0) or to a coincidence stage after
+ * go to lib/shake/coinc here (coinc.k > 0) or to a coincidence stage after
  * several detectors (k 0). Devices are keyed by id; time is the samples'. */
 #ifndef QUAKE_SHAKE_H
 #define QUAKE_SHAKE_H

@@ -5,105 +5,106 @@
 #include <string.h>
 
 #include "common/ackread.h"
-#include "emsc.h"
+#include "checkpoint.h"
 #include "core/log.h"
 #include "core/time.h"
 #include "core/state.h"
 
-struct emsc_checkpoint checkpoint;
-
 static void
-handled(int64_t lu)
+handled(struct emsc_checkpoint *c, int64_t lu)
 {
 	/* a bogus lastupdate far ahead must not move back-fill past now */
 	lu = quake_state_clamp(lu, quake_time_now());
-	if (lu > checkpoint.cp)
-		checkpoint.cp = lu;
+	if (lu > c->cp)
+		c->cp = lu;
 }
 
 void
-checkpoint_printed(int64_t lu)
+checkpoint_printed(struct emsc *e, int64_t lu)
 {
-	if (opt.acks != NULL)
-		*(int64_t *)ackq_add(&checkpoint.pending) = lu;
-	else if (opt.replay == NULL)
-		handled(lu);
+	if (e->opt.acks != NULL)
+		*(int64_t *)ackq_add(&e->checkpoint.pending) = lu;
+	else if (e->opt.replay == NULL)
+		handled(&e->checkpoint, lu);
 }
 
 static void
 handled_rec(void *rec, void *arg)
 {
-	(void)arg;
-	handled(*(int64_t *)rec);
+	handled(arg, *(int64_t *)rec);
 }
 
 void
-checkpoint_acks_read(void)
+checkpoint_acks_read(struct emsc *e)
 {
-	ackq_acked(&checkpoint.pending, ackread_upto(), handled_rec, NULL);
+	ackq_acked(&e->checkpoint.pending, ackread_upto(), handled_rec,
+	    &e->checkpoint);
 }
 
 void
-checkpoint_save(int force)
+checkpoint_save(struct emsc *e, int force)
 {
+	struct emsc_checkpoint *c = &e->checkpoint;
 	int64_t now = quake_time_now();
 	char t[QUAKE_TIME_LEN + 1];
 
-	if (opt.state == NULL || checkpoint.cp == checkpoint.written ||
-	    (!force && now - checkpoint.written_at < 1000000))
+	if (e->opt.state == NULL || c->cp == c->written ||
+	    (!force && now - c->written_at < 1000000))
 		return;
-	checkpoint.written_at = now;
-	if (quake_state_write(opt.state, checkpoint.cp) != QUAKE_OK) {
+	c->written_at = now;
+	if (quake_state_write(e->opt.state, c->cp) != QUAKE_OK) {
 		quake_log(QUAKE_LOG_ERROR, "cannot write the state file", "path",
-		    opt.state, "error", strerror(errno), NULL);
+		    e->opt.state, "error", strerror(errno), NULL);
 		return;
 	}
-	checkpoint.written = checkpoint.cp;
-	quake_time_format(checkpoint.cp, t);
+	c->written = c->cp;
+	quake_time_format(c->cp, t);
 	quake_log(QUAKE_LOG_DEBUG, "checkpoint", "lastupdate", t, NULL);
 }
 
 /* A stored checkpoint beyond now + the skew would start every back-fill
  * in the future: start from now instead, and say so. */
 static void
-checkpoint_clamp(void)
+checkpoint_clamp(struct emsc *e)
 {
+	struct emsc_checkpoint *c = &e->checkpoint;
 	int64_t now = quake_time_now();
 	char t[QUAKE_TIME_LEN + 1], n[QUAKE_TIME_LEN + 1];
 
-	if (quake_state_clamp(checkpoint.cp, now) == checkpoint.cp)
+	if (quake_state_clamp(c->cp, now) == c->cp)
 		return;
-	quake_time_format(checkpoint.cp, t);
+	quake_time_format(c->cp, t);
 	quake_time_format(now, n);
 	quake_log(QUAKE_LOG_WARN, "checkpoint in the future, back-fill starts now",
-	    "path", opt.state, "lastupdate", t, "now", n, NULL);
-	checkpoint.cp = now;
+	    "path", e->opt.state, "lastupdate", t, "now", n, NULL);
+	c->cp = now;
 }
 
 int
-checkpoint_load(void)
+checkpoint_load(struct emsc *e)
 {
+	struct emsc_checkpoint *c = &e->checkpoint;
 	struct quake_fail f;
-	enum quake_err e;
+	enum quake_err err;
 
-	ackq_init(&checkpoint.pending, sizeof(int64_t), NULL, NULL, NULL);
-	if (opt.state != NULL) {
-		e = quake_state_read(opt.state, &checkpoint.cp, &f);
-		if (e == QUAKE_EINPUT || e == QUAKE_EIO) {
+	ackq_init(&c->pending, sizeof(int64_t), NULL, NULL, NULL);
+	if (e->opt.state != NULL) {
+		err = quake_state_read(e->opt.state, &c->cp, &f);
+		if (err == QUAKE_EINPUT || err == QUAKE_EIO) {
 			quake_log(QUAKE_LOG_ERROR, "cannot use the state file", "path",
-			    opt.state, "error", e == QUAKE_EIO ? strerror(errno) : f.reason, NULL);
+			    e->opt.state, "error", err == QUAKE_EIO ? strerror(errno) : f.reason, NULL);
 			return QUAKE_EXIT_CONFIG;
 		}
-		if (e == QUAKE_EOF)
-			checkpoint.cp = 0;
-		checkpoint.written = checkpoint.cp;
-		checkpoint_clamp();
+		if (err == QUAKE_EOF)
+			c->cp = 0;
+		c->written = c->cp;
+		checkpoint_clamp(e);
 	}
 	return 0;
 }
 
 void
-checkpoint_free(void)
+checkpoint_free(struct emsc *e)
 {
-	ackq_free(&checkpoint.pending);
+	ackq_free(&e->checkpoint.pending);
 }

@@ -12,8 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "doc.h"
 #include "emsc.h"
-#include "backfill.h"
+#include "live.h"
 #include "core/ndjson.h"
 #include "core/time.h"
 #include "common/tool.h"
@@ -45,10 +46,6 @@ static const char usage_text[] =
 "  -h, --help              this help\n"
 "  -V, --version           print the version\n";
 
-struct emsc_opt opt;
-struct emsc_stats stats;
-struct quake_seen *seen;
-
 static void
 usage(int status)
 {
@@ -56,67 +53,8 @@ usage(int status)
 	exit(status);
 }
 
-int
-emsc_on_event(void *arg, size_t index, enum quake_err err,
-    const struct quake_event *ev, const struct quake_fail *f, const char *raw)
-{
-	struct doc_ctx *d = arg;
-	char line[QUAKE_EVENT_LINE_MAX + 1];
-	struct quake_fail ff;
-	size_t n;
-
-	stats.in++;
-	if (err != QUAKE_OK) {
-		stats.rejected++;
-		if (raw != NULL) {
-			ff = *f;
-			snprintf(ff.field, sizeof ff.field, "features[%zu].%.30s",
-			    index, f->field);
-			tool_reject(d->lineno, &ff, raw, strlen(raw));
-		} else
-			tool_reject(d->lineno, f, d->buf, d->len);
-		return 0;
-	}
-	if (seen != NULL && quake_seen_add(seen, ev->id, ev->lastupdate)) {
-		stats.dups++;
-		return 0;
-	}
-	if ((n = quake_event_format(ev, line, sizeof line)) == 0) {
-		quake_err_fail(&ff, "", "cannot format event");
-		stats.rejected++;
-		tool_reject(d->lineno, &ff, d->buf, d->len);
-		return 0;
-	}
-	stats.out++;
-	if (opt.replay == NULL)
-		checkpoint_printed(ev->lastupdate);
-	if (tool_out(line, n) != 0 ||
-	    (opt.count > 0 && (long)stats.out >= opt.count))
-		d->stop = 1;
-	return d->stop;
-}
-
-int
-emsc_handle_doc(char *buf, size_t len, unsigned long lineno)
-{
-	struct doc_ctx d = { buf, len, lineno, 0 };
-	struct quake_fail f;
-
-	if (opt.raw) {
-		stats.in++;
-		stats.out++;
-		return tool_out(buf, quake_ndjson_compact(buf, len));
-	}
-	if (quake_event_parse_doc(buf, len, emsc_on_event, &d, NULL, &f) != QUAKE_OK) {
-		stats.in++;
-		stats.rejected++;
-		tool_reject(lineno, &f, buf, len);
-	}
-	return d.stop ? -1 : 0;
-}
-
 static int
-replay(const char *path)
+replay(struct emsc *e, const char *path)
 {
 	struct quake_ndjson *r = NULL;
 	struct quake_line doc;
@@ -139,7 +77,7 @@ replay(const char *path)
 		goto out;
 	}
 	quake_ndjson_set_wait_hook(r, tool_flush_hook, NULL);
-	while (!tool_stop && (opt.count == 0 || (long)stats.out < opt.count)) {
+	while (!tool_stop && (e->opt.count == 0 || (long)e->stats.out < e->opt.count)) {
 		err = quake_ndjson_next_doc(r, &doc);
 		if (err == QUAKE_EOF)
 			break;
@@ -151,8 +89,8 @@ replay(const char *path)
 		if (err == QUAKE_ETOOLONG) {
 			quake_err_fail(&f, "", "frame longer than %d bytes",
 			    QUAKE_NDJSON_MAX_LINE);
-			stats.in++;
-			stats.rejected++;
+			e->stats.in++;
+			e->stats.rejected++;
 			tool_reject(doc.lineno, &f, NULL, 0);
 			continue;
 		}
@@ -162,7 +100,7 @@ replay(const char *path)
 			status = QUAKE_EXIT_IOERR;
 			break;
 		}
-		if (emsc_handle_doc((char *)doc.buf, doc.len, doc.lineno) != 0)
+		if (doc_handle(e, (char *)doc.buf, doc.len, doc.lineno) != 0)
 			break;
 	}
 out:
@@ -198,37 +136,39 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
+	struct emsc e = { 0 };
+	struct emsc_opt *o = &e.opt;
 	int ch, status;
 	struct quake_fail f;
 
 	tool_init("emsc-tail");
-	opt.url = EMSC_URL;
-	opt.fdsn_url = FDSN_URL;
-	opt.margin = 600 * 1000000LL;
-	opt.idle = 45;
-	opt.page = 200;
+	o->url = EMSC_URL;
+	o->fdsn_url = FDSN_URL;
+	o->margin = 600 * 1000000LL;
+	o->idle = 45;
+	o->page = 200;
 	while ((ch = getopt_long(argc, argv, "u:f:s:a:S:m:i:P:r:Rc:d:hV", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'u': opt.url = optarg; break;
-		case 'f': opt.fdsn_url = optarg; break;
-		case 's': opt.state = optarg; break;
-		case 'a': opt.acks = optarg; break;
-		case 'S': opt.since = optarg; break;
+		case 'u': o->url = optarg; break;
+		case 'f': o->fdsn_url = optarg; break;
+		case 's': o->state = optarg; break;
+		case 'a': o->acks = optarg; break;
+		case 'S': o->since = optarg; break;
 		case 'm':
-			if (quake_time_parse_duration(optarg, &opt.margin, &f) != QUAKE_OK) {
+			if (quake_time_parse_duration(optarg, &o->margin, &f) != QUAKE_OK) {
 				quake_log(QUAKE_LOG_ERROR, "--margin is not a duration",
 				    "margin", optarg, NULL);
 				usage(QUAKE_EXIT_USAGE);
 			}
 			break;
-		case 'i': opt.idle = tool_parse_long("--idle", optarg, 3, 3600); break;
-		case 'P': opt.page = tool_parse_long("--page-size", optarg, 1, 20000); break;
-		case O_CACERT: opt.cacert = optarg; break;
+		case 'i': o->idle = tool_parse_long("--idle", optarg, 3, 3600); break;
+		case 'P': o->page = tool_parse_long("--page-size", optarg, 1, 20000); break;
+		case O_CACERT: o->cacert = optarg; break;
 		case O_STATS: tool_stats_every(tool_parse_long("--stats", optarg, 1, 86400)); break;
-		case 'r': opt.replay = optarg; break;
-		case 'R': opt.raw = 1; break;
-		case 'c': opt.count = tool_parse_long("--count", optarg, 1, 1L << 62); break;
-		case 'd': opt.dead_letter = optarg; break;
+		case 'r': o->replay = optarg; break;
+		case 'R': o->raw = 1; break;
+		case 'c': o->count = tool_parse_long("--count", optarg, 1, 1L << 62); break;
+		case 'd': o->dead_letter = optarg; break;
 		case 'h': usage(0); break;
 		case 'V': tool_version(); break;
 		default: usage(QUAKE_EXIT_USAGE);
@@ -236,14 +176,14 @@ main(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage(QUAKE_EXIT_USAGE);
-	if (opt.dead_letter != NULL && tool_dead_letter_open(opt.dead_letter) != 0)
+	if (o->dead_letter != NULL && tool_dead_letter_open(o->dead_letter) != 0)
 		return QUAKE_EXIT_IOERR;
-	status = opt.replay != NULL ? replay(opt.replay) : emsc_live();
+	status = o->replay != NULL ? replay(&e, o->replay) : live_run(&e);
 	status = tool_out_close(status);
 	if (tool_out_failed() == TOOL_OUT_ERROR && status == 0)
 		status = QUAKE_EXIT_IOERR;
 	tool_dead_letter_close();
-	if (status == 0 && stats.rejected > 0 && opt.replay != NULL)
+	if (status == 0 && e.stats.rejected > 0 && o->replay != NULL)
 		status = QUAKE_EXIT_DATAERR;
 	return status;
 }

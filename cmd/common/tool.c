@@ -278,3 +278,20 @@ tool_next_line(struct quake_ndjson *r, struct quake_line *l,
 	}
 	return err;
 }
+
+void
+tool_oom(void)
+{
+	quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
+	exit(QUAKE_EXIT_SOFTWARE);
+}
+
+void *
+tool_alloc(size_t n)
+{
+	void *p = calloc(1, n ? n : 1);
+
+	if (p == NULL)
+		tool_oom();
+	return p;
+}

@@ -82,6 +82,13 @@ void tool_stats_log(const struct tool_counter *c, size_t n);
 void tool_counters_log(const char *msg, const struct tool_counter *c,
     size_t n);
 
+/* calloc(1, n) (n of 0 counts as 1), owned by the caller; out of memory
+ * is one stderr line and exit 70 (tool_oom): a filter cannot go on. */
+void *tool_alloc(size_t n);
+
+/* "out of memory" on stderr, then exit 70. */
+void tool_oom(void) __attribute__((noreturn));
+
 /* Print the version line and exit 0. */
 void tool_version(void) __attribute__((noreturn));
 

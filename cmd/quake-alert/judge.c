@@ -32,9 +32,8 @@ struct pending {
 	char error[160];
 };
 
-struct judge_counts judge_n;
-
-static struct {
+/* One judge, made by judge_new and passed by pointer. */
+struct judge {
 	struct ackq *q;
 	struct quake_rules *rs;
 	struct quake_marks *m;
@@ -43,37 +42,28 @@ static struct {
 	struct quake_alert_mark *mark;
 	uint64_t line;
 	size_t *by_name;	/* rule indexes sorted by name */
-} j;
-
-static void *
-xalloc(size_t n)
-{
-	void *p = calloc(1, n ? n : 1);
-
-	if (p == NULL) {
-		quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
-		exit(QUAKE_EXIT_SOFTWARE);
-	}
-	return p;
-}
+	struct judge_counts n;
+};
 
 static int
-by_name_cmp(const void *a, const void *b)
+by_name_cmp(const void *a, const void *b, void *arg)
 {
-	return strcmp(j.rs->rule[*(const size_t *)a].name, j.rs->rule[*(const size_t *)b].name);
+	const struct judge *j = arg;
+
+	return strcmp(j->rs->rule[*(const size_t *)a].name, j->rs->rule[*(const size_t *)b].name);
 }
 
 /* The index of the rule called name, or -1 (a rule since removed). */
 static long
-rule_index(const char *name)
+rule_index(const struct judge *j, const char *name)
 {
-	size_t lo = 0, hi = j.rs->n;
+	size_t lo = 0, hi = j->rs->n;
 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		int c = strcmp(j.rs->rule[j.by_name[mid]].name, name);
+		int c = strcmp(j->rs->rule[j->by_name[mid]].name, name);
 		if (c == 0)
-			return (long)j.by_name[mid];
+			return (long)j->by_name[mid];
 		if (c < 0)
 			lo = mid + 1;
 		else
@@ -82,27 +72,9 @@ rule_index(const char *name)
 	return -1;
 }
 
-void
-judge_init(struct ackq *q, struct quake_rules *rs, struct quake_marks *m,
-    int64_t window_us)
-{
-	j.q = q, j.rs = rs, j.m = m, j.window = window_us;
-	j.stamp = xalloc(rs->n * sizeof *j.stamp);
-	j.mark = xalloc(rs->n * sizeof *j.mark);
-	j.by_name = xalloc(rs->n * sizeof *j.by_name);
-	for (size_t i = 0; i < rs->n; i++)
-		j.by_name[i] = i;
-	qsort(j.by_name, rs->n, sizeof *j.by_name, by_name_cmp);
-}
-
-size_t
-judge_rec_size(void)
-{
-	return sizeof(struct pending);
-}
-
-void
-judge_release(struct ackq_rec *r)
+/* ackq's release hook: a record's decided marks */
+static void
+release(struct ackq_rec *r)
 {
 	struct pending *p = (struct pending *)r;
 
@@ -110,13 +82,47 @@ judge_release(struct ackq_rec *r)
 	p->j = NULL;
 }
 
+struct judge *
+judge_new(struct ackq *q, struct quake_rules *rs, struct quake_marks *m,
+    int64_t window_us)
+{
+	struct judge *j = tool_alloc(sizeof *j);
+
+	j->q = q, j->rs = rs, j->m = m, j->window = window_us;
+	j->stamp = tool_alloc(rs->n * sizeof *j->stamp);
+	j->mark = tool_alloc(rs->n * sizeof *j->mark);
+	j->by_name = tool_alloc(rs->n * sizeof *j->by_name);
+	for (size_t i = 0; i < rs->n; i++)
+		j->by_name[i] = i;
+	qsort_r(j->by_name, rs->n, sizeof *j->by_name, by_name_cmp, j);
+	ackq_init(q, sizeof(struct pending), release, &j->n.in, &j->n.rejected);
+	return j;
+}
+
+const struct judge_counts *
+judge_counts(const struct judge *j)
+{
+	return &j->n;
+}
+
+void
+judge_free(struct judge *j)
+{
+	if (j == NULL)
+		return;
+	free(j->stamp);
+	free(j->mark);
+	free(j->by_name);
+	free(j);
+}
+
 /* Remember a changed mark for commit; also the decided view. */
 static void
-keep(struct pending *p, size_t rule, const char *id, const struct quake_alert_mark *mk)
+keep(struct judge *j, struct pending *p, size_t rule, const char *id, const struct quake_alert_mark *mk)
 {
 	struct judged *nj;
 
-	if (j.m != NULL && quake_marks_set(j.m, id, j.rs->rule[rule].name, mk) != QUAKE_OK) {
+	if (j->m != NULL && quake_marks_set(j->m, id, j->rs->rule[rule].name, mk) != QUAKE_OK) {
 		quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
 		exit(QUAKE_EXIT_SOFTWARE);
 	}
@@ -138,57 +144,57 @@ distance(const struct quake_rule *r, double lat, double lon)
 
 /* A notice of rule i for line seq: the body its target wants. */
 static struct notice *
-notice_new(uint64_t seq, size_t i, const char *id, enum quake_alert_kind kind,
+notice_new(const struct judge *j, uint64_t seq, size_t i, const char *id, enum quake_alert_kind kind,
     const struct quake_alert_mark *mk)
 {
-	struct notice *n = xalloc(sizeof *n);
+	struct notice *n = tool_alloc(sizeof *n);
 
 	n->line = seq;
 	n->rule = i;
-	quake_alert_id(j.rs->rule[i].name, id, kind, mk, n->id);
-	if (j.rs->rule[i].target == QUAKE_TARGET_NTFY)
-		n->nt = xalloc(sizeof *n->nt);
+	quake_alert_id(j->rs->rule[i].name, id, kind, mk, n->id);
+	if (j->rs->rule[i].target == QUAKE_TARGET_NTFY)
+		n->nt = tool_alloc(sizeof *n->nt);
 	return n;
 }
 
 static void
-send(struct pending *p, struct notice *n, const char *body, size_t len)
+send(struct judge *j, struct pending *p, struct notice *n, const char *body, size_t len)
 {
-	n->body = xalloc(len + 1);
+	n->body = tool_alloc(len + 1);
 	memcpy(n->body, body, len);
 	n->len = len;
 	p->outstanding++;
-	judge_n.notices++;
+	j->n.notices++;
 	deliver_queue(n);
 }
 
-/* The marks of event id into j.mark, stamped with this line. */
+/* The marks of event id into j->mark, stamped with this line. */
 static void
-load_marks(const char *id)
+load_marks(struct judge *j, const char *id)
 {
-	const struct quake_marks_event *me = quake_marks_find(j.m, id);
+	const struct quake_marks_event *me = quake_marks_find(j->m, id);
 
-	j.line++;
+	j->line++;
 	for (size_t k = 0; me != NULL && k < me->n; k++) {
-		long i = rule_index(me->r[k].rule);
+		long i = rule_index(j, me->r[k].rule);
 		if (i >= 0) {
-			j.stamp[i] = j.line;
-			j.mark[i] = me->r[k].decided;
+			j->stamp[i] = j->line;
+			j->mark[i] = me->r[k].decided;
 		}
 	}
 }
 
 static void
-judge_event(struct pending *p, uint64_t seq, const struct quake_event *ev)
+judge_event(struct judge *j, struct pending *p, uint64_t seq, const struct quake_event *ev)
 {
 	static const struct quake_alert_mark none;
 
-	load_marks(ev->id);
-	for (size_t i = 0; i < j.rs->n; i++) {
-		const struct quake_rule *r = &j.rs->rule[i];
+	load_marks(j, ev->id);
+	for (size_t i = 0; i < j->rs->n; i++) {
+		const struct quake_rule *r = &j->rs->rule[i];
 		double thr = r->minmag;
-		int matched = quake_rules_match(j.rs, i, ev, &thr);
-		const struct quake_alert_mark *prev = j.stamp[i] == j.line ? &j.mark[i] : &none;
+		int matched = quake_rules_match(j->rs, i, ev, &thr);
+		const struct quake_alert_mark *prev = j->stamp[i] == j->line ? &j->mark[i] : &none;
 		struct quake_alert_mark next;
 		enum quake_alert_kind k;
 
@@ -197,19 +203,19 @@ judge_event(struct pending *p, uint64_t seq, const struct quake_event *ev)
 		k = quake_alert_decide(prev, matched, ev->mag, thr, ev->lastupdate,
 		    ev->time, r->downgrade, &next);
 		if (memcmp(&next, prev, sizeof next) != 0)
-			keep(p, i, ev->id, &next);
+			keep(j, p, i, ev->id, &next);
 		if (k == QUAKE_ALERT_NONE)
 			continue;
-		struct notice *n = notice_new(seq, i, ev->id, k, &next);
+		struct notice *n = notice_new(j, seq, i, ev->id, k, &next);
 		double dist = distance(r, ev->lat, ev->lon);
 		if (n->nt != NULL) {
 			quake_alert_ntfy(ev, k, dist, r->priority_fixed, n->nt);
-			send(p, n, n->nt->message, strlen(n->nt->message));
+			send(j, p, n, n->nt->message, strlen(n->nt->message));
 		} else {
 			char body[QUAKE_ALERT_BODY_MAX];
 			size_t len = quake_alert_body(ev, r->name, k, next.band, thr, dist,
 			    body, sizeof body);
-			send(p, n, body, len);
+			send(j, p, n, body, len);
 		}
 	}
 }
@@ -217,25 +223,25 @@ judge_event(struct pending *p, uint64_t seq, const struct quake_event *ev)
 /* "phones near X are shaking", once per detection id and rule with
  * "detections": true whose region holds the centroid. */
 static void
-judge_detection(struct pending *p, uint64_t seq, const struct quake_detection *d,
+judge_detection(struct judge *j, struct pending *p, uint64_t seq, const struct quake_detection *d,
     const char *buf, size_t len)
 {
 	const char *id = d->id;
 	double lat = d->lat, lon = d->lon;
 	int64_t when = d->time;
 
-	if (when < quake_time_now() - j.window)
+	if (when < quake_time_now() - j->window)
 		return;
-	load_marks(id);
-	for (size_t i = 0; i < j.rs->n; i++) {
-		const struct quake_rule *r = &j.rs->rule[i];
+	load_marks(j, id);
+	for (size_t i = 0; i < j->rs->n; i++) {
+		const struct quake_rule *r = &j->rs->rule[i];
 		struct quake_alert_mark next, none = { 0 };
 		if (!r->detections || !quake_geo_contains(&r->region, lat, lon) ||
-		    j.stamp[i] == j.line)
+		    j->stamp[i] == j->line)
 			continue;	/* not for this rule, or told already */
 		quake_alert_decide(&none, 1, 0, 0, when, when, 0, &next);
-		keep(p, i, id, &next);
-		struct notice *n = notice_new(seq, i, id, QUAKE_ALERT_NEW, &next);
+		keep(j, p, i, id, &next);
+		struct notice *n = notice_new(j, seq, i, id, QUAKE_ALERT_NEW, &next);
 		char place[64], msg[256], body[QUAKE_ALERT_BODY_MAX], qid[6 * 64 + 3], qr[6 * 64 + 3];
 		double dist = distance(r, lat, lon);
 		snprintf(place, sizeof place, "%.2f%c %.2f%c", fabs(lat), lat < 0 ? 'S' : 'N',
@@ -248,7 +254,7 @@ judge_detection(struct pending *p, uint64_t seq, const struct quake_detection *d
 			    r->priority_fixed > 0 ? r->priority_fixed : 4);
 			snprintf(n->nt->tags, sizeof n->nt->tags, "iphone,warning");
 			n->nt->click[0] = '\0';
-			send(p, n, msg, strlen(msg));
+			send(j, p, n, msg, strlen(msg));
 			continue;
 		}
 		qid[quake_json_format_string(id, qid)] = '\0';
@@ -259,7 +265,7 @@ judge_detection(struct pending *p, uint64_t seq, const struct quake_detection *d
 			bl += snprintf(body + bl, sizeof body - (size_t)bl, "\"distance_km\":%.1f,", dist);
 		bl += snprintf(body + bl, sizeof body - (size_t)bl, "\"detection\":%.*s}",
 		    (int)len, buf);
-		send(p, n, body, (size_t)bl < sizeof body ? (size_t)bl : 0);
+		send(j, p, n, body, (size_t)bl < sizeof body ? (size_t)bl : 0);
 	}
 }
 
@@ -275,7 +281,7 @@ line_id(const char *buf, size_t len, char *id, size_t cap)
 }
 
 void
-judge_line(const struct quake_line *l)
+judge_line(struct judge *j, const struct quake_line *l)
 {
 	static const char det[] = "{\"kind\":\"detection\"";
 	struct quake_event ev;
@@ -288,58 +294,60 @@ judge_line(const struct quake_line *l)
 		struct quake_detection d;
 		if (l->len >= sizeof det - 1 && memcmp(l->buf, det, sizeof det - 1) == 0) {
 			if (quake_sample_parse_detection(l->buf, l->len, &d, &f) != QUAKE_OK) {
-				ackq_reject(j.q, l->lineno, d.id, &f, l->buf, l->len);
+				ackq_reject(j->q, l->lineno, d.id, &f, l->buf, l->len);
 				return;
 			}
-			p = (struct pending *)ackq_push(j.q, l->lineno, d.id, strlen(d.id), &seq);
-			judge_detection(p, seq, &d, l->buf, l->len);
+			p = (struct pending *)ackq_push(j->q, l->lineno, d.id, strlen(d.id), &seq);
+			judge_detection(j, p, seq, &d, l->buf, l->len);
 		} else {	/* other quake-shake lines: nothing to say */
 			line_id(l->buf, l->len, id, sizeof id);
-			p = (struct pending *)ackq_push(j.q, l->lineno, id, strlen(id), &seq);
+			p = (struct pending *)ackq_push(j->q, l->lineno, id, strlen(id), &seq);
 		}
 		goto settle;
 	}
 	ev.id[0] = '\0';
 	if (quake_event_parse_line(l->buf, l->len, &ev, &f) != QUAKE_OK) {
-		ackq_reject(j.q, l->lineno, ev.id, &f, l->buf, l->len);
+		ackq_reject(j->q, l->lineno, ev.id, &f, l->buf, l->len);
 		return;
 	}
-	p = (struct pending *)ackq_push(j.q, l->lineno, ev.id, strlen(ev.id), &seq);
-	if (ev.time >= quake_time_now() - j.window)
-		judge_event(p, seq, &ev);
+	p = (struct pending *)ackq_push(j->q, l->lineno, ev.id, strlen(ev.id), &seq);
+	if (ev.time >= quake_time_now() - j->window)
+		judge_event(j, p, seq, &ev);
 settle:
 	if (p->outstanding == 0) {
-		judge_n.skipped++;
-		ackq_done(j.q, &p->r, QUAKE_ACK_SKIPPED, NULL);
+		j->n.skipped++;
+		ackq_done(j->q, &p->r, QUAKE_ACK_SKIPPED, NULL);
 	}
 }
 
 void
-judge_notice_done(struct notice *n, void *unused)
+judge_notice_done(struct notice *n, void *arg)
 {
-	struct pending *p = (struct pending *)ackq_at(j.q, n->line);
+	struct judge *j = arg;
+
+	struct pending *p = (struct pending *)ackq_at(j->q, n->line);
 
 	if (!n->delivered && p->given_up++ == 0)
-		snprintf(p->error, sizeof p->error, "%.63s: %.90s", j.rs->rule[n->rule].name, n->error);
+		snprintf(p->error, sizeof p->error, "%.63s: %.90s", j->rs->rule[n->rule].name, n->error);
 	deliver_notice_free(n);
 	if (--p->outstanding > 0)
 		return;
 	if (p->given_up > 0)
-		judge_n.undelivered++;
+		j->n.undelivered++;
 	else
-		judge_n.alerted++;
-	ackq_done(j.q, &p->r, p->given_up ? QUAKE_ACK_UNDELIVERED : QUAKE_ACK_ALERTED,
+		j->n.alerted++;
+	ackq_done(j->q, &p->r, p->given_up ? QUAKE_ACK_UNDELIVERED : QUAKE_ACK_ALERTED,
 	    p->given_up ? p->error : NULL);
 }
 
 int
-judge_commit(void)
+judge_commit(struct judge *j)
 {
-	const struct ring *ring = &j.q->ring;
+	const struct ring *ring = &j->q->ring;
 	int any = 0;
 
 	for (uint64_t s = ring->head_seq; s < ring->head_seq + ring->count; s++) {
-		struct pending *p = (struct pending *)ackq_at(j.q, s);
+		struct pending *p = (struct pending *)ackq_at(j->q, s);
 		if (p->r.state != ACKQ_DONE)
 			break;
 		if (p->committed)
@@ -347,7 +355,7 @@ judge_commit(void)
 		p->committed = 1;
 		for (size_t k = 0; k < p->nj; k++) {
 			const char *id = ackq_id(&p->r);
-			if (quake_marks_commit(j.m, id, j.rs->rule[p->j[k].rule].name,
+			if (quake_marks_commit(j->m, id, j->rs->rule[p->j[k].rule].name,
 			    &p->j[k].mark) != QUAKE_OK) {
 				quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
 				exit(QUAKE_EXIT_SOFTWARE);
@@ -355,7 +363,7 @@ judge_commit(void)
 			any = 1;
 		}
 	}
-	if (any && quake_marks_sync(j.m, quake_time_now()) != QUAKE_OK) {
+	if (any && quake_marks_sync(j->m, quake_time_now()) != QUAKE_OK) {
 		quake_log(QUAKE_LOG_ERROR, "cannot write the state file", "error",
 		    strerror(errno), NULL);
 		return QUAKE_EXIT_IOERR;

@@ -13,31 +13,33 @@
 #include "core/ndjson.h"
 #include "alert/rules.h"
 
-/* rs and m (may be NULL: no state kept) are borrowed for the run; events
- * with an origin older than window_us are skipped. Exits 70 when out of
- * memory. */
-void judge_init(struct ackq *q, struct quake_rules *rs, struct quake_marks *m,
-    int64_t window_us);
-
-/* The record size and release hook for ackq_init. */
-size_t judge_rec_size(void);
-void judge_release(struct ackq_rec *r);
-
-/* Judge input line l: a record pushed (or the line rejected), notices
- * queued. */
-void judge_line(const struct quake_line *l);
-
-/* deliver_step's callback: a notice finished. */
-void judge_notice_done(struct notice *n, void *unused);
-
-/* Commit and sync the marks of the finished head of the queue. 0, or 74
- * when the state file cannot be written (logged). */
-int judge_commit(void);
-
 /* Counters for --stats and the closing line. */
 struct judge_counts {
 	long long in, alerted, skipped, rejected, undelivered, notices;
 };
-extern struct judge_counts judge_n;
+
+struct judge;
+
+/* A judge over q (initialized here for the judge's records: ackq_free it
+ * after judge_free); rs and m (may be NULL: no state kept) are borrowed
+ * for the run; events with an origin older than window_us are skipped.
+ * Exits 70 when out of memory. */
+struct judge *judge_new(struct ackq *q, struct quake_rules *rs,
+    struct quake_marks *m, int64_t window_us);
+void judge_free(struct judge *j);
+
+/* The counters, owned by j. */
+const struct judge_counts *judge_counts(const struct judge *j);
+
+/* Judge input line l: a record pushed (or the line rejected), notices
+ * queued. */
+void judge_line(struct judge *j, const struct quake_line *l);
+
+/* deliver_step's callback (arg: the judge): a notice finished. */
+void judge_notice_done(struct notice *n, void *arg);
+
+/* Commit and sync the marks of the finished head of the queue. 0, or 74
+ * when the state file cannot be written (logged). */
+int judge_commit(struct judge *j);
 
 #endif

@@ -149,8 +149,6 @@ duration(const char *opt, const char *s)
 	return us;
 }
 
-static struct ackq q;
-
 static struct {
 	const char *rules, *state;
 	struct deliver_opts dopt;
@@ -160,19 +158,26 @@ static struct {
 } opt = { .dopt = { 3600, 10000, NULL }, .window = 30 * 86400LL * 1000000,
 	.flush_s = 10 };
 
+/* What main holds for the run: the queue of lines and their judge. */
+struct alert {
+	struct ackq q;
+	struct judge *judge;
+};
+
 static void
-log_counts(const char *msg)
+log_counts(struct alert *a, const char *msg)
 {
+	const struct judge_counts *jn = judge_counts(a->judge);
 	long long sent, retries, given_up;
 	struct tool_counter c[] = {
-		{ "in", 0 }, { "alerted", judge_n.alerted }, { "skipped", judge_n.skipped },
-		{ "rejected", judge_n.rejected }, { "undelivered", judge_n.undelivered },
-		{ "notices", judge_n.notices }, { "sent", 0 }, { "retries", 0 },
-		{ "pending", (long long)ackq_pending(&q) },
+		{ "in", 0 }, { "alerted", jn->alerted }, { "skipped", jn->skipped },
+		{ "rejected", jn->rejected }, { "undelivered", jn->undelivered },
+		{ "notices", jn->notices }, { "sent", 0 }, { "retries", 0 },
+		{ "pending", (long long)ackq_pending(&a->q) },
 	};
 
 	deliver_counts(&sent, &retries, &given_up);
-	c[0].value = judge_n.in, c[6].value = sent, c[7].value = retries;
+	c[0].value = jn->in, c[6].value = sent, c[7].value = retries;
 	tool_counters_log(msg, c, sizeof c / sizeof c[0]);
 }
 
@@ -238,7 +243,7 @@ options(int argc, char **argv)
 /* libcurl, the targets, then (unless --check) the marks, the queue and the
  * dead-letter file; -1 when ready to run, else the exit status. */
 static int
-setup(struct quake_rules *rs, struct quake_marks **marks)
+setup(struct alert *a, struct quake_rules *rs, struct quake_marks **marks)
 {
 	struct quake_fail f;
 	size_t skipped = 0;
@@ -270,8 +275,7 @@ setup(struct quake_rules *rs, struct quake_marks **marks)
 		quake_log(QUAKE_LOG_WARN, "unreadable state lines skipped", "count", n, NULL);
 	}
 	srandom((unsigned)(quake_time_now() ^ getpid()));
-	ackq_init(&q, judge_rec_size(), judge_release, &judge_n.in, &judge_n.rejected);
-	judge_init(&q, rs, *marks, opt.window);
+	a->judge = judge_new(&a->q, rs, *marks, opt.window);
 	if (opt.dopt.dead_letter != NULL && tool_dead_letter_open(opt.dopt.dead_letter) != 0)
 		return QUAKE_EXIT_IOERR;
 	return -1;
@@ -281,7 +285,7 @@ setup(struct quake_rules *rs, struct quake_marks **marks)
  * failure, stdout gone); then finish what is in flight, bounded by
  * --flush-timeout. Returns the status before ackq_exit. */
 static int
-run(struct quake_ndjson *r)
+run(struct alert *a, struct quake_ndjson *r)
 {
 	int64_t deadline = 0;
 	int status = 0, eof = 0;
@@ -292,20 +296,20 @@ run(struct quake_ndjson *r)
 	for (;;) {
 		int reading = !eof && !tool_stop && status == 0 && tool_out_failed() == TOOL_OUT_OK;
 
-		while (reading && ackq_pending(&q) < qmax) {
-			if ((err = ackq_next(&q, r, &l, &status)) != QUAKE_OK) {
+		while (reading && ackq_pending(&a->q) < qmax) {
+			if ((err = ackq_next(&a->q, r, &l, &status)) != QUAKE_OK) {
 				eof = err == QUAKE_EOF;
 				break;
 			}
-			judge_line(&l);
+			judge_line(a->judge, &l);
 		}
-		deliver_step(judge_notice_done, NULL);
+		deliver_step(judge_notice_done, a->judge);
 		/* the marks first: a status line goes out only once they are kept */
-		if (status == 0 && (status = judge_commit()) == 0 && ackq_drain(&q) != 0)
+		if (status == 0 && (status = judge_commit(a->judge)) == 0 && ackq_drain(&a->q) != 0)
 			status = QUAKE_EXIT_SOFTWARE;
 		if (tool_stats_due())
-			log_counts("stats");
-		if (ackq_pending(&q) == 0 && (eof || tool_stop || status != 0))
+			log_counts(a, "stats");
+		if (ackq_pending(&a->q) == 0 && (eof || tool_stop || status != 0))
 			break;
 		if (tool_out_failed() != TOOL_OUT_OK)
 			break;
@@ -318,7 +322,7 @@ run(struct quake_ndjson *r)
 				break;
 		}
 		tool_flush();
-		reading = !eof && !tool_stop && status == 0 && ackq_pending(&q) < qmax;
+		reading = !eof && !tool_stop && status == 0 && ackq_pending(&a->q) < qmax;
 		deliver_wait(reading ? 0 : -1, 1000);
 	}
 	return status;
@@ -327,6 +331,7 @@ run(struct quake_ndjson *r)
 int
 main(int argc, char **argv)
 {
+	struct alert run_state = { 0 }, *a = &run_state;
 	struct quake_rules rs;
 	struct quake_marks *marks = NULL;
 	struct quake_ndjson *r;
@@ -335,25 +340,26 @@ main(int argc, char **argv)
 	tool_init("quake-alert");
 	options(argc, argv);
 	load_rules(opt.rules, &rs);
-	if ((status = setup(&rs, &marks)) != -1)
+	if ((status = setup(a, &rs, &marks)) != -1)
 		return status;
 	/* O_NONBLOCK is shared with whoever gave us stdin: restored at exit */
 	flags = fcntl(0, F_GETFL);
 	fcntl(0, F_SETFL, flags | O_NONBLOCK);
 	quake_ndjson_open(0, 0, &r);
-	status = run(r);
+	status = run(a, r);
 	/* what is left is read again by the next run (Kafka: not committed) */
-	status = ackq_exit(&q, status, tool_stop ? 0 : QUAKE_EXIT_TEMPFAIL,
+	status = ackq_exit(&a->q, status, tool_stop ? 0 : QUAKE_EXIT_TEMPFAIL,
 	    QUAKE_LOG_WARN, "lines left unacknowledged");
-	if (status == 0 && judge_n.undelivered > 0)
+	if (status == 0 && judge_counts(a->judge)->undelivered > 0)
 		status = QUAKE_EXIT_UNAVAILABLE;
-	log_counts("done");
+	log_counts(a, "done");
 	fcntl(0, F_SETFL, flags);
 	status = tool_out_close(status);
 	tool_dead_letter_close();
 	quake_ndjson_close(r);
 	deliver_free();
-	ackq_free(&q);
+	judge_free(a->judge);
+	ackq_free(&a->q);
 	quake_marks_close(marks);
 	quake_rules_free(&rs);
 	curl_global_cleanup();

@@ -131,5 +131,14 @@ main(void)
 	for (size_t i = 0; i < NELEM(bad_durs); i++)
 		CHECK(quake_time_parse_duration(bad_durs[i], &d, &f) ==
 		    QUAKE_EINPUT, "duration rejects [%s]", bad_durs[i]);
+	int64_t m0 = quake_time_mono(), m1 = m0;
+	int backwards = 0;
+	for (int i = 0; i < 100000; i++) {
+		int64_t m = quake_time_mono();
+		backwards += m < m1;
+		m1 = m;
+	}
+	CHECK(m0 > 0 && backwards == 0 && m1 >= m0,
+	    "the monotonic clock never goes back (%d steps back)", backwards);
 	return unit_failed;
 }

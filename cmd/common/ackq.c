@@ -194,8 +194,7 @@ ackq_retry(struct ackq *q, uint64_t seq, int64_t at)
 		size_t cap = q->retries_cap ? q->retries_cap * 2 : 1024;
 		struct ackq_retry *n = realloc(q->retries, cap * sizeof *n);
 		if (n == NULL) {
-			quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
-			exit(QUAKE_EXIT_SOFTWARE);
+			tool_oom();
 		}
 		q->retries = n;
 		q->retries_cap = cap;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "common/tool.h"
 #include "core/err.h"
 #include "common/ring.h"
 
@@ -27,8 +28,7 @@ ring_push(struct ring *r, uint64_t *seq)
 		size_t ncap = r->cap ? r->cap + r->cap / 2 : 4096;
 		unsigned char *n = malloc(ncap * r->size);
 		if (n == NULL) {
-			quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
-			exit(QUAKE_EXIT_SOFTWARE);
+			tool_oom();
 		}
 		for (size_t i = 0; i < r->count; i++)
 			memcpy(n + i * r->size, ring_at(r, r->head_seq + i), r->size);

@@ -123,12 +123,10 @@ keep(struct judge *j, struct pending *p, size_t rule, const char *id, const stru
 	struct judged *nj;
 
 	if (j->m != NULL && quake_marks_set(j->m, id, j->rs->rule[rule].name, mk) != QUAKE_OK) {
-		quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
-		exit(QUAKE_EXIT_SOFTWARE);
+		tool_oom();
 	}
 	if ((nj = realloc(p->j, (p->nj + 1) * sizeof *nj)) == NULL) {
-		quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
-		exit(QUAKE_EXIT_SOFTWARE);
+		tool_oom();
 	}
 	p->j = nj;
 	p->j[p->nj++] = (struct judged){ rule, *mk };
@@ -357,8 +355,7 @@ judge_commit(struct judge *j)
 			const char *id = ackq_id(&p->r);
 			if (quake_marks_commit(j->m, id, j->rs->rule[p->j[k].rule].name,
 			    &p->j[k].mark) != QUAKE_OK) {
-				quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
-				exit(QUAKE_EXIT_SOFTWARE);
+				tool_oom();
 			}
 			any = 1;
 		}

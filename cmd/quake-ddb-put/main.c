@@ -117,8 +117,7 @@ take(const struct quake_line *l)
 	p = (struct pending *)ackq_push(&q, l->lineno, ev.id, strlen(ev.id), NULL);
 	quake_time_format(ev.lastupdate, p->lastupdate);
 	if ((p->body = malloc(n + l->len)) == NULL) {
-		quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
-		exit(QUAKE_EXIT_SOFTWARE);
+		tool_oom();
 	}
 	memcpy(p->body, body, n);
 	p->len = n;

@@ -6,21 +6,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/time.h"
 #include "evstream.h"
 #include "sse.h"
 
 #define SSE_CHUNK (16 * 1024)
 #define SSE_TURN 16
 #define STUCK_US 2000000	/* no chunk taken for this long: stuck */
-
-static int64_t
-mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 struct client {
 	struct sse_client b;	/* first: the list's */
@@ -111,7 +103,7 @@ writable(struct httpd_conn *c, void *user)
 		if ((len = fill(cl, buf, cap, &done)) == 0)
 			break;
 		cl->s->stats.bytes += (long long)len;
-		cl->wrote = mono_us();
+		cl->wrote = quake_time_mono();
 		if (httpd_write(c, len) != 0)
 			return -1;
 		if (!done && httpd_choked(c))	/* a poll(2) of its own in lws */
@@ -199,7 +191,7 @@ evstream_open(void *arg, struct httpd_conn *c, const struct httpd_req *r)
 		return httpd_error(c, 503, "Service Unavailable");
 	cl->s = s;
 	cl->minmag = -1e9;
-	cl->wrote = mono_us();
+	cl->wrote = quake_time_mono();
 	if (parse_query(r, cl, &why) != 0 || (r->last_event_id != NULL &&
 	    number(r->last_event_id, strlen(r->last_event_id), &d) != 0)) {
 		free(cl);
@@ -226,7 +218,7 @@ void
 evstream_notify(struct evstream *s)
 {
 	uint64_t head = store_head(s->st);
-	int64_t now = mono_us();
+	int64_t now = quake_time_mono();
 
 	for (struct sse_client *b = s->list.head; b != NULL; b = b->next) {
 		struct client *cl = (struct client *)b;

@@ -223,8 +223,7 @@ options(int argc, char **argv)
 				quake_log(QUAKE_LOG_ERROR, "--kind: event, samples, triggers or detections", NULL);
 				goto usage_exit;
 			default:
-				quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
-				exit(QUAKE_EXIT_SOFTWARE);
+				tool_oom();
 			}
 			break;
 		default: goto usage_exit;

@@ -3,7 +3,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/time.h"
 #include "core/log.h"
+#include "common/tool.h"
 #include "partition.h"
 #include "core/err.h"
 
@@ -59,15 +61,6 @@ partition_count(rd_kafka_t *rk, rd_kafka_topic_t *rkt, int timeout_ms)
 	return n;
 }
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 void
 partition_map_refresh(struct partition_map *pm, rd_kafka_t *rk,
     rd_kafka_topic_t *rkt)
@@ -75,7 +68,7 @@ partition_map_refresh(struct partition_map *pm, rd_kafka_t *rk,
 	int32_t n;
 	unsigned *c;
 
-	if (!pm->crc32 || now_ms() < pm->next)
+	if (!pm->crc32 || (quake_time_mono() / 1000) < pm->next)
 		return;
 	n = partition_count(rk, rkt, 1000);
 	if (n > 0 && n != pm->n && (c = calloc((size_t)n, sizeof *c)) != NULL) {
@@ -83,7 +76,7 @@ partition_map_refresh(struct partition_map *pm, rd_kafka_t *rk,
 		pm->count = c;
 		pm->n = n;
 	}
-	pm->next = now_ms() + (pm->n > 0 ? pm->refresh_ms : 10000);
+	pm->next = (quake_time_mono() / 1000) + (pm->n > 0 ? pm->refresh_ms : 10000);
 }
 
 void
@@ -95,8 +88,7 @@ partition_group(struct partition_map *pm, rd_kafka_message_t *m, size_t n)
 	if (n > pm->tmp_cap) {
 		free(pm->tmp);
 		if ((pm->tmp = malloc(n * sizeof *pm->tmp)) == NULL) {
-			quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
-			exit(QUAKE_EXIT_SOFTWARE);
+			tool_oom();
 		}
 		pm->tmp_cap = n;
 	}

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/time.h"
 #include "lines/ack.h"
 #include "common/ackread.h"
 #include "common/httpd.h"
@@ -40,15 +41,6 @@ static struct {
 	int back_end;		/* the reader stopped */
 	struct httpd *wake;	/* NULL once stopped: wake nobody */
 } sa = { .mu = PTHREAD_MUTEX_INITIALIZER };
-
-static int64_t
-mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 /* in the reader thread */
 static void
@@ -163,7 +155,7 @@ take(const struct back *b)
 static void
 timeouts(void)
 {
-	int64_t now = mono();
+	int64_t now = quake_time_mono();
 	char why[120];
 
 	if (sa.timeout_seq < sa.held.head_seq)
@@ -225,7 +217,7 @@ acks_hold(struct httpd_conn *c)
 	struct held *r = ring_push(&sa.held, &seq);
 
 	r->c = NULL;
-	r->deadline = mono() + sa.timeout;
+	r->deadline = quake_time_mono() + sa.timeout;
 	sa.nheld++;
 	if (sa.ended) {
 		answer(c, 0, "the status stream from quake-produce ended");

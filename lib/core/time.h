@@ -28,4 +28,8 @@ enum quake_err quake_time_parse_duration(const char *s, int64_t *us,
 /* The current wall-clock time in microseconds since the epoch. */
 int64_t quake_time_now(void);
 
+/* A monotonic clock in microseconds (an unspecified origin): for
+ * intervals, never moved by a clock step. */
+int64_t quake_time_mono(void);
+
 #endif

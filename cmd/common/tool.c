@@ -1,5 +1,6 @@
 /* tool — shared plumbing of the quake binaries (not part of libquake). */
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -203,6 +204,14 @@ tool_version(void)
 	exit(0);
 }
 
+static void __attribute__((noreturn))
+bad_value(const char *opt, const char *s)
+{
+	quake_log(QUAKE_LOG_ERROR, "bad option value", "option", opt,
+	    "value", s, NULL);
+	exit(QUAKE_EXIT_USAGE);
+}
+
 long
 tool_parse_long(const char *opt, const char *s, long min, long max)
 {
@@ -211,12 +220,31 @@ tool_parse_long(const char *opt, const char *s, long min, long max)
 
 	errno = 0;
 	v = strtol(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < min || v > max) {
-		quake_log(QUAKE_LOG_ERROR, "bad option value", "option", opt,
-		    "value", s, NULL);
-		exit(QUAKE_EXIT_USAGE);
-	}
+	if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
+		bad_value(opt, s);
 	return v;
+}
+
+double
+tool_parse_double(const char *opt, const char *s, double min, double max)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || *end != '\0' || !isfinite(v) || v < min || v > max)
+		bad_value(opt, s);
+	return v;
+}
+
+int64_t
+tool_parse_duration(const char *opt, const char *s)
+{
+	struct quake_fail f;
+	int64_t us;
+
+	if (quake_time_parse_duration(s, &us, &f) != QUAKE_OK || us <= 0)
+		bad_value(opt, s);
+	return us;
 }
 
 static long stats_every;

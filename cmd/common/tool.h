@@ -92,7 +92,12 @@ void tool_oom(void) __attribute__((noreturn));
 /* Print the version line and exit 0. */
 void tool_version(void) __attribute__((noreturn));
 
-/* Parse a non-negative integer option value; exits 64 on garbage. */
+/* Option values: each exits 64 with one line naming the option when s is
+ * not a number in [min, max] (a decimal integer for _long), or not a
+ * duration above 0 ("90s", "15m", "6h", "2d"; in µs). */
 long tool_parse_long(const char *opt, const char *s, long min, long max);
+double tool_parse_double(const char *opt, const char *s, double min,
+    double max);
+int64_t tool_parse_duration(const char *opt, const char *s);
 
 #endif

@@ -138,17 +138,6 @@ load_rules(const char *path, struct quake_rules *rs)
 	exit(QUAKE_EXIT_CONFIG);
 }
 
-static int64_t
-duration(const char *opt, const char *s)
-{
-	struct quake_fail f;
-	int64_t us;
-
-	if (quake_time_parse_duration(s, &us, &f) != QUAKE_OK || us <= 0)
-		die_usage("not a duration (90s, 15m, 6h, 2d)", opt, s);
-	return us;
-}
-
 static struct {
 	const char *rules, *state;
 	struct deliver_opts dopt;
@@ -219,8 +208,8 @@ options(int argc, char **argv)
 		case 'r': opt.rules = optarg; break;
 		case 's': opt.state = optarg; break;
 		case O_CHECK: opt.check = 1; break;
-		case 'w': opt.window = duration("--window", optarg); break;
-		case 'g': opt.dopt.give_up_s = (long)(duration("--give-up", optarg) / 1000000); break;
+		case 'w': opt.window = tool_parse_duration("--window", optarg); break;
+		case 'g': opt.dopt.give_up_s = (long)(tool_parse_duration("--give-up", optarg) / 1000000); break;
 		case O_TIMEOUT: opt.dopt.timeout_ms = 1000 * tool_parse_long("--timeout", optarg, 1, 600); break;
 		case 'd': opt.dopt.dead_letter = optarg; break;
 		case 'T': opt.flush_s = tool_parse_long("--flush-timeout", optarg, 0, 86400); break;

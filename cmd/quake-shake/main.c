@@ -104,36 +104,6 @@ static struct {
 static FILE *triggers_fp;	/* --triggers: where trigger lines go */
 static int onsets;		/* --onsets: onset lines out, no detections */
 
-/* a duration option above 0 in µs, or exit 64 */
-static int64_t
-duration(const char *opt, const char *s)
-{
-	struct quake_fail f;
-	int64_t us;
-
-	if (quake_time_parse_duration(s, &us, &f) != QUAKE_OK || us <= 0) {
-		quake_log(QUAKE_LOG_ERROR, "bad option value", "option", opt,
-		    "value", s, NULL);
-		exit(QUAKE_EXIT_USAGE);
-	}
-	return us;
-}
-
-/* a positive finite number option, or exit 64 */
-static double
-num(const char *opt, const char *s, double min, double max)
-{
-	char *end;
-	double v = strtod(s, &end);
-
-	if (end == s || *end != '\0' || !isfinite(v) || v < min || v > max) {
-		quake_log(QUAKE_LOG_ERROR, "bad option value", "option", opt,
-		    "value", s, NULL);
-		exit(QUAKE_EXIT_USAGE);
-	}
-	return v;
-}
-
 static void
 emit(void *arg, enum quake_shake_report what, const struct quake_trigger *t,
     const struct quake_detection *d)
@@ -253,24 +223,24 @@ main(int argc, char **argv)
 		case O_TOKEN: rx.token_file = optarg; break;
 		case O_TOKEN_LO: rx.token_loopback = 1; break;
 		case O_ACKS: rx.acks = optarg; break;
-		case O_ACK_TIMEOUT: rx.ack_timeout_us = duration("--ack-timeout", optarg); break;
-		case O_RATE: max_rate = num("--max-rate", optarg, 0, 1e6); break;
+		case O_ACK_TIMEOUT: rx.ack_timeout_us = tool_parse_duration("--ack-timeout", optarg); break;
+		case O_RATE: max_rate = tool_parse_double("--max-rate", optarg, 0, 1e6); break;
 		case O_PUSHES: pushes = 1; break;
 		case O_DETECT: detect = 1; break;
 		case O_CLASSIC: conf.kind = QUAKE_STALTA_CLASSIC; break;
-		case O_STA: conf.sta_s = num("--sta", optarg, 0.01, 600); break;
-		case O_LTA: conf.lta_s = num("--lta", optarg, 0.02, 3600); break;
-		case O_ON: conf.on = num("--on", optarg, 0, 1e6); break;
-		case O_OFF: conf.off = num("--off", optarg, 0, 1e6); break;
-		case O_MAXLEN: conf.max_len_s = num("--max-len", optarg, 0, 86400); break;
-		case O_FLOOR: conf.floor = num("--floor", optarg, 0, 1000); break;
-		case O_GAP: conf.gap_s = num("--gap", optarg, 0.001, 3600); break;
-		case O_HP: conf.highpass_hz = num("--highpass", optarg, 0.001, 100); break;
-		case O_TIMEOUT: conf.timeout_us = duration("--device-timeout", optarg); break;
+		case O_STA: conf.sta_s = tool_parse_double("--sta", optarg, 0.01, 600); break;
+		case O_LTA: conf.lta_s = tool_parse_double("--lta", optarg, 0.02, 3600); break;
+		case O_ON: conf.on = tool_parse_double("--on", optarg, 0, 1e6); break;
+		case O_OFF: conf.off = tool_parse_double("--off", optarg, 0, 1e6); break;
+		case O_MAXLEN: conf.max_len_s = tool_parse_double("--max-len", optarg, 0, 86400); break;
+		case O_FLOOR: conf.floor = tool_parse_double("--floor", optarg, 0, 1000); break;
+		case O_GAP: conf.gap_s = tool_parse_double("--gap", optarg, 0.001, 3600); break;
+		case O_HP: conf.highpass_hz = tool_parse_double("--highpass", optarg, 0.001, 100); break;
+		case O_TIMEOUT: conf.timeout_us = tool_parse_duration("--device-timeout", optarg); break;
 		case 'k': conf.coinc.k = (int)tool_parse_long("-k", optarg, 2, 256); break;
-		case O_WINDOW: conf.coinc.window_us = (int64_t)(num("--window", optarg, 0.001, 3600) * 1e6); break;
-		case O_RADIUS: conf.coinc.radius_km = num("--radius", optarg, 0.001, 20000); break;
-		case O_HOLD: conf.coinc.hold_us = (int64_t)(num("--hold", optarg, 0, 3600) * 1e6); break;
+		case O_WINDOW: conf.coinc.window_us = (int64_t)(tool_parse_double("--window", optarg, 0.001, 3600) * 1e6); break;
+		case O_RADIUS: conf.coinc.radius_km = tool_parse_double("--radius", optarg, 0.001, 20000); break;
+		case O_HOLD: conf.coinc.hold_us = (int64_t)(tool_parse_double("--hold", optarg, 0, 3600) * 1e6); break;
 		case O_ONSETS: onsets = 1; break;
 		case O_COINCIDE: coincide = 1; break;
 		case O_TRIGGERS:

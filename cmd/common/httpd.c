@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "common/httpd.h"
+#include "common/tool.h"
 #include "core/log.h"
 
 #define CHUNK (64 * 1024)
@@ -58,7 +59,7 @@ struct httpd {
 	struct lws_context *ctx;
 	struct lws_vhost *vh;
 	struct lws *in_wsi, *wake_wsi;
-	int in_fd, in_done, wake_sigs;
+	int in_fd, in_done;
 	char assets[PATH_MAX];		/* realpath of cfg.assets, or "" */
 	char host[256], port[16];
 	lws_sorted_usec_list_t again, tick;
@@ -558,24 +559,10 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	return lws_callback_http_dummy(wsi, reason, user, in, len);
 }
 
-/* SIGINT and SIGTERM also write a byte down this pipe, which the loop
- * watches: poll(2) wakes even for a signal that came just before it, so no
- * short tick is needed (a poll over 10,000 sockets costs ~7 ms). */
-static int wake[2] = { -1, -1 };
-static struct sigaction wake_prev[2];	/* the tool's SIGINT, SIGTERM handlers */
-
-static void
-wake_signal(int sig)
-{
-	const struct sigaction *p = &wake_prev[sig == SIGTERM];
-	int e = errno;
-	ssize_t n;
-
-	p->sa_handler(sig);
-	n = write(wake[1], "", 1);	/* a full pipe: a wake-up is due anyway */
-	(void)n;
-	errno = e;
-}
+/* The tool's stop descriptor (tool_stop_fd), watched by the loop: poll(2)
+ * wakes even for a signal that came just before it, so no short tick is
+ * needed (a poll over 10,000 sockets costs ~7 ms). lws owns a dup of it. */
+static int wake_fd = -1;
 
 static int
 wake_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
@@ -585,7 +572,7 @@ wake_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 
 	(void)wsi, (void)user, (void)in, (void)len;
 	if (reason == LWS_CALLBACK_RAW_RX_FILE)
-		while (read(wake[0], b, sizeof b) > 0)
+		while (read(wake_fd, b, sizeof b) > 0)
 			;
 	return 0;
 }
@@ -597,52 +584,31 @@ static const struct lws_protocols protocols[] = {
 	{ NULL, NULL, 0, 0, 0, NULL, 0 }
 };
 
-/* Chain onto the tool's handlers (plain ones only; a process without any
- * keeps the default). Without the pipe, the 1 s tick bounds a late stop. */
+/* Watch the tool's stop descriptor; without it, the 1 s tick bounds a
+ * late stop. */
 static void
 open_wake(struct httpd *h)
 {
-	static const int sigs[2] = { SIGINT, SIGTERM };
-	struct sigaction sa, old;
 	lws_sock_file_fd_type u;
 
-	if (wake[0] >= 0 || pipe2(wake, O_NONBLOCK | O_CLOEXEC) != 0)
+	if (wake_fd >= 0 || tool_stop_fd() < 0 ||
+	    (wake_fd = fcntl(tool_stop_fd(), F_DUPFD_CLOEXEC, 3)) < 0)
 		return;
-	u.filefd = (lws_filefd_type)(intptr_t)wake[0];
+	u.filefd = (lws_filefd_type)(intptr_t)wake_fd;
 	h->wake_wsi = lws_adopt_descriptor_vhost(h->vh, LWS_ADOPT_RAW_FILE_DESC,
 	    u, "quake-wake", NULL);
 	if (h->wake_wsi == NULL) {
-		close(wake[0]);
-		close(wake[1]);
-		wake[0] = wake[1] = -1;
-		return;
+		close(wake_fd);
+		wake_fd = -1;
 	}
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = wake_signal;
-	sigemptyset(&sa.sa_mask);
-	for (int i = 0; i < 2; i++)
-		if (sigaction(sigs[i], NULL, &old) == 0 &&
-		    (old.sa_flags & SA_SIGINFO) == 0 && old.sa_handler != SIG_DFL &&
-		    old.sa_handler != SIG_IGN) {
-			wake_prev[i] = old;
-			if (sigaction(sigs[i], &sa, NULL) == 0)
-				h->wake_sigs |= 1 << i;
-		}
 }
 
-/* Give the tool its handlers back; lws closed the read end. */
+/* lws closed its dup with the context */
 static void
 close_wake(struct httpd *h)
 {
-	static const int sigs[2] = { SIGINT, SIGTERM };
-
-	if (h->wake_wsi == NULL)
-		return;
-	for (int i = 0; i < 2; i++)
-		if (h->wake_sigs & (1 << i))
-			sigaction(sigs[i], &wake_prev[i], NULL);
-	close(wake[1]);
-	wake[0] = wake[1] = -1;
+	if (h->wake_wsi != NULL)
+		wake_fd = -1;
 }
 
 static void

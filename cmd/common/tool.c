@@ -20,11 +20,23 @@ static const char *dead_path;	/* borrowed from the caller */
 static int dead_failed;		/* a write to it failed (logged once) */
 static char outbuf[1 << 16];
 
+static int stop_pipe[2] = { -1, -1 };	/* a byte written on each stop */
+
 static void
 on_signal(int sig)
 {
+	int e = errno;
+
 	(void)sig;
 	tool_stop = 1;
+	(void)!write(stop_pipe[1], "", 1);	/* full: readable already */
+	errno = e;
+}
+
+int
+tool_stop_fd(void)
+{
+	return stop_pipe[0];
 }
 
 /* Fds 0-2 closed by whoever started us would be taken by the next file
@@ -65,6 +77,8 @@ tool_init(const char *prog)
 	}
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 	signal(SIGPIPE, SIG_IGN);
+	if (pipe2(stop_pipe, O_NONBLOCK | O_CLOEXEC) != 0)
+		stop_pipe[0] = stop_pipe[1] = -1;	/* loops fall back on ticks */
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);

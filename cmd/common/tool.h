@@ -13,10 +13,15 @@
 
 extern volatile sig_atomic_t tool_stop;	/* set by SIGINT/SIGTERM */
 
+/* A descriptor that becomes readable when SIGINT or SIGTERM sets
+ * tool_stop (a self-pipe, non-blocking): a loop polls it to wake at once
+ * instead of ticking. -1 when it could not be made. Owned by the tool. */
+int tool_stop_fd(void);
+
 /* First thing in main: a closed fd 0 or 2 is reopened on /dev/null, a
  * closed stdout exits 74 with one line; log setup from QUAKE_LOG_LEVEL;
  * stdout fully buffered; SIGPIPE ignored; SIGINT/SIGTERM set tool_stop
- * (without SA_RESTART). */
+ * and write to tool_stop_fd (without SA_RESTART). */
 void tool_init(const char *prog);
 
 /* Write one record plus "\n" to stdout. 0 ok; -1 when stdout is gone

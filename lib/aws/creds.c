@@ -8,15 +8,6 @@
 #define EXPIRED_BACKOFF_MIN (1000000LL)
 #define EXPIRED_BACKOFF_MAX (5 * 60 * 1000000LL)
 
-int
-quake_creds_region_valid(const char *region)
-{
-	size_t n = strlen(region);
-
-	return n > 0 && n <= 64 && region[0] != '-' && region[n - 1] != '-' &&
-	    strspn(region, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
-}
-
 /* Ask the sources in turn: QUAKE_OK, or the first answer that is not
  * QUAKE_EAUTH (no credentials there: the next one). */
 static enum quake_err

@@ -156,3 +156,13 @@ quake_creds_http(const char *method, const char *url,
 	curl_easy_cleanup(h);		/* the caller wipes out[] */
 	return err;
 }
+
+/* here, below the sources, so creds_sts need not call up into creds.c */
+int
+quake_creds_region_valid(const char *region)
+{
+	size_t n = strlen(region);
+
+	return n > 0 && n <= 64 && region[0] != '-' && region[n - 1] != '-' &&
+	    strspn(region, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
+}

@@ -67,7 +67,7 @@ WEB_NPM   = web/node_modules/leaflet/dist/leaflet.js web/node_modules/leaflet/di
             web/node_modules/topojson-client/dist/topojson-client.min.js \
             web/node_modules/world-atlas/countries-110m.json
 web: $(WEB)/.stamp
-$(WEB_NPM): web/package.json web/package-lock.json
+$(WEB_NPM) &: web/package.json web/package-lock.json
 	cd web && npm ci --ignore-scripts --no-audit --no-fund >/dev/null
 	touch $(WEB_NPM)
 $(WEB)/.stamp: $(WEB_SRCS) $(WEB_NPM)

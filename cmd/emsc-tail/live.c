@@ -244,8 +244,6 @@ live_run(struct emsc *e)
 	checkpoint_save(e, 1);
 	l->closing = 1;
 	feed_destroy();
-	checkpoint_free(e);
-	quake_seen_free(e->seen);
 	if (!tool_stop && e->stats.rejected > 0)
 		status = QUAKE_EXIT_DATAERR;
 	return status;

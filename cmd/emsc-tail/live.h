@@ -5,7 +5,9 @@
 
 #include "emsc.h"
 
-/* The WebSocket and its back-fills until a stop; the exit status. */
+/* The WebSocket and its back-fills until a stop; the exit status. Makes
+ * e->seen and loads e->checkpoint: the caller frees both, also after an
+ * early return. */
 int live_run(struct emsc *e);
 
 #endif

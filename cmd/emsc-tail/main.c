@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "checkpoint.h"
 #include "doc.h"
 #include "emsc.h"
 #include "live.h"
@@ -179,6 +180,8 @@ main(int argc, char **argv)
 	if (o->dead_letter != NULL && tool_dead_letter_open(o->dead_letter) != 0)
 		return QUAKE_EXIT_IOERR;
 	status = o->replay != NULL ? replay(&e, o->replay) : live_run(&e);
+	checkpoint_free(&e);
+	quake_seen_free(e.seen);
 	status = tool_out_close(status);
 	if (tool_out_failed() == TOOL_OUT_ERROR && status == 0)
 		status = QUAKE_EXIT_IOERR;

@@ -264,9 +264,9 @@ setup(struct alert *a, struct quake_rules *rs, struct quake_marks **marks)
 		quake_log(QUAKE_LOG_WARN, "unreadable state lines skipped", "count", n, NULL);
 	}
 	srandom((unsigned)(quake_time_now() ^ getpid()));
-	a->judge = judge_new(&a->q, rs, *marks, opt.window);
 	if (opt.dopt.dead_letter != NULL && tool_dead_letter_open(opt.dopt.dead_letter) != 0)
 		return QUAKE_EXIT_IOERR;
+	a->judge = judge_new(&a->q, rs, *marks, opt.window);
 	return -1;
 }
 

@@ -8,26 +8,26 @@
 #include <string.h>
 
 #include "shake/coinc.h"
-#include "lines/sample.h"
-#include "lines/trigline.h"
+#include "lines/detection.h"
+#include "lines/trigger.h"
 
 static void
-roundtrip(const struct quake_trigger *t, enum quake_trigline_kind kind)
+roundtrip(const struct quake_trigger *t, enum quake_trigger_kind kind)
 {
-	char a[QUAKE_SAMPLE_LINE_MAX + 6 * QUAKE_SAMPLE_ID_MAX], b[sizeof a];
+	char a[QUAKE_TRIGGER_FORMAT_MAX], b[sizeof a];
 	struct quake_trigger u;
-	enum quake_trigline_kind k;
+	enum quake_trigger_kind k;
 	struct quake_fail f;
 	size_t n, m;
 
-	n = kind == QUAKE_TRIGLINE_ONSET ? quake_sample_format_onset(t, a, sizeof a) :
-	    quake_sample_format_trigger(t, a, sizeof a);
+	n = kind == QUAKE_TRIGGER_KIND_ONSET ? quake_trigger_format_onset(t, a, sizeof a) :
+	    quake_trigger_format(t, a, sizeof a);
 	if (n == 0)
 		return;
-	if (quake_trigline_parse(a, n, &u, &k, &f) != QUAKE_OK || k != kind)
+	if (quake_trigger_parse(a, n, &u, &k, &f) != QUAKE_OK || k != kind)
 		abort();
-	m = kind == QUAKE_TRIGLINE_ONSET ? quake_sample_format_onset(&u, b, sizeof b) :
-	    quake_sample_format_trigger(&u, b, sizeof b);
+	m = kind == QUAKE_TRIGGER_KIND_ONSET ? quake_trigger_format_onset(&u, b, sizeof b) :
+	    quake_trigger_format(&u, b, sizeof b);
 	if (m != n || memcmp(a, b, n) != 0)
 		abort();
 }
@@ -46,24 +46,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t len = (size_t)((nl ? nl : end) - p);
 		struct quake_trigger t;
-		enum quake_trigline_kind kind;
+		enum quake_trigger_kind kind;
 		struct quake_fail f;
-		char key[8 + QUAKE_SAMPLE_ID_MAX];
-		int ok = quake_trigline_parse(p, len, &t, &kind, &f) == QUAKE_OK;
+		char key[8 + QUAKE_SAMPLES_ID_MAX];
+		int ok = quake_trigger_parse(p, len, &t, &kind, &f) == QUAKE_OK;
 
-		if (ok != (quake_trigline_key(p, len, key, sizeof key, &f) > 0))
+		if (ok != (quake_trigger_key(p, len, key, sizeof key, &f) > 0))
 			abort();
 		if (ok) {
 			roundtrip(&t, kind);
-			if (kind == QUAKE_TRIGLINE_ONSET) {
+			if (kind == QUAKE_TRIGGER_KIND_ONSET) {
 				struct quake_onset o = { t.device, t.on, t.lat, t.lon, t.peak };
 				struct quake_detection d, e;
 				const char *mem[4];
 				char line[QUAKE_DETECTION_LINE_MAX];
 				size_t n;
 				if (quake_coinc_add(c, &o, &d, mem, 4) == 1 &&
-				    (n = quake_sample_format_detection(&d, line, sizeof line)) > 0 &&
-				    quake_sample_parse_detection(line, n, &e, &f) != QUAKE_OK)
+				    (n = quake_detection_format(&d, line, sizeof line)) > 0 &&
+				    quake_detection_parse(line, n, &e, &f) != QUAKE_OK)
 					abort();
 			}
 		}

@@ -1,12 +1,78 @@
-/* trigline — onset and trigger lines through jansson (they are rare: a
- * few per shaken phone, not per sample), checked field by field. */
+/* trigger — onset and trigger lines, written with printf and read through
+ * jansson (they are rare: a few per shaken phone, not per sample), checked
+ * field by field. */
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "core/json.h"
 #include "core/time.h"
-#include "lines/trigline.h"
+#include "lines/trigger.h"
+
+/* ---- written ---- */
+
+static int
+put_loc(char **p, const char *end, int has, double lat, double lon)
+{
+	if (!has)
+		return 0;
+	if (!isfinite(lat) || !isfinite(lon))
+		return -1;
+	*p += snprintf(*p, (size_t)(end - *p), ",\"lat\":%.6f,\"lon\":%.6f", lat, lon);
+	return 0;
+}
+
+size_t
+quake_trigger_format(const struct quake_trigger *t, char *out, size_t cap)
+{
+	char on[QUAKE_TIME_LEN + 1], off[QUAKE_TIME_LEN + 1], id[6 * QUAKE_SAMPLES_ID_MAX + 3];
+	char buf[QUAKE_TRIGGER_FORMAT_MAX], *p = buf;
+	int n;
+
+	if (quake_time_format(t->on, on) || quake_time_format(t->off, off) ||
+	    !isfinite(t->peak) || !isfinite(t->ratio))
+		return 0;
+	id[quake_json_format_string(t->device, id)] = '\0';
+	n = snprintf(p, sizeof buf, "{\"kind\":\"trigger\",\"device\":%s,"
+	    "\"on\":\"%s\",\"off\":\"%s\",\"peak\":%.6g,\"ratio\":%.6g", id, on,
+	    off, t->peak, t->ratio);
+	p += n;
+	if (put_loc(&p, buf + sizeof buf - 2, t->has_loc, t->lat, t->lon) < 0)
+		return 0;
+	*p++ = '}';
+	*p = '\0';
+	if ((size_t)(p - buf) >= cap)
+		return 0;
+	memcpy(out, buf, (size_t)(p - buf) + 1);
+	return (size_t)(p - buf);
+}
+
+size_t
+quake_trigger_format_onset(const struct quake_trigger *t, char *out,
+    size_t cap)
+{
+	char on[QUAKE_TIME_LEN + 1], id[6 * QUAKE_SAMPLES_ID_MAX + 3];
+	char buf[QUAKE_TRIGGER_FORMAT_MAX], *p = buf;
+
+	if (quake_time_format(t->on, on) || !isfinite(t->peak) ||
+	    !isfinite(t->ratio) || !t->has_loc)
+		return 0;
+	id[quake_json_format_string(t->device, id)] = '\0';
+	p += snprintf(p, sizeof buf, "{\"kind\":\"onset\",\"device\":%s,"
+	    "\"on\":\"%s\",\"peak\":%.6g,\"ratio\":%.6g", id, on, t->peak,
+	    t->ratio);
+	if (put_loc(&p, buf + sizeof buf - 2, 1, t->lat, t->lon) < 0)
+		return 0;
+	*p++ = '}';
+	*p = '\0';
+	if ((size_t)(p - buf) >= cap)
+		return 0;
+	memcpy(out, buf, (size_t)(p - buf) + 1);
+	return (size_t)(p - buf);
+}
+
+/* ---- read ---- */
 
 enum { F_KIND, F_DEVICE, F_ON, F_OFF, F_PEAK, F_RATIO, F_LAT, F_LON, F_N };
 
@@ -29,9 +95,9 @@ device_field(json_t *v, char *dst, struct quake_fail *f)
 	const char *s = json_string_value(v);
 	size_t n = s != NULL ? json_string_length(v) : 0;
 
-	if (s == NULL || n == 0 || n >= QUAKE_SAMPLE_ID_MAX || strlen(s) != n)
+	if (s == NULL || n == 0 || n >= QUAKE_SAMPLES_ID_MAX || strlen(s) != n)
 		return quake_err_fail(f, "device", "must be a string of 1-%d bytes",
-		    QUAKE_SAMPLE_ID_MAX - 1);
+		    QUAKE_SAMPLES_ID_MAX - 1);
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
 			return quake_err_fail(f, "device", "holds a control character");
@@ -63,23 +129,23 @@ members(json_t *o, json_t **v, unsigned *seen, struct quake_fail *f)
 
 static enum quake_err
 check(json_t **v, unsigned seen, struct quake_trigger *t,
-    enum quake_trigline_kind *kind, struct quake_fail *f)
+    enum quake_trigger_kind *kind, struct quake_fail *f)
 {
 	const char *k = json_string_value(v[F_KIND]);
 	enum quake_err err;
 
 	if (k != NULL && strcmp(k, "onset") == 0)
-		*kind = QUAKE_TRIGLINE_ONSET;
+		*kind = QUAKE_TRIGGER_KIND_ONSET;
 	else if (k != NULL && strcmp(k, "trigger") == 0)
-		*kind = QUAKE_TRIGLINE_TRIGGER;
+		*kind = QUAKE_TRIGGER_KIND_TRIGGER;
 	else
 		return quake_err_fail(f, "kind", "must be \"onset\" or \"trigger\"");
 	if ((err = device_field(v[F_DEVICE], t->device, f)) ||
 	    (err = time_field(v[F_ON], "on", &t->on, f)))
 		return err;
-	if (*kind == QUAKE_TRIGLINE_ONSET && (seen & (1u << F_OFF)))
+	if (*kind == QUAKE_TRIGGER_KIND_ONSET && (seen & (1u << F_OFF)))
 		return quake_err_fail(f, "off", "an onset has no off");
-	if (*kind == QUAKE_TRIGLINE_TRIGGER &&
+	if (*kind == QUAKE_TRIGGER_KIND_TRIGGER &&
 	    ((err = time_field(v[F_OFF], "off", &t->off, f)) || t->off < t->on))
 		return err ? err : quake_err_fail(f, "off", "before on");
 	t->peak = json_number_value(v[F_PEAK]);
@@ -95,14 +161,14 @@ check(json_t **v, unsigned seen, struct quake_trigger *t,
 	t->lon = json_number_value(v[F_LON]);
 	if (t->has_loc && (!(fabs(t->lat) <= 90) || !(fabs(t->lon) <= 180)))
 		return quake_err_fail(f, "lat", "lat/lon out of range");
-	if (*kind == QUAKE_TRIGLINE_ONSET && !t->has_loc)
+	if (*kind == QUAKE_TRIGGER_KIND_ONSET && !t->has_loc)
 		return quake_err_fail(f, "lat", "an onset needs its location");
 	return QUAKE_OK;
 }
 
 enum quake_err
-quake_trigline_parse(const char *buf, size_t len, struct quake_trigger *t,
-    enum quake_trigline_kind *kind, struct quake_fail *f)
+quake_trigger_parse(const char *buf, size_t len, struct quake_trigger *t,
+    enum quake_trigger_kind *kind, struct quake_fail *f)
 {
 	json_t *v[F_N] = { 0 }, *o;
 	json_error_t je;
@@ -110,8 +176,8 @@ quake_trigline_parse(const char *buf, size_t len, struct quake_trigger *t,
 	enum quake_err err;
 
 	memset(t, 0, sizeof *t);
-	if (len > QUAKE_TRIGLINE_MAX)
-		return quake_err_fail(f, "", "longer than %d bytes", QUAKE_TRIGLINE_MAX);
+	if (len > QUAKE_TRIGGER_LINE_MAX)
+		return quake_err_fail(f, "", "longer than %d bytes", QUAKE_TRIGGER_LINE_MAX);
 	if ((o = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je)) == NULL)
 		return quake_err_fail(f, "", "not JSON: %s", je.text);
 	if (!json_is_object(o))
@@ -123,14 +189,14 @@ quake_trigline_parse(const char *buf, size_t len, struct quake_trigger *t,
 }
 
 size_t
-quake_trigline_key(const char *buf, size_t len, char *key, size_t cap,
+quake_trigger_key(const char *buf, size_t len, char *key, size_t cap,
     struct quake_fail *f)
 {
 	struct quake_trigger t;
-	enum quake_trigline_kind kind;
+	enum quake_trigger_kind kind;
 	int n;
 
-	if (quake_trigline_parse(buf, len, &t, &kind, f) != QUAKE_OK)
+	if (quake_trigger_parse(buf, len, &t, &kind, f) != QUAKE_OK)
 		return 0;
 	n = snprintf(key, cap, "device:%s", t.device);
 	if (n <= 0 || (size_t)n >= cap) {

@@ -1,15 +1,38 @@
 /* fuzz_trigline — onset and trigger lines (quake-shake --coincide's input,
  * quake-produce --kind triggers): never crash or leak; the key exists
- * exactly when the line parses; what parses is written back, and that
- * line reads back and writes the same; onsets go through the coincidence
- * detector, whose detection lines read back. Input: lines. */
+ * exactly when the line parses; what parses jansson reads as an object with
+ * the same fields (a differential check of the hand-written reader, which
+ * was jansson's); what parses is written back, and that line reads back
+ * and writes the same; onsets go through the coincidence detector, whose
+ * detection lines read back. Input: lines. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "shake/coinc.h"
 #include "lines/detection.h"
 #include "lines/trigger.h"
+
+/* jansson's view of an accepted line agrees with t */
+static int
+same_as_jansson(const char *buf, size_t len, const struct quake_trigger *t,
+    enum quake_trigger_kind kind)
+{
+	json_t *o = json_loadb(buf, len, JSON_REJECT_DUPLICATES, NULL);
+	const char *dev = json_string_value(json_object_get(o, "device"));
+	size_t n = (kind == QUAKE_TRIGGER_KIND_TRIGGER ? 6 : 5) + 2 * !!t->has_loc;
+	int ok = o != NULL && json_is_object(o) && json_object_size(o) == n &&
+	    dev != NULL && strcmp(dev, t->device) == 0 &&
+	    json_number_value(json_object_get(o, "peak")) == t->peak &&
+	    json_number_value(json_object_get(o, "ratio")) == t->ratio &&
+	    (!t->has_loc || (json_number_value(json_object_get(o, "lat")) == t->lat &&
+	    json_number_value(json_object_get(o, "lon")) == t->lon));
+
+	json_decref(o);
+	return ok;
+}
 
 static void
 roundtrip(const struct quake_trigger *t, enum quake_trigger_kind kind)
@@ -52,6 +75,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		int ok = quake_trigger_parse(p, len, &t, &kind, &f) == QUAKE_OK;
 
 		if (ok != (quake_trigger_key(p, len, key, sizeof key, &f) > 0))
+			abort();
+		if (ok && !same_as_jansson(p, len, &t, kind))
 			abort();
 		if (ok) {
 			roundtrip(&t, kind);

@@ -394,9 +394,9 @@ quake_json_skip(struct quake_json_lex *lx, int depth)
 	}
 }
 
-/* the walk of an object (open '{', close '}') or an array */
-static int
-walk_next(struct quake_json_lex *lx, size_t *n, char open, char close)
+int
+quake_json_walk_next(struct quake_json_lex *lx, size_t *n, char open,
+    char close)
 {
 	quake_json_lex_ws(lx);
 	if (*n == 0) {
@@ -426,20 +426,8 @@ walk_next(struct quake_json_lex *lx, size_t *n, char open, char close)
 	return 1;
 }
 
-int
-quake_json_object_next(struct quake_json_lex *lx, size_t *n)
-{
-	return walk_next(lx, n, '{', '}');
-}
-
-int
-quake_json_array_next(struct quake_json_lex *lx, size_t *n)
-{
-	return walk_next(lx, n, '[', ']');
-}
-
 enum quake_err
-quake_json_member_colon(struct quake_json_lex *lx)
+quake_json_member_colon_ws(struct quake_json_lex *lx)
 {
 	quake_json_lex_ws(lx);
 	if (lx->p >= lx->end || *lx->p != ':')

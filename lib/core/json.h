@@ -63,14 +63,40 @@ enum quake_err quake_json_lex_wrong_type(struct quake_json_lex *lx,
  * nested past QUAKE_JSON_DEPTH_MAX is refused. QUAKE_EINPUT fills lx->f. */
 enum quake_err quake_json_skip(struct quake_json_lex *lx, int depth);
 
-/* Walk the object at lx->p: call with *n 0 and lx->p on its '{' (white
- * space before it allowed), then after each member's value. Returns 1 when
- * a member follows (lx->p on its key, white space skipped; *n counts the
- * members), 0 once the closing '}' is consumed, -1 when the text is not
- * JSON (lx->f says so). quake_json_array_next walks an array the same way,
- * value by value. */
-int quake_json_object_next(struct quake_json_lex *lx, size_t *n);
-int quake_json_array_next(struct quake_json_lex *lx, size_t *n);
+/* Walk the object at lx->p with quake_json_object_next: call it with *n 0
+ * and lx->p on the '{' (white space before it allowed), then after each
+ * member's value. Returns 1 when a member follows (lx->p on its key, white
+ * space skipped; *n counts the members), 0 once the closing '}' is
+ * consumed, -1 when the text is not JSON (lx->f says so).
+ * quake_json_array_next walks an array the same way, value by value. Both
+ * are inline for the ',' of a line without white space and call
+ * quake_json_walk_next (open and close: '{' '}' or '[' ']') otherwise. */
+int quake_json_walk_next(struct quake_json_lex *lx, size_t *n, char open,
+    char close);
+
+static inline int
+quake_json_object_next(struct quake_json_lex *lx, size_t *n)
+{
+	if (*n > 0 && lx->p < lx->end && *lx->p == ',') {
+		lx->p++;
+		quake_json_lex_ws(lx);
+		(*n)++;
+		return 1;
+	}
+	return quake_json_walk_next(lx, n, '{', '}');
+}
+
+static inline int
+quake_json_array_next(struct quake_json_lex *lx, size_t *n)
+{
+	if (*n > 0 && lx->p < lx->end && *lx->p == ',') {
+		lx->p++;
+		quake_json_lex_ws(lx);
+		(*n)++;
+		return 1;
+	}
+	return quake_json_walk_next(lx, n, '[', ']');
+}
 
 /* A member's key at lx->p (where quake_json_object_next left it) into
  * key[cap] (caller-owned, NUL-terminated; "" when it does not fit), then its
@@ -79,8 +105,20 @@ enum quake_err quake_json_member_key(struct quake_json_lex *lx, char *key,
     size_t cap);
 
 /* The ':' after a key and the white space after it; lx->p is left on the
- * value ("unexpected end" when there is none). */
-enum quake_err quake_json_member_colon(struct quake_json_lex *lx);
+ * value ("unexpected end" when there is none). Inline for the ':' of a line
+ * without white space; quake_json_member_colon_ws does the rest. */
+enum quake_err quake_json_member_colon_ws(struct quake_json_lex *lx);
+
+static inline enum quake_err
+quake_json_member_colon(struct quake_json_lex *lx)
+{
+	if (lx->end - lx->p >= 2 && lx->p[0] == ':' &&
+	    (unsigned char)lx->p[1] > ' ') {
+		lx->p++;
+		return QUAKE_OK;
+	}
+	return quake_json_member_colon_ws(lx);
+}
 
 /* A member's string value into dst[cap] (caller-owned, NUL-terminated),
  * *len bytes; *bad when it did not fit or holds a NUL. A value of another

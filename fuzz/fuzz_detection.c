@@ -1,8 +1,8 @@
-/* fuzz_detection — detection lines through quake_sample_parse_detection,
+/* fuzz_detection — detection lines through quake_detection_parse,
  * the reader quake-alert and quake-map share. Never crashes or leaks; what
  * it accepts jansson reads as an object with the same id and numbers (a
  * differential check of the hand-written reader), and the line
- * quake_sample_format_detection writes for it (the id escaped by lib/core/json)
+ * quake_detection_format writes for it (the id escaped by lib/core/json)
  * reads back to the same detection. */
 #include <math.h>
 #include <stdint.h>
@@ -11,7 +11,7 @@
 
 #include <jansson.h>
 
-#include "lines/sample.h"
+#include "lines/detection.h"
 
 /* jansson's view of an accepted line agrees with d */
 static int
@@ -33,17 +33,17 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct quake_detection a, b;
-	char out[QUAKE_SAMPLE_LINE_MAX];
+	char out[QUAKE_DETECTION_FORMAT_MAX];
 	struct quake_fail f;
 	size_t n;
 
-	if (quake_sample_parse_detection((const char *)data, size, &a, &f) != QUAKE_OK)
+	if (quake_detection_parse((const char *)data, size, &a, &f) != QUAKE_OK)
 		return 0;
 	if (!same_as_jansson((const char *)data, size, &a))
 		abort();
-	n = quake_sample_format_detection(&a, out, sizeof out);
+	n = quake_detection_format(&a, out, sizeof out);
 	if (n == 0 || memchr(out, '\0', n) != NULL || out[n] != '\0' ||
-	    quake_sample_parse_detection(out, n, &b, &f) != QUAKE_OK ||
+	    quake_detection_parse(out, n, &b, &f) != QUAKE_OK ||
 	    b.time != a.time || strcmp(b.id, a.id) != 0 || b.devices != a.devices ||
 	    fabs(b.lat - a.lat) > 1e-6 || fabs(b.lon - a.lon) > 1e-6)
 		abort();

@@ -110,7 +110,7 @@ arrive(const struct quake_onset *o, const int *ord, size_t n, int64_t hold,
 	for (size_t i = 0; i < n; i++)
 		if (quake_coinc_add(c, &o[ord[i]], &d, mem, 8) == 1 && ++dets &&
 		    d.time < before)
-			quake_sample_format_detection(&d, line, cap);
+			quake_detection_format(&d, line, cap);
 	quake_coinc_free(c);
 	return dets;
 }
@@ -131,7 +131,7 @@ orders(void)
 	};
 	static const int perm[][3] = { { 0, 1, 2 }, { 0, 2, 1 }, { 1, 0, 2 },
 	    { 1, 2, 0 }, { 2, 0, 1 }, { 2, 1, 0 } };
-	char want[QUAKE_SAMPLE_LINE_MAX] = "", got[QUAKE_SAMPLE_LINE_MAX] = "";
+	char want[QUAKE_DETECTION_FORMAT_MAX] = "", got[QUAKE_DETECTION_FORMAT_MAX] = "";
 	int ord[7], n;
 
 	for (size_t i = 0; i < NELEM(perm); i++) {

@@ -40,14 +40,14 @@ gauss(struct phone *p)
 
 /* the push of second sec: ~100 Hz with +-20 % jitter */
 static void
-push(struct phone *p, int sec, struct quake_sample_batch *b)
+push(struct phone *p, int sec, struct quake_samples *b)
 {
 	double s;
 
 	snprintf(b->device, sizeof b->device, "%s", p->id);
 	snprintf(b->session, sizeof b->session, "s-%s", p->id);
 	b->msg = sec;
-	b->sensor = p->gravity > 0 ? QUAKE_SENSOR_TOTAL : QUAKE_SENSOR_ACCEL;
+	b->sensor = p->gravity > 0 ? QUAKE_SAMPLES_TOTAL : QUAKE_SAMPLES_ACCEL;
 	b->n = 0;
 	b->has_loc = sec % 10 == 0;
 	b->lat = p->lat;
@@ -106,13 +106,13 @@ static void
 simulate(struct phone *ph, size_t n, int secs, const struct quake_shake_conf *conf,
     struct got *g, int twice, size_t *devices_left)
 {
-	struct quake_sample_batch b;
+	struct quake_samples b;
 	struct quake_shake *sh;
 
 	memset(g, 0, sizeof *g);
 	for (size_t i = 0; i < n; i++)
 		ph[i].next = 0, ph[i].rng = 0x9e3779b97f4a7c15ULL * (i + 1) + ph[i].id[0];
-	quake_sample_batch_init(&b, 4096);
+	quake_samples_init(&b, 4096);
 	quake_shake_new(conf, &sh);
 	for (int s = 0; s < secs; s++)
 		for (size_t i = 0; i < n; i++) {
@@ -125,7 +125,7 @@ simulate(struct phone *ph, size_t n, int secs, const struct quake_shake_conf *co
 		*devices_left = quake_shake_devices(sh);
 	quake_shake_finish(sh, collect, g);
 	quake_shake_free(sh);
-	quake_sample_batch_free(&b);
+	quake_samples_free(&b);
 }
 
 static int

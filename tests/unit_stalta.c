@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lines/samples.h"
 #include "shake/stalta.h"
 #include "unit.h"
 
@@ -88,7 +89,7 @@ find_segments(const struct fix *f, size_t *start, double *rate, size_t cap)
 		    (f->t[j] - f->t[0]) / push == (f->t[i] - f->t[0]) / push; j++)
 			;
 		start[ns] = i;
-		rate[ns++] = quake_stalta_rate(f->t + i, j - i);
+		rate[ns++] = quake_samples_rate(f->t + i, j - i);
 	}
 	return ns;
 }
@@ -292,8 +293,8 @@ edges(void)
 	    quake_stalta_samples(0.5, 98.9) == 49 &&
 	    quake_stalta_samples(0.001, 60.) == 1 &&
 	    quake_stalta_samples(NAN, 60.) == 1, "seconds to samples rounds half up, at least 1");
-	CHECK(fabs(quake_stalta_rate(t1, 4) - 100.) < 1e-12, "rate of 4 samples 10 ms apart");
-	CHECK(quake_stalta_rate(t0, 2) == 0. && quake_stalta_rate(t1, 1) == 0.,
+	CHECK(fabs(quake_samples_rate(t1, 4) - 100.) < 1e-12, "rate of 4 samples 10 ms apart");
+	CHECK(quake_samples_rate(t0, 2) == 0. && quake_samples_rate(t1, 1) == 0.,
 	    "no rate from one sample or no time");
 	/* an all-zero stream: ObsPy divides 0 by 0; the stream says 0 */
 	quake_stalta_init(&s, QUAKE_STALTA_CLASSIC, 2, 4);

@@ -13,7 +13,7 @@
 #include "core/json.h"
 #include "core/log.h"
 #include "core/time.h"
-#include "lines/sample.h"
+#include "lines/detection.h"
 #include "common/tool.h"
 
 /* A decision to commit once the line is finished. */
@@ -291,7 +291,7 @@ judge_line(struct judge *j, const struct quake_line *l)
 	if (l->len > 8 && memcmp(l->buf, "{\"kind\":", 8) == 0) {
 		struct quake_detection d;
 		if (l->len >= sizeof det - 1 && memcmp(l->buf, det, sizeof det - 1) == 0) {
-			if (quake_sample_parse_detection(l->buf, l->len, &d, &f) != QUAKE_OK) {
+			if (quake_detection_parse(l->buf, l->len, &d, &f) != QUAKE_OK) {
 				ackq_reject(j->q, l->lineno, d.id, &f, l->buf, l->len);
 				return;
 			}

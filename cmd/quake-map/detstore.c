@@ -85,11 +85,11 @@ detstore_put(struct detstore *s, const struct quake_detection *d, int64_t now)
 	struct detstore_rec *r = NULL;
 	enum detstore_put k;
 	size_t len;
-	char line[QUAKE_SAMPLE_LINE_MAX];
+	char line[QUAKE_DETECTION_FORMAT_MAX];
 
 	if (s->window > 0 && d->time < now - s->window)
 		return DETS_OUTSIDE;
-	if ((len = quake_sample_format_detection(d, line, sizeof line)) == 0)
+	if ((len = quake_detection_format(d, line, sizeof line)) == 0)
 		return DETS_OUTSIDE;	/* not writable: cannot be, once parsed */
 	for (size_t i = 0; i < s->n && r == NULL; i++)
 		if (strcmp(s->r[i].d.id, d->id) == 0)

@@ -11,16 +11,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lines/sample.h"
+#include "lines/detection.h"
 
 struct detstore;
 
-/* One held detection and its canonical line (quake_sample_format_detection). */
+/* One held detection and its canonical line (quake_detection_format). */
 struct detstore_rec {
 	struct quake_detection d;
 	uint64_t seq;
 	size_t len;
-	char line[QUAKE_SAMPLE_LINE_MAX];
+	char line[QUAKE_DETECTION_FORMAT_MAX];
 };
 
 enum detstore_put { DETS_NEW, DETS_UPDATED, DETS_STALE, DETS_OUTSIDE, DETS_NOMEM };

@@ -60,7 +60,7 @@ detstream_take(struct detstream *m, const struct quake_line *l)
 		m->skipped++;	/* a trigger or sample batch: not shown */
 		return 1;
 	}
-	if (quake_sample_parse_detection(l->buf, l->len, &d, &f) != QUAKE_OK) {
+	if (quake_detection_parse(l->buf, l->len, &d, &f) != QUAKE_OK) {
 		m->rejected++;
 		tool_reject(l->lineno, &f, l->buf, l->len);
 		return 1;

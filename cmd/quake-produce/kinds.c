@@ -4,15 +4,16 @@
 #include <string.h>
 
 #include "kinds.h"
-#include "lines/trigline.h"
+#include "lines/detection.h"
+#include "lines/trigger.h"
 
-static struct quake_sample_batch scratch;	/* --kind samples' parse */
+static struct quake_samples scratch;	/* --kind samples' parse */
 
 static size_t
 samples_key(const char *buf, size_t len, char *key, const char **id,
     struct quake_fail *f)
 {
-	size_t n = quake_sample_key(buf, len, &scratch, key, KIND_KEY_MAX, f);
+	size_t n = quake_samples_key(buf, len, &scratch, key, KIND_KEY_MAX, f);
 
 	*id = scratch.device;
 	return n;
@@ -22,7 +23,7 @@ static size_t
 triggers_key(const char *buf, size_t len, char *key, const char **id,
     struct quake_fail *f)
 {
-	size_t n = quake_trigline_key(buf, len, key, KIND_KEY_MAX, f);
+	size_t n = quake_trigger_key(buf, len, key, KIND_KEY_MAX, f);
 
 	*id = n > 7 ? key + 7 : "";	/* "device:<id>" */
 	return n;
@@ -34,15 +35,9 @@ static size_t
 detections_key(const char *buf, size_t len, char *key, const char **id,
     struct quake_fail *f)
 {
-	struct quake_detection d;
-	size_t n;
+	size_t n = quake_detection_key(buf, len, key, KIND_KEY_MAX, f);
 
-	*id = "";
-	if (quake_sample_parse_detection(buf, len, &d, f) != QUAKE_OK)
-		return 0;
-	n = strlen(d.id);
-	memcpy(key, d.id, n + 1);	/* < 64 bytes: KIND_KEY_MAX holds it */
-	*id = key;
+	*id = n > 0 ? key : "";
 	return n;
 }
 
@@ -62,7 +57,7 @@ kinds_find(const char *name, const struct kind **out)
 		if (strcmp(name, kinds[i].name) != 0)
 			continue;
 		if (kinds[i].key == samples_key && scratch.cap == 0 &&
-		    quake_sample_batch_init(&scratch, QUAKE_SAMPLE_MAX) != QUAKE_OK)
+		    quake_samples_init(&scratch, QUAKE_SAMPLES_MAX) != QUAKE_OK)
 			return QUAKE_ENOMEM;
 		*out = &kinds[i];
 		return QUAKE_OK;

@@ -7,9 +7,9 @@
 #include <stddef.h>
 
 #include "core/err.h"
-#include "lines/sample.h"
+#include "lines/samples.h"
 
-#define KIND_KEY_MAX (32 + QUAKE_SAMPLE_ID_MAX)
+#define KIND_KEY_MAX (32 + QUAKE_SAMPLES_ID_MAX)
 
 struct kind {
 	const char *name;

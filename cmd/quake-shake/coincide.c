@@ -6,7 +6,7 @@
 #include "core/ndjson.h"
 #include "coincide.h"
 #include "common/tool.h"
-#include "lines/trigline.h"
+#include "lines/trigger.h"
 
 static struct {
 	long long in, onsets, triggers, rejected, detections;
@@ -30,14 +30,14 @@ take_onset(struct quake_coinc *c, const struct quake_trigger *t)
 	    .lat = t->lat, .lon = t->lon, .peak = t->peak };
 	struct quake_detection d;
 	const char *members[1];
-	char line[QUAKE_SAMPLE_LINE_MAX];
+	char line[QUAKE_DETECTION_FORMAT_MAX];
 	size_t n;
 	int r;
 
 	count.onsets++;
 	if ((r = quake_coinc_add(c, &o, &d, members, 0)) < 0)
 		return -1;
-	if (r == 1 && (n = quake_sample_format_detection(&d, line, sizeof line)) > 0 &&
+	if (r == 1 && (n = quake_detection_format(&d, line, sizeof line)) > 0 &&
 	    tool_out(line, n) == 0)
 		count.detections++;
 	return 0;
@@ -62,7 +62,7 @@ coincide_run(const struct quake_coinc_conf *conf)
 	while (!tool_stop && tool_out_failed() == TOOL_OUT_OK) {
 		struct quake_fail f = { "", "" };
 		struct quake_trigger t;
-		enum quake_trigline_kind kind;
+		enum quake_trigger_kind kind;
 		enum quake_err err;
 		if ((err = tool_next_line(r, &l, &f, &status)) == QUAKE_EOF)
 			break;
@@ -70,8 +70,8 @@ coincide_run(const struct quake_coinc_conf *conf)
 		if (tool_stats_due())
 			stats();
 		if (err == QUAKE_OK)
-			err = quake_trigline_parse(l.buf, l.len, &t, &kind, &f);
-		if (err == QUAKE_OK && kind == QUAKE_TRIGLINE_TRIGGER)
+			err = quake_trigger_parse(l.buf, l.len, &t, &kind, &f);
+		if (err == QUAKE_OK && kind == QUAKE_TRIGGER_KIND_TRIGGER)
 			count.triggers++;
 		else if (err == QUAKE_OK && take_onset(c, &t) < 0) {
 			quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);

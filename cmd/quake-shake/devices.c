@@ -5,13 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lines/sample.h"
+#include "lines/push.h"
 #include "devices.h"
 #include "common/tool.h"
 
 struct device {
 	struct device *next;
-	char id[QUAKE_SAMPLE_ID_MAX];
+	char id[QUAKE_SAMPLES_ID_MAX];
 	double tokens;
 	int64_t refilled;	/* µs */
 	int64_t seen;		/* µs, its last push */
@@ -24,7 +24,7 @@ static struct {
 	int64_t forget, swept;
 	struct device **tab;
 	size_t nbuck, n;
-	struct quake_sample_batch b;
+	struct quake_samples b;
 	char *line;
 	size_t cap;
 } in;
@@ -37,7 +37,7 @@ devices_init(double max_rate, double burst_s, int64_t forget_us)
 	in.forget = forget_us;
 	in.nbuck = 1 << 14;
 	if ((in.tab = calloc(in.nbuck, sizeof *in.tab)) == NULL ||
-	    quake_sample_batch_init(&in.b, QUAKE_SAMPLE_MAX) != QUAKE_OK)
+	    quake_samples_init(&in.b, QUAKE_SAMPLES_MAX) != QUAKE_OK)
 		return -1;
 	return 0;
 }
@@ -52,7 +52,7 @@ devices_free(void)
 		}
 	free(in.tab);
 	free(in.line);
-	quake_sample_batch_free(&in.b);
+	quake_samples_free(&in.b);
 	memset(&in, 0, sizeof in);
 }
 
@@ -132,7 +132,7 @@ devices_take(const char *body, size_t len, int64_t now_us, char *reason,
 	struct device *d;
 	size_t n;
 
-	if (quake_sample_parse_push(body, len, &in.b, &f) != QUAKE_OK) {
+	if (quake_push_parse(body, len, &in.b, &f) != QUAKE_OK) {
 		snprintf(reason, cap, "%s%s%s", f.field, f.field[0] ? ": " : "",
 		    f.reason);
 		return 400;
@@ -157,7 +157,7 @@ devices_take(const char *body, size_t len, int64_t now_us, char *reason,
 	in.b.has_loc = d->has_loc;
 	in.b.lat = d->lat;
 	in.b.lon = d->lon;
-	if ((n = quake_sample_format_line(&in.b, &in.line, &in.cap)) == 0 ||
+	if ((n = quake_samples_format(&in.b, &in.line, &in.cap)) == 0 ||
 	    tool_out(in.line, n) != 0) {
 		snprintf(reason, cap, n ? "output failed" : "out of memory");
 		return 500;

@@ -13,7 +13,9 @@
 
 #include "core/ndjson.h"
 #include "core/time.h"
-#include "lines/sample.h"
+#include "lines/detection.h"
+#include "lines/samples.h"
+#include "lines/trigger.h"
 #include "shake/shake.h"
 #include "coincide.h"
 #include "devices.h"
@@ -108,15 +110,15 @@ static void
 emit(void *arg, enum quake_shake_report what, const struct quake_trigger *t,
     const struct quake_detection *d)
 {
-	char line[QUAKE_SAMPLE_LINE_MAX + 6 * QUAKE_SAMPLE_ID_MAX];
+	char line[QUAKE_TRIGGER_FORMAT_MAX];
 	size_t n;
 
 	(void)arg;
 	if (what == QUAKE_SHAKE_ONSET && !onsets)
 		return;
-	n = what == QUAKE_SHAKE_ONSET ? quake_sample_format_onset(t, line, sizeof line) :
-	    t ? quake_sample_format_trigger(t, line, sizeof line) :
-	    quake_sample_format_detection(d, line, sizeof line);
+	n = what == QUAKE_SHAKE_ONSET ? quake_trigger_format_onset(t, line, sizeof line) :
+	    t ? quake_trigger_format(t, line, sizeof line) :
+	    quake_detection_format(d, line, sizeof line);
 	if (what == QUAKE_SHAKE_ONSET) {
 		if (n > 0 && tool_out(line, n) == 0)
 			count.onsets++;
@@ -150,13 +152,13 @@ filter(int detect, const struct quake_shake_conf *conf)
 {
 	struct quake_ndjson *r;
 	struct quake_shake *sh = NULL;
-	struct quake_sample_batch b = { 0 };
+	struct quake_samples b = { 0 };
 	struct quake_line l;
 	int status = 0, bad = 0;
 	enum quake_err err;
 
 	if (quake_ndjson_open(0, 4 << 20, &r) != QUAKE_OK ||
-	    (detect && (quake_sample_batch_init(&b, QUAKE_SAMPLE_MAX) != QUAKE_OK ||
+	    (detect && (quake_samples_init(&b, QUAKE_SAMPLES_MAX) != QUAKE_OK ||
 	    quake_shake_new(conf, &sh) != QUAKE_OK))) {
 		quake_log(QUAKE_LOG_ERROR, "cannot start", "error",
 		    "out of memory or a bad detector setting", NULL);
@@ -174,7 +176,7 @@ filter(int detect, const struct quake_shake_conf *conf)
 		if (tool_stats_due())
 			stats();
 		if (err == QUAKE_OK && detect) {
-			if ((err = quake_sample_parse_line(l.buf, l.len, &b, &f)) == QUAKE_OK &&
+			if ((err = quake_samples_parse(l.buf, l.len, &b, &f)) == QUAKE_OK &&
 			    quake_shake_feed(sh, &b, emit, NULL) != QUAKE_OK) {
 				status = QUAKE_EXIT_SOFTWARE;
 				break;
@@ -201,7 +203,7 @@ filter(int detect, const struct quake_shake_conf *conf)
 		status = QUAKE_EXIT_DATAERR;
 done:
 	quake_shake_free(sh);
-	quake_sample_batch_free(&b);
+	quake_samples_free(&b);
 	quake_ndjson_close(r);
 	return status;
 }

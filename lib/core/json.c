@@ -1,6 +1,7 @@
-/* json — a strict lexer for flat objects and a writer of strings and
- * shortest-round-trip numbers. Every line that reaches Kafka or DynamoDB is
- * lexed here, so the hot loops read eight bytes at a time. */
+/* json — a strict lexer, the object and array walk the line readers share,
+ * and a writer of strings and shortest-round-trip numbers. Every line that
+ * reaches Kafka or DynamoDB is lexed here, so the hot loops read eight
+ * bytes at a time. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -343,6 +344,172 @@ quake_json_lex_wrong_type(struct quake_json_lex *lx, const char *key,
 	}
 	return quake_err_fail(lx->f, key, want_string ? "must be a string" :
 	    "must be a number");
+}
+
+/* ---- walking objects and arrays ---- */
+
+static enum quake_err
+skip_lit(struct quake_json_lex *lx, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	if ((size_t)(lx->end - lx->p) < n || memcmp(lx->p, lit, n) != 0)
+		return quake_json_lex_fail(lx, "unexpected character");
+	lx->p += n;
+	return QUAKE_OK;
+}
+
+enum quake_err
+quake_json_skip(struct quake_json_lex *lx, int depth)
+{
+	char key[8];
+	double d;
+	size_t len, n = 0;
+	int toolong, r;
+	enum quake_err err;
+
+	quake_json_lex_ws(lx);
+	if (lx->p >= lx->end)
+		return quake_json_lex_fail(lx, "unexpected end");
+	if (depth > QUAKE_JSON_DEPTH_MAX)
+		return quake_json_lex_fail(lx, "nested too deep");
+	switch (*lx->p) {
+	case '"':
+		return quake_json_lex_string(lx, key, sizeof key, &len, &toolong);
+	case '{':
+		while ((r = quake_json_object_next(lx, &n)) > 0)
+			if ((err = quake_json_member_key(lx, key, sizeof key)) ||
+			    (err = quake_json_skip(lx, depth + 1)))
+				return err;
+		return r < 0 ? QUAKE_EINPUT : QUAKE_OK;
+	case '[':
+		while ((r = quake_json_array_next(lx, &n)) > 0)
+			if ((err = quake_json_skip(lx, depth + 1)))
+				return err;
+		return r < 0 ? QUAKE_EINPUT : QUAKE_OK;
+	case 't': return skip_lit(lx, "true");
+	case 'f': return skip_lit(lx, "false");
+	case 'n': return skip_lit(lx, "null");
+	default: return quake_json_lex_number(lx, &d);
+	}
+}
+
+int
+quake_json_walk_next(struct quake_json_lex *lx, size_t *n, char open,
+    char close)
+{
+	quake_json_lex_ws(lx);
+	if (*n == 0) {
+		if (lx->p >= lx->end || *lx->p != open) {
+			quake_json_lex_fail(lx, open == '{' ? "expected an object" :
+			    "expected an array");
+			return -1;
+		}
+		lx->p++;
+		quake_json_lex_ws(lx);
+		if (lx->p < lx->end && *lx->p == close) {
+			lx->p++;
+			return 0;
+		}
+	} else if (lx->p < lx->end && *lx->p == ',') {
+		lx->p++;
+		quake_json_lex_ws(lx);
+	} else if (lx->p < lx->end && *lx->p == close) {
+		lx->p++;
+		return 0;
+	} else {
+		quake_json_lex_fail(lx, close == '}' ? "expected ',' or '}'" :
+		    "expected ',' or ']'");
+		return -1;
+	}
+	(*n)++;
+	return 1;
+}
+
+enum quake_err
+quake_json_member_colon_ws(struct quake_json_lex *lx)
+{
+	quake_json_lex_ws(lx);
+	if (lx->p >= lx->end || *lx->p != ':')
+		return quake_json_lex_fail(lx, "expected ':'");
+	lx->p++;
+	quake_json_lex_ws(lx);
+	if (lx->p >= lx->end)
+		return quake_json_lex_fail(lx, "unexpected end");
+	return QUAKE_OK;
+}
+
+enum quake_err
+quake_json_member_key(struct quake_json_lex *lx, char *key, size_t cap)
+{
+	size_t len;
+	int toolong = 0;
+	enum quake_err err;
+
+	quake_json_lex_ws(lx);
+	if (lx->p >= lx->end || *lx->p != '"')
+		return quake_json_lex_fail(lx, "expected a key");
+	if ((err = quake_json_lex_string(lx, key, cap, &len, &toolong)))
+		return err;
+	if (toolong)
+		key[0] = '\0';
+	return quake_json_member_colon(lx);
+}
+
+enum quake_err
+quake_json_member_string(struct quake_json_lex *lx, const char *key,
+    char *dst, size_t cap, size_t *len, int *bad)
+{
+	int toolong = 0;
+	enum quake_err err;
+
+	quake_json_lex_ws(lx);
+	if (lx->p >= lx->end || *lx->p != '"')
+		return quake_json_skip(lx, 1) ? QUAKE_EINPUT :
+		    quake_err_fail(lx->f, key, "must be a string");
+	if ((err = quake_json_lex_string(lx, dst, cap, len, &toolong)))
+		return err;
+	*bad = toolong || strlen(dst) != *len;
+	return QUAKE_OK;
+}
+
+enum quake_err
+quake_json_member_token(struct quake_json_lex *lx, const char *key,
+    char *dst, size_t cap)
+{
+	size_t len;
+	int bad = 0;
+	enum quake_err err;
+
+	if ((err = quake_json_member_string(lx, key, dst, cap, &len, &bad)))
+		return err;
+	if (bad)
+		return quake_err_fail(lx->f, key, "must be 1-%zu bytes", cap - 1);
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)dst[i] < 0x20 || dst[i] == 0x7f)
+			return quake_err_fail(lx->f, key, "holds a control character");
+	return QUAKE_OK;
+}
+
+enum quake_err
+quake_json_lex_int(struct quake_json_lex *lx, long long *v, double *d,
+    int *isint)
+{
+	const char *p = lx->p;
+	unsigned long long m = 0;
+	int neg = p < lx->end && *p == '-', n = 0;
+
+	p += neg;
+	while (p < lx->end && *p >= '0' && *p <= '9' && n < 19)
+		m = m * 10 + (unsigned long long)(*p++ - '0'), n++;
+	*isint = n > 0 && (p >= lx->end || (*p != '.' && *p != 'e' &&
+	    *p != 'E' && (*p < '0' || *p > '9'))) && !(n > 1 && lx->p[neg] == '0');
+	if (*isint) {
+		*v = neg ? -(long long)m : (long long)m;
+		lx->p = p;
+		return QUAKE_OK;
+	}
+	return quake_json_lex_number(lx, d);
 }
 
 /* ---- writing ---- */

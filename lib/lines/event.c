@@ -399,7 +399,8 @@ quake_event_parse_line_canon(const char *buf, size_t len,
 	char key[24];
 	size_t kl;
 	const char *name;	/* of the field being read, for messages */
-	int toolong, prev = -1;
+	size_t n = 0;
+	int toolong, prev = -1, r;
 
 	if (len == 0)
 		return quake_err_fail(f, "", "empty line");
@@ -408,11 +409,7 @@ quake_event_parse_line_canon(const char *buf, size_t len,
 		return lx.p < lx.end && *lx.p == '[' ?
 		    quake_err_fail(f, "", "not a JSON object") :
 		    quake_json_lex_fail(&lx, "expected an object");
-	lx.p++;
-	quake_json_lex_ws(&lx);
-	if (lx.p < lx.end && *lx.p == '}')
-		lx.p++;
-	else for (;;) {
+	while ((r = quake_json_object_next(&lx, &n)) > 0) {
 		int k;
 
 		if (lx.p >= lx.end || *lx.p != '"')
@@ -442,13 +439,8 @@ quake_event_parse_line_canon(const char *buf, size_t len,
 		if (seen & (1u << k))
 			return quake_err_fail(f, "", "duplicate field \"%s\"", name);
 		seen |= 1u << k;
-		quake_json_lex_ws(&lx);
-		if (lx.p >= lx.end || *lx.p != ':')
-			return quake_json_lex_fail(&lx, "expected ':'");
-		lx.p++;
-		quake_json_lex_ws(&lx);
-		if (lx.p >= lx.end)
-			return quake_json_lex_fail(&lx, "unexpected end");
+		if ((err = quake_json_member_colon(&lx)) != QUAKE_OK)
+			return err;
 		if (k >= K_LAT && k <= K_MAG) {
 			double *d = k == K_LAT ? &ev->lat : k == K_LON ? &ev->lon :
 			    k == K_DEPTH ? &ev->depth : &ev->mag;
@@ -458,18 +450,9 @@ quake_event_parse_line_canon(const char *buf, size_t len,
 				return err;
 		} else if ((err = line_string(&lx, k, name, ev)) != QUAKE_OK)
 			return err;
-		quake_json_lex_ws(&lx);
-		if (lx.p < lx.end && *lx.p == ',') {
-			lx.p++;
-			quake_json_lex_ws(&lx);
-			continue;
-		}
-		if (lx.p < lx.end && *lx.p == '}') {
-			lx.p++;
-			break;
-		}
-		return quake_json_lex_fail(&lx, "expected ',' or '}'");
 	}
+	if (r < 0)
+		return QUAKE_EINPUT;
 	quake_json_lex_ws(&lx);
 	if (lx.p != lx.end)
 		return quake_json_lex_fail(&lx, "trailing characters");

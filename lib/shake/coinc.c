@@ -9,9 +9,10 @@
 #include "shake/coinc.h"
 #include "core/geo.h"
 #include "core/time.h"
+#include "lines/samples.h"
 
 struct onset {
-	char device[QUAKE_SAMPLE_ID_MAX];
+	char device[QUAKE_SAMPLES_ID_MAX];
 	int64_t time;
 	double lat, lon, peak, dist;	/* dist: to the onset being added */
 	int used;

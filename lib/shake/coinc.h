@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
-#include "lines/sample.h"
+#include "lines/detection.h"
 
 struct quake_coinc_conf {
 	int k;			/* devices for a detection, >= 2 */

@@ -11,7 +11,7 @@
 struct dev {
 	struct dev *next;
 	uint64_t hash;
-	char id[QUAKE_SAMPLE_ID_MAX];
+	char id[QUAKE_SAMPLES_ID_MAX];
 	struct quake_stalta sl;
 	struct quake_trig tr;
 	int started;
@@ -205,7 +205,7 @@ stop_device(struct quake_shake *sh, struct dev *d, quake_shake_fn fn,
  * the push up to a gap (100 Hz when that holds one sample) */
 static enum quake_err
 start_segment(struct quake_shake *sh, struct dev *d,
-    const struct quake_sample_batch *b, size_t i)
+    const struct quake_samples *b, size_t i)
 {
 	const struct quake_shake_conf *c = &sh->conf;
 	int64_t gap = (int64_t)(c->gap_s * 1e6);
@@ -215,7 +215,7 @@ start_segment(struct quake_shake *sh, struct dev *d,
 
 	while (j < b->n && b->t[j] - b->t[j - 1] <= gap && b->t[j] > b->t[j - 1])
 		j++;
-	rate = quake_stalta_rate(b->t + i, j - i);
+	rate = quake_samples_rate(b->t + i, j - i);
 	if (rate <= 0)
 		rate = 100.;
 	nsta = quake_stalta_samples(c->sta_s, rate);
@@ -242,14 +242,14 @@ start_segment(struct quake_shake *sh, struct dev *d,
 
 /* one sample of a started device */
 static void
-take(struct quake_shake *sh, struct dev *d, const struct quake_sample_batch *b,
+take(struct quake_shake *sh, struct dev *d, const struct quake_samples *b,
     size_t i, quake_shake_fn fn, void *arg)
 {
 	double x = b->x[i], y = b->y[i], z = b->z[i], m, cft;
 	int64_t on, off;
 	int mask;
 
-	if (b->sensor == QUAKE_SENSOR_TOTAL) {
+	if (b->sensor == QUAKE_SAMPLES_TOTAL) {
 		double dt = d->sl.i > 0 ? (double)(b->t[i] - d->last_t) / 1e6 : 0;
 		double hz = sh->conf.highpass_hz;
 		x = quake_shake_highpass(x, dt, hz, &d->hp_y[0], &d->hp_x[0]);
@@ -279,7 +279,7 @@ take(struct quake_shake *sh, struct dev *d, const struct quake_sample_batch *b,
 }
 
 enum quake_err
-quake_shake_feed(struct quake_shake *sh, const struct quake_sample_batch *b,
+quake_shake_feed(struct quake_shake *sh, const struct quake_samples *b,
     quake_shake_fn fn, void *arg)
 {
 	int64_t gap = (int64_t)(sh->conf.gap_s * 1e6);

@@ -14,7 +14,9 @@
 
 #include "shake/coinc.h"
 #include "core/err.h"
-#include "lines/sample.h"
+#include "lines/detection.h"
+#include "lines/samples.h"
+#include "lines/trigger.h"
 #include "shake/stalta.h"
 
 struct quake_shake_conf {
@@ -59,7 +61,7 @@ typedef void (*quake_shake_fn)(void *arg, enum quake_shake_report what,
  * sent twice). Forgets devices silent past the timeout as the samples'
  * newest time moves on. QUAKE_ENOMEM. */
 enum quake_err quake_shake_feed(struct quake_shake *sh,
-    const struct quake_sample_batch *b, quake_shake_fn fn, void *arg);
+    const struct quake_samples *b, quake_shake_fn fn, void *arg);
 
 /* Forget every device that sent nothing while the newest sample time (of
  * all devices) moved past now_us - timeout, reporting its open trigger

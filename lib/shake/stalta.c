@@ -120,14 +120,6 @@ quake_stalta_samples(double seconds, double rate)
 	return n > (double)(1 << 24) ? 1 << 24 : (int)n;
 }
 
-double
-quake_stalta_rate(const int64_t *t_us, size_t n)
-{
-	if (n < 2 || t_us[n - 1] <= t_us[0])
-		return 0.;
-	return (double)(n - 1) * 1e6 / (double)(t_us[n - 1] - t_us[0]);
-}
-
 void
 quake_trig_init(struct quake_trig *t, double on, double off, int64_t max_len)
 {

@@ -52,10 +52,6 @@ double quake_stalta_sta_ms(const struct quake_stalta *s);
  * at least 1. */
 int quake_stalta_samples(double seconds, double rate);
 
-/* The measured rate of n >= 2 sample times t_us (µs, increasing):
- * (n - 1) / (t[n-1] - t[0]) in Hz; 0 when it cannot be measured. */
-double quake_stalta_rate(const int64_t *t_us, size_t n);
-
 /* trigger_onset streamed: on at an up-crossing of `on` (the first sample of
  * a run >= on after the last off), off at the last sample >= `off`, or
  * on + max_len when the trigger lasts longer (then a new trigger needs a new

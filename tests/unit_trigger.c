@@ -1,10 +1,10 @@
-/* unit_trigline — onset and trigger lines: what the detector writes reads
- * back the same; every bad field is rejected and named; the Kafka key is
- * the device. */
+/* unit_trigger — onset and trigger lines: what the detector writes, and
+ * that it reads back the same; every bad field is rejected and named; the
+ * Kafka key is the device. */
 #include <math.h>
 #include <string.h>
 
-#include "lines/trigline.h"
+#include "lines/trigger.h"
 #include "unit.h"
 
 static void
@@ -13,31 +13,49 @@ good(void)
 	struct quake_trigger t = { .device = "phone-\"a\"", .on = 1764576020005724LL,
 	    .off = 1764576023694536LL, .peak = 0.972929, .ratio = 18.1292,
 	    .has_loc = 1, .lat = 47.37, .lon = 8.54 }, r;
-	enum quake_trigline_kind k;
+	enum quake_trigger_kind k;
 	struct quake_fail f = { "", "" };
-	char line[QUAKE_SAMPLE_LINE_MAX + 6 * QUAKE_SAMPLE_ID_MAX], key[200];
+	char line[QUAKE_TRIGGER_FORMAT_MAX], key[200];
 	size_t n;
 
-	n = quake_sample_format_trigger(&t, line, sizeof line);
-	CHECK(quake_trigline_parse(line, n, &r, &k, &f) == QUAKE_OK &&
-	    k == QUAKE_TRIGLINE_TRIGGER, "a trigger line reads back (%s %s)", f.field, f.reason);
+	n = quake_trigger_format(&t, line, sizeof line);
+	CHECK(quake_trigger_parse(line, n, &r, &k, &f) == QUAKE_OK &&
+	    k == QUAKE_TRIGGER_KIND_TRIGGER, "a trigger line reads back (%s %s)", f.field, f.reason);
 	CHECK(strcmp(r.device, t.device) == 0 && r.on == t.on && r.off == t.off &&
 	    r.peak == t.peak && r.ratio == t.ratio && r.has_loc &&
 	    r.lat == t.lat && r.lon == t.lon, "the trigger's fields the same");
-	n = quake_sample_format_onset(&t, line, sizeof line);
+	n = quake_trigger_format_onset(&t, line, sizeof line);
 	CHECK_STR(line, "{\"kind\":\"onset\",\"device\":\"phone-\\\"a\\\"\",\"on\":\"2025-12-01T08:00:20.005724Z\",\"peak\":0.972929,\"ratio\":18.1292,\"lat\":47.370000,\"lon\":8.540000}",
 	    "the onset line");
-	CHECK(quake_trigline_parse(line, n, &r, &k, &f) == QUAKE_OK &&
-	    k == QUAKE_TRIGLINE_ONSET && r.on == t.on && r.off == 0 && r.peak == t.peak,
+	CHECK(quake_trigger_parse(line, n, &r, &k, &f) == QUAKE_OK &&
+	    k == QUAKE_TRIGGER_KIND_ONSET && r.on == t.on && r.off == 0 && r.peak == t.peak,
 	    "an onset line reads back");
-	CHECK(quake_trigline_key(line, n, key, sizeof key, &f) == strlen("device:phone-\"a\"") &&
+	CHECK(quake_trigger_key(line, n, key, sizeof key, &f) == strlen("device:phone-\"a\"") &&
 	    strcmp(key, "device:phone-\"a\"") == 0, "its key is the device (%s)", key);
 	t.has_loc = 0;
-	CHECK(quake_sample_format_onset(&t, line, sizeof line) == 0,
+	CHECK(quake_trigger_format_onset(&t, line, sizeof line) == 0,
 	    "no onset line without a location");
-	n = quake_sample_format_trigger(&t, line, sizeof line);
-	CHECK(quake_trigline_parse(line, n, &r, &k, &f) == QUAKE_OK && !r.has_loc,
+	n = quake_trigger_format(&t, line, sizeof line);
+	CHECK(quake_trigger_parse(line, n, &r, &k, &f) == QUAKE_OK && !r.has_loc,
 	    "a trigger line without a location reads back");
+}
+
+/* the trigger line as the detector writes it */
+static void
+trigger_line(void)
+{
+	struct quake_trigger t = { .device = "phone-1", .on = 1764576000000000LL,
+	    .off = 1764576002500000LL, .peak = 0.8125, .ratio = 6.25, .has_loc = 1,
+	    .lat = 47.37, .lon = 8.54 };
+	char out[QUAKE_TRIGGER_FORMAT_MAX];
+
+	quake_trigger_format(&t, out, sizeof out);
+	CHECK_STR(out, "{\"kind\":\"trigger\",\"device\":\"phone-1\",\"on\":\"2025-12-01T08:00:00.000000Z\","
+	    "\"off\":\"2025-12-01T08:00:02.500000Z\",\"peak\":0.8125,\"ratio\":6.25,"
+	    "\"lat\":47.370000,\"lon\":8.540000}", "trigger line");
+	t.has_loc = 0;
+	quake_trigger_format(&t, out, sizeof out);
+	CHECK(strstr(out, "lat") == NULL, "trigger line without a location has no lat");
 }
 
 static void
@@ -66,14 +84,14 @@ bad(void)
 
 	for (size_t i = 0; i < NELEM(cases); i++) {
 		struct quake_trigger t;
-		enum quake_trigline_kind k;
+		enum quake_trigger_kind k;
 		struct quake_fail f = { "", "" };
-		enum quake_err err = quake_trigline_parse(cases[i].line,
+		enum quake_err err = quake_trigger_parse(cases[i].line,
 		    strlen(cases[i].line), &t, &k, &f);
 		CHECK(err == QUAKE_EINPUT && strcmp(f.field, cases[i].field) == 0 &&
 		    f.reason[0] != '\0', "bad line %zu rejected at [%s] (%s: %s)", i,
 		    cases[i].field, f.field, f.reason);
-		CHECK(quake_trigline_key(cases[i].line, strlen(cases[i].line), key,
+		CHECK(quake_trigger_key(cases[i].line, strlen(cases[i].line), key,
 		    sizeof key, &f) == 0, "bad line %zu has no key", i);
 	}
 }
@@ -83,5 +101,6 @@ main(void)
 {
 	good();
 	bad();
+	trigger_line();
 	return unit_failed;
 }

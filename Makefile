@@ -147,6 +147,10 @@ chaos: all
 bench: all
 	B=$(B) bench/run
 
+# the README's performance table, made again from bench/results/*.tsv
+bench-table:
+	bench/table --write README.md
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
 	install -m 755 $(BIN_PATHS) scripts/quake-ingest scripts/quake-sink scripts/quake-web scripts/quake-alerts scripts/quake-shake-in scripts/quake-shake-detect scripts/quake-shake-coincide $(DESTDIR)$(PREFIX)/bin/
@@ -171,7 +175,7 @@ lint-man:
 clean:
 	rm -rf build
 
-.PHONY: all test check bench install lint-man clean run chaos web
+.PHONY: all test check bench bench-table install lint-man clean run chaos web
 
 fuzz:
 	fuzz/run $(FUZZ_SECONDS)

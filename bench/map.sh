@@ -2,7 +2,8 @@
 # runs under set -e: every status that may be non-zero is taken care of):
 # SSE fan-out against nginx + nchan, the FDSN query against nginx serving
 # the same bytes as a static file, and RSS with 200,000 events and 10,000
-# clients. Bounded: every step has a timeout. MAP_NS= ("100 1000 10000").
+# clients. Bounded: every step has a timeout. MAP_NS= ("100 1000 10000"),
+# MAP_RUNS= (3: runs of each fan-out size, the servers in turn).
 MAPB_PORT=${QUAKE_BENCH_MAP_PORT:-22020}
 
 mapb_cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }	# ticks
@@ -37,7 +38,7 @@ CONF
 # a third more CPU on the same 2 cores, and that is no server's cost
 MAPB_COUNT=${MAP_COUNT:-20} MAPB_IV=${MAP_INTERVAL_MS:-250} MAPB_BATCH=${MAP_BATCH_US:-1000}
 mapb_fanout() {
-	local kind=$1 n=$2 port=$((MAPB_PORT + 1)) pid cl c0 c1 r res i target=-
+	local kind=$1 n=$2 run=$3 port=$((MAPB_PORT + 1)) pid cl c0 c1 r res i target=-
 	rm -f "$W/fifo" "$W/cl.out"; mkfifo "$W/fifo"
 	if [ "$kind" = quake-map ]; then
 		( ulimit -n 20000; exec "$B/bin/quake-map" --listen 127.0.0.1:$port --window 0 <"$W/fifo" 2>/dev/null ) & pid=$!
@@ -68,16 +69,19 @@ mapb_fanout() {
 	kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true
 	# clients N messages M p50_ms P p99_ms P max_ms P spread_ms S
 	set -- $res
+	local k="fanout.$kind.$n"
+	rec "$k.received" "$4"; rec "$k.sent" "$((n * MAPB_COUNT))"; rec "$k.p50" "$6"; rec "$k.p99" "$8"; rec "$k.max" "${10}"
+	rec "$k.spread" "${12}"; rec "$k.cpu_ms" "$(( (c1 - c0) * 1000 / $(getconf CLK_TCK) ))"; rec "$k.rss_mib" "$r"
 	[ "$kind" = floor ] && kind="floor: bare send() loop"
-	printf '| %s | %s | %s/%s | %s | %s | %s | %s | %s | %s |\n' "$kind" "$n" "$4" "$((n * MAPB_COUNT))" "$6" "$8" "${10}" "${12}" \
+	printf '| %s | %s | %s | %s/%s | %s | %s | %s | %s | %s | %s |\n' "$kind" "$n" "$run" "$4" "$((n * MAPB_COUNT))" "$6" "$8" "${10}" "${12}" \
 		"$(( (c1 - c0) * 1000 / $(getconf CLK_TCK) ))" "$r"
 }
 
 # query LABEL MAP-LINES-ARGS...: quake-map holding 100,000 events, then the
 # typical query against it and against nginx serving its answer's bytes
 mapb_query() {
-	local label=$1 port=$((MAPB_PORT + 2)) nport=$((MAPB_PORT + 3)) pid npid q start t_first
-	shift
+	local key=$1 label=$2 port=$((MAPB_PORT + 2)) nport=$((MAPB_PORT + 3)) pid npid q start t_first w
+	shift 2
 	python3 tests/map-lines.py 100000 "$@" >"$W/100k"
 	start=$(date -u -d '7 days ago' +%Y-%m-%dT%H:%M:%S)
 	q="starttime=$start&minmagnitude=2.5&format=geojson"
@@ -90,13 +94,25 @@ mapb_query() {
 	local a n
 	a="$(du -k "$W/static/q.json" | cut -f1) KiB, $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["metadata"]["count"])' "$W/static/q.json") events"
 	n="$(echo "$t_first * 1000" | bc -l | cut -d. -f1) ms"
-	echo "| $label: $a | quake-map (cached answer; first, uncached: $n) | $(mapb_wrk "http://127.0.0.1:$port/fdsnws/event/1/query?$q") |"
-	echo "| | nginx static file, same bytes | $(mapb_wrk "http://127.0.0.1:$nport/static/q.json") |"
+	rec "query.$key.kib" "$(du -k "$W/static/q.json" | cut -f1)"; rec "query.$key.first_ms" "${n% ms}"
+	w=$(mapb_wrk "http://127.0.0.1:$port/fdsnws/event/1/query?$q")
+	echo "| $label: $a | quake-map (cached answer; first, uncached: $n) | $w |"
+	mapb_recwrk "query.$key.quake-map" "$w"
+	w=$(mapb_wrk "http://127.0.0.1:$nport/static/q.json")
+	echo "| | nginx static file, same bytes | $w |"
+	mapb_recwrk "query.$key.nginx" "$w"
 	kill $pid $npid 2>/dev/null || true; wait $pid $npid 2>/dev/null || true
 }
-mapb_wrk() {	# URL -> "req/s | p50 | p99" with 32 connections, "| p50 | p99" with one
-	wrk -t2 -c32 -d8s --latency "$1" 2>/dev/null | awk '/Requests\/sec/ {r=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} END {printf "%s | %s | %s", r, p50, p99}'
-	wrk -t1 -c1 -d5s --latency "$1" 2>/dev/null | awk '/^ +50%/ {p50=$2} /^ +99%/ {p99=$2} END {printf " | %s | %s", p50, p99}'
+# wrk's latencies (850.00us, 9.43ms, 1.02s) in ms
+MAPB_MS='function ms(v) { if (v ~ /us$/) return sprintf("%.3f", v / 1000); if (v ~ /ms$/) return sprintf("%.2f", v + 0); if (v ~ /s$/) return sprintf("%.0f", v * 1000); return v }'
+mapb_wrk() {	# URL -> "req/s | p50 | p99" with 32 connections, "| p50 | p99" with one, in ms
+	wrk -t2 -c32 -d8s --latency "$1" 2>/dev/null | awk "$MAPB_MS"' /Requests\/sec/ {r=$2} /^ +50%/ {p50=ms($2)} /^ +99%/ {p99=ms($2)} END {printf "%s | %s | %s", r, p50, p99}'
+	wrk -t1 -c1 -d5s --latency "$1" 2>/dev/null | awk "$MAPB_MS"' /^ +50%/ {p50=ms($2)} /^ +99%/ {p99=ms($2)} END {printf " | %s | %s", p50, p99}'
+}
+mapb_recwrk() {	# KEY "req/s | p50 | p99 | p50 | p99"
+	local r a b c d
+	IFS='|' read -r r a b c d <<<"$2" || true
+	rec "$1.rps" $r; rec "$1.p50" $a; rec "$1.p99" $b; rec "$1.p50_one" $c; rec "$1.p99_one" $d
 }
 
 mapb_rss200k() {
@@ -115,27 +131,35 @@ mapb_rss200k() {
 	r1=$(mapb_rss $pid)
 	echo "| 200,000 events held | $r0 MiB |"
 	echo "| + 10,000 stream clients connected ($(tail -1 "$W/cl2.out" | awk '{print $4}') of 10000 got the next event) | $r1 MiB |"
+	rec rss.held_mib "$r0"; rec rss.clients_mib "$r1"; rec rss.clients_got "$(tail -1 "$W/cl2.out" | awk '{print $4}')"
 	exec 6>&-
 	kill $pid || true; wait $pid 2>/dev/null || true
 }
 
 bench_map() {
+	local n r j servers=(quake-map nchan floor)
 	cc -O2 -o "$W/sse-clients" bench/sse-clients.c
 	{
 		echo "## quake-map: SSE fan-out, one stdin line to N clients ($MAPB_COUNT lines, one every $MAPB_IV ms), against nginx + nchan"
 		echo
-		echo "| server | clients | messages received | p50 ms | p99 ms | max ms | spread ms | server CPU ms | server RSS MiB |"
-		echo "|---|---|---|---|---|---|---|---|---|"
-		for n in ${MAP_NS:-100 1000 10000}; do mapb_fanout quake-map "$n"; mapb_fanout nchan "$n"; mapb_fanout floor "$n"; done
+		echo "| server | clients | run | messages received | p50 ms | p99 ms | max ms | spread ms | server CPU ms | server RSS MiB |"
+		echo "|---|---|---|---|---|---|---|---|---|---|"
+		# MAP_RUNS runs of each size, the servers in turn, the first rotating
+		for n in ${MAP_NS:-100 1000 10000}; do
+			for ((r = 0; r < ${MAP_RUNS:-3}; r++)); do
+				for j in 0 1 2; do mapb_fanout "${servers[(r + j) % 3]}" "$n" $((r + 1)); done
+			done
+		done
 		echo
 		echo "## quake-map: FDSN query (7 days, M>=2.5, geojson) over 100,000 events, wrk -t2 -c32 -d8s, then -t1 -c1 -d5s"
 		echo
-		echo "| events held, answer | server | requests/s, 32 connections | p50 | p99 | p50, one connection | p99, one connection |"
+		echo "| events held, answer | server | requests/s, 32 connections | p50 ms | p99 ms | p50 ms, one connection | p99 ms, one connection |"
 		echo "|---|---|---|---|---|---|---|"
-		mapb_query "typical: 30 days, magnitudes from M1.0 with b = 1" --days 30 --b 1.0
-		mapb_query "dense: 7 days, a third of them M2.5+"
+		mapb_query typical "typical: 30 days, magnitudes from M1.0 with b = 1" --days 30 --b 1.0
+		mapb_query dense "dense: 7 days, a third of them M2.5+"
 		echo
-		echo "Typical: the window quake-map holds by default (30 days), magnitudes by Gutenberg-Richter with the global b-value from M1.0, so about 3% are M2.5 or more. Dense: every event in one week, a third of them M2.5+: the answer is bandwidth-bound."
+		echo "Typical: the window quake-map holds by default (30 days), magnitudes by Gutenberg-Richter with the global b-value from M1.0, so about 3% are M2.5 or more. Dense: every event in one week, a third of them M2.5+: the answer is bandwidth-bound. One run of each."
+		echo
 		echo "## quake-map: memory"
 		echo
 		echo "| state | RSS |"

@@ -198,6 +198,20 @@ cli_man() {
 	check "man pages are mandoc -Tlint clean" test -z "$(mandoc -Tlint -Wwarning man/*.[1-9] 2>&1)"
 }
 
+# the README's performance table is exactly what bench/table makes from the
+# committed bench/results/*.tsv (no figure by hand), and the check notices
+# a figure changed in the README
+cli_bench_table() {
+	local out
+	out=$(bench/table --check README.md 2>&1)
+	check "README's performance table = bench/table's from bench/results/*.tsv$(printf '%s' "$out" | head -c 300)" test -z "$out"
+	sed '/^<!-- bench\/table:/,/^<!-- end of bench\/table/ s/| \([0-9]\)\.\([0-9]\)/| \1.\2\2/' README.md >"$TMP/README.md"
+	check "bench/table --check fails on a figure edited by hand" test "$(cmp -s README.md "$TMP/README.md"; echo $?)" = 1
+	check "bench/table --check fails on a figure edited by hand (exit 1)" \
+		test "$(bench/table --check "$TMP/README.md" >/dev/null 2>&1; echo $?)" = 1
+	out=$(for f in bench/results/*.tsv; do awk -F'\t' '$1 == "load" && split($2, l, " ") == 3 {ok = 1} END {if (!ok) print FILENAME}' "$f"; done)
+	check "every bench/results/*.tsv holds the load average while it ran${out:+ (not: $out)}" test -z "$out"
+}
 
 # quake-produce puts stdin in non-blocking mode while it runs; the flag is
 # shared with whoever handed stdin over and must be put back at exit

@@ -82,6 +82,28 @@ table(void)
 	CHECK(run(again, NELEM(again), 3, &d), "after T without members a group is new again");
 }
 
+/* one device's onset far ahead of the others', sent first, does not
+ * prune theirs: no one device's clock moves the time that prunes */
+static void
+clocks(void)
+{
+	static const double skews[] = { 6e9, 36, 3600 };
+	struct step s[] = {
+		{ "z", 0, 45.0, 7.0, 0 },
+		{ "a", 0, 45.0, 7.0, 0 }, { "b", 2, 45.05, 7.0, 0 },
+		{ "c", 4, 45.0, 7.05, 1 },
+		{ "a", 60, 45.0, 7.0, 0 }, { "b", 61, 45.0, 7.0, 0 },
+		{ "c", 62, 45.0, 7.0, 1 },	/* and the next one too */
+	};
+	struct quake_detection d;
+
+	for (size_t i = 0; i < NELEM(skews); i++) {
+		s[0].t_s = skews[i];
+		CHECK(run(s, NELEM(s), 3, &d), "an onset %.0f s ahead, first: the "
+		    "others' detections still made", skews[i]);
+	}
+}
+
 static void
 bad_conf(void)
 {
@@ -164,6 +186,7 @@ int
 main(void)
 {
 	table();
+	clocks();
 	orders();
 	bad_conf();
 	return unit_failed;

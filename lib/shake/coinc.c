@@ -29,7 +29,7 @@ struct quake_coinc {
 	size_t non, capon;
 	struct group *g;
 	size_t ng, capg;
-	int64_t newest;
+	int64_t clock;		/* what prunes: see quake_coinc_add */
 	size_t *pick, cappick;	/* scratch: candidate indices */
 };
 
@@ -60,7 +60,7 @@ quake_coinc_free(struct quake_coinc *c)
 	free(c);
 }
 
-/* drop onsets older than T + hold before the newest, the device's earlier
+/* drop onsets older than T + hold before the clock, the device's earlier
  * onset, and groups nobody joined for T + hold */
 static void
 prune(struct quake_coinc *c, const char *device)
@@ -69,13 +69,13 @@ prune(struct quake_coinc *c, const char *device)
 	size_t w = 0;
 
 	for (size_t i = 0; i < c->non; i++)
-		if (c->newest - c->on[i].time <= keep &&
+		if (c->clock - c->on[i].time <= keep &&
 		    strcmp(c->on[i].device, device) != 0)
 			c->on[w++] = c->on[i];
 	c->non = w;
 	w = 0;
 	for (size_t i = 0; i < c->ng; i++)
-		if (c->newest - c->g[i].last <= keep)
+		if (c->clock - c->g[i].last <= keep)
 			c->g[w++] = c->g[i];
 	c->ng = w;
 }
@@ -174,6 +174,27 @@ detect(struct quake_coinc *c, size_t *sel, size_t n,
 	d->devices = (int)n;
 }
 
+/* The time that prunes: the second newest of the onsets held (one per
+ * device) and o, o's alone when none is held. No one device's clock, however
+ * far ahead, moves it; an onset far behind it is simply pruned. */
+static int64_t
+clock_of(const struct quake_coinc *c, const struct quake_onset *o)
+{
+	int64_t t1 = o->time, t2 = INT64_MIN;
+
+	for (size_t i = 0; i < c->non; i++) {
+		int64_t t = c->on[i].time;
+		if (strcmp(c->on[i].device, o->device) == 0)
+			continue;
+		if (t > t1) {
+			t2 = t1;
+			t1 = t;
+		} else if (t > t2)
+			t2 = t;
+	}
+	return t2 == INT64_MIN ? t1 : t2;
+}
+
 int
 quake_coinc_add(struct quake_coinc *c, const struct quake_onset *o,
     struct quake_detection *d, const char **members, size_t cap)
@@ -181,8 +202,7 @@ quake_coinc_add(struct quake_coinc *c, const struct quake_onset *o,
 	struct onset *me;
 	size_t np = 0, nsel = 0;
 
-	if (o->time > c->newest)
-		c->newest = o->time;
+	c->clock = clock_of(c, o);
 	prune(c, o->device);
 	if (join(c, o))
 		return 0;

@@ -38,7 +38,8 @@ enum quake_err quake_coinc_new(const struct quake_coinc_conf *conf,
     struct quake_coinc **out);
 void quake_coinc_free(struct quake_coinc *c);
 
-/* Add one onset (in any order within T + hold of the newest). 1 when it
+/* Add one onset (in any order within T + hold of the clock: the second
+ * newest onset held, so that no one device's clock moves it). 1 when it
  * completes a new group: *d gets the id, time, centroid, device count,
  * radius and the largest member peak, members[0..d->devices) (up to cap)
  * the member device ids, newest onset first (ties by id; the order the id

@@ -533,3 +533,51 @@ cli_shake_rx_acks_gone() {
 	"$QS" --listen 127.0.0.1:$port --acks "$TMP/x" --ack-timeout 0 </dev/null >/dev/null 2>&1
 	check "shake --ack-timeout 0: exit 64" test $? -eq 64
 }
+
+# a push to any path is taken, as the page says (Sensor Logger's URL field
+# is free text); /healthz stays itself
+cli_shake_rx_any_path() {
+	local port=24030 code p
+	python3 tests/gen_pushes.py table | sed -n 1,3p >"$TMP/ap"
+	rx_start $port || { fail "shake receiver starts (any path)"; return; }
+	for p in /data /push/x /; do
+		code=$(curl -s -o "$TMP/body" -w '%{http_code}' --data-binary @<(sed -n 1p "$TMP/ap") "http://127.0.0.1:$port$p")
+		check "shake receiver: POST $p is a push, 200 ($code)" test "$code" = 200
+	done
+	code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/data")
+	check "shake receiver: GET /data is 404 ($code)" test "$code" = 404
+	code=$(curl -s -o /dev/null -w '%{http_code}' --data-binary @<(sed -n 1p "$TMP/ap") "http://127.0.0.1:$port/healthz")
+	check "shake receiver: POST /healthz is 405 ($code)" test "$code" = 405
+	rx_stop
+	check "shake receiver: the three pushes written" test "$(wc -l <"$TMP/rx.out")" -eq 3
+}
+
+# --max-skew: a push whose samples are far from the receiver's clock is
+# refused with a line saying why; none written
+cli_shake_rx_max_skew() {
+	local port=24031 code now
+	now=$(date +%s)
+	python3 -c '
+import sys
+sys.path.insert(0, "tests"); import shake_push
+now = int(sys.argv[2]) * 10**9
+for name, t0 in (("now", now), ("ahead", now + 3600 * 10**9), ("behind", now - 3600 * 10**9)):
+    open(sys.argv[1] + name, "wb").write(shake_push.body("sk", 1, 5, t0 - 10**9))' "$TMP/sk." "$now"
+	rx_start $port --max-skew 1m || { fail "shake receiver starts (skew)"; return; }
+	code=$(rx_post $port "$TMP/sk.now")
+	check "shake --max-skew: samples of now, 200 ($code)" test "$code" = 200
+	code=$(rx_post $port "$TMP/sk.ahead")
+	check "shake --max-skew: an hour ahead, 400 saying why ($code $(cat "$TMP/body"))" \
+		eval 'test "$code" = 400 && grep -q "ahead of the receiver.s clock" "$TMP/body"'
+	code=$(rx_post $port "$TMP/sk.behind")
+	check "shake --max-skew: an hour behind, 400 saying why ($code $(cat "$TMP/body"))" \
+		eval 'test "$code" = 400 && grep -q "behind the receiver.s clock" "$TMP/body"'
+	rx_stop
+	check "shake --max-skew: only the push of now written" test "$(wc -l <"$TMP/rx.out")" -eq 1
+	rx_start $port || { fail "shake receiver starts (skew 2)"; return; }
+	code=$(rx_post $port "$TMP/sk.ahead")
+	check "shake: without --max-skew, an hour ahead is taken ($code)" test "$code" = 200
+	rx_stop
+	"$QS" --pushes --max-skew 1m </dev/null >/dev/null 2>&1
+	check "shake --max-skew without --listen: exit 64" test $? -eq 64
+}

@@ -309,3 +309,24 @@ map_fdsn_corners() {
 	check "fdsn includearrivals=true: 200" test "$(qm_code "$u/count?includearrivals=true")" = 200
 	qm_stop
 }
+
+# one rule for control characters in an event's strings: refused at input,
+# so format=text stays one line of 14 columns per event and /contributors
+# holds no raw newline
+map_control_chars() {
+	local p=$((MAP_PORT + 21))
+	python3 tests/gen-lines.py 5 1 >"$TMP/map-ctl"
+	sed -n 1p "$TMP/map-ctl" | sed 's/"id":"[^"]*"/"id":"ctl1"/; s/"region":"[^"]*"/"region":"A\\nB|C"/' >>"$TMP/map-ctl"
+	sed -n 2p "$TMP/map-ctl" | sed 's/"id":"[^"]*"/"id":"ctl2"/; s/"auth":"[^"]*"/"auth":"X\\r\\nY"/' >>"$TMP/map-ctl"
+	sed -n 3p "$TMP/map-ctl" | sed 's/"id":"[^"]*"/"id":"ctl3"/; s/"magtype":"[^"]*"/"magtype":"M\\u0007"/' >>"$TMP/map-ctl"
+	: >"$TMP/map-$p.err"
+	qm_start $p --window 0 <"$TMP/map-ctl"
+	check "control characters: the 3 lines with one refused, each naming the field" \
+		test "$(grep -o 'msg=rejected line=[0-9]* field=[a-z]*' "$TMP/map-$p.err" | tr '\n' ' ')" = \
+		"msg=rejected line=6 field=region msg=rejected line=7 field=auth msg=rejected line=8 field=magtype "
+	check "control characters: format=text is 1 + 5 lines of 14 columns" \
+		test "$(curl -s "http://127.0.0.1:$p/fdsnws/event/1/query?format=text" | awk -F'|' 'NF == 14 {n++} END {print NR "/" n}')" = 6/6
+	check "control characters: /contributors holds no raw CR or LF" \
+		test "$(curl -s "http://127.0.0.1:$p/fdsnws/event/1/contributors" | grep -c 'X.*Y\|^Y')" = 0
+	qm_stop
+}

@@ -296,3 +296,33 @@ suite_alert() {
 	fi
 	run_cases alert_
 }
+
+# issue 28.9: 100,000 rules are checked (names sorted, not pairwise) well
+# inside a hang guard, and SIGTERM is honoured while a large file loads
+alert_rules_many() {
+	local rc pid out i
+	qa_dir many
+	python3 -c '
+import json, sys
+def rules(n):
+    return [{"name": "r%06d" % i, "minmagnitude": 4,
+             "circle": {"lat": 45, "lon": 7, "radius_km": 100},
+             "webhook": {"url": "http://127.0.0.1:9/h", "secret_file": sys.argv[1] + "/secret"}}
+            for i in range(n)]
+json.dump(rules(100000), open(sys.argv[1] + "/r100k.json", "w"))
+r = rules(300000); r.append(dict(r[7]))
+json.dump(r, open(sys.argv[1] + "/r300k.json", "w"))' "$D"
+	out=$(timeout 60 "$ALERT" --rules "$D/r100k.json" --check 2>&1); rc=$?
+	check "alert: 100,000 rules checked within the 60 s guard ($rc $out)" \
+		eval 'test $rc -eq 0 && grep -q "rules=100000" <<<"$out"'
+	out=$(timeout 120 "$ALERT" --rules "$D/r300k.json" --check 2>&1); rc=$?
+	check "alert: 300,001 rules, the last one named as the first: 78 naming it ($rc $out)" \
+		eval 'test $rc -eq 78 && grep -q "rule=r000007 field=name" <<<"$out"'
+	"$ALERT" --rules "$D/r300k.json" --state "$D/state" </dev/null >/dev/null 2>"$D/term.err" & pid=$!
+	for i in $(seq 100); do [ -e "/proc/$pid" ] && break; sleep 0.01; done
+	sleep 0.3
+	kill -TERM "$pid"
+	timeout 30 tail --pid="$pid" -f /dev/null; wait "$pid"; rc=$?
+	check "alert: SIGTERM while loading 300,001 rules: exit 0, saying so ($rc $(head -c 200 "$D/term.err"))" \
+		eval 'test $rc -eq 0 && grep -q "stopped while loading the rules" "$D/term.err"'
+}

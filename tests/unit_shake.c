@@ -249,7 +249,8 @@ clocks(void)
 {
 	static const double skews[] = { 6e9, 36, 3600 };	/* 2216, 36 s, 1 h */
 	struct phone ph[] = {
-		{ .id = "z", .lat = 47.37, .lon = 8.53, .noise = 0.01, .shake_at = 12,
+		/* 111 km away: its onset joins nothing */
+		{ .id = "z", .lat = 46.37, .lon = 8.53, .noise = 0.01, .shake_at = 12,
 		  .shake_s = 3, .shake_amp = 0.8, .stop_at = 16, .rng = 6 },
 		{ .id = "b", .lat = 47.38, .lon = 8.55, .noise = 0.01, .shake_at = 40,
 		  .shake_s = 4, .shake_amp = 0.5, .rng = 2 },

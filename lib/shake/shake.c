@@ -183,7 +183,7 @@ report_onset(struct quake_shake *sh, struct dev *d, quake_shake_fn fn,
 	d->cur.lat = d->lat;
 	d->cur.lon = d->lon;
 	fn(arg, QUAKE_SHAKE_ONSET, &d->cur, NULL);
-	if (sh->coinc != NULL && quake_coinc_add(sh->coinc, &o, &det, members, 0) == 1)
+	if (sh->coinc != NULL && quake_coinc_add(sh->coinc, &o, &det, members, 0) > 0)
 		fn(arg, QUAKE_SHAKE_DETECTION, NULL, &det);
 }
 

@@ -47,7 +47,8 @@ enum quake_shake_report {
 	QUAKE_SHAKE_ONSET,	/* t: a trigger's start (off unset), devices
 				 * with a location only */
 	QUAKE_SHAKE_TRIGGER,	/* t: a finished trigger */
-	QUAKE_SHAKE_DETECTION	/* d: a new coincidence group */
+	QUAKE_SHAKE_DETECTION	/* d: a new coincidence group, or one grown
+				 * (again, with the id it was first given) */
 };
 
 /* Called for each report; t or d (the other NULL) borrowed for the call.

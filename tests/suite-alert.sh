@@ -319,8 +319,11 @@ json.dump(r, open(sys.argv[1] + "/r300k.json", "w"))' "$D"
 	check "alert: 300,001 rules, the last one named as the first: 78 naming it ($rc $out)" \
 		eval 'test $rc -eq 78 && grep -q "rule=r000007 field=name" <<<"$out"'
 	"$ALERT" --rules "$D/r300k.json" --state "$D/state" </dev/null >/dev/null 2>"$D/term.err" & pid=$!
-	for i in $(seq 100); do [ -e "/proc/$pid" ] && break; sleep 0.01; done
-	sleep 0.3
+	# once its SIGTERM handler is set (SigCgt bit 15), while it loads
+	for i in $(seq 3000); do
+		[ $(( 0x$(awk '/^SigCgt/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0) & 0x4000 )) -ne 0 ] && break
+		sleep 0.01
+	done
 	kill -TERM "$pid"
 	timeout 30 tail --pid="$pid" -f /dev/null; wait "$pid"; rc=$?
 	check "alert: SIGTERM while loading 300,001 rules: exit 0, saying so ($rc $(head -c 200 "$D/term.err"))" \

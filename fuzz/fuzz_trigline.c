@@ -86,7 +86,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				const char *mem[4];
 				char line[QUAKE_DETECTION_LINE_MAX];
 				size_t n;
-				if (quake_coinc_add(c, &o, &d, mem, 4) == 1 &&
+				if (quake_coinc_add(c, &o, &d, mem, 4) > 0 &&
 				    (n = quake_detection_format(&d, line, sizeof line)) > 0 &&
 				    quake_detection_parse(line, n, &e, &f) != QUAKE_OK)
 					abort();

@@ -317,3 +317,16 @@ cli_hard_output_errors() {
 			test $rc -eq 74 -a "$(grep -c 'msg="cannot write the dead-letter file" path=/dev/full' "$TMP/err")" -eq 1
 	done
 }
+
+# make bench on a fresh machine: what bench/ runs beside quake's own tools
+# (nginx with the nchan module, wrk, hyperfine) is what install-deps installs
+cli_bench_deps() {
+	local p
+	for p in nginx libnginx-mod-nchan wrk hyperfine; do
+		check "install-deps installs $p (bench/ uses it)" \
+			grep -qE "^[A-Z]+=\"([^\"]* )?$p( |\")|^ +([^\"]* )?$p( |\")" scripts/install-deps
+	done
+	check "bench/map.sh loads nchan from where libnginx-mod-nchan puts it" \
+		grep -q 'load_module /usr/lib/nginx/modules/ngx_nchan_module.so' bench/map.sh
+	check "bench/map.sh runs nginx and wrk" eval 'grep -qw nginx bench/map.sh && grep -qw wrk bench/map.sh'
+}

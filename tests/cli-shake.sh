@@ -533,3 +533,97 @@ cli_shake_rx_acks_gone() {
 	"$QS" --listen 127.0.0.1:$port --acks "$TMP/x" --ack-timeout 0 </dev/null >/dev/null 2>&1
 	check "shake --ack-timeout 0: exit 64" test $? -eq 64
 }
+
+# a push to any path is taken, as the page says (Sensor Logger's URL field
+# is free text); /healthz stays itself
+cli_shake_rx_any_path() {
+	local port=24030 code p
+	python3 tests/gen_pushes.py table | sed -n 1,3p >"$TMP/ap"
+	rx_start $port || { fail "shake receiver starts (any path)"; return; }
+	for p in /data /push/x /; do
+		code=$(curl -s -o "$TMP/body" -w '%{http_code}' --data-binary @<(sed -n 1p "$TMP/ap") "http://127.0.0.1:$port$p")
+		check "shake receiver: POST $p is a push, 200 ($code)" test "$code" = 200
+	done
+	code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/data")
+	check "shake receiver: GET /data is 404 ($code)" test "$code" = 404
+	code=$(curl -s -o /dev/null -w '%{http_code}' --data-binary @<(sed -n 1p "$TMP/ap") "http://127.0.0.1:$port/healthz")
+	check "shake receiver: POST /healthz is 405 ($code)" test "$code" = 405
+	rx_stop
+	check "shake receiver: the three pushes written" test "$(wc -l <"$TMP/rx.out")" -eq 3
+}
+
+# --max-skew: a push whose samples are far from the receiver's clock is
+# refused with a line saying why; none written
+cli_shake_rx_max_skew() {
+	local port=24031 code now
+	now=$(date +%s)
+	python3 -c '
+import sys
+sys.path.insert(0, "tests"); import shake_push
+now = int(sys.argv[2]) * 10**9
+for name, t0 in (("now", now), ("ahead", now + 3600 * 10**9), ("behind", now - 3600 * 10**9)):
+    open(sys.argv[1] + name, "wb").write(shake_push.body("sk", 1, 5, t0 - 10**9))' "$TMP/sk." "$now"
+	rx_start $port --max-skew 1m || { fail "shake receiver starts (skew)"; return; }
+	code=$(rx_post $port "$TMP/sk.now")
+	check "shake --max-skew: samples of now, 200 ($code)" test "$code" = 200
+	code=$(rx_post $port "$TMP/sk.ahead")
+	check "shake --max-skew: an hour ahead, 400 saying why ($code $(cat "$TMP/body"))" \
+		eval 'test "$code" = 400 && grep -q "ahead of the receiver.s clock" "$TMP/body"'
+	code=$(rx_post $port "$TMP/sk.behind")
+	check "shake --max-skew: an hour behind, 400 saying why ($code $(cat "$TMP/body"))" \
+		eval 'test "$code" = 400 && grep -q "behind the receiver.s clock" "$TMP/body"'
+	rx_stop
+	check "shake --max-skew: only the push of now written" test "$(wc -l <"$TMP/rx.out")" -eq 1
+	rx_start $port || { fail "shake receiver starts (skew 2)"; return; }
+	code=$(rx_post $port "$TMP/sk.ahead")
+	check "shake: without --max-skew, an hour ahead is taken ($code)" test "$code" = 200
+	rx_stop
+	"$QS" --pushes --max-skew 1m </dev/null >/dev/null 2>&1
+	check "shake --max-skew without --listen: exit 64" test $? -eq 64
+}
+
+# issue 28.3: a group grows. Four phones shaken together, the fourth
+# trigger after the group of three is made: the detection is written again
+# with 4 devices and the same id; its values follow the documented rules
+# (time the earliest onset, centroid the members' mean, peak the largest
+# onset peak), computed here from the onset lines; --coincide across two
+# detectors gives the same lines; quake-alert sends one notice for the id
+cli_shake_group_grows() {
+	local d=$TMP/grows want pid rc c
+	mkdir -p "$d"
+	python3 tests/gen_pushes.py four "$(date +%s)000000000" | "$QS" --pushes >"$d/samples"
+	"$QS" --detect <"$d/samples" >"$d/single"
+	"$QS" --detect --onsets <"$d/samples" | grep -F '"kind":"onset"' >"$d/onsets"
+	detections "$d/single" >"$d/dets"
+	check "grows: two detection lines, 3 then 4 devices, one id ($(jq -c '[.devices, .id]' "$d/dets" | tr '\n' ' '))" \
+		test "$(jq -r .devices "$d/dets" | tr '\n' ' ')$(jq -r .id "$d/dets" | sort -u | wc -l)" = "3 4 1"
+	want=$(jq -s -r '"\(map(.on) | min) \(map(.lat) | add / length * 1e6 | round) \(map(.lon) | add / length * 1e6 | round) \(map(.peak) | max)"' "$d/onsets")
+	check "grows: the revised line's time, centroid and peak from its 4 members' onsets ($want)" \
+		test "$(tail -1 "$d/dets" | jq -r '"\(.time) \(.lat * 1e6 | round) \(.lon * 1e6 | round) \(.peak)"')" = "$want"
+	for c in 94 95; do
+		jq -c "select((.lat / 0.5 | floor) == $c)" "$d/samples" | "$QS" --detect --onsets >"$d/onsets$c"
+	done
+	cat "$d/onsets94" "$d/onsets95" | jq -s -c 'sort_by(.on) | .[]' >"$d/bytime"
+	"$QS" --coincide <"$d/bytime" >"$d/co1"
+	check "grows: --coincide over two detectors' onsets in time order: the same two lines" \
+		cmp -s "$d/co1" "$d/dets"
+	cat "$d/onsets95" "$d/onsets94" | "$QS" --coincide >"$d/co2"
+	check "grows: the other detector first: the last line has the same members' values" \
+		test "$(tail -1 "$d/co2" | jq -c 'del(.id)')" = "$(tail -1 "$d/dets" | jq -c 'del(.id)')"
+	check "grows: the other detector first: one id over its lines" test "$(jq -r .id "$d/co2" | sort -u | wc -l)" = 1
+	printf '{"rules":[{"name":"edge","minmagnitude":9,"circle":{"lat":47.5,"lon":8.6,"radius_km":50},"detections":true,"ntfy":"http://127.0.0.1:24032/shake"}]}\n' >"$d/rules.json"
+	python3 -c '
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        n = int(self.headers.get("Content-Length", 0))
+        with open(sys.argv[1], "ab") as f:
+            f.write(self.rfile.read(n) + b"\n")
+        self.send_response(200); self.send_header("Content-Length", "0"); self.end_headers()
+    def log_message(self, *a): pass
+http.server.HTTPServer(("127.0.0.1", 24032), H).serve_forever()' "$d/posts" & pid=$!
+	timeout 30 "$B/bin/quake-alert" --rules "$d/rules.json" --state "$d/state" <"$d/dets" >"$d/status" 2>"$d/err"; rc=$?
+	kill "$pid"; wait "$pid" 2>/dev/null
+	check "grows: quake-alert, both lines: exit 0, one notice for the id ($rc $(wc -l <"$d/posts" 2>/dev/null))" \
+		test "$rc" -eq 0 -a "$(wc -l <"$d/posts" 2>/dev/null)" -eq 1
+}

@@ -10,6 +10,9 @@ table:   one phone put down on a table at 15 s (one knock, then still).
 straddle: three phones shaken together from 30 s on both sides of the
          47.5-degree cell edge ("a" south of it, "b" and "c" north), "e"
          quiet south of it: samples keyed by cell split them.
+four:    straddle's phones and "d" north of the edge, shaken from 32.5 s:
+         four phones within 4 km, the fourth trigger after the group of
+         three is made (the group grows).
 Deterministic (random.Random with fixed seeds)."""
 import json
 import math
@@ -33,8 +36,15 @@ PHONES = {
         dict(id="c", lat=47.505, lon=8.58, shake=(31.2, 4, 0.45)),
         dict(id="e", lat=47.48, lon=8.61),
     ],
+    "four": [
+        dict(id="a", lat=47.49, lon=8.60, shake=(30, 4, 0.5)),
+        dict(id="b", lat=47.51, lon=8.62, shake=(30.6, 4, 0.6)),
+        dict(id="c", lat=47.505, lon=8.58, shake=(31.2, 4, 0.45)),
+        dict(id="d", lat=47.515, lon=8.60, shake=(32.5, 4, 0.7)),
+        dict(id="e", lat=47.48, lon=8.61),
+    ],
 }
-SECONDS = {"network": 60, "table": 30, "straddle": 45}
+SECONDS = {"network": 60, "table": 30, "straddle": 45, "four": 45}
 
 
 def gauss(rng):

@@ -7,7 +7,7 @@ exit 1 on any."""
 import json, math, random, subprocess, sys, tempfile
 
 from pyproj import Geod
-from shapely.geometry import MultiPolygon, Point, Polygon, shape
+from shapely.geometry import LinearRing, MultiPolygon, Point, Polygon, shape
 
 R = 6371008.8
 geod = Geod(a=R, b=R)
@@ -47,9 +47,14 @@ def circles():
 
 
 def star(cx, cy, r, n):
-    """A random star-shaped ring around (cx, cy): a simple polygon."""
-    angs = sorted(rng.uniform(0, 2 * math.pi) for _ in range(n))
-    pts = [(cx + r * rng.uniform(0.4, 1.0) * math.cos(a), cy + r * 0.6 * rng.uniform(0.4, 1.0) * math.sin(a)) for a in angs]
+    """A random star-shaped ring around (cx, cy): a simple polygon (one
+    radius per vertex and gaps under pi, so the vertices stay in angle
+    order: with a factor each for x and y a ring could cross itself, which
+    quake refuses)."""
+    angs = [(i + rng.uniform(0.1, 0.9)) * 2 * math.pi / n for i in range(n)]  # gaps < pi
+    us = [rng.uniform(0.4, 1.0) for _ in angs]
+    pts = [(cx + r * u * math.cos(a), cy + r * 0.6 * u * math.sin(a)) for a, u in zip(angs, us)]
+    assert LinearRing(pts + [pts[0]]).is_simple
     return pts + [pts[0]]
 
 

@@ -296,3 +296,88 @@ suite_alert() {
 	fi
 	run_cases alert_
 }
+
+# issue 28.9: 100,000 rules are checked (names sorted, not pairwise) well
+# inside a hang guard, and SIGTERM is honoured while a large file loads
+alert_rules_many() {
+	local rc pid out i
+	qa_dir many
+	python3 -c '
+import json, sys
+def rules(n):
+    return [{"name": "r%06d" % i, "minmagnitude": 4,
+             "circle": {"lat": 45, "lon": 7, "radius_km": 100},
+             "webhook": {"url": "http://127.0.0.1:9/h", "secret_file": sys.argv[1] + "/secret"}}
+            for i in range(n)]
+json.dump(rules(100000), open(sys.argv[1] + "/r100k.json", "w"))
+r = rules(300000); r.append(dict(r[7]))
+json.dump(r, open(sys.argv[1] + "/r300k.json", "w"))' "$D"
+	out=$(timeout 60 "$ALERT" --rules "$D/r100k.json" --check 2>&1); rc=$?
+	check "alert: 100,000 rules checked within the 60 s guard ($rc $out)" \
+		eval 'test $rc -eq 0 && grep -q "rules=100000" <<<"$out"'
+	out=$(timeout 120 "$ALERT" --rules "$D/r300k.json" --check 2>&1); rc=$?
+	check "alert: 300,001 rules, the last one named as the first: 78 naming it ($rc $out)" \
+		eval 'test $rc -eq 78 && grep -q "rule=r000007 field=name" <<<"$out"'
+	"$ALERT" --rules "$D/r300k.json" --state "$D/state" </dev/null >/dev/null 2>"$D/term.err" & pid=$!
+	# once its SIGTERM handler is set (SigCgt bit 15), while it loads
+	for i in $(seq 3000); do
+		[ $(( 0x$(awk '/^SigCgt/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0) & 0x4000 )) -ne 0 ] && break
+		sleep 0.01
+	done
+	kill -TERM "$pid"
+	timeout 30 tail --pid="$pid" -f /dev/null; wait "$pid"; rc=$?
+	check "alert: SIGTERM while loading 300,001 rules: exit 0, saying so ($rc $(head -c 200 "$D/term.err"))" \
+		eval 'test $rc -eq 0 && grep -q "stopped while loading the rules" "$D/term.err"'
+}
+
+# issue 28.11: a notice is journaled as it is delivered, not once every
+# earlier line is done. One Greece notice held by a slow ntfy target, ten
+# Tokyo webhooks delivered behind it; kill -9; the restart (Kafka
+# redelivers every line) repeats the Greece one only, not the ten.
+alert_journal_delivered() {
+	local pa pb rc i n pid sa sb
+	qa_dir journal
+	pa=$ALERT_PORT; pb=$(free_port)
+	sed -i "s|127.0.0.1:$pa/hook/tokyo|127.0.0.1:$pb/hook/tokyo|" "$D/rules.json"
+	python3 -c '
+import json, time
+now = time.time()
+iso = lambda t: time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + ".000000Z"
+def ev(i, lat, lon, region):
+    return json.dumps({"id": "20261201_%07d" % i, "action": "update", "time": iso(now - 600 + i),
+        "lastupdate": iso(now - 300 + i), "lat": lat, "lon": lon, "depth": 10.0, "mag": 5.0,
+        "magtype": "mb", "region": region, "evtype": "ke", "auth": "EMSC",
+        "source_catalog": "EMSC-RTS", "source_id": str(i)}, separators=(",", ":"))
+print(ev(0, 38.0, 23.5, "GREECE"))
+for i in range(1, 11):
+    print(ev(i, 35.7, 139.7, "NEAR COAST OF HONSHU, JAPAN"))' >"$D/lines"
+	"$ALERT_PY" tests/alert-receiver.py "$pa" "$D/slow.log" --secret "$SECRET" --token "$TOKEN" \
+	    --delay 60000 >"$D/slow.out" 2>&1 & sa=$!
+	"$ALERT_PY" tests/alert-receiver.py "$pb" "$D/fast.log" --secret "$SECRET" --token "$TOKEN" \
+	    >"$D/fast.out" 2>&1 & sb=$!
+	for i in $(seq 50); do grep -q ready "$D/slow.out" "$D/fast.out" 2>/dev/null &&
+	    [ "$(grep -l ready "$D/slow.out" "$D/fast.out" | wc -l)" -eq 2 ] && break; sleep 0.1; done
+	rm -f "$D/in"; mkfifo "$D/in"
+	"$ALERT" --rules "$D/rules.json" --state "$D/state" <"$D/in" >"$D/out.1" 2>"$D/err.1" & pid=$!
+	exec 9>"$D/in"; cat "$D/lines" >&9
+	# the ten webhooks answered and (after the fix) their marks in the state
+	for i in $(seq 300); do
+		n=$(grep -c '"rule":"tokyo"' "$D/state" 2>/dev/null)
+		[ "${n:-0}" -ge 10 ] && break; sleep 0.1
+	done
+	check "alert journal: the ten delivered Tokyo notices are in the state while Greece's is in flight (${n:-0})" \
+		test "${n:-0}" -ge 10 -a "$(grep -c tokyo "$D/fast.log")" -eq 10
+	check "alert journal: no status line yet (line 1 waits for Greece)" test ! -s "$D/out.1"
+	kill -9 "$pid"; wait "$pid" 2>/dev/null; exec 9>&-
+	kill "$sa" 2>/dev/null; wait "$sa" 2>/dev/null
+	"$ALERT_PY" tests/alert-receiver.py "$pa" "$D/slow.log" --secret "$SECRET" --token "$TOKEN" \
+	    >"$D/slow.out" 2>&1 & sa=$!
+	for i in $(seq 50); do grep -q ready "$D/slow.out" 2>/dev/null && break; sleep 0.1; done
+	timeout 60 "$ALERT" --rules "$D/rules.json" --state "$D/state" <"$D/lines" >"$D/out.2" 2>"$D/err.2"; rc=$?
+	check "alert journal: the restart ends 0, 11 status lines ($rc)" test "$rc" -eq 0 -a "$(wc -l <"$D/out.2")" -eq 11
+	check "alert journal: after kill -9, no Tokyo notice repeated ($(grep -c tokyo "$D/fast.log") seen, 10 distinct)" \
+		test "$(grep -c tokyo "$D/fast.log")" -eq 10
+	check "alert journal: Greece's notice (in flight at the kill) delivered on restart" \
+		test "$(grep -c greece "$D/slow.log")" -ge 1
+	kill "$sa" "$sb" 2>/dev/null; wait "$sa" "$sb" 2>/dev/null
+}

@@ -286,3 +286,47 @@ map_detections() {
 	exec 7>&-
 	qm_stop
 }
+
+# FDSN's corners a script written for another service meets: nodata=404's
+# error document, decimal floats only, includeall* answered
+map_fdsn_corners() {
+	local p=$((MAP_PORT + 20)) u body
+	python3 tests/gen-lines.py 20 1 >"$TMP/map-corners"
+	qm_start $p --window 0 <"$TMP/map-corners"
+	u=http://127.0.0.1:$p/fdsnws/event/1
+	body=$(curl -s -w ' %{http_code}' "$u/query?minmag=9.9&nodata=404")
+	check "fdsn nodata=404: 404 with the FDSN error document ($body)" \
+		eval 'case $body in "Error 404: Not Found"*"Request:"*"nodata=404"*" 404") true ;; *) false ;; esac'
+	check "fdsn nodata=404 asked twice (cached): the document again" \
+		grep -q '^Error 404: Not Found' <(curl -s "$u/query?minmag=9.9&nodata=404")
+	check "fdsn no match without nodata: 204, empty" test "$(curl -s -w '%{http_code}' "$u/query?minmag=9.9")" = 204
+	check "fdsn mindepth=0x10 (hex): 400 naming it" \
+		grep -q '^mindepth: not a number' <(curl -s "$u/query?mindepth=0x10")
+	check "fdsn minmag=-2.5e0: decimal with an exponent, 200" test "$(qm_code "$u/query?minmag=-2.5e0")" = 200
+	check "fdsn includeallorigins=true&includeallmagnitudes=true&includearrivals=true: answered, as false is" \
+		cmp -s <(curl -s "$u/query?format=text&includeallorigins=true&includeallmagnitudes=true&includearrivals=true") \
+		<(curl -s "$u/query?format=text&includeallorigins=false")
+	check "fdsn includearrivals=true: 200" test "$(qm_code "$u/count?includearrivals=true")" = 200
+	qm_stop
+}
+
+# one rule for control characters in an event's strings: refused at input,
+# so format=text stays one line of 14 columns per event and /contributors
+# holds no raw newline
+map_control_chars() {
+	local p=$((MAP_PORT + 21))
+	python3 tests/gen-lines.py 5 1 >"$TMP/map-ctl"
+	sed -n 1p "$TMP/map-ctl" | sed 's/"id":"[^"]*"/"id":"ctl1"/; s/"region":"[^"]*"/"region":"A\\nB|C"/' >>"$TMP/map-ctl"
+	sed -n 2p "$TMP/map-ctl" | sed 's/"id":"[^"]*"/"id":"ctl2"/; s/"auth":"[^"]*"/"auth":"X\\r\\nY"/' >>"$TMP/map-ctl"
+	sed -n 3p "$TMP/map-ctl" | sed 's/"id":"[^"]*"/"id":"ctl3"/; s/"magtype":"[^"]*"/"magtype":"M\\u0007"/' >>"$TMP/map-ctl"
+	: >"$TMP/map-$p.err"
+	qm_start $p --window 0 <"$TMP/map-ctl"
+	check "control characters: the 3 lines with one refused, each naming the field" \
+		test "$(grep -o 'msg=rejected line=[0-9]* field=[a-z]*' "$TMP/map-$p.err" | tr '\n' ' ')" = \
+		"msg=rejected line=6 field=region msg=rejected line=7 field=auth msg=rejected line=8 field=magtype "
+	check "control characters: format=text is 1 + 5 lines of 14 columns" \
+		test "$(curl -s "http://127.0.0.1:$p/fdsnws/event/1/query?format=text" | awk -F'|' 'NF == 14 {n++} END {print NR "/" n}')" = 6/6
+	check "control characters: /contributors holds no raw CR or LF" \
+		test "$(curl -s "http://127.0.0.1:$p/fdsnws/event/1/contributors" | grep -c 'X.*Y\|^Y')" = 0
+	qm_stop
+}

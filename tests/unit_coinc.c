@@ -42,8 +42,8 @@ table(void)
 	/* ~0.09 degrees of latitude = 10 km */
 	static const struct step three[] = {
 		{ "a", 0, 45.0, 7.0, 0 }, { "b", 2, 45.05, 7.0, 0 },
-		{ "c", 4, 45.0, 7.05, 1 }, { "d", 5, 45.02, 7.02, 0 },	/* joins */
-		{ "e", 13, 45.01, 7.01, 0 },	/* joins: within T of d */
+		{ "c", 4, 45.0, 7.05, 1 }, { "d", 5, 45.02, 7.02, 2 },	/* joins: revised */
+		{ "e", 13, 45.01, 7.01, 2 },	/* joins: within T of d */
 	}, far[] = {
 		{ "a", 0, 45.0, 7.0, 0 }, { "b", 1, 45.0, 7.0, 0 },
 		{ "c", 2, 46.0, 7.0, 0 },	/* 111 km away */
@@ -80,6 +80,96 @@ table(void)
 	CHECK(run(same, NELEM(same), 3, &d), "one device triggering thrice is one device");
 	CHECK(run(pairwise, NELEM(pairwise), 3, &d), "members within R of each other, not just of the newest");
 	CHECK(run(again, NELEM(again), 3, &d), "after T without members a group is new again");
+}
+
+/* one device's onset far ahead of the others', sent first, does not
+ * prune theirs: no one device's clock moves the time that prunes */
+static void
+clocks(void)
+{
+	static const double skews[] = { 6e9, 36, 3600 };
+	struct step s[] = {
+		{ "z", 0, 45.0, 7.0, 0 },
+		{ "a", 0, 45.0, 7.0, 0 }, { "b", 2, 45.05, 7.0, 0 },
+		{ "c", 4, 45.0, 7.05, 1 },
+		{ "a", 60, 45.0, 7.0, 0 }, { "b", 61, 45.0, 7.0, 0 },
+		{ "c", 62, 45.0, 7.0, 1 },	/* and the next one too */
+	};
+	struct quake_detection d;
+
+	for (size_t i = 0; i < NELEM(skews); i++) {
+		s[0].t_s = skews[i];
+		CHECK(run(s, NELEM(s), 3, &d), "an onset %.0f s ahead, first: the "
+		    "others' detections still made", skews[i]);
+	}
+}
+
+/* a group grows: the fourth device joins with a revised detection under
+ * the first id; the values follow the rules (earliest time, mean
+ * centroid, largest peak); a device already in it adds nothing; the last
+ * revision is the same in every arrival order */
+static void
+grows(void)
+{
+	static const struct quake_onset o[] = {
+		{ "a", 1764576030000000LL, 47.49, 8.60, 0.6 },
+		{ "b", 1764576030600000LL, 47.51, 8.62, 0.7 },
+		{ "c", 1764576031200000LL, 47.505, 8.58, 0.5 },
+		{ "d", 1764576032500000LL, 47.515, 8.60, 0.8 },
+	};
+	struct quake_coinc_conf conf = { .k = 3, .window_us = 10000000,
+	    .radius_km = 20, .hold_us = 10000000 };
+	struct quake_detection d, first = { 0 }, last = { 0 }, ref = { 0 };
+	const char *mem[8];
+	int ord[4] = { 0, 1, 2, 3 }, r[5], bad = 0, nperm = 0;
+	struct quake_coinc *c;
+
+	quake_coinc_new(&conf, &c);
+	for (int i = 0; i < 4; i++)
+		r[i] = quake_coinc_add(c, &o[i], i < 2 ? &d : i == 2 ? &first : &last, mem, 8);
+	r[4] = quake_coinc_add(c, &o[1], &d, mem, 8);	/* b again */
+	quake_coinc_free(c);
+	CHECK(r[0] == 0 && r[1] == 0 && r[2] == 1 && r[3] == 2 && r[4] == 0,
+	    "grows: new (1) at the third, revised (2) at the fourth, b again nothing");
+	CHECK(strcmp(first.id, last.id) == 0 && first.devices == 3 && last.devices == 4,
+	    "grows: 3 then 4 devices under one id (%s %s)", first.id, last.id);
+	CHECK(last.time == o[0].time && last.peak == 0.8 &&
+	    fabs(last.lat - (47.49 + 47.51 + 47.505 + 47.515) / 4) < 1e-9 &&
+	    fabs(last.lon - (8.60 + 8.62 + 8.58 + 8.60) / 4) < 1e-9,
+	    "grows: earliest time, largest peak, mean centroid (%.6f %.6f)", last.lat, last.lon);
+	ref = last;
+	/* every order of the four: the last line's values are ref's */
+	do {
+		struct quake_detection got = { 0 };
+		char id1[64] = "";
+		quake_coinc_new(&conf, &c);
+		for (int i = 0; i < 4; i++) {
+			int k = quake_coinc_add(c, &o[ord[i]], &d, mem, 8);
+			if (k == 1)
+				snprintf(id1, sizeof id1, "%s", d.id);
+			if (k > 0)
+				got = d;
+		}
+		quake_coinc_free(c);
+		nperm++;
+		bad += got.devices != 4 || got.time != ref.time || got.lat != ref.lat ||
+		    got.lon != ref.lon || got.peak != ref.peak ||
+		    got.radius_km != ref.radius_km || strcmp(got.id, id1) != 0;
+		/* next permutation of ord */
+		int i = 2;
+		while (i >= 0 && ord[i] > ord[i + 1])
+			i--;
+		if (i < 0)
+			break;
+		int j = 3;
+		while (ord[j] < ord[i])
+			j--;
+		int t = ord[i]; ord[i] = ord[j]; ord[j] = t;
+		for (int a = i + 1, b = 3; a < b; a++, b--)
+			t = ord[a], ord[a] = ord[b], ord[b] = t;
+	} while (1);
+	CHECK(nperm == 24 && bad == 0, "grows: all 24 orders, the same last line under "
+	    "their first id (%d differ)", bad);
 }
 
 static void
@@ -164,6 +254,8 @@ int
 main(void)
 {
 	table();
+	clocks();
+	grows();
 	orders();
 	bad_conf();
 	return unit_failed;

@@ -86,6 +86,18 @@ main(void)
 	CHECK(quake_marks_open(path, 30 * DAY, now, &m, &skipped, &f) == QUAKE_OK, "reopen after compaction");
 	quake_marks_get(m, "ev5", "r1", &got);
 	CHECK(got.lastupdate == 100 * DAY + 1499 && got.band == 1499 % 5, "the last commit wins");
+	/* commits out of line order (a delivered notice's at once, an earlier
+	 * line's later): an older mark never takes a newer one back */
+	struct quake_alert_mark newer = { 1, 3, 0, 0, 100 * DAY + 2000, 99 * DAY },
+	    older = { 1, 1, 0, 0, 100 * DAY + 1700, 99 * DAY };
+	quake_marks_commit(m, "ev5", "r1", &newer);
+	quake_marks_commit(m, "ev5", "r1", &older);
+	quake_marks_sync(m, now);
+	quake_marks_close(m);
+	CHECK(quake_marks_open(path, 30 * DAY, now, &m, &skipped, &f) == QUAKE_OK, "reopen after out-of-order commits");
+	quake_marks_get(m, "ev5", "r1", &got);
+	CHECK(got.lastupdate == 100 * DAY + 2000 && got.band == 3,
+	    "an older commit after a newer one is not kept (band %d)", got.band);
 	quake_marks_close(m);
 
 	char bad[300];

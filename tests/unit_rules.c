@@ -120,6 +120,17 @@ main(void)
 		{ "[{\"name\":\"a\",\"updates\":\"all\"" HOOK "}]", "a", "updates" },
 		{ "[{\"name\":\"a\",\"detections\":1" HOOK "}]", "a", "detections" },
 		{ "[{\"name\":\"ok\"" HOOK "},{\"name\":\"b\",\"minmagnitude\":null" HOOK "}]", "b", "minmagnitude" },
+		/* issue 28.10: credentials in a URL would be logged; a ring
+		 * crossing itself has no one inside; include is a list */
+		{ "[{\"name\":\"a\",\"webhook\":{\"url\":\"http://u:p@x/h\",\"secret_file\":\"s\"}}]", "a", "webhook.url" },
+		{ "[{\"name\":\"a\",\"ntfy\":\"https://user@x/t\"}]", "a", "ntfy.url" },
+		{ "[{\"name\":\"a\",\"polygon\":{\"type\":\"Polygon\",\"coordinates\":"
+		    "[[[0,0],[10,10],[10,0],[0,10],[0,0]]]}" HOOK "}]", "a", "polygon" },
+		{ "[{\"name\":\"a\",\"evtype\":{\"include\":\"ke\"}" HOOK "}]", "a", "evtype.include" },
+		{ "[{\"name\":\"a\",\"evtype\":{\"exclude\":\"qb\"}" HOOK "}]", "a", "evtype.exclude" },
+		/* a duplicate name found by sorting: the later of the pair */
+		{ "[{\"name\":\"z\"" HOOK "},{\"name\":\"a\"" HOOK "},{\"name\":\"m\"" HOOK "},"
+		    "{\"name\":\"a\"" HOOK "}]", "a", "name" },
 	};
 	for (size_t i = 0; i < NELEM(bad); i++) {
 		memset(&f, 0, sizeof f);
@@ -128,6 +139,23 @@ main(void)
 		CHECK(strcmp(f.rule, bad[i].rule) == 0 && strcmp(f.f.field, bad[i].field) == 0,
 		    "bad rules %zu: rule [%s] field [%s] (%.60s), want [%s] [%s]", i, f.rule,
 		    f.f.field, f.f.reason, bad[i].rule, bad[i].field);
+	}
+	{
+		/* the same URL's "@" in the path or query is no userinfo; a ring
+		 * that only touches itself at a vertex is simple enough */
+		const char *ok = "[{\"name\":\"a\",\"ntfy\":\"https://x/t?a=b@c\"},"
+		    "{\"name\":\"b\",\"ntfy\":\"https://x/t/@me\",\"polygon\":"
+		    "{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[10,0],[10,10],[0,10],[0,0]]]}}]";
+		CHECK(quake_rules_parse(ok, strlen(ok), NULL, &rs, &f) == QUAKE_OK,
+		    "an @ past the host is taken; a square is simple (%s)", f.f.reason);
+		quake_rules_free(&rs);
+	}
+	{
+		static volatile sig_atomic_t stop = 1;
+		const char *two = "[{\"name\":\"a\",\"ntfy\":\"https://x/t\"},"
+		    "{\"name\":\"b\",\"ntfy\":\"https://x/t\"}]";
+		CHECK(quake_rules_parse_stop(two, strlen(two), NULL, &rs, &f, &stop) ==
+		    QUAKE_ETEMP && rs.n == 0, "a stop flag set: loading stops, nothing held");
 	}
 	CHECK(quake_rules_load("tests/data/alert/none.json", &rs, &f) == QUAKE_EIO &&
 	    strstr(f.f.reason, "none.json") != NULL, "missing rules file: EIO naming it");

@@ -21,6 +21,7 @@ struct phone {
 	double knock_at;			/* a put-down knock, or 0 */
 	double gap_at, gap_s, loud_after;	/* no samples; noise x after */
 	double stop_at;				/* stops sending, or 0 */
+	double skew_s;				/* its clock this far ahead */
 	uint64_t rng;
 	double next;				/* the next sample's time */
 };
@@ -67,7 +68,7 @@ push(struct phone *p, int sec, struct quake_samples *b)
 		}
 		if (p->knock_at > 0 && s >= p->knock_at)
 			z += 5 * exp(-(s - p->knock_at) / 0.04) * sin(2 * M_PI * 25 * (s - p->knock_at));
-		b->t[b->n] = T0 + (int64_t)(s * 1e6);
+		b->t[b->n] = T0 + (int64_t)((s + p->skew_s) * 1e6);
 		b->x[b->n] = x; b->y[b->n] = y; b->z[b->n] = z;
 		b->n++;
 	}
@@ -205,9 +206,11 @@ singles(void)
 	    .knock_at = 20, .rng = 9 } };
 	struct phone gap[] = { { .id = "g", .lat = 47.37, .lon = 8.54, .noise = 0.02,
 	    .gap_at = 20, .gap_s = 5, .loud_after = 3, .rng = 10 } };
+	/* two keep sending: the clock that forgets is the second newest */
 	struct phone stop[] = {
 		{ .id = "s", .lat = 47.37, .lon = 8.54, .noise = 0.01, .stop_at = 15, .rng = 11 },
-		{ .id = "k", .lat = 47.37, .lon = 8.54, .noise = 0.01, .rng = 12 } };
+		{ .id = "k", .lat = 47.37, .lon = 8.54, .noise = 0.01, .rng = 12 },
+		{ .id = "l", .lat = 47.37, .lon = 8.54, .noise = 0.01, .rng = 15 } };
 	struct phone grav[] = { { .id = "g", .lat = 47.37, .lon = 8.54, .noise = 0.01,
 	    .gravity = 9.81, .shake_at = 30, .shake_s = 2, .shake_amp = 0.5, .rng = 13 } };
 	struct phone quiet[] = { { .id = "q", .lat = 47.37, .lon = 8.54, .noise = 0.002,
@@ -226,8 +229,8 @@ singles(void)
 	CHECK(g.ntrig >= 1, "the same gap not taken as one: a false trigger (%d)", g.ntrig);
 	quake_shake_conf_default(&conf);
 	conf.timeout_us = 30000000;
-	simulate(stop, 2, 60, &conf, &g, 0, &left);
-	CHECK(left == 1, "a phone silent past --device-timeout is forgotten (%zu left)", left);
+	simulate(stop, 3, 60, &conf, &g, 0, &left);
+	CHECK(left == 2, "a phone silent past --device-timeout is forgotten (%zu left)", left);
 	quake_shake_conf_default(&conf);
 	simulate(grav, 1, 40, &conf, &g, 0, NULL);
 	CHECK(g.ntrig == 1 && has_trigger(&g, "g", 30, 30.5),
@@ -237,6 +240,48 @@ singles(void)
 	conf.floor = 0;
 	simulate(quiet, 1, 40, &conf, &g, 0, NULL);
 	CHECK(g.ntrig == 1, "the same bump triggers without the floor (%d)", g.ntrig);
+}
+
+/* one phone's clock far ahead (sent first) neither stops the others'
+ * detection nor keeps every device from being forgotten */
+static void
+clocks(void)
+{
+	static const double skews[] = { 6e9, 36, 3600 };	/* 2216, 36 s, 1 h */
+	struct phone ph[] = {
+		/* 111 km away: its onset joins nothing */
+		{ .id = "z", .lat = 46.37, .lon = 8.53, .noise = 0.01, .shake_at = 12,
+		  .shake_s = 3, .shake_amp = 0.8, .stop_at = 16, .rng = 6 },
+		{ .id = "b", .lat = 47.38, .lon = 8.55, .noise = 0.01, .shake_at = 40,
+		  .shake_s = 4, .shake_amp = 0.5, .rng = 2 },
+		{ .id = "c", .lat = 47.36, .lon = 8.52, .noise = 0.012, .shake_at = 40.8,
+		  .shake_s = 4, .shake_amp = 0.6, .rng = 3 },
+		{ .id = "d", .lat = 47.39, .lon = 8.50, .noise = 0.008, .shake_at = 41.5,
+		  .shake_s = 4, .shake_amp = 0.4, .rng = 4 },
+	};
+	struct phone stop[] = {
+		{ .id = "z", .lat = 47.37, .lon = 8.54, .noise = 0.01, .stop_at = 5,
+		  .skew_s = 6e9, .rng = 16 },
+		{ .id = "s", .lat = 47.37, .lon = 8.54, .noise = 0.01, .stop_at = 15, .rng = 11 },
+		{ .id = "k", .lat = 47.37, .lon = 8.54, .noise = 0.01, .rng = 12 },
+		{ .id = "l", .lat = 47.37, .lon = 8.54, .noise = 0.01, .rng = 15 } };
+	struct quake_shake_conf conf;
+	struct got g;
+	size_t left;
+
+	quake_shake_conf_default(&conf);
+	for (size_t i = 0; i < NELEM(skews); i++) {
+		ph[0].skew_s = skews[i];
+		simulate(ph, NELEM(ph), 60, &conf, &g, 0, NULL);
+		CHECK(g.ndet == 1 && g.det[0].devices == 3 && has_trigger(&g, "z",
+		    12 + skews[i], 12.5 + skews[i]) == 1,
+		    "a shaken phone %.0f s ahead, first: b c d still one detection (%d)",
+		    skews[i], g.ndet);
+	}
+	conf.timeout_us = 30000000;
+	simulate(stop, NELEM(stop), 60, &conf, &g, 0, &left);
+	CHECK(left == 2, "a phone in 2216, first: the silent ones still forgotten (%zu left)",
+	    left);
 }
 
 static void
@@ -261,6 +306,7 @@ main(void)
 	network(0);
 	network(1);
 	singles();
+	clocks();
 	highpass();
 	return unit_failed;
 }

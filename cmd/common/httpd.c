@@ -356,11 +356,16 @@ method_of(struct lws *wsi)
 	return 0;
 }
 
+/* the route of path: an exact one, else a "*" route taking the method */
 static const struct httpd_route *
-route_of(struct httpd *h, const char *path)
+route_of(struct httpd *h, const char *path, enum httpd_method m)
 {
 	for (size_t i = 0; i < h->cfg.nroutes; i++)
 		if (strcmp(h->cfg.routes[i].path, path) == 0)
+			return &h->cfg.routes[i];
+	for (size_t i = 0; i < h->cfg.nroutes; i++)
+		if (strcmp(h->cfg.routes[i].path, "*") == 0 &&
+		    (h->cfg.routes[i].methods & m) != 0)
 			return &h->cfg.routes[i];
 	return NULL;
 }
@@ -452,7 +457,7 @@ on_request(struct httpd *h, struct httpd_conn *c, const char *path, size_t plen)
 	r.query_len = query_of(c->wsi, query, sizeof query);
 	r.query = query;
 	req_headers(c, &r);
-	rt = route_of(h, path);
+	rt = route_of(h, path, r.method);
 	if (rt != NULL && (rt->methods & r.method) == 0)
 		return httpd_respond(c, 405, "text/plain; charset=utf-8",
 		    "Error 405: Method Not Allowed\n", 29, rt->methods & HTTPD_POST ?

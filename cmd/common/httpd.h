@@ -40,7 +40,8 @@ typedef int (*httpd_handler_fn)(void *arg, struct httpd_conn *c,
     const struct httpd_req *r);
 
 struct httpd_route {
-	const char *path;	/* exact match */
+	const char *path;	/* exact match; "*": any other path, for
+				 * the methods it takes */
 	unsigned methods;	/* HTTPD_GET|HTTPD_HEAD|HTTPD_POST */
 	httpd_handler_fn fn;
 	void *arg;		/* borrowed */

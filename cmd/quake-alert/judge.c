@@ -16,10 +16,12 @@
 #include "lines/detection.h"
 #include "common/tool.h"
 
-/* A decision to commit once the line is finished. */
+/* A decision to commit once the line is finished, or once its notice is
+ * delivered, whichever comes first. */
 struct judged {
 	size_t rule;
 	struct quake_alert_mark mark;
+	int committed;
 };
 
 struct pending {
@@ -42,6 +44,7 @@ struct judge {
 	struct quake_alert_mark *mark;
 	uint64_t line;
 	size_t *by_name;	/* rule indexes sorted by name */
+	int unsynced;		/* marks committed since the last sync */
 	struct judge_counts n;
 };
 
@@ -129,7 +132,7 @@ keep(struct judge *j, struct pending *p, size_t rule, const char *id, const stru
 		tool_oom();
 	}
 	p->j = nj;
-	p->j[p->nj++] = (struct judged){ rule, *mk };
+	p->j[p->nj++] = (struct judged){ rule, *mk, 0 };
 }
 
 static double
@@ -325,6 +328,17 @@ judge_notice_done(struct notice *n, void *arg)
 
 	struct pending *p = (struct pending *)ackq_at(j->q, n->line);
 
+	/* delivered: its decision goes into the journal now (the next sync,
+	 * this loop turn), not once every earlier line is done, so a restart
+	 * repeats only the notices in flight */
+	for (size_t k = 0; n->delivered && j->m != NULL && k < p->nj; k++)
+		if (p->j[k].rule == n->rule && !p->j[k].committed) {
+			if (quake_marks_commit(j->m, ackq_id(&p->r),
+			    j->rs->rule[n->rule].name, &p->j[k].mark) != QUAKE_OK)
+				tool_oom();
+			p->j[k].committed = 1;
+			j->unsynced = 1;
+		}
 	if (!n->delivered && p->given_up++ == 0)
 		snprintf(p->error, sizeof p->error, "%.63s: %.90s", j->rs->rule[n->rule].name, n->error);
 	deliver_notice_free(n);
@@ -353,6 +367,9 @@ judge_commit(struct judge *j)
 		p->committed = 1;
 		for (size_t k = 0; k < p->nj; k++) {
 			const char *id = ackq_id(&p->r);
+			if (p->j[k].committed)
+				continue;	/* at its delivery */
+			p->j[k].committed = 1;
 			if (quake_marks_commit(j->m, id, j->rs->rule[p->j[k].rule].name,
 			    &p->j[k].mark) != QUAKE_OK) {
 				tool_oom();
@@ -360,6 +377,8 @@ judge_commit(struct judge *j)
 			any = 1;
 		}
 	}
+	any |= j->unsynced;
+	j->unsynced = 0;
 	if (any && quake_marks_sync(j->m, quake_time_now()) != QUAKE_OK) {
 		quake_log(QUAKE_LOG_ERROR, "cannot write the state file", "error",
 		    strerror(errno), NULL);

@@ -120,7 +120,7 @@ load_rules(const char *path, struct quake_rules *rs)
 	if ((path != NULL) == (flag_rule != NULL))
 		die_usage("give --rules FILE or one rule's flags (--name ...), not both", NULL, NULL);
 	if (path != NULL)
-		err = quake_rules_load(path, rs, &f);
+		err = quake_rules_load_stop(path, rs, &f, &tool_stop);
 	else {
 		char *text = json_dumps(flag_rule, JSON_COMPACT);
 		char *list = NULL;
@@ -133,6 +133,10 @@ load_rules(const char *path, struct quake_rules *rs)
 	}
 	if (err == QUAKE_OK)
 		return;
+	if (err == QUAKE_ETEMP && tool_stop) {	/* SIGTERM while loading */
+		quake_log(QUAKE_LOG_INFO, "stopped while loading the rules", NULL);
+		exit(0);
+	}
 	quake_log(QUAKE_LOG_ERROR, err == QUAKE_EIO ? "cannot read the rules" :
 	    "invalid rules", "rule", f.rule, "field", f.f.field, "reason", f.f.reason, NULL);
 	exit(QUAKE_EXIT_CONFIG);

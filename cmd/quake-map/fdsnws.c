@@ -168,26 +168,46 @@ write_events(struct out *o, const struct quake_fdsnq *q,
 		EMIT(o, 1024, quake_geojson_tail(at_, 1024));
 }
 
-/* 400 with the FDSN error document. */
+/* status (400, 404 or 413) with the FDSN error document */
 static int
-bad_request(struct fdsnws *m, struct httpd_conn *c, const struct httpd_req *r,
+error_doc(struct httpd_conn *c, const struct httpd_req *r,
     const struct quake_fail *f, int status)
 {
 	char body[1024 + 3 * HTTPD_URL_MAX], now[QUAKE_TIME_LEN + 1];
 	int n;
 
-	m->stats.rejected++;
 	quake_time_format(quake_time_now(), now);
 	n = snprintf(body, sizeof body, "Error %d: %s\n\n%s%s%s\n\n"
 	    "Usage details are available from /fdsnws/event/1/application.wadl\n\n"
 	    "Request:\n%s%s%.*s\n\nRequest Submitted:\n%s\n\n"
 	    "Service version:\n" VERSION "\n", status,
-	    status == 413 ? "Request Entity Too Large" : "Bad Request",
+	    status == 413 ? "Request Entity Too Large" : status == 404 ?
+	    "Not Found" : "Bad Request",
 	    f->field, f->field[0] ? ": " : "", f->reason, r->path,
 	    r->query_len ? "?" : "", (int)r->query_len, r->query, now);
 	return httpd_respond(c, status, "text/plain; charset=utf-8", body,
 	    n < 0 ? 0 : (size_t)n >= sizeof body ? sizeof body - 1 : (size_t)n,
 	    NULL);
+}
+
+/* 400 (or 413) with the FDSN error document. */
+static int
+bad_request(struct fdsnws *m, struct httpd_conn *c, const struct httpd_req *r,
+    const struct quake_fail *f, int status)
+{
+	m->stats.rejected++;
+	return error_doc(c, r, f, status);
+}
+
+/* no match: 204 with no body, or nodata=404's error document */
+static int
+no_data(struct httpd_conn *c, const struct httpd_req *r, int status)
+{
+	const struct quake_fail f = { "", "no event matches the request" };
+
+	if (status == 404)
+		return error_doc(c, r, &f, 404);
+	return httpd_respond(c, status, "text/plain", "", 0, NULL);
 }
 
 static struct cached *
@@ -259,6 +279,8 @@ answer(struct fdsnws *m, struct httpd_conn *c, const struct httpd_req *r,
 	m->stats.queries++;
 	if ((hit = cache_find(m, path, r)) != NULL) {
 		m->stats.cached++;
+		if (hit->status != 200)
+			return no_data(c, r, hit->status);
 		return httpd_respond(c, hit->status, hit->ctype, hit->body,
 		    hit->len, NULL);
 	}
@@ -285,7 +307,7 @@ answer(struct fdsnws *m, struct httpd_conn *c, const struct httpd_req *r,
 	    ctype_of(q.format), &o);
 	if (status != 200) {
 		free(o.p);
-		return httpd_respond(c, status, "text/plain", "", 0, NULL);
+		return no_data(c, r, status);
 	}
 	return httpd_respond_take(c, status, count_only ? "text/plain" :
 	    ctype_of(q.format), o.p, o.len, NULL);

@@ -37,7 +37,7 @@ take_onset(struct quake_coinc *c, const struct quake_trigger *t)
 	count.onsets++;
 	if ((r = quake_coinc_add(c, &o, &d, members, 0)) < 0)
 		return -1;
-	if (r == 1 && (n = quake_detection_format(&d, line, sizeof line)) > 0 &&
+	if (r > 0 && (n = quake_detection_format(&d, line, sizeof line)) > 0 &&
 	    tool_out(line, n) == 0)
 		count.detections++;
 	return 0;

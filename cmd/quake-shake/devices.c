@@ -22,6 +22,7 @@ struct device {
 static struct {
 	double rate, burst;
 	int64_t forget, swept;
+	int64_t skew;		/* µs; 0: sample times unchecked */
 	struct device **tab;
 	size_t nbuck, n;
 	struct quake_samples b;
@@ -40,6 +41,12 @@ devices_init(double max_rate, double burst_s, int64_t forget_us)
 	    quake_samples_init(&in.b, QUAKE_SAMPLES_MAX) != QUAKE_OK)
 		return -1;
 	return 0;
+}
+
+void
+devices_max_skew(int64_t us)
+{
+	in.skew = us;
 }
 
 void
@@ -136,6 +143,18 @@ devices_take(const char *body, size_t len, int64_t now_us, char *reason,
 		snprintf(reason, cap, "%s%s%s", f.field, f.field[0] ? ": " : "",
 		    f.reason);
 		return 400;
+	}
+	if (in.skew > 0 && in.b.n > 0) {
+		/* sorted: the first and the last sample are the farthest */
+		int64_t ahead = in.b.t[in.b.n - 1] - now_us,
+		    behind = now_us - in.b.t[0];
+		if (ahead > in.skew || behind > in.skew) {
+			snprintf(reason, cap, "sample time %.0f s %s the receiver's "
+			    "clock (--max-skew %.0f s): set the phone's clock "
+			    "automatically", (double)(ahead > in.skew ? ahead : behind) / 1e6,
+			    ahead > in.skew ? "ahead of" : "behind", (double)in.skew / 1e6);
+			return 400;
+		}
 	}
 	sweep(now_us);
 	if ((d = device(in.b.device, now_us)) == NULL) {

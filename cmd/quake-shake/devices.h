@@ -16,6 +16,10 @@
 int devices_init(double max_rate, double burst_s, int64_t forget_us);
 void devices_free(void);
 
+/* Refuse (400) a push with a sample more than us from now_us, either way
+ * (0, the default: no check). */
+void devices_max_skew(int64_t us);
+
 /* One push body at now_us: the HTTP status it deserves (200: its line was
  * written to stdout, not yet flushed; 204: nothing to keep; 400: bad, 429:
  * over the device's rate; 500: out of memory or stdout failed), reason

@@ -25,7 +25,7 @@
 static const char usage_text[] =
 "usage: quake-shake --listen ADDR:PORT [--token-file FILE] [--token-loopback]\n"
 "                   [--acks FIFO [--ack-timeout DUR]] [--max-rate N]\n"
-"                   [--device-timeout DUR] [--stats S]\n"
+"                   [--device-timeout DUR] [--max-skew DUR] [--stats S]\n"
 "       quake-shake --pushes [--max-rate N]\n"
 "       quake-shake --detect [--classic] [--sta S] [--lta S] [--on R] [--off R]\n"
 "                   [--max-len S] [--floor A] [--gap S] [--highpass HZ]\n"
@@ -39,6 +39,8 @@ static const char usage_text[] =
 "                    line is produced, 503 if not (default: once flushed)\n"
 "  --ack-timeout DUR 503 when its status line has not come by then (10s)\n"
 "  --max-rate N      samples/s a device may send, 10 s of it at once (500; 0: any)\n"
+"  --max-skew DUR    400 for a push with a sample farther than DUR from the\n"
+"                    receiver's clock (default: no check)\n"
 "  --pushes          read push bodies, one per line, from stdin\n"
 "  --detect          read sample-batch lines, write trigger and detection lines\n"
 "  --classic         classic STA/LTA (default: recursive)\n"
@@ -66,7 +68,7 @@ static const char usage_text[] =
 enum { O_LISTEN = 256, O_TOKEN, O_TOKEN_LO, O_RATE, O_PUSHES, O_DETECT, O_CLASSIC, O_STA,
 	O_LTA, O_ON, O_OFF, O_MAXLEN, O_FLOOR, O_GAP, O_HP, O_TIMEOUT, O_WINDOW,
 	O_RADIUS, O_STATS, O_TRIGGERS, O_HOLD, O_ONSETS, O_COINCIDE, O_ACKS,
-	O_ACK_TIMEOUT };
+	O_ACK_TIMEOUT, O_SKEW };
 
 static const struct option longopts[] = {
 	{ "listen", required_argument, NULL, O_LISTEN },
@@ -75,6 +77,7 @@ static const struct option longopts[] = {
 	{ "acks", required_argument, NULL, O_ACKS },
 	{ "ack-timeout", required_argument, NULL, O_ACK_TIMEOUT },
 	{ "max-rate", required_argument, NULL, O_RATE },
+	{ "max-skew", required_argument, NULL, O_SKEW },
 	{ "pushes", no_argument, NULL, O_PUSHES },
 	{ "detect", no_argument, NULL, O_DETECT },
 	{ "classic", no_argument, NULL, O_CLASSIC },
@@ -216,6 +219,7 @@ main(int argc, char **argv)
 	int ch, detect = 0, pushes = 0, coincide = 0, status;
 	const char *why;
 	double max_rate = 500;
+	int64_t max_skew = 0;
 
 	tool_init("quake-shake");
 	quake_shake_conf_default(&conf);
@@ -227,6 +231,7 @@ main(int argc, char **argv)
 		case O_ACKS: rx.acks = optarg; break;
 		case O_ACK_TIMEOUT: rx.ack_timeout_us = tool_parse_duration("--ack-timeout", optarg); break;
 		case O_RATE: max_rate = tool_parse_double("--max-rate", optarg, 0, 1e6); break;
+		case O_SKEW: max_skew = tool_parse_duration("--max-skew", optarg); break;
 		case O_PUSHES: pushes = 1; break;
 		case O_DETECT: detect = 1; break;
 		case O_CLASSIC: conf.kind = QUAKE_STALTA_CLASSIC; break;
@@ -262,6 +267,7 @@ main(int argc, char **argv)
 	    "one of --listen, --pushes, --detect, --coincide" :
 	    onsets && !detect ? "--onsets goes with --detect" :
 	    rx.acks != NULL && rx.listen == NULL ? "--acks goes with --listen" :
+	    max_skew != 0 && rx.listen == NULL ? "--max-skew goes with --listen" :
 	    !(conf.lta_s > conf.sta_s) || !(conf.on >= conf.off) ?
 	    "need --lta > --sta and --on >= --off" : NULL;
 	if (why != NULL) {
@@ -277,6 +283,7 @@ main(int argc, char **argv)
 		quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
 		return QUAKE_EXIT_SOFTWARE;
 	}
+	devices_max_skew(max_skew);
 	if (rx.listen != NULL)
 		status = receiver_run(&rx);
 	else

@@ -1,4 +1,4 @@
-/* receiver — the receiver: POST / or /push with a push body. Loopback
+/* receiver — the receiver: POST to any path with a push body. Loopback
  * peers need no token; others need "Authorization: Bearer <token>". A 200
  * goes out only once the line is flushed to stdout, so what a phone was
  * told is kept is on its way (a full pipe holds every answer back); with
@@ -163,9 +163,8 @@ int
 receiver_run(const struct receiver_opts *o)
 {
 	const struct httpd_route routes[] = {
-		{ "/", HTTPD_POST, push, NULL },
-		{ "/push", HTTPD_POST, push, NULL },
 		{ "/healthz", HTTPD_GET | HTTPD_HEAD, healthz, NULL },
+		{ "*", HTTPD_POST, push, NULL },	/* any path a phone is given */
 	};
 	struct httpd_config cfg = { .listen = o->listen, .body_max = BODY_MAX,
 	    .routes = routes, .nroutes = sizeof routes / sizeof routes[0],

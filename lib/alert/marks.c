@@ -166,6 +166,10 @@ quake_marks_commit(struct quake_marks *m, const char *id, const char *rule,
 
 	if (r == NULL)
 		return QUAKE_ENOMEM;
+	/* commits may come out of line order (each delivered notice's at once):
+	 * one older than the mark held would take it back */
+	if (r->committed.have && mk->lastupdate < r->committed.lastupdate)
+		return QUAKE_OK;
 	r->committed = *mk;
 	m->pending++;
 	return put_line(&m->buf, &m->len, &m->bufcap, id, rule, mk);

@@ -8,7 +8,8 @@
  *
  * Two views of each mark: "decided" (what later lines are judged against,
  * set as soon as a decision is taken) and "committed" (what the file holds:
- * decisions whose notices were all delivered or given up). */
+ * each decision as its notice is delivered, the others once their line's
+ * notices were all delivered or given up). */
 #ifndef QUAKE_MARKS_H
 #define QUAKE_MARKS_H
 
@@ -52,7 +53,9 @@ void quake_marks_get(const struct quake_marks *m, const char *id,
 enum quake_err quake_marks_set(struct quake_marks *m, const char *id,
     const char *rule, const struct quake_alert_mark *mk);
 
-/* Commit mk as (id, rule)'s mark: queued for the next sync. QUAKE_ENOMEM. */
+/* Commit mk as (id, rule)'s mark: queued for the next sync; a mark older
+ * (lastupdate) than the committed one is ignored, so commits may come in
+ * any order. QUAKE_ENOMEM. */
 enum quake_err quake_marks_commit(struct quake_marks *m, const char *id,
     const char *rule, const struct quake_alert_mark *mk);
 

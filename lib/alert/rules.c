@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,6 +187,7 @@ slurp(const char *path, size_t *len)
 
 	if (fp == NULL)
 		return NULL;
+	errno = 0;
 	if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) >= 0 && n <= RULES_FILE_MAX &&
 	    fseek(fp, 0, SEEK_SET) == 0 && (buf = malloc((size_t)n + 1)) != NULL) {
 		*len = fread(buf, 1, (size_t)n, fp);
@@ -196,6 +198,8 @@ slurp(const char *path, size_t *len)
 		}
 	}
 	fclose(fp);
+	if (buf == NULL && errno == 0)
+		errno = EFBIG;	/* over RULES_FILE_MAX */
 	return buf;
 }
 
@@ -242,6 +246,10 @@ parse_evtype(const json_t *v, struct quake_rule *r, struct quake_fail *f)
 			return bad(f, "evtype", "must hold one of \"include\" or \"exclude\"");
 		list = in != NULL ? in : ex;
 		r->evtype_exclude = ex != NULL;
+		/* a list, as "exclude" must be: one spelling for both */
+		if (!json_is_array(list))
+			return bad(f, in != NULL ? "evtype.include" : "evtype.exclude",
+			    "must be a list of 1-16 event types (e.g. [\"ke\"])");
 	}
 	if (json_is_string(list)) {
 		r->nevtypes = 1;
@@ -287,6 +295,14 @@ parse_target(const json_t *o, const char *dir, struct quake_rule *r,
 	if (url == NULL || (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) ||
 	    strlen(url) >= sizeof r->url || strpbrk(url, " \r\n\t") != NULL)
 		return bad(f, fn, "must be an http:// or https:// URL");
+	{
+		/* user:password@ would be printed with the URL (retry lines) */
+		const char *host = strstr(url, "//") + 2;
+		size_t alen = strcspn(host, "/?#");
+		if (memchr(host, '@', alen) != NULL)
+			return bad(f, fn, "must not hold user:password@ (it would "
+			    "be logged): put a token in the secret or token file");
+	}
 	snprintf(r->url, sizeof r->url, "%s", url);
 	r->target = w != NULL ? QUAKE_TARGET_WEBHOOK : QUAKE_TARGET_NTFY;
 	snprintf(fn, sizeof fn, "%s.%s", field, w != NULL ? "secret_file" : "token_file");
@@ -401,9 +417,50 @@ quake_rules_free(struct quake_rules *rs)
 	memset(rs, 0, sizeof *rs);
 }
 
+static int
+by_name(const void *a, const void *b, void *arg)
+{
+	const struct quake_rule *r = arg;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	int c = strcmp(r[i].name, r[j].name);
+
+	return c != 0 ? c : (i > j) - (i < j);
+}
+
+/* Two rules of one name: the names sorted, neighbours compared (O(n log
+ * n)); the one named is the later of the first pair in file order. */
+static enum quake_err
+unique_names(struct quake_rules *rs, struct quake_rules_fail *f)
+{
+	size_t *ix = malloc(rs->n * sizeof *ix), dup = SIZE_MAX;
+
+	if (ix == NULL)
+		return QUAKE_ENOMEM;
+	for (size_t i = 0; i < rs->n; i++)
+		ix[i] = i;
+	qsort_r(ix, rs->n, sizeof *ix, by_name, rs->rule);
+	for (size_t i = 1; i < rs->n; i++)
+		if (strcmp(rs->rule[ix[i - 1]].name, rs->rule[ix[i]].name) == 0 &&
+		    ix[i] < dup)
+			dup = ix[i];
+	free(ix);
+	if (dup == SIZE_MAX)
+		return QUAKE_OK;
+	snprintf(f->rule, sizeof f->rule, "%s", rs->rule[dup].name);
+	return bad(&f->f, "name", "two rules have this name");
+}
+
 enum quake_err
 quake_rules_parse(const char *buf, size_t len, const char *dir,
     struct quake_rules *rs, struct quake_rules_fail *f)
+{
+	return quake_rules_parse_stop(buf, len, dir, rs, f, NULL);
+}
+
+enum quake_err
+quake_rules_parse_stop(const char *buf, size_t len, const char *dir,
+    struct quake_rules *rs, struct quake_rules_fail *f,
+    const volatile sig_atomic_t *stop)
 {
 	json_error_t je;
 	json_t *root = json_loadb(buf, len, 0, &je), *list;
@@ -430,12 +487,13 @@ quake_rules_parse(const char *buf, size_t len, const char *dir,
 			snprintf(f->rule, sizeof f->rule, "%s", r->name);
 		else if (err != QUAKE_OK)
 			snprintf(f->rule, sizeof f->rule, "#%zu", i + 1);
-		for (size_t j = 0; j + 1 < rs->n && err == QUAKE_OK; j++)
-			if (strcmp(rs->rule[j].name, r->name) == 0) {
-				snprintf(f->rule, sizeof f->rule, "%s", r->name);
-				err = bad(&f->f, "name", "two rules have this name");
-			}
+		if (err == QUAKE_OK && stop != NULL && *stop) {
+			err = QUAKE_ETEMP;
+			quake_err_fail(&f->f, "", "stopped while loading");
+		}
 	}
+	if (err == QUAKE_OK)
+		err = unique_names(rs, f);
 out:
 	json_decref(root);
 	if (err != QUAKE_OK)
@@ -446,6 +504,13 @@ out:
 enum quake_err
 quake_rules_load(const char *path, struct quake_rules *rs,
     struct quake_rules_fail *f)
+{
+	return quake_rules_load_stop(path, rs, f, NULL);
+}
+
+enum quake_err
+quake_rules_load_stop(const char *path, struct quake_rules *rs,
+    struct quake_rules_fail *f, const volatile sig_atomic_t *stop)
 {
 	char dir[2048], *slash;
 	size_t len = 0;
@@ -462,7 +527,7 @@ quake_rules_load(const char *path, struct quake_rules *rs,
 		*slash = '\0';
 	else
 		snprintf(dir, sizeof dir, ".");
-	err = quake_rules_parse(buf, len, dir, rs, f);
+	err = quake_rules_parse_stop(buf, len, dir, rs, f, stop);
 	free(buf);
 	return err;
 }

@@ -6,6 +6,7 @@
 #ifndef QUAKE_RULES_H
 #define QUAKE_RULES_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -68,6 +69,14 @@ enum quake_err quake_rules_parse(const char *buf, size_t len, const char *dir,
 /* Read and parse the file path; QUAKE_EIO when it cannot be read. */
 enum quake_err quake_rules_load(const char *path, struct quake_rules *rs,
     struct quake_rules_fail *f);
+
+/* The same, stopping (QUAKE_ETEMP, *rs empty) between two rules once *stop
+ * is set (stop may be NULL): a stop signal is honoured while loading. */
+enum quake_err quake_rules_parse_stop(const char *buf, size_t len,
+    const char *dir, struct quake_rules *rs, struct quake_rules_fail *f,
+    const volatile sig_atomic_t *stop);
+enum quake_err quake_rules_load_stop(const char *path, struct quake_rules *rs,
+    struct quake_rules_fail *f, const volatile sig_atomic_t *stop);
 
 void quake_rules_free(struct quake_rules *rs);
 

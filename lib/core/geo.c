@@ -103,6 +103,66 @@ quake_geo_free(struct quake_geo_region *r)
 	r->npolys = 0;
 }
 
+/* which side of a->b c lies: > 0 left, < 0 right, 0 on the line */
+static double
+orient(double ax, double ay, double bx, double by, double cx, double cy)
+{
+	return (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
+}
+
+struct edge {
+	double minx, maxx;
+	size_t i;	/* from position i to i + 1 */
+};
+
+static int
+by_minx(const void *a, const void *b)
+{
+	double x = ((const struct edge *)a)->minx, y = ((const struct edge *)b)->minx;
+
+	return (x > y) - (x < y);
+}
+
+/* 0, or 1 with *ei < *ej when two edges of the ring g cross (each strictly
+ * through the other; edges meeting at a vertex do not count): the edges
+ * sorted by their west end, each checked against those starting before it
+ * ends. -1 when out of memory. */
+static int
+ring_crosses(const struct quake_geo_ring *g, size_t *ei, size_t *ej)
+{
+	size_t m = g->n - 1;
+	struct edge *e = malloc(m * sizeof *e);
+
+	if (e == NULL)
+		return -1;
+	for (size_t i = 0; i < m; i++)
+		e[i] = (struct edge){ fmin(g->lon[i], g->lon[i + 1]),
+		    fmax(g->lon[i], g->lon[i + 1]), i };
+	qsort(e, m, sizeof *e, by_minx);
+	for (size_t a = 0; a < m; a++)
+		for (size_t b = a + 1; b < m && e[b].minx <= e[a].maxx; b++) {
+			size_t i = e[a].i, j = e[b].i;
+			const double *x = g->lon, *y = g->lat;
+			double o1, o2, o3, o4;
+			if (i == j + 1 || j == i + 1 || (i == 0 && j == m - 1) ||
+			    (j == 0 && i == m - 1))
+				continue;	/* neighbours share a vertex */
+			o1 = orient(x[i], y[i], x[i + 1], y[i + 1], x[j], y[j]);
+			o2 = orient(x[i], y[i], x[i + 1], y[i + 1], x[j + 1], y[j + 1]);
+			o3 = orient(x[j], y[j], x[j + 1], y[j + 1], x[i], y[i]);
+			o4 = orient(x[j], y[j], x[j + 1], y[j + 1], x[i + 1], y[i + 1]);
+			if (((o1 > 0 && o2 < 0) || (o1 < 0 && o2 > 0)) &&
+			    ((o3 > 0 && o4 < 0) || (o3 < 0 && o4 > 0))) {
+				*ei = i < j ? i : j;
+				*ej = i < j ? j : i;
+				free(e);
+				return 1;
+			}
+		}
+	free(e);
+	return 0;
+}
+
 /* One GeoJSON linear ring (array of [lon, lat] positions) into *g. */
 static enum quake_err
 parse_ring(const json_t *a, struct quake_geo_ring *g, struct quake_fail *f)
@@ -138,6 +198,16 @@ parse_ring(const json_t *a, struct quake_geo_ring *g, struct quake_fail *f)
 	if (fabs(g->lon[n - 1] - g->lon[0]) > 1e-9 || g->lat[n - 1] != g->lat[0])
 		return quake_err_fail(f, "polygon", "a ring must end where it starts "
 		    "(a ring around a pole cannot be one)");
+	{
+		size_t i = 0, j = 0;
+		int x = ring_crosses(g, &i, &j);
+		if (x < 0)
+			return QUAKE_ENOMEM;
+		if (x > 0)
+			return quake_err_fail(f, "polygon", "a ring crosses itself "
+			    "(its edges from positions %zu and %zu): it has no one "
+			    "inside", i, j);
+	}
 	return QUAKE_OK;
 }
 

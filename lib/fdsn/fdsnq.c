@@ -49,7 +49,8 @@ static const struct param params[] = {
 	{ "orderby", NULL, K_ORDER, OFF(orderby), 0 },
 	{ "format", NULL, K_FORMAT, OFF(format), 0 },
 	{ "nodata", NULL, K_NODATA, OFF(nodata), 0 },
-	/* accepted, and only their default: one origin and magnitude each */
+	/* accepted, true or false: the one origin and magnitude an event
+	 * has here are all there are (USGS answers these too) */
 	{ "includeallorigins", NULL, K_BOOL, NOFF, 0 },
 	{ "includeallmagnitudes", NULL, K_BOOL, NOFF, 0 },
 	{ "includearrivals", NULL, K_BOOL, NOFF, 0 },
@@ -109,12 +110,40 @@ decode(const char *s, size_t n, char *out, size_t cap)
 	return 0;
 }
 
+/* FDSN floats are decimal: [+-]digits[.digits][e[+-]digits] (or .digits);
+ * checked before strtod, which also takes hex, inf and nan */
+static int
+decimal(const char *v)
+{
+	size_t i = 0, digits = 0;
+
+	if (v[i] == '+' || v[i] == '-')
+		i++;
+	for (; isdigit((unsigned char)v[i]); i++)
+		digits++;
+	if (v[i] == '.')
+		for (i++; isdigit((unsigned char)v[i]); i++)
+			digits++;
+	if (digits == 0)
+		return 0;
+	if (v[i] == 'e' || v[i] == 'E') {
+		i++;
+		if (v[i] == '+' || v[i] == '-')
+			i++;
+		if (!isdigit((unsigned char)v[i]))
+			return 0;
+		while (isdigit((unsigned char)v[i]))
+			i++;
+	}
+	return v[i] == '\0';
+}
+
 static int
 number(const char *v, double *d)
 {
 	char *end;
 
-	if (*v == '\0' || isspace((unsigned char)*v))
+	if (!decimal(v))
 		return -1;
 	*d = strtod(v, &end);
 	return *end != '\0' || !isfinite(*d) ? -1 : 0;
@@ -157,10 +186,8 @@ set_enum(const struct param *p, const char *v, struct quake_fdsnq *q,
 		return QUAKE_OK;
 	}
 	if (p->kind == K_BOOL) {
-		if (strcasecmp(v, "false") == 0)
+		if (strcasecmp(v, "false") == 0 || strcasecmp(v, "true") == 0)
 			return QUAKE_OK;
-		if (strcasecmp(v, "true") == 0)
-			return quake_err_fail(f, p->name, "true is not supported");
 		return quake_err_fail(f, p->name, "must be true or false");
 	}
 	for (int i = 0; i < 4; i++)

@@ -34,6 +34,8 @@ get_str(json_t *obj, const char *key, char *dst, size_t cap,
 	len = json_string_length(v);
 	if (len >= cap)
 		return quake_err_fail(f, key, "longer than %zu bytes", cap - 1);
+	if (memchr(json_string_value(v), '\0', len) != NULL)
+		return quake_err_fail(f, key, "a control character (U+0000)");
 	memcpy(dst, json_string_value(v), len);
 	dst[len] = '\0';
 	return QUAKE_OK;
@@ -130,6 +132,19 @@ range(struct quake_fail *f, const char *field, double v, double lo, double hi)
 	return quake_err_fail(f, field, "%s out of range [%g, %g]", txt, lo, hi);
 }
 
+/* The one rule for string fields: no control character (U+0000..U+001F,
+ * U+007F), refused here at input so that every writer (FDSN text's "|"
+ * columns, QuakeML, GeoJSON, the SSE "data:" lines, logs) is safe. */
+static enum quake_err
+no_control(struct quake_fail *f, const char *field, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return quake_err_fail(f, field, "a control character "
+			    "(U+%04X)", *p);
+	return QUAKE_OK;
+}
+
 enum quake_err
 quake_event_validate(const struct quake_event *ev, struct quake_fail *f)
 {
@@ -141,7 +156,13 @@ quake_event_validate(const struct quake_event *ev, struct quake_fail *f)
 	if ((err = range(f, "lat", ev->lat, -90, 90)) ||
 	    (err = range(f, "lon", ev->lon, -180, 180)) ||
 	    (err = range(f, "depth", ev->depth, -10, 1000)) ||
-	    (err = range(f, "mag", ev->mag, -3, 10)))
+	    (err = range(f, "mag", ev->mag, -3, 10)) ||
+	    (err = no_control(f, "magtype", ev->magtype)) ||
+	    (err = no_control(f, "region", ev->region)) ||
+	    (err = no_control(f, "evtype", ev->evtype)) ||
+	    (err = no_control(f, "auth", ev->auth)) ||
+	    (err = no_control(f, "source_catalog", ev->source_catalog)) ||
+	    (err = no_control(f, "source_id", ev->source_id)))
 		return err;
 	/* 0000-01-01T00:00:00Z .. 9999-12-31T23:59:59.999999Z */
 	if (ev->time < TIME_MIN || ev->time > TIME_MAX)
@@ -366,6 +387,8 @@ line_string(struct quake_json_lex *lx, int k, const char *name,
 	if (toolong)
 		return quake_err_fail(lx->f, name, "longer than %zu bytes",
 		    cap - 1);
+	if (memchr(dst, '\0', sl) != NULL)
+		return quake_err_fail(lx->f, name, "a control character (U+0000)");
 	if (k == K_ACTION) {
 		if (sl == 6 && memcmp(sval, "create", 6) == 0)
 			ev->action = QUAKE_ACTION_CREATE;

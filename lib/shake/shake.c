@@ -16,8 +16,8 @@ struct dev {
 	struct quake_trig tr;
 	int started;
 	int64_t last_t;		/* the last sample taken */
-	int64_t seen;		/* the newest sample time of all devices when
-				 * this one last sent: phones' clocks differ */
+	int64_t seen;		/* the clock (below) when this one last sent:
+				 * phones' clocks differ */
 	double hp_y[3], hp_x[3];
 	int has_loc;
 	double lat, lon;
@@ -25,12 +25,23 @@ struct dev {
 	int onset_due;			/* its onset not reported yet */
 };
 
+/* The clock that forgets devices: the second newest of the devices' last
+ * sample times (the newest alone while only one device sent), so that no
+ * one phone's clock, however far ahead, moves it. */
+struct top {
+	char id[QUAKE_SAMPLES_ID_MAX];
+	int64_t t;
+};
+
 struct quake_shake {
 	struct quake_shake_conf conf;
 	struct quake_coinc *coinc;
 	struct dev **tab;
 	size_t nbuck, ndev;
-	int64_t newest, next_expire;
+	struct top top[2];	/* the two newest devices, newest first */
+	int ntop;
+	int64_t clock, expired;	/* expired: the clock at the last expiry */
+	int expired_once;
 };
 
 void
@@ -172,7 +183,7 @@ report_onset(struct quake_shake *sh, struct dev *d, quake_shake_fn fn,
 	d->cur.lat = d->lat;
 	d->cur.lon = d->lon;
 	fn(arg, QUAKE_SHAKE_ONSET, &d->cur, NULL);
-	if (sh->coinc != NULL && quake_coinc_add(sh->coinc, &o, &det, members, 0) == 1)
+	if (sh->coinc != NULL && quake_coinc_add(sh->coinc, &o, &det, members, 0) > 0)
 		fn(arg, QUAKE_SHAKE_DETECTION, NULL, &det);
 }
 
@@ -278,6 +289,46 @@ take(struct quake_shake *sh, struct dev *d, const struct quake_samples *b,
 	d->last_t = b->t[i];
 }
 
+/* device id's last sample time is now t: the two newest, the clock */
+static void
+see(struct quake_shake *sh, const char *id, int64_t t)
+{
+	int i;
+
+	for (i = 0; i < sh->ntop && strcmp(sh->top[i].id, id) != 0; i++)
+		;
+	if (i == sh->ntop) {
+		if (sh->ntop < 2)
+			sh->ntop++;
+		else if (t <= sh->top[1].t)
+			goto clock;
+		i = sh->ntop - 1;
+		snprintf(sh->top[i].id, sizeof sh->top[i].id, "%s", id);
+		sh->top[i].t = t;
+	} else if (t > sh->top[i].t)
+		sh->top[i].t = t;
+	if (sh->ntop == 2 && sh->top[1].t > sh->top[0].t) {
+		struct top x = sh->top[0];
+		sh->top[0] = sh->top[1];
+		sh->top[1] = x;
+	}
+clock:
+	sh->clock = sh->top[sh->ntop - 1].t;
+}
+
+/* a device forgotten: out of the two newest too */
+static void
+unsee(struct quake_shake *sh, const char *id)
+{
+	for (int i = 0; i < sh->ntop; i++)
+		if (strcmp(sh->top[i].id, id) == 0) {
+			if (i == 0 && sh->ntop == 2)
+				sh->top[0] = sh->top[1];
+			sh->ntop--;
+			return;
+		}
+}
+
 enum quake_err
 quake_shake_feed(struct quake_shake *sh, const struct quake_samples *b,
     quake_shake_fn fn, void *arg)
@@ -305,12 +356,15 @@ quake_shake_feed(struct quake_shake *sh, const struct quake_samples *b,
 	}
 	if (d->onset_due)	/* after the push: its peak so far */
 		report_onset(sh, d, fn, arg);
-	if (d->last_t > sh->newest)
-		sh->newest = d->last_t;
-	d->seen = sh->newest;
-	if (sh->newest >= sh->next_expire) {
-		quake_shake_expire(sh, sh->newest, fn, arg);
-		sh->next_expire = sh->newest + 1000000;
+	see(sh, d->id, d->last_t);
+	d->seen = sh->clock;
+	/* every second of the clock, and whenever it went back (the newest
+	 * device was forgotten) */
+	if (!sh->expired_once || sh->clock - sh->expired >= 1000000 ||
+	    sh->clock < sh->expired) {
+		sh->expired_once = 1;
+		sh->expired = sh->clock;
+		quake_shake_expire(sh, sh->clock, fn, arg);
 	}
 	return QUAKE_OK;
 }
@@ -321,11 +375,14 @@ quake_shake_expire(struct quake_shake *sh, int64_t now_us, quake_shake_fn fn,
 {
 	for (size_t i = 0; i < sh->nbuck; i++)
 		for (struct dev **pp = &sh->tab[i], *d; (d = *pp) != NULL;) {
+			if (d->seen > now_us)	/* the clock went back */
+				d->seen = now_us;
 			if (now_us - d->seen <= sh->conf.timeout_us) {
 				pp = &d->next;
 				continue;
 			}
 			stop_device(sh, d, fn, arg);
+			unsee(sh, d->id);
 			*pp = d->next;
 			quake_stalta_free(&d->sl);
 			free(d);

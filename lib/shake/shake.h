@@ -5,7 +5,8 @@
  * Each trigger is reported twice: its onset once the push it started in is
  * taken (peak and ratio so far), and the whole trigger when it ends. Onsets
  * go to lib/shake/coinc here (coinc.k > 0) or to a coincidence stage after
- * several detectors (k 0). Devices are keyed by id; time is the samples'. */
+ * several detectors (k 0). Devices are keyed by id; time is the samples'
+ * (no one device's clock moves the time that prunes or forgets others). */
 #ifndef QUAKE_SHAKE_H
 #define QUAKE_SHAKE_H
 
@@ -48,7 +49,8 @@ enum quake_shake_report {
 	QUAKE_SHAKE_ONSET,	/* t: a trigger's start (off unset), devices
 				 * with a location only */
 	QUAKE_SHAKE_TRIGGER,	/* t: a finished trigger */
-	QUAKE_SHAKE_DETECTION	/* d: a new coincidence group */
+	QUAKE_SHAKE_DETECTION	/* d: a new coincidence group, or one grown
+				 * (again, with the id it was first given) */
 };
 
 /* Called for each report; t or d (the other NULL) borrowed for the call.
@@ -58,13 +60,15 @@ typedef void (*quake_shake_fn)(void *arg, enum quake_shake_report what,
     const struct quake_trigger *t, const struct quake_detection *d);
 
 /* Feed one batch: samples not after the device's last are dropped (a push
- * sent twice). Forgets devices silent past the timeout as the samples'
- * newest time moves on. QUAKE_ENOMEM. */
+ * sent twice). Forgets devices silent past the timeout as the clock moves
+ * on: the second newest of the devices' last sample times (the newest while
+ * one device alone sent), so no one phone's clock, however far ahead,
+ * forgets the others. QUAKE_ENOMEM. */
 enum quake_err quake_shake_feed(struct quake_shake *sh,
     const struct quake_samples *b, quake_shake_fn fn, void *arg);
 
-/* Forget every device that sent nothing while the newest sample time (of
- * all devices) moved past now_us - timeout, reporting its open trigger
+/* Forget every device that sent nothing while the clock (see
+ * quake_shake_feed) moved past now_us - timeout, reporting its open trigger
  * (ended at its last sample). Sample time, not each phone's own clock. */
 void quake_shake_expire(struct quake_shake *sh, int64_t now_us,
     quake_shake_fn fn, void *arg);

@@ -157,7 +157,7 @@ active() { local u; for u in $units; do [ "$(inside systemctl is-active "$u")" =
 kafka_up() { (exec 3<>/dev/tcp/127.0.0.1/9092) 2>/dev/null; }
 
 if ! boot; then notok "boot" "systemd in the container did not reach running ($(tail -3 "$work/console.log"))"; exit 0; fi
-ok "boot: Debian 12 under systemd-nspawn reaches $st"
+ok "Debian 12 under systemd-nspawn reaches $st"
 
 # ---- 1. the package ----
 snap() { inside find / -xdev \( -path /proc -o -path /sys -o -path /run -o -path /tmp -o -path /var/log \

@@ -225,7 +225,7 @@ deploy_deb() {
 	local deb out
 	make -s deb B="$B" >"$TMP/deb.log" 2>&1
 	deb=$(ls "$B"/quake_*_"$(dpkg --print-architecture)".deb 2>/dev/null | tail -1)
-	check "deb: make deb builds a package$(tail -2 "$TMP/deb.log" | tr '\n' ' ' | cut -c1-200)" test -n "$deb"
+	check "deb: make deb builds a package (${deb:-none: $(tail -2 "$TMP/deb.log" | tr '\n' ' ' | cut -c1-200)})" test -n "$deb"
 	[ -n "$deb" ] || return
 	if command -v lintian >/dev/null; then
 		lintian --fail-on error,warning "$deb" >"$TMP/lintian.out" 2>&1

@@ -35,6 +35,8 @@ locals {
   ami = var.ami_id != "" ? var.ami_id : data.aws_ami.debian.id
   # Kafka's distribution: a pinned SHA-512 (not the .sha512 beside it)
   kafka_url = "https://archive.apache.org/dist/kafka/${var.kafka_version}/kafka_2.13-${var.kafka_version}.tgz"
+  # the SSM agent for Debian, from AWS's regional bucket
+  ssm_agent_url = "https://s3.${var.region}.amazonaws.com/amazon-ssm-${var.region}/latest/debian_amd64/amazon-ssm-agent.deb"
   # the topic keeps the map's window and five days more
   retention_ms = (var.map_window_days + 5) * 86400000
 }
@@ -406,6 +408,7 @@ resource "aws_instance" "pipeline" {
     artifact_sha256  = var.artifact_sha256
     kafka_url        = local.kafka_url
     kafka_sha512     = var.kafka_sha512
+    ssm_agent_url    = local.ssm_agent_url
     kafka_heap       = var.kafka_heap
     kafka_memory_max = var.kafka_memory_max
     data_volume_id   = aws_ebs_volume.data.id

@@ -62,6 +62,13 @@ srv=$work/srv; mkdir -p "$srv"
 ktgz=$("$top/tests/kafka-dist.sh" "$CACHE/kafka-$KAFKA_VERSION" "$KAFKA_VERSION" "$srv") || {
 	notok "kafka distribution" "tests/kafka-dist.sh failed"; exit 0; }
 cp "$deb" "$srv/quake.deb"
+# the SSM agent's stand-in: a package of that name whose unit only waits
+a=$work/ssm/amazon-ssm-agent
+mkdir -p "$a/DEBIAN" "$a/lib/systemd/system"
+printf 'Package: amazon-ssm-agent\nVersion: 0.0-standin\nArchitecture: all\nMaintainer: tests <t@quake.invalid>\nDescription: stand-in\n' >"$a/DEBIAN/control"
+printf '[Unit]\nDescription=SSM agent stand-in\n[Service]\nExecStart=/bin/sleep infinity\n[Install]\nWantedBy=multi-user.target\n' \
+	>"$a/lib/systemd/system/amazon-ssm-agent.service"
+dpkg-deb --root-owner-group -b "$a" "$srv/amazon-ssm-agent.deb" >/dev/null
 python3 -m http.server --bind 127.0.0.1 18080 -d "$srv" >"$work/http.log" 2>&1 & pids+=($!)
 python3 "$top/tests/emsc-standin.py" --port 18081 --events 5 --revs 1 --rate 2 \
 	--log "$work/emsc.pub" >"$work/emsc.out" 2>"$work/emsc.err" & pids+=($!)
@@ -93,7 +100,8 @@ v = {"kafka_url": "http://127.0.0.1:18080/" + ktgz.rsplit("/", 1)[1], "kafka_sha
      "artifact_url": "http://127.0.0.1:18080/quake.deb", "artifact_sha256": h(deb, "sha256"),
      "name": "quake", "region": "eu-central-1", "ttl_days": "3650", "map_port": "8080",
      "map_window": "30d", "retention_ms": str(35 * 86400000), "kafka_heap": "1g",
-     "kafka_memory_max": "2G", "data_volume_id": ""}
+     "kafka_memory_max": "2G", "data_volume_id": "",
+     "ssm_agent_url": "http://127.0.0.1:18080/amazon-ssm-agent.deb"}
 t = open(src).read()
 # directives: only %{ if X != "" ~} ... %{ endif ~} are used
 def cond(m):
@@ -150,7 +158,7 @@ c = boto3.client("dynamodb", endpoint_url="http://127.0.0.1:18000", region_name=
                  aws_access_key_id="local", aws_secret_access_key="local")
 print(c.scan(TableName="quake", Select="COUNT")["Count"])' 2>/dev/null; }
 want_ids() { cut -f1 "$work/emsc.pub" 2>/dev/null | sort -u | tr '\n' ' ' | sed 's/ $//'; }
-units="kafka quake-ingest quake-sink quake-web"
+units="kafka quake-ingest quake-sink quake-web amazon-ssm-agent"
 active() { local u; for u in $units; do [ "$(inside systemctl is-active "$u")" = active ] || return 1; done; }
 # Kafka restarts for ever (Restart=always): active alone may be a moment
 # between two failures; its port answering is not

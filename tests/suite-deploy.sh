@@ -91,7 +91,7 @@ used = set(re.findall(r"(?<!\$)\$\{\s*(?:replace\()?([a-z_0-9]+)", tmpl)) | set(
 given = set(re.findall(r"'([a-z_0-9]+)':", td))
 if used - given:
     bad.append("the template uses %s, not given by templatefile()" % sorted(used - given))
-for need in ("LOG_DIR=/var/log/kafka", "sha512sum -c", "apt-get", "--retry", "cleanup.policy=[compact,delete]",
+for need in ("LOG_DIR=/var/log/kafka", "sha512sum -c", "amazon-ssm-agent", "apt-get", "--retry", "cleanup.policy=[compact,delete]",
              "retention.ms=${retention_ms}", "--since ${map_window}", "meta.properties"):
     if need not in tmpl:
         bad.append("user data lacks %r" % need)

@@ -169,13 +169,23 @@ install: all
 	for m in man/*.1; do [ -f "$$m" ] && install -m 644 $$m $(DESTDIR)$(MANDIR)/man1/; done; true
 	for m in man/*.7; do [ -f "$$m" ] && install -m 644 $$m $(DESTDIR)$(MANDIR)/man7/; done; true
 
+# the Debian package (scripts/mkdeb): built apart in $(B)/deb with
+# PREFIX=/usr (the page's path is compiled in) and Debian's hardening flags
+DEB_FLAGS = DEB_BUILD_MAINT_OPTIONS=hardening=+all
+deb:
+	rm -rf $(B)/deb/root
+	$(MAKE) B=$(B)/deb/build PREFIX=/usr DESTDIR=$(CURDIR)/$(B)/deb/root \
+	  CFLAGS="$$($(DEB_FLAGS) dpkg-buildflags --get CFLAGS) $$($(DEB_FLAGS) dpkg-buildflags --get CPPFLAGS)" \
+	  LDFLAGS="$$($(DEB_FLAGS) dpkg-buildflags --get LDFLAGS)" install
+	scripts/mkdeb $(B)/deb/root $(B) $(VERSION)
+
 lint-man:
 	mandoc -Tlint -Wwarning man/*.[1-9]
 
 clean:
 	rm -rf build
 
-.PHONY: all test check bench bench-table install lint-man clean run chaos web
+.PHONY: all test check bench bench-table install lint-man clean run chaos web deb
 
 fuzz:
 	fuzz/run $(FUZZ_SECONDS)

@@ -1,9 +1,12 @@
 # quake on AWS: a VPC whose private subnet holds one EC2 instance running
 # Apache Kafka and the three services (quake-ingest, quake-sink, quake-web:
-# the live map behind the load balancer of web.tf), reaching the
-# internet (EMSC) through a NAT gateway and DynamoDB through a gateway
-# endpoint; the instance role may only PutItem and DescribeTable on the one
-# table; IMDSv2 only, hop limit 1.
+# the live map behind the load balancer of web.tf), installed from the
+# quake Debian package by user data; Kafka's log and the services' state on
+# a data volume that outlives the instance. It reaches the internet (EMSC)
+# through a NAT gateway and DynamoDB through a gateway endpoint; the
+# instance role may PutItem, DescribeTable and Query the one table, through
+# that endpoint only; IMDSv2 only, hop limit 1; Session Manager is the way
+# in. Alarms (ops.tf) go to an SNS topic; backups to a vault (ops.tf).
 
 data "aws_availability_zones" "available" {
   #checkov:skip=CKV_AWS_394:only the first two names (sorted) are used; a zone AWS adds later sorts after them and changes nothing
@@ -12,7 +15,8 @@ data "aws_availability_zones" "available" {
 
 data "aws_caller_identity" "current" {}
 
-# Debian 12 (bookworm), the distribution the binaries are built on
+# Debian 12 (bookworm), the distribution the binaries are built on; read
+# once: a newer image does not replace the instance (ignore_changes below)
 data "aws_ami" "debian" {
   most_recent = true
   owners      = ["136693071363"]
@@ -28,6 +32,13 @@ data "aws_ami" "debian" {
 
 locals {
   azs = slice(data.aws_availability_zones.available.names, 0, 2)
+  ami = var.ami_id != "" ? var.ami_id : data.aws_ami.debian.id
+  # Kafka's distribution: a pinned SHA-512 (not the .sha512 beside it)
+  kafka_url = "https://archive.apache.org/dist/kafka/${var.kafka_version}/kafka_2.13-${var.kafka_version}.tgz"
+  # the SSM agent for Debian, from AWS's regional bucket
+  ssm_agent_url = "https://s3.${var.region}.amazonaws.com/amazon-ssm-${var.region}/latest/debian_amd64/amazon-ssm-agent.deb"
+  # the topic keeps the map's window and five days more
+  retention_ms = (var.map_window_days + 5) * 86400000
 }
 
 # ---- network ----
@@ -99,17 +110,27 @@ resource "aws_route_table_association" "private" {
   route_table_id = aws_route_table.private.id
 }
 
-# DynamoDB traffic stays inside AWS's network, not through the NAT
+# DynamoDB traffic stays inside AWS's network, not through the NAT; the
+# endpoint carries requests for the one table and its index, nothing else
 resource "aws_vpc_endpoint" "dynamodb" {
   vpc_id            = aws_vpc.main.id
   service_name      = "com.amazonaws.${var.region}.dynamodb"
   vpc_endpoint_type = "Gateway"
   route_table_ids   = [aws_route_table.private.id]
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = "*"
+      Action    = ["dynamodb:PutItem", "dynamodb:DescribeTable", "dynamodb:Query"]
+      Resource  = [aws_dynamodb_table.events.arn, "${aws_dynamodb_table.events.arn}/index/*"]
+    }]
+  })
 }
 
 # ---- flow logs (encrypted, retained) ----
 resource "aws_kms_key" "main" {
-  description         = "${var.name}: DynamoDB table and flow logs"
+  description         = "${var.name}: DynamoDB table, data volume, logs, alarms"
   enable_key_rotation = true
   policy = jsonencode({
     Version = "2012-10-17"
@@ -126,6 +147,14 @@ resource "aws_kms_key" "main" {
         Effect    = "Allow"
         Principal = { Service = "logs.${var.region}.amazonaws.com" }
         Action    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+        Resource  = "*"
+      },
+      {
+        # CloudWatch alarms publish to the encrypted SNS topic (ops.tf)
+        Sid       = "Alarms"
+        Effect    = "Allow"
+        Principal = { Service = "cloudwatch.amazonaws.com" }
+        Action    = ["kms:Decrypt", "kms:GenerateDataKey*"]
         Resource  = "*"
       }
     ]
@@ -172,9 +201,15 @@ resource "aws_flow_log" "main" {
 
 # ---- the table ----
 resource "aws_dynamodb_table" "events" {
-  name         = var.name
-  billing_mode = "PAY_PER_REQUEST"
-  hash_key     = "id"
+  name                        = var.name
+  billing_mode                = "PAY_PER_REQUEST"
+  hash_key                    = "id"
+  deletion_protection_enabled = true
+
+  # the archive: neither a destroy nor a rename (var.name) may replace it
+  lifecycle {
+    prevent_destroy = true
+  }
 
   attribute {
     name = "id"
@@ -197,8 +232,9 @@ resource "aws_dynamodb_table" "events" {
     projection_type = "ALL"
   }
 
+  # a disabled TTL takes no attribute name
   ttl {
-    attribute_name = "ttl"
+    attribute_name = var.ttl_days > 0 ? "ttl" : ""
     enabled        = var.ttl_days > 0
   }
 
@@ -220,16 +256,29 @@ resource "aws_dynamodb_table" "events" {
     content {
       region_name            = replica.value
       point_in_time_recovery = true
-      kms_key_arn            = aws_kms_replica_key.replica[0].arn
+      kms_key_arn            = aws_kms_key.replica[0].arn
     }
   }
 }
 
-resource "aws_kms_replica_key" "replica" {
-  count           = var.replica_region != "" ? 1 : 0
-  provider        = aws.replica
-  primary_key_arn = aws_kms_key.main.arn
-  description     = "${var.name}: replica table"
+# the replica's own key in its region (a table replica takes any key of its
+# region; a replica *key* would need a multi-Region primary, and making the
+# primary multi-Region replaces it)
+resource "aws_kms_key" "replica" {
+  count               = var.replica_region != "" ? 1 : 0
+  provider            = aws.replica
+  description         = "${var.name}: replica table"
+  enable_key_rotation = true
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "Account"
+      Effect    = "Allow"
+      Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root" }
+      Action    = "kms:*"
+      Resource  = "*"
+    }]
+  })
 }
 
 # ---- the instance: role, security group, user data ----
@@ -245,7 +294,9 @@ resource "aws_iam_role" "pipeline" {
   })
 }
 
-# the sink writes items and checks the table; nothing else
+# the sink writes items and checks the table, the archive reads it (Query
+# on the table and its index); only through the VPC's endpoint, the key only
+# by way of DynamoDB
 resource "aws_iam_role_policy" "pipeline" {
   name = "put-events"
   role = aws_iam_role.pipeline.id
@@ -253,18 +304,33 @@ resource "aws_iam_role_policy" "pipeline" {
     Version = "2012-10-17"
     Statement = [
       {
-        Effect   = "Allow"
-        Action   = ["dynamodb:PutItem", "dynamodb:DescribeTable"]
-        Resource = aws_dynamodb_table.events.arn
+        Effect    = "Allow"
+        Action    = ["dynamodb:PutItem", "dynamodb:DescribeTable"]
+        Resource  = aws_dynamodb_table.events.arn
+        Condition = { StringEquals = { "aws:SourceVpce" = aws_vpc_endpoint.dynamodb.id } }
+      },
+      {
+        Effect    = "Allow"
+        Action    = ["dynamodb:Query"]
+        Resource  = [aws_dynamodb_table.events.arn, "${aws_dynamodb_table.events.arn}/index/*"]
+        Condition = { StringEquals = { "aws:SourceVpce" = aws_vpc_endpoint.dynamodb.id } }
       },
       {
         # the table is encrypted with our key
-        Effect   = "Allow"
-        Action   = ["kms:Decrypt", "kms:GenerateDataKey"]
-        Resource = aws_kms_key.main.arn
+        Effect    = "Allow"
+        Action    = ["kms:Decrypt", "kms:GenerateDataKey"]
+        Resource  = aws_kms_key.main.arn
+        Condition = { StringEquals = { "kms:ViaService" = "dynamodb.${var.region}.amazonaws.com" } }
       }
     ]
   })
+}
+
+# Session Manager: the way in (no SSH, no inbound rule), and Run Command
+# for releases (README: Running it for real)
+resource "aws_iam_role_policy_attachment" "ssm" {
+  role       = aws_iam_role.pipeline.name
+  policy_arn = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
 }
 
 resource "aws_iam_instance_profile" "pipeline" {
@@ -295,8 +361,28 @@ resource "aws_security_group" "pipeline" {
   }
 }
 
+# Kafka's log and offsets, the emsc-tail checkpoint, quake-alert's journal:
+# on a volume of their own, which a replaced instance finds again
+resource "aws_ebs_volume" "data" {
+  availability_zone = local.azs[0]
+  size              = var.data_volume_gb
+  type              = "gp3"
+  encrypted         = true
+  kms_key_id        = aws_kms_key.main.arn
+  tags              = { Name = "${var.name}-data", Backup = var.name }
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+
+resource "aws_volume_attachment" "data" {
+  device_name = "/dev/sdf"
+  volume_id   = aws_ebs_volume.data.id
+  instance_id = aws_instance.pipeline.id
+}
+
 resource "aws_instance" "pipeline" {
-  ami                    = data.aws_ami.debian.id
+  ami                    = local.ami
   instance_type          = var.instance_type
   subnet_id              = aws_subnet.private[0].id
   vpc_security_group_ids = [aws_security_group.pipeline.id]
@@ -318,15 +404,28 @@ resource "aws_instance" "pipeline" {
   }
 
   user_data = templatefile("${path.module}/user-data.sh.tftpl", {
-    artifact_url    = var.artifact_url
-    artifact_sha256 = var.artifact_sha256
-    kafka_version   = var.kafka_version
-    map_port        = var.map_port
-    name            = var.name
-    region          = var.region
-    ttl_days        = var.ttl_days
+    artifact_url     = var.artifact_url
+    artifact_sha256  = var.artifact_sha256
+    kafka_url        = local.kafka_url
+    kafka_sha512     = var.kafka_sha512
+    ssm_agent_url    = local.ssm_agent_url
+    kafka_heap       = var.kafka_heap
+    kafka_memory_max = var.kafka_memory_max
+    data_volume_id   = aws_ebs_volume.data.id
+    map_port         = var.map_port
+    map_window       = "${var.map_window_days}d"
+    retention_ms     = local.retention_ms
+    name             = var.name
+    region           = var.region
+    ttl_days         = var.ttl_days
   })
-  user_data_replace_on_change = true
+  # user data runs on the first boot only; a release is installed on the
+  # running instance (Run Command), a new Debian image is taken on purpose
+  # (var.ami_id): neither replaces the instance and its map
+  user_data_replace_on_change = false
+  lifecycle {
+    ignore_changes = [ami, user_data]
+  }
 
   tags = { Name = "${var.name}-pipeline" }
 }

@@ -9,7 +9,7 @@ output "table_arn" {
 }
 
 output "instance_id" {
-  description = "The EC2 instance running Kafka, quake-ingest and quake-sink."
+  description = "The EC2 instance running Kafka, quake-ingest, quake-sink and quake-web (Session Manager: aws ssm start-session --target)."
   value       = aws_instance.pipeline.id
 }
 
@@ -19,7 +19,7 @@ output "instance_private_ip" {
 }
 
 output "role_arn" {
-  description = "The instance role: dynamodb:PutItem and dynamodb:DescribeTable on the table, nothing else."
+  description = "The instance role: dynamodb:PutItem and DescribeTable on the table, Query on it and its index (through the VPC endpoint only), and Session Manager's core policy."
   value       = aws_iam_role.pipeline.arn
 }
 
@@ -29,8 +29,18 @@ output "vpc_id" {
 }
 
 output "map_url" {
-  description = "The live map, through the load balancer (HTTPS when certificate_arn is set)."
-  value       = "${local.https ? "https" : "http"}://${aws_lb.map.dns_name}/"
+  description = "The live map: https://<var.domain>/, or the load balancer's own name over plain HTTP when var.allow_plain_http."
+  value       = local.https ? "https://${var.domain}/" : "http://${aws_lb.map.dns_name}/"
+}
+
+output "data_volume_id" {
+  description = "The data volume (Kafka's log, the services' state) that a replaced instance mounts again."
+  value       = aws_ebs_volume.data.id
+}
+
+output "alarm_topic_arn" {
+  description = "The SNS topic every alarm notifies."
+  value       = aws_sns_topic.alarms.arn
 }
 
 output "waf_web_acl_arn" {

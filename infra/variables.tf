@@ -23,18 +23,24 @@ variable "instance_type" {
 }
 
 variable "root_volume_gb" {
-  description = "Size of the encrypted root volume (Kafka's log lives there)."
+  description = "Size of the encrypted root volume (the system, the journal; Kafka's log is on the data volume)."
   type        = number
   default     = 30
 }
 
+variable "ami_id" {
+  description = "Debian 12 AMI of the instance; empty: the newest of Debian's own at the first apply (a newer one later does not replace the instance: set this to move on)."
+  type        = string
+  default     = ""
+}
+
 variable "artifact_url" {
-  description = "HTTPS URL of a tarball of `make install DESTDIR=dist PREFIX=/usr/local` (tar -C dist -czf quake.tar.gz .), fetched by the instance's user data."
+  description = "HTTPS URL of the quake Debian package (`make deb`: build/quake_VERSION_amd64.deb) the user data installs on the first boot; later releases go on by Run Command (README)."
   type        = string
 }
 
 variable "artifact_sha256" {
-  description = "SHA-256 of that tarball; the user data refuses anything else."
+  description = "SHA-256 of that package; the user data refuses anything else."
   type        = string
 }
 
@@ -42,6 +48,39 @@ variable "kafka_version" {
   description = "Apache Kafka release (4.0.1 or later) installed on the instance from archive.apache.org."
   type        = string
   default     = "4.1.1"
+}
+
+variable "kafka_sha512" {
+  description = "SHA-512 of kafka_2.13-<kafka_version>.tgz, taken from the release's .sha512 once its signature checked out against Apache's KEYS; pinned here because a checksum fetched beside the tarball proves nothing."
+  type        = string
+  validation {
+    condition     = can(regex("^[0-9a-f]{128}$", var.kafka_sha512))
+    error_message = "kafka_sha512: 128 lower-case hex digits."
+  }
+}
+
+variable "kafka_heap" {
+  description = "Kafka's JVM heap (-Xms and -Xmx)."
+  type        = string
+  default     = "1g"
+}
+
+variable "kafka_memory_max" {
+  description = "systemd MemoryMax of the Kafka unit (heap, metaspace, direct buffers; the page cache is the kernel's)."
+  type        = string
+  default     = "2G"
+}
+
+variable "data_volume_gb" {
+  description = "Size of the encrypted data volume (Kafka's log, the services' state) that outlives the instance."
+  type        = number
+  default     = 20
+}
+
+variable "map_window_days" {
+  description = "Days of events the map shows; the topic keeps five more (retention, compacted by event id) and a first start back-fills this many."
+  type        = number
+  default     = 30
 }
 
 variable "ttl_days" {
@@ -57,7 +96,7 @@ variable "replica_region" {
 }
 
 variable "log_retention_days" {
-  description = "Retention of the VPC flow log group."
+  description = "Retention of the VPC flow log group and the load balancer's access logs."
   type        = number
   default     = 365
 }
@@ -68,8 +107,32 @@ variable "map_port" {
   default     = 8080
 }
 
-variable "certificate_arn" {
-  description = "Optional ACM certificate ARN for the map's HTTPS listener (port 443; HTTP then redirects); empty serves plain HTTP."
+variable "domain" {
+  description = "The map's host name (e.g. quake.example.org) in the Route 53 zone var.zone_id: an ACM certificate validated by DNS, an alias record, HTTPS with HSTS (HTTP redirects). Empty: see allow_plain_http."
+  type        = string
+  default     = ""
+}
+
+variable "zone_id" {
+  description = "Route 53 hosted zone holding var.domain."
+  type        = string
+  default     = ""
+}
+
+variable "allow_plain_http" {
+  description = "Without a domain, serve the map over plain HTTP on the load balancer's own name; false (the default) refuses to plan without var.domain."
+  type        = bool
+  default     = false
+}
+
+variable "alarm_email" {
+  description = "Optional address subscribed to the alarms' SNS topic (it must confirm); empty: subscribe yourself."
+  type        = string
+  default     = ""
+}
+
+variable "backup_copy_vault_arn" {
+  description = "Optional AWS Backup vault in another region or account that every recovery point is copied to; empty: the local vault only."
   type        = string
   default     = ""
 }
@@ -81,7 +144,7 @@ variable "map_allowed_cidrs" {
 }
 
 variable "waf_rate_limit" {
-  description = "AWS WAF rate-based rule: requests per client address per 5 minutes before it is blocked."
+  description = "AWS WAF rate-based rule: requests to the API paths (/fdsnws, /events, /detections) per client address per 5 minutes before it is blocked; static assets are not counted."
   type        = number
   default     = 500
 }

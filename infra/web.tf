@@ -1,12 +1,53 @@
 # the live map (quake-web on the instance): an Application Load Balancer in
 # two public subnets forwards to quake-map's port; its security group is the
 # only one the instance lets in, on that port alone. An AWS WAF web ACL in
-# front blocks an address past var.waf_rate_limit requests per 5 minutes.
-# HTTPS when var.certificate_arn names an ACM certificate (HTTP then
-# redirects); plain HTTP otherwise.
+# front blocks an address past var.waf_rate_limit API requests per 5
+# minutes (static assets are not counted). HTTPS with HSTS on var.domain
+# (an ACM certificate validated in its Route 53 zone, an alias record; HTTP
+# redirects); plain HTTP on the load balancer's own name only when
+# var.allow_plain_http says so. /metrics is not served to the internet.
 
 locals {
-  https = var.certificate_arn != ""
+  https = var.domain != ""
+}
+
+# ---- the name, its certificate ----
+resource "aws_acm_certificate" "map" {
+  count             = local.https ? 1 : 0
+  domain_name       = var.domain
+  validation_method = "DNS"
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_route53_record" "map_validation" {
+  for_each = local.https ? {
+    for o in aws_acm_certificate.map[0].domain_validation_options : o.domain_name => o
+  } : {}
+  zone_id = var.zone_id
+  name    = each.value.resource_record_name
+  type    = each.value.resource_record_type
+  records = [each.value.resource_record_value]
+  ttl     = 300
+}
+
+resource "aws_acm_certificate_validation" "map" {
+  count                   = local.https ? 1 : 0
+  certificate_arn         = aws_acm_certificate.map[0].arn
+  validation_record_fqdns = [for r in aws_route53_record.map_validation : r.fqdn]
+}
+
+resource "aws_route53_record" "map" {
+  count   = local.https ? 1 : 0
+  zone_id = var.zone_id
+  name    = var.domain
+  type    = "A"
+  alias {
+    name                   = aws_lb.map.dns_name
+    zone_id                = aws_lb.map.zone_id
+    evaluate_target_health = true
+  }
 }
 
 # an ALB needs subnets in two zones; the first public subnet is main.tf's
@@ -70,7 +111,16 @@ resource "aws_vpc_security_group_ingress_rule" "map_from_alb" {
 
 resource "aws_lb" "map" {
   #checkov:skip=CKV2_AWS_76:the Log4j signatures are in KnownBadInputs (rule 1); the check also wants AnonymousIpList, which would block readers of a public map behind VPNs and Tor
-  #checkov:skip=CKV_AWS_91:the WAF web ACL logs every request (client address, URI, action) to CloudWatch; S3 access logs would repeat it
+  lifecycle {
+    precondition {
+      condition     = var.domain != "" || var.allow_plain_http
+      error_message = "Set var.domain (and var.zone_id) for HTTPS, or var.allow_plain_http = true for plain HTTP on the load balancer's name."
+    }
+  }
+  access_logs {
+    bucket  = aws_s3_bucket.alb_logs.id
+    enabled = true
+  }
   name                       = "${var.name}-map"
   internal                   = false
   load_balancer_type         = "application"
@@ -114,7 +164,9 @@ resource "aws_lb_listener" "https" {
   port              = 443
   protocol          = "HTTPS"
   ssl_policy        = "ELBSecurityPolicy-TLS13-1-2-2021-06"
-  certificate_arn   = var.certificate_arn
+  certificate_arn   = aws_acm_certificate_validation.map[0].certificate_arn
+  # HSTS on every answer, the load balancer's own included
+  routing_http_response_strict_transport_security_header_value = "max-age=31536000; includeSubDomains"
 
   default_action {
     type             = "forward"
@@ -145,7 +197,95 @@ resource "aws_lb_listener" "http" {
   }
 }
 
-# ---- AWS WAF: a rate limit per client address, known bad inputs ----
+# /metrics (quake-map's counters) is for the operator, through Session
+# Manager: the load balancer answers 404 for it on either listener
+resource "aws_lb_listener_rule" "no_metrics" {
+  for_each     = local.https ? { https = aws_lb_listener.https[0].arn } : { http = aws_lb_listener.http.arn }
+  listener_arn = each.value
+  priority     = 1
+  action {
+    type = "fixed-response"
+    fixed_response {
+      content_type = "text/plain"
+      message_body = "not found"
+      status_code  = "404"
+    }
+  }
+  condition {
+    path_pattern {
+      values = ["/metrics", "/metrics/*"]
+    }
+  }
+}
+
+# ---- the load balancer's access logs: S3, encrypted, kept var.log_retention_days ----
+data "aws_elb_service_account" "main" {}
+
+resource "aws_s3_bucket" "alb_logs" {
+  #checkov:skip=CKV_AWS_144:access logs are rebuilt traffic records, kept var.log_retention_days; a second region's copy is not worth its cost
+  #checkov:skip=CKV_AWS_145:ALB access logs can only be written to a bucket with SSE-S3 (AES256), not a KMS key
+  #checkov:skip=CKV_AWS_18:this is the log bucket; logging its own access would log the logs
+  #checkov:skip=CKV2_AWS_62:nothing reacts to new access-log objects
+  #checkov:skip=CKV_AWS_21:log objects are written once and expire; versions would keep the expired ones
+  bucket_prefix = "${var.name}-alb-logs-"
+  force_destroy = true
+}
+
+resource "aws_s3_bucket_public_access_block" "alb_logs" {
+  bucket                  = aws_s3_bucket.alb_logs.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "alb_logs" {
+  bucket = aws_s3_bucket.alb_logs.id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm = "AES256"
+    }
+  }
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "alb_logs" {
+  bucket = aws_s3_bucket.alb_logs.id
+  rule {
+    id     = "expire"
+    status = "Enabled"
+    filter {}
+    expiration {
+      days = var.log_retention_days
+    }
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 1
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "alb_logs" {
+  bucket = aws_s3_bucket.alb_logs.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Effect    = "Allow"
+        Principal = { AWS = data.aws_elb_service_account.main.arn }
+        Action    = "s3:PutObject"
+        Resource  = "${aws_s3_bucket.alb_logs.arn}/AWSLogs/${data.aws_caller_identity.current.account_id}/*"
+      },
+      {
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = "s3:*"
+        Resource  = [aws_s3_bucket.alb_logs.arn, "${aws_s3_bucket.alb_logs.arn}/*"]
+        Condition = { Bool = { "aws:SecureTransport" = "false" } }
+      }
+    ]
+  })
+}
+
+# ---- AWS WAF: a rate limit per client address on the API, managed rules ----
 resource "aws_wafv2_web_acl" "map" {
   name        = "${var.name}-map"
   description = "quake map: ${var.waf_rate_limit} requests per 5 minutes per address, known bad inputs"
@@ -161,11 +301,25 @@ resource "aws_wafv2_web_acl" "map" {
     action {
       block {}
     }
+    # only the API counts: during a big quake many readers share one
+    # carrier NAT address, and each page load fetches a dozen static files
     statement {
       rate_based_statement {
         limit                 = var.waf_rate_limit
         aggregate_key_type    = "IP"
         evaluation_window_sec = 300
+        scope_down_statement {
+          regex_match_statement {
+            regex_string = "^/(fdsnws|events|detections|summary)"
+            field_to_match {
+              uri_path {}
+            }
+            text_transformation {
+              priority = 0
+              type     = "NONE"
+            }
+          }
+        }
       }
     }
     visibility_config {
@@ -195,6 +349,46 @@ resource "aws_wafv2_web_acl" "map" {
     }
   }
 
+  # AWS's IP reputation and common rule groups, counting only: watch what
+  # they would block (the WAF log, the metrics) before they block it
+  rule {
+    name     = "ip-reputation"
+    priority = 2
+    override_action {
+      count {}
+    }
+    statement {
+      managed_rule_group_statement {
+        name        = "AWSManagedRulesAmazonIpReputationList"
+        vendor_name = "AWS"
+      }
+    }
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${var.name}-map-ip-reputation"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  rule {
+    name     = "common"
+    priority = 3
+    override_action {
+      count {}
+    }
+    statement {
+      managed_rule_group_statement {
+        name        = "AWSManagedRulesCommonRuleSet"
+        vendor_name = "AWS"
+      }
+    }
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${var.name}-map-common"
+      sampled_requests_enabled   = true
+    }
+  }
+
   visibility_config {
     cloudwatch_metrics_enabled = true
     metric_name                = "${var.name}-map"
@@ -207,14 +401,26 @@ resource "aws_wafv2_web_acl_association" "map" {
   web_acl_arn  = aws_wafv2_web_acl.map.arn
 }
 
-# WAF log groups must be named aws-waf-logs-*
+# WAF log groups must be named aws-waf-logs-*; requests are personal data
+# (addresses, headers): 90 days, cookies and authorization redacted
 resource "aws_cloudwatch_log_group" "waf" {
+  #checkov:skip=CKV_AWS_338:WAF request logs hold client addresses and headers; 90 days answers abuse questions without keeping personal data a year
   name              = "aws-waf-logs-${var.name}-map"
-  retention_in_days = var.log_retention_days
+  retention_in_days = 90
   kms_key_id        = aws_kms_key.main.arn
 }
 
 resource "aws_wafv2_web_acl_logging_configuration" "map" {
   resource_arn            = aws_wafv2_web_acl.map.arn
   log_destination_configs = [aws_cloudwatch_log_group.waf.arn]
+  redacted_fields {
+    single_header {
+      name = "cookie"
+    }
+  }
+  redacted_fields {
+    single_header {
+      name = "authorization"
+    }
+  }
 }

@@ -18,7 +18,11 @@ service_env() {
 
 # Where stage NAME's diagnostics go: its own file under QUAKE_LOG_DIR, else
 # the service's stderr (journald), each line prefixed by the tool's name.
-stage_err() { if [ -n "${QUAKE_LOG_DIR:-}" ]; then echo "$QUAKE_LOG_DIR/$1.log"; else echo /dev/stderr; fi; }
+# Opened on FD, never as /dev/stderr: under systemd stderr is the journal's
+# socket, which open() refuses (ENXIO; tests/boot-debian.sh found it).
+stage_err() {
+	if [ -n "${QUAKE_LOG_DIR:-}" ]; then eval "exec $2>>\"\$QUAKE_LOG_DIR/$1.log\""; else eval "exec $2>&2"; fi
+}
 
 # A restart within a minute of the last start waits 1, 2, 4 ... 60 s first
 # (systemd 252 has no RestartSteps). The count lives in STATE.
@@ -48,8 +52,11 @@ service_run() {
 	[[ "${UP[*]}" == *@ACKS@* ]] || back=/dev/null
 	UP=("${UP[@]//@ACKS@/$run/acks}")
 	trap 'stopping=1' TERM INT
-	"${UP[@]}" >"$run/data" 2>>"$(stage_err "$1")" & p1=$!
-	"${DOWN[@]}" <"$run/data" >"$back" 2>>"$(stage_err "$2")" & p2=$!
+	stage_err "$1" 5
+	stage_err "$2" 6
+	"${UP[@]}" >"$run/data" 2>&5 5>&- 6>&- & p1=$!
+	"${DOWN[@]}" <"$run/data" >"$back" 2>&6 5>&- 6>&- & p2=$!
+	exec 5>&- 6>&-
 	wait -n "$p1" "$p2"; rc=$?
 	# one stage ended, or we were told to stop: stop both, collect both
 	kill -TERM "$p1" "$p2" 2>/dev/null

@@ -1,9 +1,12 @@
 # suite-deploy — what ships around the binaries, checked without Docker or
-# AWS (`make check`; these need docker-compose, checkov, python-hcl2 and
-# systemd-analyze, which `make test` does not): compose.yaml, infra/ (the
-# HCL parsed and its promises asserted, checkov with every failed check
-# fixed or justified, terraform fmt), `make install` and the systemd units.
-# Every deploy_* function is a case. Sourced by tests/run.
+# AWS (`make check`; these need docker-compose, checkov, python-hcl2,
+# systemd-analyze, lintian, debootstrap and systemd-nspawn, which `make
+# test` does not): compose.yaml, infra/ (the HCL parsed and its promises
+# asserted, checkov with every failed check fixed or justified, terraform
+# fmt), `make install`, the systemd units, `make deb` and lintian, and the
+# boot test: the package and the AWS user data on a Debian 12 booted here
+# (tests/boot-debian.sh). Every deploy_* function is a case. Sourced by
+# tests/run.
 
 VENV=${QUAKE_CACHE:-$HOME/.cache/quake}/venv-deploy
 
@@ -64,8 +67,36 @@ if u(md["http_tokens"]) != "required" or u(md["http_put_response_hop_limit"]) !=
     bad.append("IMDSv2 not required or hop limit not 1")
 pol = str(u(res["aws_iam_role_policy.pipeline"]["policy"]))
 acts = sorted(re.findall(r"dynamodb:[A-Za-z*]+", pol))
-if acts != ["dynamodb:DescribeTable", "dynamodb:PutItem"]:
+if acts != ["dynamodb:DescribeTable", "dynamodb:PutItem", "dynamodb:Query"]:
     bad.append("instance role allows %s" % acts)
+# each DynamoDB grant only through the VPC endpoint, the key only via DynamoDB
+if pol.count("aws:SourceVpce") != 2 or "kms:ViaService" not in pol or "/index/*" not in pol:
+    bad.append("role grants lack aws:SourceVpce / kms:ViaService, or Query is not on the index")
+ep = str(u(res["aws_vpc_endpoint.dynamodb"].get("policy")))
+if "aws_dynamodb_table.events.arn" not in ep or "dynamodb:*" in ep:
+    bad.append("the DynamoDB endpoint has no policy naming the table")
+if "AmazonSSMManagedInstanceCore" not in str(res.get("aws_iam_role_policy_attachment.ssm")):
+    bad.append("no Session Manager policy on the instance role")
+# survives a replacement: no replacement by a new AMI or release, state on a kept volume
+if u(inst.get("user_data_replace_on_change")) is not False or \
+        sorted(u(blk(inst["lifecycle"])["ignore_changes"])) != ["${ami}", "${user_data}"] and \
+        sorted(u(blk(inst["lifecycle"])["ignore_changes"])) != ["ami", "user_data"]:
+    bad.append("a new AMI or release replaces the instance")
+vol = res.get("aws_ebs_volume.data", {})
+if u(blk(vol.get("lifecycle", [{}])).get("prevent_destroy")) is not True or u(vol.get("encrypted")) is not True:
+    bad.append("no encrypted, kept data volume")
+td = str(u(inst["user_data"]))
+tmpl = open("infra/user-data.sh.tftpl").read()
+used = set(re.findall(r"(?<!\$)\$\{\s*(?:replace\()?([a-z_0-9]+)", tmpl)) | set(re.findall(r"%\{ if ([a-z_0-9]+)", tmpl))
+given = set(re.findall(r"'([a-z_0-9]+)':", td))
+if used - given:
+    bad.append("the template uses %s, not given by templatefile()" % sorted(used - given))
+for need in ("LOG_DIR=/var/log/kafka", "sha512sum -c", "amazon-ssm-agent", "apt-get", "--retry", "cleanup.policy=[compact,delete]",
+             "retention.ms=${retention_ms}", "--since ${map_window}", "meta.properties"):
+    if need not in tmpl:
+        bad.append("user data lacks %r" % need)
+if re.search(r"tar -x[a-z]* [^|]*-C /\s", tmpl) or ".sha512\"" in tmpl:
+    bad.append("user data untars into / or fetches Kafka's checksum beside it")
 for k, v in res.items():
     if k.startswith("aws_security_group.") and v.get("ingress"):
         bad.append("%s has inbound rules" % k)
@@ -75,8 +106,25 @@ if u(t["billing_mode"]) != "PAY_PER_REQUEST" or u(t["hash_key"]) != "id":
 g = blk(t["global_secondary_index"])
 if (u(g["hash_key"]), u(g["range_key"])) != ("day", "time"):
     bad.append("no day/time index")
-if u(blk(t["ttl"])["attribute_name"]) != "ttl" or u(blk(t["point_in_time_recovery"])["enabled"]) is not True:
+if "ttl" not in str(u(blk(t["ttl"])["attribute_name"])) or u(blk(t["point_in_time_recovery"])["enabled"]) is not True:
     bad.append("ttl or PITR missing")
+if u(t.get("deletion_protection_enabled")) is not True or u(blk(t.get("lifecycle", [{}])).get("prevent_destroy")) is not True:
+    bad.append("the table can be deleted (deletion protection, prevent_destroy)")
+if "aws_kms_replica_key.replica" in res:
+    bad.append("a replica key needs a multi-Region primary")
+sel = str(u(res.get("aws_backup_selection.main", {}).get("resources")))
+if "aws_dynamodb_table.events.arn" not in sel or "aws_ebs_volume.data.arn" not in sel or \
+        "copy_action" not in str(res.get("aws_backup_plan.main")):
+    bad.append("no AWS Backup of the table and the data volume (with an optional copy)")
+alarms = {k: v for k, v in res.items() if k.startswith("aws_cloudwatch_metric_alarm.")}
+names = " ".join(str(v) for v in alarms.values())
+for m in ("HealthyHostCount", "HTTPCode_ELB_5XX_Count", "HTTPCode_Target_5XX_Count", "StatusCheckFailed_System",
+          "SystemErrors", "ThrottledRequests", "SuccessfulRequestLatency"):
+    if m not in names:
+        bad.append("no alarm on %s" % m)
+if any("aws_sns_topic.alarms.arn" not in str(v.get("alarm_actions")) and "local.alarm_actions" not in str(v.get("alarm_actions"))
+       for v in alarms.values()):
+    bad.append("an alarm notifies nobody")
 if not any(v for v in tf["variable"] if "replica_region" in v):
     bad.append("no replica_region variable")
 for v in tf["variable"] + tf["output"]:
@@ -98,19 +146,36 @@ tg = res["aws_lb_target_group.map"]
 if u(blk(tg["health_check"])["path"]) != "/healthz" or u(tg["port"]) != "${var.map_port}" or var.get("map_port") != 8080:
     bad.append("target group not quake-map's port with health check /healthz")
 https = res["aws_lb_listener.https"]
-if u(https["protocol"]) != "HTTPS" or u(https["certificate_arn"]) != "${var.certificate_arn}" or var.get("certificate_arn") != "":
-    bad.append("no optional ACM HTTPS listener")
+if u(https["protocol"]) != "HTTPS" or "aws_acm_certificate_validation.map" not in str(u(https["certificate_arn"])) or \
+        "max-age=" not in str(u(https.get("routing_http_response_strict_transport_security_header_value"))):
+    bad.append("no HTTPS listener with the DNS-validated certificate and HSTS")
+if "aws_lb.map.dns_name" not in str(res.get("aws_route53_record.map")) or var.get("allow_plain_http") is not False:
+    bad.append("no alias record for the domain, or plain HTTP by default")
+if "/metrics" not in str(res.get("aws_lb_listener_rule.no_metrics")):
+    bad.append("/metrics is served to the internet")
+if u(blk(lb.get("access_logs", [{}])).get("enabled")) is not True:
+    bad.append("the ALB's access logs are off")
 acl = res["aws_wafv2_web_acl.map"]
 rate = [blk(blk(r["statement"])["rate_based_statement"]) for r in acl["rule"] if "rate_based_statement" in blk(r["statement"])]
 if not rate or (u(rate[0]["limit"]), u(rate[0]["aggregate_key_type"]), u(rate[0].get("evaluation_window_sec", 300))) != \
         ("${var.waf_rate_limit}", "IP", 300) or var.get("waf_rate_limit") != 500:
     bad.append("no WAF rate rule of 500 requests per 5 minutes per IP")
+elif "fdsnws" not in str(rate[0].get("scope_down_statement")):
+    bad.append("the WAF rate rule counts static assets (no scope-down to the API)")
+groups = {u(blk(blk(r["statement"])["managed_rule_group_statement"])["name"]): blk(r.get("override_action", [{}]))
+          for r in acl["rule"] if "managed_rule_group_statement" in blk(r["statement"])}
+for g in ("AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet"):
+    if g not in groups or "count" not in groups[g]:
+        bad.append("%s not in the web ACL counting" % g)
+if "redacted_fields" not in res.get("aws_wafv2_web_acl_logging_configuration.map", {}) or \
+        u(res["aws_cloudwatch_log_group.waf"]["retention_in_days"]) > 90:
+    bad.append("WAF logs keep full headers or for more than 90 days")
 if u(res["aws_wafv2_web_acl_association.map"]["resource_arn"]) != "${aws_lb.map.arn}":
     bad.append("the web ACL is not on the map's ALB")
 print("; ".join(bad) or "ok")
 PY
 )
-	check "infra: HCL parses; IMDSv2 + hop limit 1, role only PutItem+DescribeTable, no inbound but the map's port from its ALB (public subnets, /healthz, WAF 500/5 min/IP, optional HTTPS), table as designed, documented ($out)" test "$out" = ok
+	check "infra: HCL parses; IMDSv2 + hop limit 1, role only PutItem+DescribeTable+Query through the endpoint (endpoint policy, kms:ViaService), Session Manager, no inbound but the map's port from its ALB (public subnets, /healthz, /metrics hidden, HTTPS+HSTS on a domain unless plain HTTP is asked for, access logs, WAF 500/5 min/IP on the API + managed rules counting, redacted logs), no replacement by AMI or release, a kept data volume, the template's variables all given and its fixes in place, the table kept (deletion protection, prevent_destroy, backups), alarms to SNS, documented ($out)" test "$out" = ok
 	"$VENV/bin/checkov" -d infra --compact --quiet --skip-download >"$TMP/checkov.out" 2>/dev/null
 	check "infra: checkov finds no failed check ($(grep -m1 'Passed checks' "$TMP/checkov.out"))" \
 		grep -q 'Failed checks: 0,' "$TMP/checkov.out"
@@ -153,3 +218,52 @@ deploy_units() {
 }
 
 suite_deploy() { run_cases deploy_; }
+
+# make deb: one package, lintian without an error or warning (each info tag
+# is understood: docs/design.md, Packaging), the conffile and the layout
+deploy_deb() {
+	local deb out
+	make -s deb B="$B" >"$TMP/deb.log" 2>&1
+	deb=$(ls "$B"/quake_*_"$(dpkg --print-architecture)".deb 2>/dev/null | tail -1)
+	check "deb: make deb builds a package (${deb:-none: $(tail -2 "$TMP/deb.log" | tr '\n' ' ' | cut -c1-200)})" test -n "$deb"
+	[ -n "$deb" ] || return
+	if command -v lintian >/dev/null; then
+		lintian --fail-on error,warning "$deb" >"$TMP/lintian.out" 2>&1
+		check "deb: lintian finds no error or warning ($(grep '^[EW]:' "$TMP/lintian.out" | head -3 | tr '\n' ' '))" test $? -eq 0
+	else
+		fail "deb: lintian" "lintian is not installed (scripts/install-deps)"
+	fi
+	out=$(dpkg-deb -f "$deb" Depends)
+	check "deb: Depends from dpkg-shlibdeps ($out)" grep -q 'librdkafka1.*libwebsockets17' <<<"$out"
+	dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles >"$TMP/conffiles" 2>/dev/null
+	check "deb: /etc/quake/quake.env is a conffile" test "$(cat "$TMP/conffiles")" = /etc/quake/quake.env
+	dpkg-deb -c "$deb" | awk '{ print $6 }' >"$TMP/deb.list"
+	check "deb: binaries, service scripts, units, man pages, the page's assets" test "$(grep -c \
+		-e '^./usr/bin/quake-map$' -e '^./usr/libexec/quake/quake-web$' -e '^./usr/libexec/quake/quake-service.sh$' \
+		-e '^./lib/systemd/system/quake-sink.service$' -e '^./usr/share/man/man7/quake.7.gz$' \
+		-e '^./usr/share/quake/web/vendor/leaflet.js$' "$TMP/deb.list")" = 6
+	check "deb: the units start the packaged scripts" test -z "$(dpkg-deb --fsys-tarfile "$deb" |
+		tar -xO --wildcards './lib/systemd/system/*.service' | grep '^ExecStart=' | grep -v '^ExecStart=/usr/libexec/quake/')"
+}
+
+# the boot test (tests/boot-debian.sh): root, systemd-nspawn and debootstrap;
+# its own network namespace (unshare -n), so nothing it starts is seen
+# outside and nothing outside is reached
+deploy_boot() {
+	local deb line n=0
+	deb=$(ls "$B"/quake_*_"$(dpkg --print-architecture)".deb 2>/dev/null | tail -1)
+	[ -n "$deb" ] || { make -s deb B="$B" >/dev/null 2>&1; deb=$(ls "$B"/quake_*.deb 2>/dev/null | tail -1); }
+	if [ "$(id -u)" != 0 ] || ! command -v systemd-nspawn >/dev/null || ! command -v debootstrap >/dev/null; then
+		fail "boot" "needs root, systemd-nspawn and debootstrap (scripts/install-deps)"; return
+	fi
+	[ -n "$deb" ] || { fail "boot" "no package (make deb)"; return; }
+	mkdir -p "$TMP/boot"
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) pass "boot: ${line#ok }"; n=$((n + 1)) ;;
+		"not ok "*) line=${line#not ok }; fail "boot: ${line%%: *}" "${line#*: }"; n=$((n + 1)) ;;
+		"# "*) echo "  boot ${line}" ;;
+		esac
+	done < <(timeout 900 unshare -n tests/boot-debian.sh "$deb" infra/user-data.sh.tftpl "$TMP/boot" 2>"$TMP/boot.err")
+	check "boot: the boot test ran to its end ($n checks; $(tail -1 "$TMP/boot.err"))" test "$n" -ge 30
+}

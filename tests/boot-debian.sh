@@ -1,0 +1,244 @@
+#!/usr/bin/env bash
+# boot-debian.sh DEB TEMPLATE WORK — the AWS user data on a real Debian 12,
+# booted here: a bookworm root (debootstrap, cached once under QUAKE_CACHE
+# with the packages the user data asks apt for: the test reaches no
+# mirror), copied into WORK and booted with systemd-nspawn -b; commands go
+# in with nsenter. Run inside a network namespace of its own (the suite
+# does `unshare -n`): the container shares it, so Kafka, quake-map and the
+# stand-ins (the downloads served from loopback, EMSC, DynamoDB Local) see
+# one another on 127.0.0.1 and nothing else.
+#   1. the package: dpkg -i, -V of each binary, systemd-analyze verify of
+#      the installed units, and a purge that leaves no file behind;
+#   2. the template rendered as Terraform would (Kafka's distribution and
+#      the .deb from http://127.0.0.1, their checksums computed here), run
+#      as user data: Kafka and every quake unit active, /healthz 200, the
+#      stand-in's events on the topic, in the map and in the table;
+#   3. poweroff and a second boot from the same root: all of it again, and
+#      nothing lost (Kafka's cluster id, emsc-tail's checkpoint, every event
+#      on the topic and in the map, each once in the table).
+# Prints "ok NAME" or "not ok NAME: WHY" per check (tests/suite-deploy.sh).
+set -u
+deb=$1 tmpl=$2 work=$3
+top=$(cd "$(dirname "$0")/.." && pwd)
+B=${B:-build}
+CACHE=${QUAKE_CACHE:-$HOME/.cache/quake}
+base=$CACHE/debian-bookworm
+KAFKA_VERSION=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$top/scripts/maven/kafka/pom.xml")
+# what the user data installs with apt, present in the root beforehand
+PKGS=systemd,systemd-sysv,dbus,openjdk-17-jre-headless,curl,ca-certificates,librdkafka1,libwebsockets17,libjansson4,libcurl4,libssl3,procps,iproute2
+pids=()
+ok() { echo "ok $1"; }
+notok() { echo "not ok $1: $2"; }
+t() { local n=$1; shift; if "$@" >/dev/null 2>&1; then ok "$n"; else notok "$n" "$*"; fi; }
+cleanup() {
+	[ -n "${P:-}" ] && kill -0 "$P" 2>/dev/null && kill -RTMIN+4 "$P" 2>/dev/null
+	[ -n "${NS:-}" ] && { timeout 60 tail --pid="$NS" -f /dev/null; kill -9 "$NS" 2>/dev/null; }
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	DDB_PORT=18000 DDB_DIR=$work/ddb "$top/scripts/ddb-local" stop >/dev/null 2>&1
+	wait 2>/dev/null
+}
+trap cleanup EXIT
+ip link set lo up
+
+# ---- the cached root (the one download: Debian's mirror, once) ----
+if [ ! -f "$base/.complete" ]; then
+	rm -rf "$base.tmp"
+	echo "boot-debian: debootstrap bookworm into $base (once)" >&2
+	debootstrap --variant=minbase --include="$PKGS" bookworm "$base.tmp" \
+		http://deb.debian.org/debian >"$work/debootstrap.log" 2>&1 || {
+		notok "debootstrap" "$(tail -3 "$work/debootstrap.log")"; exit 0; }
+	touch "$base.tmp/.complete" && mv "$base.tmp" "$base"
+fi
+root=$work/root
+cp -a "$base" "$root" && rm -f "$root/.complete"
+# no mirror in here: apt-get update has nothing to fetch, install finds
+# everything it is asked for installed
+: >"$root/etc/apt/sources.list"; rm -f "$root"/etc/apt/sources.list.d/*
+echo quake-boot >"$root/etc/hostname"
+printf '127.0.1.1\tquake-boot\n' >>"$root/etc/hosts"
+
+# ---- stand-ins on loopback ----
+srv=$work/srv; mkdir -p "$srv"
+ktgz=$("$top/tests/kafka-dist.sh" "$CACHE/kafka-$KAFKA_VERSION" "$KAFKA_VERSION" "$srv") || {
+	notok "kafka distribution" "tests/kafka-dist.sh failed"; exit 0; }
+cp "$deb" "$srv/quake.deb"
+# the SSM agent's stand-in: a package of that name whose unit only waits
+a=$work/ssm/amazon-ssm-agent
+mkdir -p "$a/DEBIAN" "$a/lib/systemd/system"
+printf 'Package: amazon-ssm-agent\nVersion: 0.0-standin\nArchitecture: all\nMaintainer: tests <t@quake.invalid>\nDescription: stand-in\n' >"$a/DEBIAN/control"
+printf '[Unit]\nDescription=SSM agent stand-in\n[Service]\nExecStart=/bin/sleep infinity\n[Install]\nWantedBy=multi-user.target\n' \
+	>"$a/lib/systemd/system/amazon-ssm-agent.service"
+dpkg-deb --root-owner-group -b "$a" "$srv/amazon-ssm-agent.deb" >/dev/null
+python3 -m http.server --bind 127.0.0.1 18080 -d "$srv" >"$work/http.log" 2>&1 & pids+=($!)
+python3 "$top/tests/emsc-standin.py" --port 18081 --events 5 --revs 1 --rate 2 \
+	--log "$work/emsc.pub" >"$work/emsc.out" 2>"$work/emsc.err" & pids+=($!)
+DDB_PORT=18000 DDB_DIR=$work/ddb "$top/scripts/ddb-local" start >"$work/ddb.out" 2>&1 ||
+	notok "DynamoDB Local" "$(tail -2 "$work/ddb.out")"
+AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local "$top/$B/bin/quake-ddb-put" -t quake -r eu-central-1 \
+	-e http://127.0.0.1:18000 --create-table </dev/null >/dev/null 2>&1
+
+# the services' configuration points at the stand-ins: an environment file
+# read after /etc/quake/quake.env (later files win), placed before boot
+mkdir -p "$root/etc/quake"
+cat >"$root/etc/quake-standins.env" <<'EOF'
+QUAKE_EMSC_ARGS=--since 30d -u ws://127.0.0.1:18081/standing_order/websocket -f http://127.0.0.1:18081/fdsnws/event/1/query
+AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:18000
+AWS_ACCESS_KEY_ID=local
+AWS_SECRET_ACCESS_KEY=local
+EOF
+for s in quake-ingest quake-sink; do
+	mkdir -p "$root/etc/systemd/system/$s.service.d"
+	printf '[Service]\nEnvironmentFile=/etc/quake-standins.env\n' >"$root/etc/systemd/system/$s.service.d/standins.conf"
+done
+
+# ---- the template, rendered as templatefile() would ----
+python3 - "$tmpl" "$root/root/user-data.sh" "$ktgz" "$deb" <<'PY' || { notok "render" "the template"; exit 0; }
+import hashlib, re, sys
+src, dst, ktgz, deb = sys.argv[1:5]
+h = lambda f, a: getattr(hashlib, a)(open(f, "rb").read()).hexdigest()
+v = {"kafka_url": "http://127.0.0.1:18080/" + ktgz.rsplit("/", 1)[1], "kafka_sha512": h(ktgz, "sha512"),
+     "artifact_url": "http://127.0.0.1:18080/quake.deb", "artifact_sha256": h(deb, "sha256"),
+     "name": "quake", "region": "eu-central-1", "ttl_days": "3650", "map_port": "8080",
+     "map_window": "30d", "retention_ms": str(35 * 86400000), "kafka_heap": "1g",
+     "kafka_memory_max": "2G", "data_volume_id": "",
+     "ssm_agent_url": "http://127.0.0.1:18080/amazon-ssm-agent.deb"}
+t = open(src).read()
+# directives: only %{ if X != "" ~} ... %{ endif ~} are used
+def cond(m):
+    return m.group(2) if v[m.group(1)] != "" else ""
+t = re.sub(r'%\{ if (\w+) != "" ~\}\n(.*?)%\{ endif ~\}\n', cond, t, flags=re.S)
+def sub(m):
+    e = m.group(1)
+    r = re.fullmatch(r'replace\((\w+), "(.*?)", "(.*?)"\)', e)
+    if r:
+        return v[r.group(1)].replace(r.group(2), r.group(3))
+    return v[e]
+t = re.sub(r'(?<!\$)\$\{([^}]+)\}', sub, t).replace("$${", "${").replace("%%{", "%{")
+if "%{" in t:
+    sys.exit("an unknown directive is left")
+open(dst, "w").write(t)
+PY
+
+# ---- boot, enter ----
+boot() {
+	timeout 900 systemd-nspawn -D "$root" --register=no --keep-unit -b \
+		>>"$work/console.log" 2>&1 &
+	NS=$!
+	P=""
+	for _ in $(seq 60); do
+		n=$(pgrep -P "$NS" -x systemd-nspawn)
+		[ -n "$n" ] && P=$(pgrep -P "$n" -x systemd)
+		[ -n "$P" ] && break
+		sleep 0.5
+	done
+	[ -n "$P" ] || return 1
+	# systemd's own socket comes a moment after its process
+	for _ in $(seq 60); do
+		st=$(timeout 120 nsenter -t "$P" -m -u -i -n -p systemctl is-system-running --wait 2>/dev/null)
+		case $st in running|degraded|maintenance|stopping) break ;; esac
+		sleep 1
+	done
+	[ "$st" = running ] || [ "$st" = degraded ]
+}
+inside() { nsenter -t "$P" -m -u -i -n -p "$@"; }
+poweroff() {
+	inside systemctl poweroff >/dev/null 2>&1
+	timeout 120 tail --pid="$NS" -f /dev/null
+	wait "$NS" 2>/dev/null; NS="" P=""
+}
+wait_for() { local i; for i in $(seq "$1"); do "${@:2}" >/dev/null 2>&1 && return 0; sleep 1; done; return 1; }
+healthz() { [ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8080/healthz)" = 200 ]; }
+topic_ids() { inside timeout 60 quake-consume -t quake -g "check-$RANDOM$RANDOM" -o beginning -e 2>/dev/null |
+	python3 -c 'import json,sys; print(" ".join(sorted({json.loads(l)["id"] for l in sys.stdin if l.strip()})))'; }
+map_ids() { curl -s 'http://127.0.0.1:8080/fdsnws/event/1/query?format=geojson&starttime=2000-01-01' |
+	python3 -c 'import json,sys; print(" ".join(sorted(f["id"] for f in json.load(sys.stdin)["features"])))' 2>/dev/null; }
+ddb_count() { /usr/bin/python3 -c '
+import boto3
+c = boto3.client("dynamodb", endpoint_url="http://127.0.0.1:18000", region_name="eu-central-1",
+                 aws_access_key_id="local", aws_secret_access_key="local")
+print(c.scan(TableName="quake", Select="COUNT")["Count"])' 2>/dev/null; }
+want_ids() { cut -f1 "$work/emsc.pub" 2>/dev/null | sort -u | tr '\n' ' ' | sed 's/ $//'; }
+units="kafka quake-ingest quake-sink quake-web amazon-ssm-agent"
+active() { local u; for u in $units; do [ "$(inside systemctl is-active "$u")" = active ] || return 1; done; }
+# Kafka restarts for ever (Restart=always): active alone may be a moment
+# between two failures; its port answering is not
+kafka_up() { (exec 3<>/dev/tcp/127.0.0.1/9092) 2>/dev/null; }
+
+if ! boot; then notok "boot" "systemd in the container did not reach running ($(tail -3 "$work/console.log"))"; exit 0; fi
+ok "Debian 12 under systemd-nspawn reaches $st"
+
+# ---- 1. the package ----
+snap() { inside find / -xdev \( -path /proc -o -path /sys -o -path /run -o -path /tmp -o -path /var/log \
+	-o -path /var/cache -o -path /var/lib/dpkg -o -path /var/lib/apt -o -path /root \) -prune -o -print | sort; }
+snap >"$work/before"
+cp "$deb" "$root/root/quake.deb"
+t "package: dpkg -i" inside dpkg -i /root/quake.deb
+bad=""
+for b in emsc-tail quake-produce quake-consume quake-ddb-put quake-map quake-shake quake-alert; do
+	v=$(inside "$b" -V 2>&1) && [[ "$v" == *[0-9].[0-9]* ]] || bad="$bad $b"
+done
+t "package: -V of each binary answers a version${bad:+ (not:$bad)}" test -z "$bad"
+out=$(inside sh -c 'systemd-analyze verify --man=no /lib/systemd/system/quake-*.service' 2>&1)
+t "package: systemd-analyze verify of the installed units${out:+ ($out)}" test -z "$out"
+t "package: the page's assets in /usr/share/quake/web" test -f "$root/usr/share/quake/web/vendor/leaflet.js"
+t "package: purge" inside dpkg --purge quake
+snap >"$work/after"
+left=$(comm -13 "$work/before" "$work/after" | tr '\n' ' ')
+t "package: purge leaves nothing behind${left:+ ($left)}" test -z "$left"
+
+# ---- 2. user data ----
+inside timeout 480 bash /root/user-data.sh >"$work/user-data.log" 2>&1
+rc=$?
+why=$(grep -m1 'Could not create the Java' "$work/user-data.log" || tail -1 "$work/user-data.log")
+t "user data exits 0 (rc $rc${why:+: $(echo "$why" | cut -c1-200)})" test $rc -eq 0
+[ $rc -eq 0 ] && wait_for 90 active
+for u in $units; do
+	s=$(inside systemctl is-active "$u")
+	t "first boot: $u is $s" test "$s" = active
+done
+if [ $rc -ne 0 ]; then
+	echo "# the user data's end: $(tail -4 "$work/user-data.log" | tr '\n' ' ' | cut -c1-400)"
+	poweroff; exit 0
+fi
+t "first boot: Kafka answers on 127.0.0.1:9092" wait_for 30 kafka_up ||
+	echo "# kafka: $(inside journalctl -u kafka --no-pager -n 5 2>&1 | tr '\n' ' ' | cut -c1-400)"
+t "first boot: quake-map answers /healthz 200" wait_for 90 healthz
+want=$(want_ids)
+t "first boot: the stand-in published 5 events" test "$(echo "$want" | wc -w)" = 5
+for _ in $(seq 60); do [ "$(topic_ids)" = "$want" ] && break; sleep 1; done
+ids1=$(topic_ids)
+t "first boot: every event line reached the topic (${ids1:-none})" test -n "$want" -a "$ids1" = "$want"
+for _ in $(seq 60); do [ "$(map_ids)" = "$want" ] && break; sleep 1; done
+t "first boot: the map serves every event" test "$(map_ids)" = "$want"
+for _ in $(seq 60); do [ "$(ddb_count)" = 5 ] && break; sleep 1; done
+t "first boot: quake-sink wrote every event to the table ($(ddb_count))" test "$(ddb_count)" = 5
+t "first boot: retention and compaction on the topic" inside sh -c \
+	'/opt/kafka/bin/kafka-configs.sh --bootstrap-server 127.0.0.1:9092 --describe --entity-type topics --entity-name quake 2>/dev/null | grep -q "cleanup.policy=compact,delete"'
+cid1=$(grep cluster.id "$root"/srv/quake/kafka/data/meta.properties 2>/dev/null)
+ckpt1=$(cat "$root"/srv/quake/private/quake-ingest/emsc.state 2>/dev/null)
+
+# ---- 3. a second boot from the same state ----
+poweroff
+if ! boot; then notok "second boot" "$(tail -3 "$work/console.log")"; exit 0; fi
+ok "second boot reaches $st"
+wait_for 120 active
+for u in $units; do
+	s=$(inside systemctl is-active "$u")
+	t "second boot: $u is $s" test "$s" = active
+done
+t "second boot: Kafka answers on 127.0.0.1:9092" wait_for 60 kafka_up
+t "second boot: quake-map answers /healthz 200" wait_for 90 healthz
+cid2=$(grep cluster.id "$root"/srv/quake/kafka/data/meta.properties 2>/dev/null)
+t "second boot: Kafka's cluster id kept (${cid2:-none})" test -n "$cid1" -a "$cid1" = "$cid2"
+ids2=$(topic_ids)
+t "second boot: every event still on the topic, no other" test "$ids2" = "$want"
+for _ in $(seq 60); do [ "$(map_ids)" = "$want" ] && break; sleep 1; done
+t "second boot: the map rebuilt from the topic shows every event" test "$(map_ids)" = "$want"
+# emsc-tail resumes from its checkpoint (minus its overlap margin, so the
+# newest events may be sent again: at least once); the table holds each once
+t "second boot: emsc-tail's checkpoint kept ($ckpt1)" test -n "$ckpt1" -a \
+	-f "$root/srv/quake/private/quake-ingest/emsc.state"
+sleep 5
+t "second boot: the table still holds each event once ($(ddb_count))" test "$(ddb_count)" = 5
+poweroff
+exit 0

@@ -26,9 +26,9 @@ cl_table() { python3 tests/ddb-check.py "$DDB" "$1" "$2" >"$TMP/$1.check" 2>&1; 
 # stop what a round started
 cl_stop() { local p; for p in "$@"; do kill -TERM "$p" 2>/dev/null; done; wait "$@" 2>/dev/null; }
 cl_up() { kl status >/dev/null; }
-gone() { ! kill -0 "$1" 2>/dev/null; }
+cl_gone() { ! kill -0 "$1" 2>/dev/null; }
 # the consumer PID still runs, and more than N lines were stored
-resumed() { kill -0 "$1" 2>/dev/null && [ "$(lines "$2")" -gt "$3" ]; }
+cl_resumed() { kill -0 "$1" 2>/dev/null && [ "$(lines "$2")" -gt "$3" ]; }
 
 # cluster_round NAME WHO: WHO is leader (of a partition) or controller
 cluster_round() {
@@ -74,7 +74,7 @@ cluster_round() {
 	# the rest of the stream: quake-produce ends after emsc-tail's last line
 	# (no guard subshell to kill: one killed before it reset its traps
 	# would run tests/run's EXIT trap, which removes $TMP)
-	wait_for 150 gone "$qp" || kill -TERM "$et" "$qp"
+	wait_for 150 cl_gone "$qp" || kill -TERM "$et" "$qp"
 	wait "$qp"; rc=$?
 	check "cluster $name: emsc-tail and quake-produce exit 0 ($(cat "$f.etrc" 2>/dev/null) $rc; $(tail -1 "$f.perr"))" \
 		test "$(cat "$f.etrc" 2>/dev/null) $rc" = "0 0"
@@ -95,7 +95,7 @@ cluster_round() {
 	items=$(tail -1 "$TMP/$t.check")
 	check "cluster $name: the table equals the expected set ($items)" cl_table "$t" "$f.acked"
 	check "cluster $name: the consumer resumed without a restart (pid $qc alive; $(lines "$f.stored") stored, $(($(lines "$f.stored") - stored)) after the kill)" \
-		resumed "$qc" "$f.stored" "$stored"
+		cl_resumed "$qc" "$f.stored" "$stored"
 	# what the kill did: the partition's leadership, or the quorum's, moved
 	if [ "$who" = leader ]; then
 		now=$(kl leader "$t" "$p")
@@ -105,8 +105,8 @@ cluster_round() {
 		check "cluster $name: the quorum elected another controller (node $victim, then node $now)" test -n "$now" -a "$now" != "$victim"
 	fi
 	echo "integration: cluster $name: $total published, $(lines "$f.in") tailed, $acked produced, $ontopic on the topic ($twice twice), table: $items, $(lines "$f.stored") stored, at $((SECONDS - t0)) s" >&2
-	kill -TERM "$qc" 2>/dev/null; wait_for 40 gone "$qc"
-	check "cluster $name: quake-consume exits on SIGTERM" gone "$qc"
+	kill -TERM "$qc" 2>/dev/null; wait_for 40 cl_gone "$qc"
+	check "cluster $name: quake-consume exits on SIGTERM" cl_gone "$qc"
 	kill -9 "$qc" 2>/dev/null; wait "$sink"
 	emsc_down "$t"
 	kl restart-keep "$victim" 2>"$f.restart"; rc=$?

@@ -4,7 +4,8 @@
 # emsc-tail | quake-produce (from tests/emsc-standin.py) and quake-consume |
 # quake-ddb-put (DynamoDB Local, acknowledgements back on --acks) run; once
 # quake-produce has acknowledged a third of the stream (its status lines
-# counted, no sleep; the stand-in goes on publishing), a node is killed -9:
+# counted, no sleep; the stand-in goes on to two thirds, and publishes the
+# last third after the kill), a node is killed -9:
 # in one round the leader of a partition (one that is not the active
 # controller), in the other the active KRaft controller. Then: every line
 # quake-produce acknowledged `produced` is on the topic, once; the table
@@ -16,7 +17,8 @@
 # every wait has a limit).
 
 CL_PORT=${QUAKE_TEST_CLUSTER_PORT:-19700}
-# EVENTS x REVS lines at RATE a second; the kill after KILL_AT of them
+# EVENTS x REVS lines at RATE a second; the kill after KILL_AT of them are
+# acknowledged
 CL_EVENTS=${CL_EVENTS:-600} CL_REVS=${CL_REVS:-2} CL_RATE=${CL_RATE:-100} CL_KILL_AT=${CL_KILL_AT:-400}
 
 # kafka-local for the cluster (the suite's own broker has KAFKA_PORT)
@@ -61,13 +63,17 @@ cluster_round() {
 	# its 4 partitions
 	wait_for 30 stat_at_least clients 1
 	wait_for 60 grep -q 'msg=stats.* partitions=4' "$f.cerr"
-	curl -s "$CTL/control?pause=0" >/dev/null
+	# two thirds at RATE, then a pause until the kill: however late a loaded
+	# machine lets this shell see the count, the kill is mid-stream (the last
+	# third is published after it)
+	curl -s "$CTL/control?rate=$CL_RATE&count=$((total * 2 / 3))" >/dev/null
 	if ! wait_for 60 at_least "$CL_KILL_AT" "$f.acks"; then
 		fail "cluster $name: the stream started" "$(lines "$f.acks") produced, $(lines "$f.stored") stored"
 		cl_stop "$et" "$qp" "$qc"; wait "$sink"; emsc_down "$t"; return
 	fi
 	kl kill "$victim"
 	acked=$(lines "$f.acks") stored=$(lines "$f.stored")
+	curl -s "$CTL/control?rate=$CL_RATE" >/dev/null
 	echo "integration: cluster $name: node $victim killed -9 (active controller: $ctl) after $acked of $total lines produced, $stored stored, at $((SECONDS - t0)) s" >&2
 	check "cluster $name: node $victim ($who) killed -9 mid-stream ($acked of $total produced, $stored stored)" \
 		test "$acked" -lt "$total"

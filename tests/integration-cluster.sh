@@ -97,7 +97,9 @@ cluster_round() {
 	check "cluster $name: none twice on the topic (idempotence; $twice repeated)" test "$twice" -eq 0
 	complete "$TMP/$t.pub" "$f.in"
 	check "cluster $name: emsc-tail printed what the stand-in published ($(head -1 "$TMP/echeck"))" test $? -eq 0
-	wait_for 90 cl_table "$t" "$f.acked"
+	# a status line per stored line first (cheap to count), then the Scan
+	wait_for 90 at_least "$total" "$f.stored"
+	wait_for 30 cl_table "$t" "$f.acked"
 	items=$(tail -1 "$TMP/$t.check")
 	check "cluster $name: the table equals the expected set ($items)" cl_table "$t" "$f.acked"
 	check "cluster $name: the consumer resumed without a restart (pid $qc alive; $(lines "$f.stored") stored, $(($(lines "$f.stored") - stored)) after the kill)" \

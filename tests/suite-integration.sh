@@ -261,6 +261,7 @@ kafka_start_time() {
 . tests/integration-map.sh
 . tests/integration-run.sh
 . tests/integration-shake.sh
+. tests/integration-cluster.sh
 
 # quake-shake's samples through Kafka: quake-produce --kind samples keys
 # each line by its phone's 0.5-degree cell; the detector after
@@ -319,6 +320,8 @@ kafka_shake_coincide() {
 }
 
 suite_integration() {
+	# the PATTERN "cluster": the three-broker chaos test alone
+	if [ "${FILTER,,}" = cluster ]; then cluster_suite; return; fi
 	if scripts/kafka-local start 2>"$TMP/kafka-start.log"; then
 		echo "integration: roundtrip" >&2; kafka_roundtrip
 		echo "integration: kcat" >&2; kafka_kcat
@@ -345,6 +348,7 @@ suite_integration() {
 	e2e 0 200 "end to end: every event stored at its newest revision"
 	echo "integration: chaos" >&2
 	e2e "${CHAOS_ROUNDS:-6}" 200 "chaos: kill -9 filters, broker, DynamoDB Local, drop the WebSocket"
+	echo "integration: cluster" >&2; cluster_suite
 }
 
 # e2e ROUNDS EVENTS NAME: tests/chaos, whose last line is the verdict

@@ -2,6 +2,7 @@
 # (scripts/kafka-local). Sourced by tests/run. Bounded: every wait has a limit.
 
 export KAFKA_PORT=${QUAKE_TEST_KAFKA_PORT:-19292}
+export KAFKA_OAUTH_PORT=$((KAFKA_PORT + 2))	# OAUTHBEARER (integration-msk)
 export KAFKA_DIR="$TMP/kafka"
 BK=127.0.0.1:$KAFKA_PORT
 QP="$B/bin/quake-produce"
@@ -261,6 +262,7 @@ kafka_start_time() {
 . tests/integration-map.sh
 . tests/integration-run.sh
 . tests/integration-shake.sh
+. tests/integration-msk.sh
 
 # quake-shake's samples through Kafka: quake-produce --kind samples keys
 # each line by its phone's 0.5-degree cell; the detector after
@@ -334,6 +336,7 @@ suite_integration() {
 		echo "integration: shake acks" >&2; kafka_shake_acks
 		echo "integration: map service" >&2; kafka_map_service
 		echo "integration: detections to the map" >&2; kafka_detections
+		echo "integration: MSK IAM client" >&2; kafka_msk_oauth
 		scripts/kafka-local stop
 	else
 		fail "kafka-local start" "$(tail -3 "$TMP/kafka-start.log")"

@@ -41,7 +41,7 @@ msk_env() {
 msk_wait_tokens() {
 	local i
 	for i in $(seq 300); do
-		[ "$(grep -c 'msg="MSK IAM token set"' "$1")" -ge "$2" ] && return 0
+		[ "$(cat "$1" 2>/dev/null | grep -c 'msg="MSK IAM token set"')" -ge "$2" ] && return 0
 		sleep 0.1
 	done
 	return 1
@@ -60,13 +60,18 @@ cli_msk_refresh() {
 	check "msk consume: SASL_SSL when not given" grep -q 'sasl_ssl://127.0.0.1:1' "$TMP/msk-c"
 	check "msk consume: the token is never logged" sh -c "! grep -q 'aHR0cHM6Ly9rYWZrYS' '$TMP/msk-c'"
 	# the producer, the -X spelled in lower case, security.protocol kept
-	sleep 30 | msk_env AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=secret \
+	# (its input a FIFO held open on fd 4 while it runs)
+	rm -f "$TMP/msk-fifo"; mkfifo "$TMP/msk-fifo"
+	msk_env AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=secret \
 	    AWS_DEFAULT_REGION=us-west-2 \
 	    "$QP" -b 127.0.0.1:1 -t x -X sasl.mechanism=aws_msk_iam \
-	    -X security.protocol=SASL_PLAINTEXT >/dev/null 2>"$TMP/msk-p" &
+	    -X security.protocol=SASL_PLAINTEXT <"$TMP/msk-fifo" >/dev/null 2>"$TMP/msk-p" &
 	pid=$!
+	exec 4>"$TMP/msk-fifo"
 	check "msk produce: token set, then refreshed" msk_wait_tokens "$TMP/msk-p" 2
-	kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+	exec 4>&-	# end of input: it exits
+	wait "$pid"; rc=$?
+	check "msk produce: exit 0 at the end of its (empty) input" test $rc -eq 0
 	check "msk produce: region from AWS_DEFAULT_REGION" grep -q 'msg="MSK IAM token set" n=1 .*region=us-west-2' "$TMP/msk-p"
 	check "msk produce: security.protocol given is kept" grep -q 'sasl_plaintext://127.0.0.1:1' "$TMP/msk-p"
 	# no credentials: one clear line (librdkafka retries in 10 s: not waited for)

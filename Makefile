@@ -116,6 +116,10 @@ $(B)/tests/sigv4_sign: tests/sigv4_sign.c $(B)/lib/libquake.a
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) $(LDFLAGS) -o $@ $< $(B)/lib/libquake.a $(LIB_LIBS)
 
+$(B)/tests/msk_token: tests/msk_token.c $(B)/lib/libquake.a
+	@mkdir -p $(@D)
+	$(CC) $(ALLCFLAGS) $(LDFLAGS) -o $@ $< $(B)/lib/libquake.a $(LIB_LIBS)
+
 $(B)/tests/creds_get: tests/creds_get.c $(B)/lib/libquake.a
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) $(LDFLAGS) -o $@ $< $(B)/lib/libquake.a $(LIB_LIBS)
@@ -127,7 +131,7 @@ $(B)/tests/geo_eval: tests/geo_eval.c $(B)/lib/libquake.a
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) $(LDFLAGS) -o $@ $< $(B)/lib/libquake.a $(LIB_LIBS)
 
-TEST_TOOLS = $(UNIT_TESTS) $(B)/tests/sigv4_sign $(B)/tests/creds_get $(B)/tests/ack_check $(B)/tests/geo_eval
+TEST_TOOLS = $(UNIT_TESTS) $(B)/tests/sigv4_sign $(B)/tests/msk_token $(B)/tests/creds_get $(B)/tests/ack_check $(B)/tests/geo_eval
 
 test: all $(TEST_TOOLS)
 	B=$(B) tests/run unit cli alert map

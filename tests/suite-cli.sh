@@ -6,6 +6,7 @@ ET="$B/bin/emsc-tail"
 . tests/cli-services.sh
 . tests/cli-hardening.sh
 . tests/cli-shake.sh
+. tests/cli-msk.sh
 
 cli_golden() {
 	local f b rc

@@ -2,6 +2,9 @@
 # (scripts/kafka-local). Sourced by tests/run. Bounded: every wait has a limit.
 
 export KAFKA_PORT=${QUAKE_TEST_KAFKA_PORT:-19292}
+# the suite's broker only (not exported: make run's and the cluster's
+# brokers must not take it): OAUTHBEARER for integration-msk
+KAFKA_OAUTH_PORT=$((KAFKA_PORT + 2))
 export KAFKA_DIR="$TMP/kafka"
 BK=127.0.0.1:$KAFKA_PORT
 QP="$B/bin/quake-produce"
@@ -262,6 +265,7 @@ kafka_start_time() {
 . tests/integration-run.sh
 . tests/integration-shake.sh
 . tests/integration-cluster.sh
+. tests/integration-msk.sh
 
 # quake-shake's samples through Kafka: quake-produce --kind samples keys
 # each line by its phone's 0.5-degree cell; the detector after
@@ -322,7 +326,7 @@ kafka_shake_coincide() {
 suite_integration() {
 	# the PATTERN "cluster": the three-broker chaos test alone
 	if [ "${FILTER,,}" = cluster ]; then cluster_suite; return; fi
-	if scripts/kafka-local start 2>"$TMP/kafka-start.log"; then
+	if KAFKA_OAUTH_PORT=$KAFKA_OAUTH_PORT scripts/kafka-local start 2>"$TMP/kafka-start.log"; then
 		echo "integration: roundtrip" >&2; kafka_roundtrip
 		echo "integration: kcat" >&2; kafka_kcat
 		echo "integration: missing topic" >&2; kafka_no_topic
@@ -337,6 +341,7 @@ suite_integration() {
 		echo "integration: shake acks" >&2; kafka_shake_acks
 		echo "integration: map service" >&2; kafka_map_service
 		echo "integration: detections to the map" >&2; kafka_detections
+		echo "integration: MSK IAM client" >&2; kafka_msk_oauth
 		scripts/kafka-local stop
 	else
 		fail "kafka-local start" "$(tail -3 "$TMP/kafka-start.log")"

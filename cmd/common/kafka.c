@@ -3,10 +3,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/kafka.h"
 #include "core/time.h"
 #include "common/tool.h"
+#include "aws/creds.h"
+#include "aws/msk.h"
+
+/* Amazon MSK IAM (-X sasl.mechanism=AWS_MSK_IAM): one client per process,
+ * so its state is the module's. */
+static struct {
+	int on;			/* asked for */
+	int proto_given;	/* security.protocol set by the user */
+	char region[64];
+	struct quake_creds_cache cache;
+	char last_err[256];	/* the failure last logged */
+	unsigned long tokens;	/* tokens set */
+} msk;
 
 int
 kafka_conf_set(rd_kafka_conf_t *conf, const char *key, const char *value)
@@ -46,6 +60,15 @@ kafka_conf_kv(rd_kafka_conf_t *conf, const char *kv)
 	}
 	memcpy(key, kv, (size_t)(eq - kv));
 	key[eq - kv] = '\0';
+	if (strcmp(key, "security.protocol") == 0)
+		msk.proto_given = 1;
+	/* Redpanda Connect's spelling of MSK IAM: OAUTHBEARER with our
+	 * token (kafka_msk_conf) */
+	if (strcmp(key, "sasl.mechanism") == 0 || strcmp(key, "sasl.mechanisms") == 0) {
+		msk.on = strcasecmp(eq + 1, "AWS_MSK_IAM") == 0;
+		if (msk.on)
+			return kafka_conf_set(conf, key, "OAUTHBEARER");
+	}
 	return kafka_conf_set(conf, key, eq + 1);
 }
 
@@ -85,6 +108,8 @@ kafka_conf_layer(rd_kafka_conf_t *conf, const char *file, const char *brokers,
 	for (int i = 0; i < nx; i++)
 		if (kafka_conf_kv(conf, xs[i]) != 0)
 			goto fail;
+	if (msk.on && kafka_msk_conf(conf) != 0)
+		goto fail;
 	rd_kafka_conf_set_log_cb(conf, kafka_log_cb);
 	rd_kafka_conf_set_error_cb(conf, kafka_error_cb);
 	rd_kafka_conf_set_opaque(conf, fatal);
@@ -92,6 +117,126 @@ kafka_conf_layer(rd_kafka_conf_t *conf, const char *file, const char *brokers,
 fail:
 	rd_kafka_conf_destroy(conf);
 	return -1;
+}
+
+/* The region of the MSK cluster, as quake-ddb-put finds its own:
+ * AWS_REGION, AWS_DEFAULT_REGION, the profile's, the instance's. */
+static int
+msk_region(void)
+{
+	const char *r;
+
+	if ((r = getenv("AWS_REGION")) == NULL || *r == '\0')
+		r = getenv("AWS_DEFAULT_REGION");
+	if (r != NULL && *r)
+		snprintf(msk.region, sizeof msk.region, "%s", r);
+	else if (quake_creds_config_region(NULL, NULL, msk.region,
+	    sizeof msk.region) != QUAKE_OK &&
+	    quake_creds_imds_region(NULL, 0, msk.region, sizeof msk.region) !=
+	    QUAKE_OK) {
+		quake_log(QUAKE_LOG_ERROR, "MSK IAM: no region: set AWS_REGION "
+		    "(or the profile's region)", NULL);
+		return -1;
+	}
+	if (!quake_creds_region_valid(msk.region)) {
+		quake_log(QUAKE_LOG_ERROR, "MSK IAM: not a region name (a-z 0-9 -)",
+		    "region", msk.region, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+/* A failure to make a token: librdkafka retries (every 10 s); one log
+ * line per distinct reason. */
+static void
+msk_fail(rd_kafka_t *rk, const char *reason)
+{
+	char why[256];
+
+	snprintf(why, sizeof why, "MSK IAM token: %s", reason);
+	rd_kafka_oauthbearer_set_token_failure(rk, why);
+	if (strcmp(why, msk.last_err) == 0)
+		return;
+	snprintf(msk.last_err, sizeof msk.last_err, "%s", why);
+	quake_log(QUAKE_LOG_ERROR, "MSK IAM token failed", "reason", reason,
+	    NULL);
+}
+
+/* librdkafka's OAUTHBEARER refresh callback: at start and at 80 % of the
+ * last token's lifetime. Credentials from the chain of quake-ddb-put
+ * (cached, refetched before they expire); the token lives 900 s.
+ * QUAKE_MSK_LIFETIME_MS (tests only) shortens the lifetime librdkafka is
+ * told, so that a refresh comes within seconds. */
+static void
+msk_refresh_cb(rd_kafka_t *rk, const char *oauthbearer_config, void *opaque)
+{
+	static char tok[QUAKE_MSK_TOKEN_MAX * 4 / 3 + 4];
+	const struct quake_creds *c;
+	struct quake_fail f = { "", "" };
+	const char *life = getenv("QUAKE_MSK_LIFETIME_MS");
+	int64_t now = quake_time_now(), exp;
+	char errstr[512], n[24], e[24];
+	enum quake_err err;
+
+	(void)oauthbearer_config;
+	(void)opaque;
+	if ((err = quake_creds_cache_get(&msk.cache, now, &c, &f)) != QUAKE_OK) {
+		char why[240];
+		snprintf(why, sizeof why, "no AWS credentials (%s%s%s)",
+		    quake_err_str(err), f.reason[0] ? ": " : "", f.reason);
+		msk_fail(rk, why);
+		return;
+	}
+	if ((err = quake_msk_token(c, msk.region, now, "quake/" QUAKE_VERSION,
+	    tok, sizeof tok, &exp)) != QUAKE_OK) {
+		msk_fail(rk, quake_err_str(err));
+		return;
+	}
+	if (life != NULL && atoll(life) > 0 && now / 1000 + atoll(life) < exp)
+		exp = now / 1000 + atoll(life);
+	if (rd_kafka_oauthbearer_set_token(rk, tok, exp, "aws-msk-iam", NULL, 0,
+	    errstr, sizeof errstr) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+		msk_fail(rk, errstr);
+		return;
+	}
+	msk.last_err[0] = '\0';
+	msk.tokens++;
+	snprintf(n, sizeof n, "%lu", msk.tokens);
+	snprintf(e, sizeof e, "%lld", (long long)exp);
+	/* never the token: it is a bearer credential for 15 minutes */
+	quake_log(QUAKE_LOG_DEBUG, "MSK IAM token set", "n", n, "expiry_ms", e,
+	    "region", msk.region, "credentials", c->source, NULL);
+}
+
+int
+kafka_msk_conf(rd_kafka_conf_t *conf)
+{
+	if (msk_region() != 0)
+		return -1;
+	if (!msk.proto_given && kafka_conf_set(conf, "security.protocol",
+	    "SASL_SSL") != 0)
+		return -1;
+	if (kafka_conf_set(conf, "sasl.mechanism", "OAUTHBEARER") != 0)
+		return -1;
+	rd_kafka_conf_set_oauthbearer_token_refresh_cb(conf, msk_refresh_cb);
+	/* tokens made on librdkafka's background thread, so that a blocking
+	 * call before the first poll still connects (kafka_msk_start) */
+	rd_kafka_conf_enable_sasl_queue(conf, 1);
+	return 0;
+}
+
+void
+kafka_msk_start(rd_kafka_t *rk)
+{
+	rd_kafka_error_t *e;
+
+	if (!msk.on)
+		return;
+	if ((e = rd_kafka_sasl_background_callbacks_enable(rk)) != NULL) {
+		quake_log(QUAKE_LOG_WARN, "MSK IAM: tokens only when polled",
+		    "error", rd_kafka_error_string(e), NULL);
+		rd_kafka_error_destroy(e);
+	}
 }
 
 void

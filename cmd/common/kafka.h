@@ -35,6 +35,18 @@ int kafka_conf_file(rd_kafka_conf_t *conf, const char *path);
 int kafka_conf_layer(rd_kafka_conf_t *conf, const char *file,
     const char *brokers, const char *const *xs, int nx, int *fatal);
 
+/* Amazon MSK IAM, on with -X sasl.mechanism=AWS_MSK_IAM (or in -F):
+ * sasl.mechanism=OAUTHBEARER, security.protocol=SASL_SSL unless given, and
+ * a token refresh callback that signs MSK IAM tokens (lib/aws/msk.h) with
+ * the credential chain of quake-ddb-put; region from AWS_REGION,
+ * AWS_DEFAULT_REGION, the profile, the instance. kafka_conf_layer calls
+ * kafka_msk_conf; -1 logged (no region). */
+int kafka_msk_conf(rd_kafka_conf_t *conf);
+
+/* After rd_kafka_new: tokens refreshed on librdkafka's background thread
+ * (no poll needed); nothing when MSK IAM is off. */
+void kafka_msk_start(rd_kafka_t *rk);
+
 /* Log librdkafka's own log lines through quake_log. */
 void kafka_log_cb(const rd_kafka_t *rk, int level, const char *fac,
     const char *buf);

@@ -276,6 +276,7 @@ consumer_new(struct consume *c, int *status)
 		quake_log(QUAKE_LOG_ERROR, "cannot create consumer", "error", errstr, NULL);
 		goto fail;
 	}
+	kafka_msk_start(rk);
 	rd_kafka_poll_set_consumer(rk);
 	subs = rd_kafka_topic_partition_list_new(c->opt.ntopics);
 	for (int i = 0; i < c->opt.ntopics; i++)

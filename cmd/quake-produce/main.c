@@ -266,7 +266,8 @@ producer_new(void)
 	if ((rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr)) == NULL) {
 		quake_log(QUAKE_LOG_ERROR, "cannot create producer", "error", errstr, NULL);
 		rd_kafka_conf_destroy(conf);
-	}
+	} else
+		kafka_msk_start(rk);
 	return rk;
 }
 

@@ -87,6 +87,34 @@ enum quake_err quake_sigv4_authorization(const char *access_key,
     const struct quake_sigv4_scope *scope, const char *signed_headers,
     const char hex[65], char *out, size_t cap);
 
+/* Query signing (a presigned URL), on top of stages 1-4: the parameters of
+ * a presigned request. Only "host" is signed; the body is empty, so the
+ * payload hash is that of "" (what botocore's SigV4QueryAuth signs). */
+struct quake_sigv4_presign {
+	const char *method;	/* "GET" */
+	const char *host;	/* "kafka.eu-central-1.amazonaws.com" */
+	const char *path;	/* "/" */
+	const char *query;	/* the operation's parameters, %-encoded,
+				 * no '?'; may be NULL */
+	const char *access_key, *secret;	/* borrowed */
+	const char *session_token;	/* NULL or "": none */
+	long expires;		/* X-Amz-Expires, seconds */
+};
+
+/* The presigned URL https://HOST PATH?QUERY&X-Amz-Algorithm=…&
+ * X-Amz-Credential=…&X-Amz-Date=…&X-Amz-Expires=…&X-Amz-SignedHeaders=host
+ * [&X-Amz-Security-Token=…]&X-Amz-Signature=… into out[cap] (parameters in
+ * botocore's order). key as in quake_sigv4_signing_key. QUAKE_ETOOLONG
+ * when it does not fit, QUAKE_ECONFIG when the secret is too long. */
+enum quake_err quake_sigv4_presign_url(const struct quake_sigv4_presign *p,
+    const struct quake_sigv4_scope *scope, struct quake_sigv4_key *key,
+    char *out, size_t cap, size_t *len);
+
+/* s URI-encoded (unreserved bytes kept, others %XX) into b: the encoding
+ * of query parameters. */
+struct quake_buf;
+void quake_sigv4_uri_encode(struct quake_buf *b, const char *s, size_t n);
+
 /* Hex SHA-256 of data into hex[65]. */
 void quake_sigv4_sha256_hex(const void *data, size_t len, char hex[65]);
 

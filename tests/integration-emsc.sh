@@ -248,13 +248,3 @@ SH
 	kill -TERM $pid; wait $pid
 	emsc_down svc
 }
-
-emsc_suite() {
-	echo "integration: emsc live" >&2; emsc_live_order
-	echo "integration: emsc drop" >&2; emsc_drop
-	echo "integration: emsc stall" >&2; emsc_stall
-	echo "integration: emsc fdsn" >&2; emsc_fdsn
-	echo "integration: emsc state" >&2; emsc_state
-	echo "integration: emsc misc" >&2; emsc_misc
-	echo "integration: emsc service back-fill" >&2; emsc_service_backfill
-}

@@ -221,6 +221,47 @@ cli_shake_rx_token() {
 	check "shake token: a missing token file is exit 78" test $? -eq 78
 }
 
+# a phone on the network: the receiver in one network namespace, the client
+# in another, a veth pair between them (192.0.2.1 and .2: the peer is not
+# loopback, so the token is required); both namespaces are this test's own
+# (unshare -n, held by a sleep), nothing is left in the caller's. Needs
+# CAP_NET_ADMIN (root), as the tests' own namespace does.
+cli_shake_rx_token_remote() {
+	local port=24023 nsa nsb rx code i v=qs$$
+	printf 's3cret-token\n' >"$TMP/token"
+	python3 tests/gen_pushes.py table | sed -n 1,2p >"$TMP/p12"
+	sed -n 1p "$TMP/p12" >"$TMP/p1"; sed -n 2p "$TMP/p12" >"$TMP/p2"
+	unshare -n sleep 300 & nsa=$!
+	unshare -n sleep 300 & nsb=$!
+	if ! { ip link add "${v}a" type veth peer name "${v}b" &&
+		ip link set "${v}a" netns $nsa && ip link set "${v}b" netns $nsb &&
+		nsenter -t $nsa -n sh -c "ip link set lo up && ip addr add 192.0.2.1/24 dev ${v}a && ip link set ${v}a up" &&
+		nsenter -t $nsb -n sh -c "ip link set lo up && ip addr add 192.0.2.2/24 dev ${v}b && ip link set ${v}b up"; } 2>"$TMP/veth.err"
+	then
+		fail "shake token, remote peer: a veth pair between two network namespaces" "$(head -c 200 "$TMP/veth.err")"
+		ip link del "${v}a" 2>/dev/null; kill $nsa $nsb; wait $nsa $nsb 2>/dev/null; return
+	fi
+	nsenter -t $nsa -n "$QS" --listen "192.0.2.1:$port" --token-file "$TMP/token" >"$TMP/rxr.out" 2>"$TMP/rxr.err" & rx=$!
+	# a hang guard: the receiver is reachable from the other namespace
+	for i in $(seq 300); do
+		nsenter -t $nsb -n curl -sf "http://192.0.2.1:$port/healthz" >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	post() { nsenter -t $nsb -n curl -s -o /dev/null -w '%{http_code}' --data-binary @"$1" "${@:2}" "http://192.0.2.1:$port/push"; }
+	code=$(post "$TMP/p1")
+	check "shake token, remote peer (192.0.2.2): none, 401 ($code)" test "$code" = 401
+	code=$(post "$TMP/p1" -H 'Authorization: Bearer wrong')
+	check "shake token, remote peer: wrong, 401 ($code)" test "$code" = 401
+	code=$(post "$TMP/p2" -H 'Authorization: Bearer s3cret-token')
+	check "shake token, remote peer: right, 200 ($code)" test "$code" = 200
+	kill $rx; wait $rx 2>/dev/null
+	check "shake token, remote peer: only the accepted push written (message 1)" \
+		test "$(jq -r .msg "$TMP/rxr.out" | tr '\n' ' ')" = "1 "
+	check "shake token, remote peer: refusals logged, not the token" \
+		eval '! grep -q s3cret "$TMP/rxr.err"'
+	kill $nsa $nsb; wait $nsa $nsb 2>/dev/null	# the veth pair goes with them
+}
+
 cli_shake_rx_limits() {
 	local port=24012 code
 	rx_start $port --max-rate 100 || { fail "shake receiver starts (limits)"; return; }
@@ -466,14 +507,15 @@ rxa_push() {
 cli_shake_rx_acks_wait() {
 	local port=24018 t
 	rxa_bodies
-	rxa_start $port 1:hold="$TMP/go" || { fail "shake --acks: receiver starts" "$(cat "$TMP/rxa.err")"; return; }
-	rxa_push $port 1 >"$TMP/code1" &
-	t=50; while [ "$(wc -l <"$TMP/rxa.out")" -lt 1 ] && [ $t -gt 0 ]; do sleep 0.1; t=$((t - 1)); done
-	sleep 0.5
-	check "shake --acks: the line is written, its push not answered before its status line ($(cat "$TMP/code1"))" \
-		test "$(wc -l <"$TMP/rxa.out")" -eq 1 -a ! -s "$TMP/code1"
+	RXA_OPTS="--stats 1" rxa_start $port 1:hold="$TMP/go" || { fail "shake --acks: receiver starts" "$(cat "$TMP/rxa.err")"; return; }
+	# the barrier: the stand-in read the line, then the receiver's stats
+	# line says it holds the push (tests/held_push.py)
+	python3 tests/held_push.py $port "$TMP/a1" lines:"$TMP/rxa.out" "$TMP/rxa.err" >"$TMP/code1" &
+	t=300; while [ "$(wc -l <"$TMP/code1")" -lt 1 ] && [ $t -gt 0 ]; do sleep 0.1; t=$((t - 1)); done
+	check "shake --acks: the line is written, its push not answered before its status line ($(head -1 "$TMP/code1"))" \
+		test "$(wc -l <"$TMP/rxa.out")/$(head -1 "$TMP/code1")" = 1/held
 	touch "$TMP/go"; wait $!
-	check "shake --acks: answered 200 once its status line came ($(cat "$TMP/code1"))" test "$(cat "$TMP/code1")" = "200 ok"
+	check "shake --acks: answered 200 once its status line came ($(sed -n 2p "$TMP/code1"))" test "$(sed -n 2p "$TMP/code1")" = 200
 	check "shake --acks: the next push, 200 ($(rxa_push $port 2))" test "$(cat "$TMP/b2")" = ok
 	rxa_stop
 	check "shake --acks: SIGTERM exits 0 ($RXA_RC)" test "$RXA_RC" -eq 0

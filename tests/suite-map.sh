@@ -132,6 +132,22 @@ map_bad_stdin() {
 	check "bad stdin: the lines are named (6 12 13 14 25)" test "$(grep -o 'msg=rejected line=[0-9]*' "$TMP/map-$p.err" | cut -d= -f3 | tr '\n' ' ')" = "6 12 13 14 25 "
 	check "bad stdin: /metrics counts 5 rejected" test "$(curl -s "http://127.0.0.1:$p/metrics" | awk '/^quake_map_lines_total/ && /outcome="rejected"/ {print $2}')" = 5
 	qm_stop
+	# --dead-letter: each rejected line appended verbatim, in input order
+	# (the binary one too), a bad detection line as well; the 20,000-byte
+	# one is over the line cap (twice an event line's), dropped unread, so
+	# only its number is logged; a trigger line is skipped, not rejected; a
+	# file that was there is appended to
+	{ cat "$TMP/map-bad"; echo '{"kind":"detection","id":"shake-x","time":"2026-01-01T00:00:00.000000Z"}'
+	  echo '{"kind":"trigger","device":"d"}'; } >"$TMP/map-bad2"
+	printf 'kept\n' >"$TMP/map-dead"
+	qm_start $p --window 0 --dead-letter "$TMP/map-dead" <"$TMP/map-bad2"
+	check "dead letter: the good lines still served (20)" test "$(curl -s "http://127.0.0.1:$p/fdsnws/event/1/count")" = 20
+	qm_stop
+	check "dead letter: what was there, then lines 6 12 13 25 26 verbatim, nothing else" \
+		cmp -s "$TMP/map-dead" <(printf 'kept\n'; sed -n '6p;12p;13p;25p;26p' "$TMP/map-bad2")
+	"$QM" --listen 127.0.0.1:$p --dead-letter "$TMP/no-such-dir/dead" </dev/null 2>"$TMP/map-dead.err"
+	check "dead letter: a file that cannot be opened is exit 74, said once" \
+		test "$? $(grep -c level=error "$TMP/map-dead.err")" = "74 1"
 }
 
 map_health() {

@@ -138,9 +138,14 @@ for i, l in enumerate(open(sys.argv[1])):
     sys.stdout.write(l)
     if i % 500 == 0: sys.stdout.flush(); time.sleep(0.05)
 ' "$TMP/br-in" | "$QP" -b "$BK" -t br >"$TMP/br-acks" 2>"$TMP/br-err" &
-	local pp=$!
-	sleep 0.7; scripts/kafka-local kill; sleep 2; scripts/kafka-local restart-keep 2>/dev/null
+	local pp=$! at
+	# the kill lands mid-stream: after 2000 status lines, checked below to
+	# be before the last (the feed takes 2 s or more: 500 lines per 0.05 s)
+	wait_for 60 at_least 2000 "$TMP/br-acks"	# a hang guard
+	scripts/kafka-local kill; at=$(lines "$TMP/br-acks")
+	scripts/kafka-local restart-keep 2>/dev/null
 	wait $pp; local rc=$?
+	check "broker restart: killed mid-stream ($at of 20000 acknowledged then)" test "$at" -ge 2000 -a "$at" -lt 20000
 	check "broker restart: producer exit 0" test $rc -eq 0
 	check "broker restart: 20000 status lines" test "$(grep -c produced "$TMP/br-acks")" -eq 20000
 	kcat -b "$BK" -t br -C -e -q -f '%s\n' >"$TMP/br-out" 2>/dev/null
@@ -186,6 +191,25 @@ kafka_consumer_kill() {
 	check "consumer kill -9: first run was cut short" test "$first" -lt 30000
 	check "consumer kill -9 + --acks: every event delivered at least once" \
 		test "$(comm -23 <(sort -u "$TMP/ck-in") <(sort -u "$TMP/ck-out") | wc -l)" -eq 0
+}
+
+# --acks commits exactly what was acknowledged, deterministically: the
+# stand-in acknowledges the first 1000 lines of 3000 and never the rest;
+# quake-consume -e ends, waits (bounded) for acks and commits what is
+# stored; the group then gets exactly the 2000 lines never acknowledged
+kafka_consumer_commits() {
+	local rc
+	scripts/kafka-local topic cc 3 2>/dev/null
+	sed -n '40001,43000p' "$TMP/in100k" >"$TMP/cc-in"
+	"$QP" -b "$BK" -t cc <"$TMP/cc-in" >/dev/null 2>&1
+	rm -f "$TMP/cc-fifo"; mkfifo "$TMP/cc-fifo"; : >"$TMP/cc-out"
+	timeout 120 "$QC" -b "$BK" -t cc -g cc1 --acks "$TMP/cc-fifo" -e 2>"$TMP/cc-err" |
+		python3 tests/ack-echo.py "$TMP/cc-out" "$TMP/cc-fifo" 0 1000
+	rc=${PIPESTATUS[0]}
+	check "commits: the first run wrote all 3000, exit 0 ($rc)" test "$rc $(lines "$TMP/cc-out")" = "0 3000"
+	timeout 120 "$QC" -b "$BK" -t cc -g cc1 -e >"$TMP/cc-again" 2>/dev/null
+	check "commits: the group again: exactly the 2000 lines never acknowledged ($(lines "$TMP/cc-again"))" \
+		cmp -s <(tail -n +1001 "$TMP/cc-out" | sort) <(sort "$TMP/cc-again")
 }
 
 # two consumers in one group split the partitions and together see all
@@ -325,7 +349,7 @@ kafka_shake_coincide() {
 # each group's service (the broker, DynamoDB Local) starts only when one of
 # its cases is picked
 INTEGRATION_CASES="kafka_roundtrip kafka_kcat kafka_no_topic kafka_broker_restart
-	kafka_consumer_kill kafka_bad_acks kafka_group_split kafka_alerts kafka_start_time
+	kafka_consumer_kill kafka_consumer_commits kafka_bad_acks kafka_group_split kafka_alerts kafka_start_time
 	kafka_shake kafka_shake_coincide kafka_shake_acks kafka_map_service kafka_detections
 	ddb_roundtrip ddb_stale ddb_shuffle ddb_faults ddb_errors
 	emsc_live_order emsc_drop emsc_stall emsc_fdsn emsc_state emsc_misc emsc_service_backfill

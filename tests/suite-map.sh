@@ -145,7 +145,7 @@ map_bad_stdin() {
 	qm_stop
 	check "dead letter: what was there, then lines 6 12 13 25 26 verbatim, nothing else" \
 		cmp -s "$TMP/map-dead" <(printf 'kept\n'; sed -n '6p;12p;13p;25p;26p' "$TMP/map-bad2")
-	"$QM" --listen 127.0.0.1:$p --dead-letter "$TMP/no-such-dir/dead" </dev/null 2>"$TMP/map-dead.err"
+	timeout 30 "$QM" --listen 127.0.0.1:$p --dead-letter "$TMP/no-such-dir/dead" </dev/null 2>"$TMP/map-dead.err"	# a hang guard
 	check "dead letter: a file that cannot be opened is exit 74, said once" \
 		test "$? $(grep -c level=error "$TMP/map-dead.err")" = "74 1"
 }

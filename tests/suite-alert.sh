@@ -170,12 +170,13 @@ alert_retry_after() {
 # a target that stays down: its notices given up after --give-up (dead
 # letter, undelivered, 69); the other target's notices are not held up
 alert_give_up() {
-	local rc late first
+	local rc late first t0
 	qa_dir giveup
 	sed -i "s|127.0.0.1:$ALERT_PORT/hook|127.0.0.1:$(free_port)/hook|" "$D/rules.json"
 	receiver_start || { fail "alert receiver starts"; return; }
 	# each status line stamped with the time it was read: the undelivered
 	# ones come when the dead target is given up (--give-up 3s)
+	t0=$(date +%s.%N)
 	timeout 30 "$ALERT" --rules "$D/rules.json" --state "$D/state" --window 36500d --give-up 3s \
 	    --dead-letter "$D/dead" <tests/data/alert/revisions.ndjson 2>"$D/err" |
 	    python3 -c 'import sys, time
@@ -196,6 +197,9 @@ with open(sys.argv[1], "w") as o, open(sys.argv[2], "w") as s:
 	first=$(grep -m1 '"undelivered"' "$D/out.t" | cut -d' ' -f1)
 	check "alert give up: the live target's notices all arrive before the dead one is given up ($late < $first)" \
 	    awk -v a="${late:-x}" -v b="${first:-x}" 'BEGIN { exit !(a != "x" && b != "x" && a + 0 < b + 0) }'
+	# a lower bound, never flaky: a slow machine only gives up later
+	check "alert give up: not before --give-up (3 s after the start)" \
+	    awk -v a="$t0" -v b="${first:-x}" 'BEGIN { exit !(b != "x" && b - a >= 3) }'
 	receiver_stop
 }
 

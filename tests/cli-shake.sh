@@ -13,6 +13,34 @@ shake_python() {
 	fi
 }
 
+# the goldens in tests/golden/shake/ are tests/shake_ref.py's output (an
+# independent reference from the documented rules, on ObsPy), never
+# quake-shake's: they change only when the reference does. With --onsets
+# the reference's onset lines are what --detect --onsets writes.
+cli_shake_reference() {
+	local py s
+	py=$(shake_python)
+	if [ -z "$py" ]; then
+		fail "shake reference" "no Python with obspy (scripts/install-deps)"; return
+	fi
+	for s in network table straddle; do
+		python3 tests/gen_pushes.py "$s" >"$TMP/ref-push.$s"
+		"$py" tests/shake_ref.py <"$TMP/ref-push.$s" >"$TMP/ref.$s" 2>"$TMP/ref.err"
+		check "shake reference: tests/golden/shake/$s.ndjson is the reference's output$(head -c 200 "$TMP/ref.err")" \
+			cmp -s "$TMP/ref.$s" "tests/golden/shake/$s.ndjson"
+		"$py" tests/shake_ref.py --onsets <"$TMP/ref-push.$s" >"$TMP/ref-onsets.$s" 2>"$TMP/ref.err"
+		"$QS" --pushes <"$TMP/ref-push.$s" | "$QS" --detect --onsets >"$TMP/qs-onsets.$s" 2>/dev/null
+		check "shake reference: $s, --detect --onsets writes the reference's onset and trigger lines $(python3 tests/shake_compare.py "$TMP/qs-onsets.$s" "$TMP/ref-onsets.$s")" \
+			python3 tests/shake_compare.py "$TMP/qs-onsets.$s" "$TMP/ref-onsets.$s"
+	done
+	# now, not 2025: another id and times, the same rules
+	python3 tests/gen_pushes.py network 1796000000000000000 >"$TMP/ref-push.later"
+	"$py" tests/shake_ref.py <"$TMP/ref-push.later" >"$TMP/ref.later" 2>/dev/null
+	"$QS" --pushes <"$TMP/ref-push.later" | "$QS" --detect >"$TMP/qs.later" 2>/dev/null
+	check "shake reference: network in 2026, the reference's lines (another detection id) $(python3 tests/shake_compare.py "$TMP/qs.later" "$TMP/ref.later")" \
+		python3 tests/shake_compare.py "$TMP/qs.later" "$TMP/ref.later"
+}
+
 cli_shake_fixtures() {
 	local py
 	py=$(shake_python)
@@ -38,8 +66,8 @@ cli_shake_replay() {
 			test "$(wc -l <"$TMP/samples.$s")" -eq "$(wc -l <"$TMP/push.$s")"
 		"$QS" --detect <"$TMP/samples.$s" >"$TMP/out.$s" 2>"$TMP/err.$s"; rc=$?
 		check "shake $s: --detect exit 0, quiet" test $rc -eq 0 -a ! -s "$TMP/err.$s"
-		check "shake $s: golden triggers and detections$(diff "$TMP/out.$s" "tests/golden/shake/$s.ndjson" | head -3)" \
-			cmp -s "$TMP/out.$s" "tests/golden/shake/$s.ndjson"
+		check "shake $s: the reference's triggers and detections (tests/golden/shake/$s.ndjson) $(python3 tests/shake_compare.py "$TMP/out.$s" "tests/golden/shake/$s.ndjson")" \
+			python3 tests/shake_compare.py "$TMP/out.$s" "tests/golden/shake/$s.ndjson"
 	done
 	n=$(jq -r 'select(.kind=="trigger") | .device' "$TMP/out.network" | sort | tr '\n' ' ')
 	check "shake network: a alone, then b c d trigger; e (quiet) not ($n)" \
@@ -89,9 +117,9 @@ cli_shake_coincide() {
 	mkdir -p "$d"
 	python3 tests/gen_pushes.py straddle | "$QS" --pushes >"$d/samples"
 	"$QS" --detect <"$d/samples" >"$d/single"
-	want=$(detections "$d/single")
-	check "coincide: one detector seeing all phones: one detection of 3 ($want)" \
-		test "$(detections "$d/single" | jq -s 'map(.devices)' -c)" = "[3]"
+	want=$(detections tests/golden/shake/straddle.ndjson)	# the reference's
+	check "coincide: one detector seeing all phones: the reference's one detection of 3 ($want)" \
+		test "$(detections "$d/single")" = "$want" -a "$(printf '%s\n' "$want" | jq -s 'map(.devices)' -c)" = "[3]"
 	for c in 94 95; do
 		jq -c "select((.lat / 0.5 | floor) == $c)" "$d/samples" >"$d/cell$c"
 		"$QS" --detect <"$d/cell$c" >"$d/alone$c"
@@ -106,7 +134,7 @@ cli_shake_coincide() {
 		test "$(cat "$d/onsets94" "$d/onsets95" | jq -r '.kind + ":" + .device' | sort | tr '\n' ' ')" = \
 		"onset:phone-a onset:phone-b onset:phone-c trigger:phone-a trigger:phone-b trigger:phone-c "
 	cat "$d/onsets94" "$d/onsets95" | "$QS" --coincide >"$d/co1" 2>"$d/coerr"; rc=$?
-	check "coincide: both streams, one after the other: exit 0, exactly the one detector's detection ($(cat "$d/co1"))" \
+	check "coincide: both streams, one after the other: exit 0, exactly the reference's detection ($(cat "$d/co1"))" \
 		test $rc -eq 0 -a "$(cat "$d/co1")" = "$want"
 	cat "$d/onsets95" "$d/onsets94" | "$QS" --coincide >"$d/co2"
 	check "coincide: the other stream first (a's onset, the earliest, last): the same line" test "$(cat "$d/co2")" = "$want"
@@ -191,6 +219,47 @@ cli_shake_rx_token() {
 	check "shake token: an empty token file is exit 78" test $? -eq 78
 	"$QS" --listen 127.0.0.1:$port --token-file "$TMP/nosuch" </dev/null >/dev/null 2>&1
 	check "shake token: a missing token file is exit 78" test $? -eq 78
+}
+
+# a phone on the network: the receiver in one network namespace, the client
+# in another, a veth pair between them (192.0.2.1 and .2: the peer is not
+# loopback, so the token is required); both namespaces are this test's own
+# (unshare -n, held by a sleep), nothing is left in the caller's. Needs
+# CAP_NET_ADMIN (root), as the tests' own namespace does.
+cli_shake_rx_token_remote() {
+	local port=24023 nsa nsb rx code i v=qs$$
+	printf 's3cret-token\n' >"$TMP/token"
+	python3 tests/gen_pushes.py table | sed -n 1,2p >"$TMP/p12"
+	sed -n 1p "$TMP/p12" >"$TMP/p1"; sed -n 2p "$TMP/p12" >"$TMP/p2"
+	unshare -n sleep 300 & nsa=$!
+	unshare -n sleep 300 & nsb=$!
+	if ! { ip link add "${v}a" type veth peer name "${v}b" &&
+		ip link set "${v}a" netns $nsa && ip link set "${v}b" netns $nsb &&
+		nsenter -t $nsa -n sh -c "ip link set lo up && ip addr add 192.0.2.1/24 dev ${v}a && ip link set ${v}a up" &&
+		nsenter -t $nsb -n sh -c "ip link set lo up && ip addr add 192.0.2.2/24 dev ${v}b && ip link set ${v}b up"; } 2>"$TMP/veth.err"
+	then
+		fail "shake token, remote peer: a veth pair between two network namespaces" "$(head -c 200 "$TMP/veth.err")"
+		ip link del "${v}a" 2>/dev/null; kill $nsa $nsb; wait $nsa $nsb 2>/dev/null; return
+	fi
+	nsenter -t $nsa -n "$QS" --listen "192.0.2.1:$port" --token-file "$TMP/token" >"$TMP/rxr.out" 2>"$TMP/rxr.err" & rx=$!
+	# a hang guard: the receiver is reachable from the other namespace
+	for i in $(seq 300); do
+		nsenter -t $nsb -n curl -sf "http://192.0.2.1:$port/healthz" >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	post() { nsenter -t $nsb -n curl -s -o /dev/null -w '%{http_code}' --data-binary @"$1" "${@:2}" "http://192.0.2.1:$port/push"; }
+	code=$(post "$TMP/p1")
+	check "shake token, remote peer (192.0.2.2): none, 401 ($code)" test "$code" = 401
+	code=$(post "$TMP/p1" -H 'Authorization: Bearer wrong')
+	check "shake token, remote peer: wrong, 401 ($code)" test "$code" = 401
+	code=$(post "$TMP/p2" -H 'Authorization: Bearer s3cret-token')
+	check "shake token, remote peer: right, 200 ($code)" test "$code" = 200
+	kill $rx; wait $rx 2>/dev/null
+	check "shake token, remote peer: only the accepted push written (message 1)" \
+		test "$(jq -r .msg "$TMP/rxr.out" | tr '\n' ' ')" = "1 "
+	check "shake token, remote peer: refusals logged, not the token" \
+		eval '! grep -q s3cret "$TMP/rxr.err"'
+	kill $nsa $nsb; wait $nsa $nsb 2>/dev/null	# the veth pair goes with them
 }
 
 cli_shake_rx_limits() {
@@ -293,8 +362,8 @@ SH
 	kill -TERM $pid; wait $pid; rc=$?
 	check "quake-shake-detect: quake-consume -t quake-samples -g quake-shake ($(cat "$d/consume.args" 2>/dev/null))" \
 		grep -qx -- "-t quake-samples -g quake-shake" "$d/consume.args"
-	check "quake-shake-detect: the golden triggers and detection in state/shake.ndjson" \
-		cmp -s "$d/state/shake.ndjson" tests/golden/shake/network.ndjson
+	check "quake-shake-detect: the reference's triggers and detection in state/shake.ndjson" \
+		python3 tests/shake_compare.py "$d/state/shake.ndjson" tests/golden/shake/network.ndjson
 	check "quake-shake-detect: SIGTERM stops both and exits 0 ($rc)" test $rc -eq 0 -a -z "$(pgrep -f "$d/sbin/")"
 }
 
@@ -321,7 +390,7 @@ while :; do sleep 0.1; done
 SH
 	chmod +x "$d/sbin/quake-produce" "$d/sbin/quake-consume"
 	python3 tests/gen_pushes.py straddle | "$QS" --pushes >"$d/in"
-	want=$("$QS" --detect <"$d/in" | detections /dev/stdin)
+	want=$(detections tests/golden/shake/straddle.ndjson)	# the reference's
 	env QUAKE_BIN="$d/sbin" STUB_DIR="$d" QUAKE_ENV_FILE=/dev/null QUAKE_STATE_DIR="$d/state" \
 		QUAKE_SHAKE_TRIGGERS_TOPIC=quake-triggers scripts/quake-shake-detect 2>>"$d/err" & pid=$!
 	t=100; while [ "$(cat "$d/produced" 2>/dev/null | wc -l)" -lt 6 ] && [ $t -gt 0 ]; do sleep 0.1; t=$((t - 1)); done
@@ -339,7 +408,7 @@ SH
 	kill -TERM $pid; wait $pid; rc=$?
 	check "quake-shake-coincide: quake-consume -t quake-triggers -g quake-shake-coincide ($(tail -1 "$d/consume.args"))" \
 		test "$(tail -1 "$d/consume.args")" = "-t quake-triggers -g quake-shake-coincide"
-	check "quake-shake-coincide: the one detector's detection in state/detections.ndjson ($(cat "$d/state/detections.ndjson" 2>/dev/null))" \
+	check "quake-shake-coincide: the reference's detection in state/detections.ndjson ($(cat "$d/state/detections.ndjson" 2>/dev/null))" \
 		test "$(cat "$d/state/detections.ndjson" 2>/dev/null)" = "$want" -a -n "$want"
 	check "quake-shake-coincide: SIGTERM exits 0 ($rc $(head -c 300 "$d/err"))" test $rc -eq 0 -a -z "$(pgrep -f "$d/sbin/")"
 }
@@ -438,14 +507,15 @@ rxa_push() {
 cli_shake_rx_acks_wait() {
 	local port=24018 t
 	rxa_bodies
-	rxa_start $port 1:hold="$TMP/go" || { fail "shake --acks: receiver starts" "$(cat "$TMP/rxa.err")"; return; }
-	rxa_push $port 1 >"$TMP/code1" &
-	t=50; while [ "$(wc -l <"$TMP/rxa.out")" -lt 1 ] && [ $t -gt 0 ]; do sleep 0.1; t=$((t - 1)); done
-	sleep 0.5
-	check "shake --acks: the line is written, its push not answered before its status line ($(cat "$TMP/code1"))" \
-		test "$(wc -l <"$TMP/rxa.out")" -eq 1 -a ! -s "$TMP/code1"
+	RXA_OPTS="--stats 1" rxa_start $port 1:hold="$TMP/go" || { fail "shake --acks: receiver starts" "$(cat "$TMP/rxa.err")"; return; }
+	# the barrier: the stand-in read the line, then the receiver's stats
+	# line says it holds the push (tests/held_push.py)
+	python3 tests/held_push.py $port "$TMP/a1" lines:"$TMP/rxa.out" "$TMP/rxa.err" >"$TMP/code1" &
+	t=300; while [ "$(wc -l <"$TMP/code1")" -lt 1 ] && [ $t -gt 0 ]; do sleep 0.1; t=$((t - 1)); done
+	check "shake --acks: the line is written, its push not answered before its status line ($(head -1 "$TMP/code1"))" \
+		test "$(wc -l <"$TMP/rxa.out")/$(head -1 "$TMP/code1")" = 1/held
 	touch "$TMP/go"; wait $!
-	check "shake --acks: answered 200 once its status line came ($(cat "$TMP/code1"))" test "$(cat "$TMP/code1")" = "200 ok"
+	check "shake --acks: answered 200 once its status line came ($(sed -n 2p "$TMP/code1"))" test "$(sed -n 2p "$TMP/code1")" = 200
 	check "shake --acks: the next push, 200 ($(rxa_push $port 2))" test "$(cat "$TMP/b2")" = ok
 	rxa_stop
 	check "shake --acks: SIGTERM exits 0 ($RXA_RC)" test "$RXA_RC" -eq 0

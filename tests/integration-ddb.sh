@@ -111,16 +111,3 @@ ddb_errors() {
 	check "ddb SIGTERM: acknowledged lines are in the table, nothing else ($CHECK_MSG)" test $CHECKED -eq 0
 	standin_stop front
 }
-
-ddb_suite() {
-	if ! scripts/ddb-local start 2>"$TMP/ddb-start.log"; then
-		fail "ddb-local start" "$(tail -3 "$TMP/ddb-start.log")"
-		return
-	fi
-	echo "integration: ddb roundtrip" >&2; ddb_roundtrip
-	echo "integration: ddb stale" >&2; ddb_stale
-	echo "integration: ddb shuffle" >&2; ddb_shuffle
-	echo "integration: ddb faults" >&2; ddb_faults
-	echo "integration: ddb errors" >&2; ddb_errors
-	scripts/ddb-local stop
-}

@@ -66,16 +66,16 @@ emsc_drop() {
 # a server that keeps the socket open but answers nothing: detected within
 # the idle limit and redialled
 emsc_stall() {
-	local pid t0 t1
+	local pid
 	emsc_up stall --events 300 --revs 1 --rate 100
 	"$ET" --url "$EURL" --fdsn-url "$FURL" --idle 3 >"$TMP/stall.out" 2>"$TMP/stall.err" & pid=$!
 	wait_for 10 at_least 20 "$TMP/stall.out"
-	t0=$(date +%s%N)
 	curl -s "$CTL/control?stall=1" >/dev/null
-	wait_for 10 stat_at_least ws_connections 2
-	t1=$(date +%s%N)
-	check "stall: redialled within the idle limit (3 s + 2 s slack for a loaded machine; took $(((t1 - t0) / 1000000)) ms)" \
-		test $(((t1 - t0) / 1000000)) -le 5000
+	# 30 s is a hang guard (ten idle limits: a link left hanging, never a
+	# speed; how fast: bench/)
+	check "stall: the quiet link given up and redialled" wait_for 30 stat_at_least ws_connections 2
+	check "stall: the disconnection said once on stderr" \
+		test "$(grep -c 'msg=disconnected' "$TMP/stall.err")" -ge 1
 	check "stall: it pinged the quiet link" test "$(stat_of pings)" -ge 1
 	wait_for 10 stat_at_least published 300
 	wait_for 10 complete "$TMP/stall.pub" "$TMP/stall.out"
@@ -247,14 +247,4 @@ SH
 		test "$(lines "$TMP/svc.seen")" -ge 2000
 	kill -TERM $pid; wait $pid
 	emsc_down svc
-}
-
-emsc_suite() {
-	echo "integration: emsc live" >&2; emsc_live_order
-	echo "integration: emsc drop" >&2; emsc_drop
-	echo "integration: emsc stall" >&2; emsc_stall
-	echo "integration: emsc fdsn" >&2; emsc_fdsn
-	echo "integration: emsc state" >&2; emsc_state
-	echo "integration: emsc misc" >&2; emsc_misc
-	echo "integration: emsc service back-fill" >&2; emsc_service_backfill
 }

@@ -108,7 +108,10 @@ push(void *arg, struct httpd_conn *c, const struct httpd_req *r)
 		quake_log(QUAKE_LOG_WARN, "rejected", "reason", why, NULL);
 		return httpd_error(c, 400, why);
 	default:
-		rx.status = tool_out_failed() == TOOL_OUT_GONE ? 0 : QUAKE_EXIT_IOERR;
+		/* with --acks a closed stdout is quake-produce gone: the pair
+		 * broke, as when its status lines end (75, whichever comes first) */
+		rx.status = tool_out_failed() == TOOL_OUT_GONE ?
+		    (rx.acks ? QUAKE_EXIT_TEMPFAIL : 0) : QUAKE_EXIT_IOERR;
 		tool_stop = 1;
 		return httpd_error(c, 503, "cannot write the samples");
 	}

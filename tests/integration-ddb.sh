@@ -1,4 +1,4 @@
-# integration-ddb — quake-ddb-put against Amazon DynamoDB Local
+# integration-ddb — quake-ddb-put and quake-ddb-get against Amazon DynamoDB Local
 # (scripts/ddb-local), directly and through tests/aws-standin.py's front,
 # which checks every signature with botocore and injects faults. Sourced by
 # suite-integration.sh.
@@ -112,6 +112,35 @@ ddb_errors() {
 	standin_stop front
 }
 
+# the archive read back: events over two years put with quake-ddb-put, a
+# range read with quake-ddb-get is exactly the events in it (the newest
+# revision of each, canonical bytes, by time)
+ddb_get_range() {
+	local G="$B/bin/quake-ddb-get" rc
+	get() { AWS_ACCESS_KEY_ID=AKIDLOCAL AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1 "$G" "$@"; }
+	python3 tests/gen-years.py 3000 5 2024-12-01 730 >"$TMP/years"
+	put -t quake-years -e "$DDB" --create-table -c 32 <"$TMP/years" >/dev/null 2>"$TMP/err"
+	check "ddb-get: two years put: exit 0" test $? -eq 0
+	get -t quake-years -e "$DDB" --since 2025-03-15T06:00:00Z --until 2026-02-01 >"$TMP/got" 2>"$TMP/err"; rc=$?
+	ddb_get_want "$TMP/years" 2025-03-15T06:00:00.000000Z 2026-02-01T00:00:00.000000Z >"$TMP/want"
+	check "ddb-get a range: exit 0 ($(tail -1 "$TMP/err"))" test $rc -eq 0
+	check "ddb-get a range of 10 months: exactly the events in it, by time, canonical bytes ($(wc -l <"$TMP/want") of $(sort -u <"$TMP/years" | jq -r .id | sort -u | wc -l))" \
+		cmp -s "$TMP/got" "$TMP/want"
+	check "ddb-get a range: set equality too" test "$(sort "$TMP/got" | md5sum)" = "$(sort "$TMP/want" | md5sum)"
+	get -t quake-years -e "$DDB" --since 2024-01-01 --until 2027-01-01 --minmagnitude 6 \
+		--minlatitude -30 --maxlatitude 60 --minlongitude 100 --maxlongitude -60 >"$TMP/got" 2>"$TMP/err"
+	python3 -c '
+import json, sys
+for l in open(sys.argv[1]):
+    e = json.loads(l)
+    if e["mag"] >= 6 and -30 <= e["lat"] <= 60 and (e["lon"] >= 100 or e["lon"] <= -60):
+        print(l, end="")' <(ddb_get_want "$TMP/years" 2024-01-01T00:00:00.000000Z 2027-01-01T00:00:00.000000Z) >"$TMP/want"
+	check "ddb-get M6+ in a box across 180 over three years ($(wc -l <"$TMP/want") lines)" cmp -s "$TMP/got" "$TMP/want"
+	get -t quake-years -e "$DDB" --scan -c 8 2>/dev/null | sort >"$TMP/got"
+	ddb_get_want "$TMP/years" 0 9 | sort >"$TMP/want"
+	check "ddb-get --scan: the whole table ($(wc -l <"$TMP/want") events)" cmp -s "$TMP/got" "$TMP/want"
+}
+
 ddb_suite() {
 	if ! scripts/ddb-local start 2>"$TMP/ddb-start.log"; then
 		fail "ddb-local start" "$(tail -3 "$TMP/ddb-start.log")"
@@ -122,5 +151,6 @@ ddb_suite() {
 	echo "integration: ddb shuffle" >&2; ddb_shuffle
 	echo "integration: ddb faults" >&2; ddb_faults
 	echo "integration: ddb errors" >&2; ddb_errors
+	echo "integration: ddb get range" >&2; ddb_get_range
 	scripts/ddb-local stop
 }

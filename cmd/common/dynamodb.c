@@ -367,6 +367,15 @@ dynamodb_done(struct dynamodb *d, struct dynamodb_result *res)
 	return NULL;
 }
 
+void
+dynamodb_abort(struct dynamodb *d, struct dynamodb_req *r)
+{
+	if (!r->busy)
+		return;
+	curl_multi_remove_handle(d->multi, r->h);
+	finish(r);
+}
+
 int
 dynamodb_busy(const struct dynamodb *d)
 {
@@ -466,10 +475,7 @@ void
 dynamodb_free(struct dynamodb *d)
 {
 	for (long i = 0; i < d->nreqs; i++) {
-		if (d->reqs[i].busy) {
-			curl_multi_remove_handle(d->multi, d->reqs[i].h);
-			finish(&d->reqs[i]);
-		}
+		dynamodb_abort(d, &d->reqs[i]);
 		curl_easy_cleanup(d->reqs[i].h);
 		free(d->reqs[i].resp);
 	}

@@ -89,6 +89,9 @@ void dynamodb_perform(struct dynamodb *d);
 struct dynamodb_req *dynamodb_done(struct dynamodb *d,
     struct dynamodb_result *res);
 
+/* Take r out of flight unfinished (its slot idle again). */
+void dynamodb_abort(struct dynamodb *d, struct dynamodb_req *r);
+
 /* 1 while a request is in flight. */
 int dynamodb_busy(const struct dynamodb *d);
 

@@ -141,6 +141,80 @@ for l in open(sys.argv[1]):
 	check "ddb-get --scan: the whole table ($(wc -l <"$TMP/want") events)" cmp -s "$TMP/got" "$TMP/want"
 }
 
+# qa_start PORT ARGS... <stdin: quake-map on PORT, waited for; QA_PID
+qa_start() {
+	local port=$1; shift
+	"$B/bin/quake-map" --listen "127.0.0.1:$port" "$@" <&0 2>>"$TMP/qa-$port.err" & QA_PID=$!
+	wait_for 30 curl -sf -o /dev/null "http://127.0.0.1:$port/healthz"
+}
+qa_stop() { kill "$QA_PID" 2>/dev/null; wait "$QA_PID" 2>/dev/null; }
+
+# quake-map --archive: FDSN over all time from the table and memory, ObsPy
+# unmodified; a failing or slow table is a 503 saying why while in-window
+# queries go on; without --archive, an answer says from when it holds
+map_archive() {
+	local P=${QUAKE_TEST_ARCHIVE_PORT:-18301} U code t0 py
+	py=${QUAKE_CACHE:-$HOME/.cache/quake}/venv-shake/bin/python
+	export AWS_ACCESS_KEY_ID=AKIDLOCAL AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1
+	{ python3 tests/gen-years.py 3000 7 "$(date -u -d '-730 days' +%F)" 731
+	  python3 tests/gen-years.py 600 8 "$(date -u -d '-3650 days' +%F)" 2900 | sed 's/"id":"\([0-9]*\)_/"id":"\1d_/'
+	} >"$TMP/arch"
+	put -t quake-arch -e "$DDB" --create-table -c 32 <"$TMP/arch" >/dev/null 2>&1
+	check "archive: events of a decade put: exit 0" test $? -eq 0
+	# the map holds its 30 days (the lines older than that are outside)
+	qa_start $P --window 30d --archive quake-arch -e "$DDB" <"$TMP/arch" || { fail "archive: quake-map starts" "$(tail -2 "$TMP/qa-$P.err")"; return; }
+	U=http://127.0.0.1:$P/fdsnws/event/1
+	wait_for 30 test "$(curl -s "$U/count")" -gt 0
+	if "$py" -c 'import obspy' 2>/dev/null; then
+		while IFS= read -r l; do
+			case $l in
+			PASS\ *) pass "archive: ${l#PASS }" ;;
+			FAIL\ *) l=${l#FAIL }; fail "archive: ${l%%: *}" "${l#*: }" ;;
+			*) fail "archive-check.py" "$l" ;;
+			esac
+		done < <(timeout 300 "$py" tests/archive-check.py "http://127.0.0.1:$P" "$TMP/arch" 2>&1)
+	else
+		fail "archive: obspy as the FDSN client" "no ObsPy in $py: run scripts/install-deps"
+	fi
+	qa_stop
+
+	# a table that is not there: 503, the body says why
+	qa_start $P --window 30d --archive nosuch -e "$DDB" </dev/null || { fail "archive: quake-map starts" ""; return; }
+	code=$(curl -s -o "$TMP/body" -w '%{http_code}' "$U/query?starttime=2020-01-01&endtime=2020-01-03")
+	check "archive: a missing table is a 503" test "$code" = 503
+	check "archive: its body says why ($(head -c 160 "$TMP/body"))" grep -q 'archive (DynamoDB table nosuch) could not be read: .*ResourceNotFound' "$TMP/body"
+	qa_stop
+
+	# a table that answers slowly: 503 after --archive-timeout, and in the
+	# meantime the in-window queries and the stream are answered
+	standin front ddb "127.0.0.1:$DDB_PORT" --faults 100000 --rate 1 --kinds slow || { fail "ddb front" "did not start"; return; }
+	qa_start $P --window 30d --archive quake-arch -e "http://127.0.0.1:$SPORT" --archive-timeout 8 <"$TMP/arch" || { fail "archive: quake-map starts" ""; return; }
+	wait_for 30 test "$(curl -s "$U/count")" -gt 0
+	t0=$(date +%s)
+	curl -s -o "$TMP/slow" -w '%{http_code}' "$U/query?starttime=2018-01-01&endtime=2026-01-01" >"$TMP/slowcode" &
+	local cpid=$!
+	sleep 1
+	code=$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$U/count?minmagnitude=1")
+	check "archive: an in-window query is answered while the table is slow" test "$code" = 200
+	code=$(curl -s -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P/healthz")
+	check "archive: healthz answers meanwhile" test "$code" = 200
+	wait $cpid
+	check "archive: a slow table is a 503 ($(cat "$TMP/slowcode"), $(($(date +%s) - t0)) s)" test "$(cat "$TMP/slowcode")" = 503
+	check "archive: the body says the table did not answer in time" grep -q 'did not answer in time' "$TMP/slow"
+	qa_stop
+	standin_stop front
+
+	# no --archive: a query before the window says from when events are held
+	qa_start $P --window 30d <"$TMP/arch" || { fail "archive: quake-map starts" ""; return; }
+	curl -s -D "$TMP/hdr" -o /dev/null "$U/query?starttime=2020-01-01&endtime=2020-01-05"
+	check "no archive: a query before the window is not a silent 204 (Warning: held from ...)" \
+		grep -qi '^warning: 299 quake-map "events are held from 20' "$TMP/hdr"
+	code=$(curl -s -o "$TMP/body" -w '%{http_code}' "$U/query?starttime=2020-01-01&endtime=2020-01-05&nodata=404")
+	check "no archive: nodata=404 says it in the body" grep -q 'older ones are in the archive' "$TMP/body"
+	qa_stop
+	unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_REGION
+}
+
 ddb_suite() {
 	if ! scripts/ddb-local start 2>"$TMP/ddb-start.log"; then
 		fail "ddb-local start" "$(tail -3 "$TMP/ddb-start.log")"
@@ -152,5 +226,6 @@ ddb_suite() {
 	echo "integration: ddb faults" >&2; ddb_faults
 	echo "integration: ddb errors" >&2; ddb_errors
 	echo "integration: ddb get range" >&2; ddb_get_range
+	echo "integration: map archive" >&2; map_archive
 	scripts/ddb-local stop
 }

@@ -258,6 +258,12 @@ resource "aws_iam_role_policy" "pipeline" {
         Resource = aws_dynamodb_table.events.arn
       },
       {
+        # the archive: quake-ddb-get and quake-map --archive Query by day
+        Effect   = "Allow"
+        Action   = ["dynamodb:Query"]
+        Resource = [aws_dynamodb_table.events.arn, "${aws_dynamodb_table.events.arn}/index/day-time-index"]
+      },
+      {
         # the table is encrypted with our key
         Effect   = "Allow"
         Action   = ["kms:Decrypt", "kms:GenerateDataKey"]

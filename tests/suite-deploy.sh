@@ -64,8 +64,10 @@ if u(md["http_tokens"]) != "required" or u(md["http_put_response_hop_limit"]) !=
     bad.append("IMDSv2 not required or hop limit not 1")
 pol = str(u(res["aws_iam_role_policy.pipeline"]["policy"]))
 acts = sorted(re.findall(r"dynamodb:[A-Za-z*]+", pol))
-if acts != ["dynamodb:DescribeTable", "dynamodb:PutItem"]:
+if acts != ["dynamodb:DescribeTable", "dynamodb:PutItem", "dynamodb:Query"]:
     bad.append("instance role allows %s" % acts)
+if "/index/day-time-index" not in pol or "/index/*" in pol:
+    bad.append("Query is not limited to the table and its day-time-index")
 for k, v in res.items():
     if k.startswith("aws_security_group.") and v.get("ingress"):
         bad.append("%s has inbound rules" % k)
@@ -110,7 +112,7 @@ if u(res["aws_wafv2_web_acl_association.map"]["resource_arn"]) != "${aws_lb.map.
 print("; ".join(bad) or "ok")
 PY
 )
-	check "infra: HCL parses; IMDSv2 + hop limit 1, role only PutItem+DescribeTable, no inbound but the map's port from its ALB (public subnets, /healthz, WAF 500/5 min/IP, optional HTTPS), table as designed, documented ($out)" test "$out" = ok
+	check "infra: HCL parses; IMDSv2 + hop limit 1, role only PutItem+DescribeTable and Query on the table and its index, no inbound but the map's port from its ALB (public subnets, /healthz, WAF 500/5 min/IP, optional HTTPS), table as designed, documented ($out)" test "$out" = ok
 	"$VENV/bin/checkov" -d infra --compact --quiet --skip-download >"$TMP/checkov.out" 2>/dev/null
 	check "infra: checkov finds no failed check ($(grep -m1 'Passed checks' "$TMP/checkov.out"))" \
 		grep -q 'Failed checks: 0,' "$TMP/checkov.out"

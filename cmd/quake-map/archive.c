@@ -195,20 +195,27 @@ archive_table(const struct archive *a)
 }
 
 void
+archive_stop(struct archive *a)
+{
+	if (a == NULL || !a->started)
+		return;
+	pthread_mutex_lock(&a->mu);
+	a->quit = 1;
+	a->h = NULL;
+	pthread_cond_signal(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+	pthread_join(a->t, NULL);
+	a->started = 0;
+}
+
+void
 archive_free(struct archive *a)
 {
 	struct archive_job *j;
 
 	if (a == NULL)
 		return;
-	if (a->started) {
-		pthread_mutex_lock(&a->mu);
-		a->quit = 1;
-		a->h = NULL;
-		pthread_cond_signal(&a->cv);
-		pthread_mutex_unlock(&a->mu);
-		pthread_join(a->t, NULL);
-	}
+	archive_stop(a);
 	while ((j = a->todo) != NULL) {
 		a->todo = j->next;
 		archive_job_free(j);

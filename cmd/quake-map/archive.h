@@ -55,7 +55,12 @@ void archive_job_free(struct archive_job *job);
 /* The table's name (borrowed). */
 const char *archive_table(const struct archive *a);
 
-/* Stop the worker (the job in hand is cut short), free every job and a. */
+/* Stop the worker (the job in hand is cut short) and wake nobody after:
+ * before httpd_close. The jobs stay (their users still valid) until
+ * archive_free. */
+void archive_stop(struct archive *a);
+
+/* Stop the worker if running, free every job and a. */
 void archive_free(struct archive *a);
 
 #endif

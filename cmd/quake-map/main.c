@@ -233,6 +233,7 @@ serve(struct map *m, struct httpd_config *cfg, struct quake_fail *f)
 	quake_log(QUAKE_LOG_INFO, "listening", "listen", cfg->listen, NULL);
 	while (!tool_stop)
 		httpd_run(m->h);
+	archive_stop(m->ar);	/* it wakes nobody after this */
 	httpd_close(m->h);	/* closes the streams before they are freed */
 	m->h = NULL;
 	return QUAKE_OK;

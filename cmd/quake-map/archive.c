@@ -13,7 +13,7 @@
 #include "core/time.h"
 
 #define RESP_MAX (4u << 20)		/* a page is at most 1 MB of items */
-#define LINES_MAX ((size_t)512 << 20)	/* an answer's lines at most */
+#define LINES_MAX ((size_t)128 << 20)	/* an answer's lines at most (~400,000) */
 
 struct archive {
 	struct dynamodb db;

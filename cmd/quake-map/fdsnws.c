@@ -482,7 +482,8 @@ answer(struct fdsnws *m, struct httpd_conn *c, const struct httpd_req *r,
 	if ((err = quake_fdsnq_parse(r->query, r->query_len, &q, &f)) != QUAKE_OK)
 		return bad_request(m, c, r, &f, err == QUAKE_ETOOLONG ? 413 : 400);
 	edge = m->window > 0 ? quake_time_now() - m->window : INT64_MIN;
-	if (q.start != INT64_MIN && q.start < edge && q.end >= 0) {
+	if (q.start != INT64_MIN && q.start < edge && q.end >= 0 &&
+	    q.end >= q.start) {
 		if (m->ar != NULL)
 			return archive_query(m, c, r, &q, count_only, edge);
 		/* not held, and no archive: say so (a 204 has no body) */

@@ -132,6 +132,8 @@ deploy_install() {
 	make -s install B="$B" DESTDIR="$root" PREFIX=/usr/local >/dev/null 2>&1
 	check "install: binaries and man pages" test -x "$root/usr/local/bin/emsc-tail" \
 		-a -f "$root/usr/local/share/man/man1/quake-produce.1"
+	check "install: quake-ddb-get and its man page" test -x "$root/usr/local/bin/quake-ddb-get" \
+		-a -f "$root/usr/local/share/man/man1/quake-ddb-get.1"
 	check "install: no library, header or pkg-config file (libquake is internal)" \
 		test -z "$(find "$root/usr/local/include" "$root/usr/local/lib" \( -name 'libquake*' -o -name '*.h' -o -name '*.pc' \) 2>/dev/null)"
 }

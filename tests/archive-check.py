@@ -30,7 +30,7 @@ now = datetime.datetime.now(datetime.timezone.utc)
 c = Client(base, timeout=60)
 cases = [
     ("last year, M6+", dict(starttime=now - datetime.timedelta(days=365), endtime=now, minmagnitude=6)),
-    ("a decade, M7+", dict(starttime=now - datetime.timedelta(days=3652), endtime=now, minmagnitude=7)),
+    ("a decade, M6.5+", dict(starttime=now - datetime.timedelta(days=3652), endtime=now, minmagnitude=6.5)),
     ("two years, by magnitude, limit 10 offset 3", dict(starttime=now - datetime.timedelta(days=730),
      endtime=now, orderby="magnitude", limit=10, offset=3)),
     ("last year, a box, M5+, oldest first", dict(starttime=now - datetime.timedelta(days=365), endtime=now,

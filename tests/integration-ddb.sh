@@ -176,6 +176,27 @@ map_archive() {
 	else
 		fail "archive: obspy as the FDSN client" "no ObsPy in $py: run scripts/install-deps"
 	fi
+	# /summary by day over a year: the table's days and the held ones
+	curl -s "http://127.0.0.1:$P/summary?bin=1d&starttime=$(date -u -d '-365 days' +%F)" >"$TMP/summary"
+	check "archive: /summary?bin=1d over a year counts every event by day and band, from the table and memory" \
+		python3 -c '
+import datetime, json, sys
+d = json.load(open(sys.argv[1]))
+best = {}
+for l in open(sys.argv[2]):
+    e = json.loads(l)
+    if e["id"] not in best or best[e["id"]]["lastupdate"] < e["lastupdate"]:
+        best[e["id"]] = e
+start = d["start"][:10]
+want = {}
+for e in best.values():
+    if e["time"][:10] >= start and e["time"] <= d["end"]:
+        day = (datetime.date.fromisoformat(e["time"][:10]) - datetime.date.fromisoformat(start)).days
+        b = 0 if e["mag"] < 2 else 1 if e["mag"] < 4 else 2 if e["mag"] < 6 else 3
+        want.setdefault(day, [0, 0, 0, 0])[b] += 1
+got = {i: c for i, c in enumerate(d["counts"]) if any(c)}
+assert d["bin"] == "1d" and len(d["counts"]) >= 365 and got == want, (len(got), len(want))
+' "$TMP/summary" "$TMP/arch"
 	qa_stop
 
 	# a table that is not there: 503, the body says why

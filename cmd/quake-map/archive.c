@@ -166,16 +166,23 @@ archive_submit(struct archive *a, struct archive_job *j)
 	pthread_mutex_unlock(&a->mu);
 }
 
-struct archive_job *
-archive_done(struct archive *a)
+void
+archive_finish(struct archive *a)
 {
 	struct archive_job *j;
 
-	pthread_mutex_lock(&a->mu);
-	if ((j = a->done) != NULL)
-		a->done = j->next;
-	pthread_mutex_unlock(&a->mu);
-	return j;
+	if (a == NULL)
+		return;
+	for (;;) {
+		pthread_mutex_lock(&a->mu);
+		if ((j = a->done) != NULL)
+			a->done = j->next;
+		pthread_mutex_unlock(&a->mu);
+		if (j == NULL)
+			return;
+		j->done(j->ctx, j);
+		archive_job_free(j);
+	}
 }
 
 void

@@ -25,6 +25,8 @@ struct archive_job {
 	size_t len, cap, nlines;
 	/* the loop's */
 	void *user;			/* one malloc, freed with the job */
+	void (*done)(void *ctx, struct archive_job *j);	/* in the loop */
+	void *ctx;
 	struct archive_job *next;
 };
 
@@ -47,8 +49,9 @@ int archive_start(struct archive *a, struct httpd *h);
  * job->deadline is set from the timeout. */
 void archive_submit(struct archive *a, struct archive_job *job);
 
-/* A finished job (the caller's again: archive_job_free), or NULL. */
-struct archive_job *archive_done(struct archive *a);
+/* In the loop, after a wake: each finished job's done(ctx, job), then the
+ * job freed. */
+void archive_finish(struct archive *a);
 
 void archive_job_free(struct archive_job *job);
 

@@ -276,6 +276,8 @@ struct pending {
 	char query[];
 };
 
+static void job_done(void *ctx, struct archive_job *j);
+
 static void
 pending_gone(void *user)
 {
@@ -302,6 +304,8 @@ archive_query(struct fdsnws *m, struct httpd_conn *c,
 	p->query_len = r->query_len;
 	memcpy(p->query, r->query, r->query_len + 1);
 	j->user = p;
+	j->done = job_done;
+	j->ctx = m;
 	/* the table's part: from starttime to the window's edge (the held
 	 * events answer for the rest; an overlap is merged away) */
 	flt = &j->flt;
@@ -427,27 +431,25 @@ archive_answer(struct fdsnws *m, struct pending *p, struct archive_job *j)
 	    ctype_of(p->q.format), o.p, o.len, NULL);
 }
 
-void
-fdsnws_archive_wake(struct fdsnws *m)
+/* In the loop: a table read is done; answer its query (unless the client
+ * went). */
+static void
+job_done(void *ctx, struct archive_job *j)
 {
-	struct archive_job *j;
+	struct fdsnws *m = ctx;
+	struct pending *p = j->user;
 	char why[800];
 
-	if (m->ar == NULL)
+	if (p->c == NULL)
 		return;
-	while ((j = archive_done(m->ar)) != NULL) {
-		struct pending *p = j->user;
-
-		if (p->c != NULL && j->status != 0) {
-			m->stats.archive_failed++;
-			snprintf(why, sizeof why, "Service Unavailable: the archive "
-			    "(DynamoDB table %s) could not be read: %s",
-			    archive_table(m->ar), j->why);
-			httpd_error(p->c, 503, why);
-		} else if (p->c != NULL)
-			archive_answer(m, p, j);
-		archive_job_free(j);
-	}
+	if (j->status != 0) {
+		m->stats.archive_failed++;
+		snprintf(why, sizeof why, "Service Unavailable: the archive "
+		    "(DynamoDB table %s) could not be read: %s",
+		    archive_table(m->ar), j->why);
+		httpd_error(p->c, 503, why);
+	} else
+		archive_answer(m, p, j);
 }
 
 void

@@ -20,10 +20,6 @@ struct archive;
  * back they reach) merged with the events held. */
 void fdsnws_set_archive(struct fdsnws *m, struct archive *ar, int64_t window);
 
-/* In the loop, after the archive woke it: answer the queries whose table
- * reads are done. */
-void fdsnws_archive_wake(struct fdsnws *m);
-
 /* Route handlers; arg is the struct fdsnws. */
 int fdsnws_query(void *arg, struct httpd_conn *c, const struct httpd_req *r);
 int fdsnws_count(void *arg, struct httpd_conn *c, const struct httpd_req *r);

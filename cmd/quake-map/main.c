@@ -146,7 +146,7 @@ summary(void *arg, struct httpd_conn *c, const struct httpd_req *r)
 {
 	struct map *m = arg;
 
-	return stats_summary(m->st, m->window, c, r);
+	return stats_summary(m->st, m->window, m->ar, c, r);
 }
 
 static int
@@ -190,7 +190,7 @@ expire(void *arg)
 static void
 on_wake(void *arg)
 {
-	fdsnws_archive_wake(((struct map *)arg)->fdsn);
+	archive_finish(((struct map *)arg)->ar);
 }
 
 #define GH (HTTPD_GET | HTTPD_HEAD)

@@ -29,7 +29,7 @@ KAFKA_LIBS = $(shell $(PKG_CONFIG) --libs rdkafka)
 WS_LIBS   = $(shell $(PKG_CONFIG) --libs libwebsockets)
 SSL_LIBS  = $(shell $(PKG_CONFIG) --libs openssl)
 # each binary loads only the libraries it calls (libcurl is libquake's
-# for AWS credentials: quake-ddb-put's alone); fewer libraries, less RSS
+# for AWS credentials: quake-ddb-put's and quake-ddb-get's); fewer libraries, less RSS
 BIN_LDFLAGS = -Wl,--as-needed
 
 # lib/ is pure code in area folders (docs/design.md: Layout); libquake.a is
@@ -44,13 +44,14 @@ LIB_OBJS  = $(LIB_SRCS:%.c=$(B)/%.o)
 COMMON_SRCS = $(wildcard cmd/common/*.c)
 COMMON_OBJS = $(COMMON_SRCS:%.c=$(B)/%.o)
 COMMON_HDRS = $(wildcard cmd/common/*.h)
-BINS      = emsc-tail quake-produce quake-consume quake-ddb-put quake-map quake-shake quake-alert
+BINS      = emsc-tail quake-produce quake-consume quake-ddb-put quake-ddb-get quake-map quake-shake quake-alert
 BIN_PATHS = $(BINS:%=$(B)/bin/%)
 # one line per binary: the system libraries it links beside libquake's
 emsc-tail_LIBS     = $(WS_LIBS) $(SSL_LIBS)
 quake-produce_LIBS = $(KAFKA_LIBS)
 quake-consume_LIBS = $(KAFKA_LIBS)
 quake-ddb-put_LIBS =
+quake-ddb-get_LIBS =
 quake-map_LIBS     = $(WS_LIBS) $(SSL_LIBS)
 quake-shake_LIBS   = $(WS_LIBS) $(SSL_LIBS)
 quake-alert_LIBS   =

@@ -123,7 +123,7 @@ resource "aws_vpc_endpoint" "dynamodb" {
       Effect    = "Allow"
       Principal = "*"
       Action    = ["dynamodb:PutItem", "dynamodb:DescribeTable", "dynamodb:Query"]
-      Resource  = [aws_dynamodb_table.events.arn, "${aws_dynamodb_table.events.arn}/index/*"]
+      Resource  = [aws_dynamodb_table.events.arn, "${aws_dynamodb_table.events.arn}/index/day-time-index"]
     }]
   })
 }
@@ -310,9 +310,10 @@ resource "aws_iam_role_policy" "pipeline" {
         Condition = { StringEquals = { "aws:SourceVpce" = aws_vpc_endpoint.dynamodb.id } }
       },
       {
+        # the archive: quake-ddb-get and quake-map --archive Query by day
         Effect    = "Allow"
         Action    = ["dynamodb:Query"]
-        Resource  = [aws_dynamodb_table.events.arn, "${aws_dynamodb_table.events.arn}/index/*"]
+        Resource  = [aws_dynamodb_table.events.arn, "${aws_dynamodb_table.events.arn}/index/day-time-index"]
         Condition = { StringEquals = { "aws:SourceVpce" = aws_vpc_endpoint.dynamodb.id } }
       },
       {

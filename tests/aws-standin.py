@@ -15,6 +15,13 @@
       endpoint at /ecs/creds, and STS AssumeRoleWithWebIdentity at POST
       /sts (the web identity token must be T). Each credentials fetch hands
       out a new key id.
+  aws-standin.py table PORT FILE [--page N] [--throttle K]
+      A read-only DynamoDB table of the event lines in FILE (the newest
+      revision of each id), answering Query on day-time-index (the key
+      condition only; filters are the client's to check too) and Scan
+      (Segment by a hash of the id), N items a page (default 3) with
+      LastEvaluatedKey; the first K requests are throttled (HTTP 400
+      ThrottlingException). Items carry numbers as the lines wrote them.
   aws-standin.py deny PORT [--type T --message M]
       A DynamoDB that refuses every request's credentials
       (UnrecognizedClientException), counting them; with --type, every
@@ -228,6 +235,59 @@ def deny_handler(etype, message):
     return H
 
 
+def table_handler(path, page, throttle):
+    items = {}
+    for raw in open(path):
+        if not raw.strip():
+            continue
+        ev = json.loads(raw, parse_float=str, parse_int=str)
+        if ev['id'] in items and items[ev['id']]['lastupdate']['S'] >= ev['lastupdate']:
+            continue
+        item = {k: ({'N': v} if k in ('lat', 'lon', 'depth', 'mag') else {'S': v}) for k, v in ev.items()}
+        item['day'] = {'S': ev['time'][:10]}
+        items[ev['id']] = item
+    rows = sorted(items.values(), key=lambda i: (i['day']['S'], i['time']['S'], i['id']['S']))
+
+    def key(i):
+        return {'id': i['id'], 'day': i['day'], 'time': i['time']}
+
+    class H(Quiet):
+        def do_GET(self):
+            self.stats_get()
+
+        def do_POST(self):
+            req = json.loads(self.body())
+            target = self.headers.get('X-Amz-Target', '').split('.')[-1]
+            n = count('requests')
+            if n <= throttle:
+                return self.reply(400, {'__type': 'com.amazon.coral.availability#ThrottlingException',
+                                        'message': 'Rate of requests exceeds the allowed throughput.'})
+            if req.get('TableName') != 'quake-ro':
+                return self.reply(400, {'__type': 'com.amazonaws.dynamodb.v20120810#ResourceNotFoundException',
+                                        'message': 'Requested resource not found'})
+            v = req.get('ExpressionAttributeValues', {})
+            if target == 'Query':
+                count('queries')
+                sel = [i for i in rows if i['day']['S'] == v[':d']['S'] and
+                       v[':a']['S'] <= i['time']['S'] <= v[':b']['S']]
+            elif target == 'Scan':
+                seg, tot = req.get('Segment', 0), req.get('TotalSegments', 1)
+                sel = [i for i in rows if sum(i['id']['S'].encode()) % tot == seg]
+            else:
+                return self.reply(400, {'__type': 'x#ValidationException', 'message': 'read only'})
+            start = req.get('ExclusiveStartKey')
+            if start is not None:
+                count('continued')
+                at = [k for k, i in enumerate(sel) if key(i) == start]
+                sel = sel[at[0] + 1:] if at else []
+            out = {'Items': sel[:page], 'Count': len(sel[:page]), 'ScannedCount': len(sel[:page])}
+            if len(sel) > page:
+                out['LastEvaluatedKey'] = key(sel[page - 1])
+            count('pages')
+            self.reply(200, out)
+    return H
+
+
 def sts_reply(handler, body, want_token, expires_in):
     from urllib.parse import parse_qs
     q = {k: v[0] for k, v in parse_qs(body.decode()).items()}
@@ -258,6 +318,8 @@ def main():
         h = ddb_handler(args[2], opt('--secret', 'local'), int(opt('--faults', '0')),
                         opt('--kinds', 'throttle,500').split(','), float(opt('--rate', '0.3')),
                         int(opt('--seed', '7')))
+    elif mode == 'table':
+        h = table_handler(args[2], int(opt('--page', '3')), int(opt('--throttle', '0')))
     elif mode == 'deny':
         h = deny_handler(opt('--type', 'UnrecognizedClientException'),
                          opt('--message', 'The security token included in the request is invalid.'))

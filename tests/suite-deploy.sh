@@ -70,8 +70,10 @@ acts = sorted(re.findall(r"dynamodb:[A-Za-z*]+", pol))
 if acts != ["dynamodb:DescribeTable", "dynamodb:PutItem", "dynamodb:Query"]:
     bad.append("instance role allows %s" % acts)
 # each DynamoDB grant only through the VPC endpoint, the key only via DynamoDB
-if pol.count("aws:SourceVpce") != 2 or "kms:ViaService" not in pol or "/index/*" not in pol:
-    bad.append("role grants lack aws:SourceVpce / kms:ViaService, or Query is not on the index")
+if pol.count("aws:SourceVpce") != 2 or "kms:ViaService" not in pol:
+    bad.append("role grants lack aws:SourceVpce / kms:ViaService")
+if "/index/day-time-index" not in pol or "/index/*" in pol:
+    bad.append("Query is not limited to the table and its day-time-index")
 ep = str(u(res["aws_vpc_endpoint.dynamodb"].get("policy")))
 if "aws_dynamodb_table.events.arn" not in ep or "dynamodb:*" in ep:
     bad.append("the DynamoDB endpoint has no policy naming the table")
@@ -175,7 +177,7 @@ if u(res["aws_wafv2_web_acl_association.map"]["resource_arn"]) != "${aws_lb.map.
 print("; ".join(bad) or "ok")
 PY
 )
-	check "infra: HCL parses; IMDSv2 + hop limit 1, role only PutItem+DescribeTable+Query through the endpoint (endpoint policy, kms:ViaService), Session Manager, no inbound but the map's port from its ALB (public subnets, /healthz, /metrics hidden, HTTPS+HSTS on a domain unless plain HTTP is asked for, access logs, WAF 500/5 min/IP on the API + managed rules counting, redacted logs), no replacement by AMI or release, a kept data volume, the template's variables all given and its fixes in place, the table kept (deletion protection, prevent_destroy, backups), alarms to SNS, documented ($out)" test "$out" = ok
+	check "infra: HCL parses; IMDSv2 + hop limit 1, role only PutItem+DescribeTable and Query on the table and its day-time-index, through the endpoint (endpoint policy, kms:ViaService), Session Manager, no inbound but the map's port from its ALB (public subnets, /healthz, /metrics hidden, HTTPS+HSTS on a domain unless plain HTTP is asked for, access logs, WAF 500/5 min/IP on the API + managed rules counting, redacted logs), no replacement by AMI or release, a kept data volume, the template's variables all given and its fixes in place, the table kept (deletion protection, prevent_destroy, backups), alarms to SNS, documented ($out)" test "$out" = ok
 	"$VENV/bin/checkov" -d infra --compact --quiet --skip-download >"$TMP/checkov.out" 2>/dev/null
 	check "infra: checkov finds no failed check ($(grep -m1 'Passed checks' "$TMP/checkov.out"))" \
 		grep -q 'Failed checks: 0,' "$TMP/checkov.out"
@@ -195,6 +197,8 @@ deploy_install() {
 	make -s install B="$B" DESTDIR="$root" PREFIX=/usr/local >/dev/null 2>&1
 	check "install: binaries and man pages" test -x "$root/usr/local/bin/emsc-tail" \
 		-a -f "$root/usr/local/share/man/man1/quake-produce.1"
+	check "install: quake-ddb-get and its man page" test -x "$root/usr/local/bin/quake-ddb-get" \
+		-a -f "$root/usr/local/share/man/man1/quake-ddb-get.1"
 	check "install: no library, header or pkg-config file (libquake is internal)" \
 		test -z "$(find "$root/usr/local/include" "$root/usr/local/lib" \( -name 'libquake*' -o -name '*.h' -o -name '*.pc' \) 2>/dev/null)"
 }

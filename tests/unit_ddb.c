@@ -1,5 +1,5 @@
-/* unit_ddb — PutItem and CreateTable bodies, error parsing and
- * classification. */
+/* unit_ddb — PutItem, CreateTable, Query and Scan bodies, a read's answer
+ * back into canonical lines, error parsing and classification. */
 #include <jansson.h>
 
 #include "aws/ddb.h"
@@ -151,6 +151,174 @@ old_item(void)
 	}
 }
 
+static const char *
+val_str(json_t *j, const char *ph, const char *type)
+{
+	return json_string_value(json_object_get(json_object_get(json_object_get(j,
+	    "ExpressionAttributeValues"), ph), type));
+}
+
+/* every placeholder named or valued is used by an expression: DynamoDB
+ * refuses unused ones */
+static int
+all_used(json_t *j)
+{
+	const char *k, *kc = json_string_value(json_object_get(j, "KeyConditionExpression")),
+	    *fe = json_string_value(json_object_get(j, "FilterExpression"));
+	char ex[1024];
+	json_t *v;
+
+	snprintf(ex, sizeof ex, "%s %s", kc ? kc : "", fe ? fe : "");
+	json_object_foreach(json_object_get(j, "ExpressionAttributeNames"), k, v)
+		if (strstr(ex, k) == NULL)
+			return 0;
+	json_object_foreach(json_object_get(j, "ExpressionAttributeValues"), k, v)
+		if (strstr(ex, k) == NULL)
+			return 0;
+	return 1;
+}
+
+static void
+read_bodies(void)
+{
+	struct quake_ddb_filter flt = { .from = "2025-03-01T06:00:00.000000Z",
+	    .to = "2025-03-02T12:00:00.000000Z", .has_mag = 1, .minmag = 4.5 };
+	char body[4096];
+	size_t n;
+	json_t *j;
+
+	n = quake_ddb_query_body("quake", "2025-03-01", &flt, NULL, body, sizeof body);
+	j = json_loadb(body, n, 0, NULL);
+	CHECK(n > 0 && j != NULL, "query body is JSON");
+	CHECK_STR(json_string_value(json_object_get(j, "IndexName")), QUAKE_DDB_GSI, "query the index");
+	CHECK_STR(json_string_value(json_object_get(j, "KeyConditionExpression")),
+	    "#d = :d AND #t BETWEEN :a AND :b", "key condition: one day, a time range");
+	CHECK_STR(val_str(j, ":d", "S"), "2025-03-01", ":d is the day");
+	CHECK_STR(val_str(j, ":a", "S"), "2025-03-01T06:00:00.000000Z", "the first day starts at --since");
+	CHECK_STR(val_str(j, ":b", "S"), "2025-03-01T23:59:59.999999Z", "and ends with the day");
+	CHECK_STR(json_string_value(json_object_get(j, "FilterExpression")), "#m >= :m", "magnitude filter");
+	CHECK_STR(val_str(j, ":m", "N"), "4.5", ":m");
+	CHECK(json_object_get(j, "ExclusiveStartKey") == NULL, "first page: no start key");
+	CHECK(all_used(j), "every name and value is used");
+	json_decref(j);
+
+	n = quake_ddb_query_body("quake", "2025-03-02", &flt,
+	    "{\"day\":{\"S\":\"2025-03-02\"},\"id\":{\"S\":\"x\"},\"time\":{\"S\":\"2025-03-02T01:00:00.000000Z\"}}",
+	    body, sizeof body);
+	j = json_loadb(body, n, 0, NULL);
+	CHECK_STR(val_str(j, ":a", "S"), "2025-03-02T00:00:00.000000Z", "a later day starts at its start");
+	CHECK_STR(val_str(j, ":b", "S"), "2025-03-02T12:00:00.000000Z", "the last day ends at --until");
+	CHECK_STR(json_string_value(json_object_get(json_object_get(json_object_get(j,
+	    "ExclusiveStartKey"), "id"), "S")), "x", "next page: the start key as given");
+	json_decref(j);
+
+	n = quake_ddb_query_body("quake", "2025-03-02", NULL, NULL, body, sizeof body);
+	j = json_loadb(body, n, 0, NULL);
+	CHECK(j != NULL && json_object_get(j, "FilterExpression") == NULL, "no filter: no FilterExpression");
+	CHECK(all_used(j), "no filter: every name and value used");
+	json_decref(j);
+
+	struct quake_ddb_filter box = { .has_box = 1, .minlat = 30, .maxlat = 50,
+	    .minlon = 170, .maxlon = -170 };
+	n = quake_ddb_scan_body("quake", 3, 8, &box, NULL, body, sizeof body);
+	j = json_loadb(body, n, 0, NULL);
+	CHECK(j != NULL && json_integer_value(json_object_get(j, "Segment")) == 3 &&
+	    json_integer_value(json_object_get(j, "TotalSegments")) == 8, "scan segment 3 of 8");
+	CHECK_STR(json_string_value(json_object_get(j, "FilterExpression")),
+	    "#la BETWEEN :la0 AND :la1 AND (#lo >= :lo0 OR #lo <= :lo1)", "a box across 180");
+	CHECK(all_used(j), "scan: every name and value used");
+	json_decref(j);
+	n = quake_ddb_scan_body("quake", 0, 1, &flt, NULL, body, sizeof body);
+	j = json_loadb(body, n, 0, NULL);
+	CHECK_STR(json_string_value(json_object_get(j, "FilterExpression")),
+	    "#t BETWEEN :a AND :b AND #m >= :m", "scan: the time range is a filter");
+	CHECK(json_object_get(j, "Segment") == NULL, "one segment: no Segment");
+	json_decref(j);
+	CHECK(quake_ddb_query_body("quake", "2025-3-1", NULL, NULL, body, sizeof body) == 0, "bad day refused");
+	CHECK(quake_ddb_query_body("quake", "2025-03-01", NULL, NULL, body, 100) == 0, "short buffer refused");
+	CHECK(quake_ddb_scan_body("quake", 8, 8, NULL, NULL, body, sizeof body) == 0, "segment out of range refused");
+
+	struct quake_event ev = { .lat = 40, .lon = 179, .mag = 4.5 };
+	quake_time_parse("2025-03-01T07:00:00Z", 20, &ev.time, NULL);
+	CHECK(quake_ddb_filter_match(&flt, &ev) && quake_ddb_filter_match(&box, &ev), "match: in range, in the box");
+	ev.lon = 0;
+	CHECK(!quake_ddb_filter_match(&box, &ev), "match: outside a box across 180");
+	ev.mag = 4.4;
+	CHECK(!quake_ddb_filter_match(&flt, &ev), "match: below minmag");
+	ev.mag = 5;
+	quake_time_parse("2025-03-02T12:00:00.000001Z", 27, &ev.time, NULL);
+	CHECK(!quake_ddb_filter_match(&flt, &ev), "match: after --until");
+}
+
+struct got {
+	int ok, bad;
+	char lines[2][QUAKE_EVENT_LINE_MAX + 1];
+	char why[260];
+};
+
+static int
+on_item(void *arg, enum quake_err err, const struct quake_event *ev,
+    const struct quake_fail *f)
+{
+	struct got *g = arg;
+
+	if (err != QUAKE_OK) {
+		snprintf(g->why, sizeof g->why, "%s: %s", f->field, f->reason);
+		g->bad++;
+		return 0;
+	}
+	if (g->ok < 2)
+		quake_event_format(ev, g->lines[g->ok], sizeof g->lines[0]);
+	g->ok++;
+	return 0;
+}
+
+/* an item written by put_body comes back as the very line */
+static void
+read_items(void)
+{
+	struct quake_event ev;
+	struct quake_fail f;
+	struct got g = { 0 };
+	char body[QUAKE_DDB_BODY_MAX], ans[3 * QUAKE_DDB_BODY_MAX], key[QUAKE_DDB_KEY_MAX];
+	size_t n, ni;
+
+	quake_event_parse_line(LINE, strlen(LINE), &ev, &f);
+	n = quake_ddb_put_body(&ev, "quake", 1767225600, body, sizeof body);
+	json_t *j = json_loadb(body, n, 0, NULL);
+	char *item = json_dumps(json_object_get(j, "Item"), JSON_COMPACT);
+	snprintf(ans, sizeof ans, "{\"Items\":[%s,{\"id\":{\"S\":\"y\"}},%s],\"Count\":3,"
+	    "\"ScannedCount\":3,\"LastEvaluatedKey\":{\"time\":{\"S\":\"t\"},\"id\":{\"S\":\"y\"},"
+	    "\"day\":{\"S\":\"d\"}}}", item, item);
+	free(item);
+	json_decref(j);
+	CHECK(quake_ddb_parse_items(ans, strlen(ans), on_item, &g, key, sizeof key, &ni, &f) == QUAKE_OK,
+	    "answer parses");
+	CHECK(ni == 3 && g.ok == 2 && g.bad == 1, "two events, one bad item (%d, %d)", g.ok, g.bad);
+	CHECK_STR(g.lines[0], LINE, "the item is the line, byte for byte");
+	CHECK_STR(g.why, "action: missing or not a string (S)", "the bad item says why");
+	CHECK_STR(key, "{\"day\":{\"S\":\"d\"},\"id\":{\"S\":\"y\"},\"time\":{\"S\":\"t\"}}",
+	    "the next page's key, compact");
+
+	static const char *const bad[] = { "", "[]", "{}", "{\"Items\":{}}", "not json",
+	    "{\"Items\":[],\"LastEvaluatedKey\":5}" };
+	for (size_t i = 0; i < NELEM(bad); i++)
+		CHECK(quake_ddb_parse_items(bad[i], strlen(bad[i]), on_item, &g, key,
+		    sizeof key, NULL, &f) == QUAKE_EINPUT, "not an answer: %s", bad[i]);
+	CHECK(quake_ddb_parse_items("{\"Items\":[]}", 12, on_item, &g, key, sizeof key, &ni, &f) ==
+	    QUAKE_OK && ni == 0 && key[0] == '\0', "an empty last page");
+	CHECK(quake_ddb_parse_items("{\"Items\":[],\"LastEvaluatedKey\":{\"id\":{\"S\":\"x\"}}}", 47,
+	    on_item, &g, key, 8, &ni, &f) == QUAKE_EINPUT, "a key too long for the buffer");
+	const char *nums = "{\"Items\":[{\"id\":{\"S\":\"a\"},\"action\":{\"S\":\"create\"},"
+	    "\"time\":{\"S\":\"2025-01-01T00:00:00.000000Z\"},\"lastupdate\":{\"S\":\"2025-01-01T00:00:00.000000Z\"},"
+	    "\"lat\":{\"N\":\"nan\"},\"lon\":{\"N\":\"1\"},\"depth\":{\"N\":\"1\"},\"mag\":{\"N\":\"1\"},"
+	    "\"magtype\":{\"S\":\"m\"},\"region\":{\"S\":\"r\"},\"evtype\":{\"S\":\"\"},\"auth\":{\"S\":\"\"},"
+	    "\"source_catalog\":{\"S\":\"\"},\"source_id\":{\"S\":\"\"}}]}";
+	memset(&g, 0, sizeof g);
+	quake_ddb_parse_items(nums, strlen(nums), on_item, &g, key, sizeof key, NULL, &f);
+	CHECK(g.bad == 1 && g.ok == 0, "a NaN lat is not an event (%.100s)", g.why);
+}
+
 int
 main(void)
 {
@@ -158,5 +326,7 @@ main(void)
 	create_table();
 	errors();
 	old_item();
+	read_bodies();
+	read_items();
 	return unit_failed;
 }

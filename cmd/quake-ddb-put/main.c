@@ -13,8 +13,8 @@
 
 #include "lines/ack.h"
 #include "common/ackq.h"
+#include "common/dynamodb.h"
 #include "aws/ddb.h"
-#include "dynamodb.h"
 #include "lines/event.h"
 #include "core/ndjson.h"
 #include "core/time.h"

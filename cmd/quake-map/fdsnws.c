@@ -1,7 +1,11 @@
 /* fdsnws — a query is parsed (lib/fdsn/fdsnq), matched over every held event
  * (numbers first, strings only for candidates), sorted, cut by offset and
  * limit, and written by lib's formatters. Answers are cached by query text
- * until the store changes: dashboards repeat the same few queries. */
+ * until the store changes: dashboards repeat the same few queries. A query
+ * whose starttime is before the window is deferred: the archive's worker
+ * reads the table for it, and the answer is the table's events merged with
+ * the held ones, each id once at its newest revision. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +14,7 @@
 #include "fdsn/fdsntext.h"
 #include "fdsn/geojson.h"
 #include "core/log.h"
+#include "archive.h"
 #include "fdsnws.h"
 #include "fdsn/quakeml.h"
 #include "core/time.h"
@@ -28,6 +33,8 @@ struct cached {
 
 struct fdsnws {
 	struct store *st;
+	struct archive *ar;	/* NULL: no --archive */
+	int64_t window;		/* µs held before now; 0: all */
 	struct cached cache[NCACHE];
 	unsigned long long clock;
 	struct fdsnws_stats stats;
@@ -135,9 +142,24 @@ select_events(struct store *st, struct quake_fdsnq *q, size_t *n,
 	return v;
 }
 
+/* The i-th event of v into *ev: v is held events or plain events. */
+typedef void (*get_fn)(const void *v, size_t i, struct quake_event *ev);
+
 static void
-write_events(struct out *o, const struct quake_fdsnq *q,
-    const struct store_ev **v, size_t n)
+get_held(const void *v, size_t i, struct quake_event *ev)
+{
+	store_get(((const struct store_ev *const *)v)[i], ev);
+}
+
+static void
+get_plain(const void *v, size_t i, struct quake_event *ev)
+{
+	*ev = ((const struct quake_event *)v)[i];
+}
+
+static void
+write_events(struct out *o, const struct quake_fdsnq *q, const void *v,
+    size_t n, get_fn get)
 {
 	struct quake_event ev;
 
@@ -148,7 +170,7 @@ write_events(struct out *o, const struct quake_fdsnq *q,
 	else
 		EMIT(o, 1024, quake_geojson_head(n, at_, 1024));
 	for (size_t i = 0; i < n && !o->fail; i++) {
-		store_get(v[i], &ev);
+		get(v, i, &ev);
 		if (q->format == QUAKE_FDSNQ_XML)
 			EMIT(o, QUAKE_QUAKEML_EVENT_MAX, quake_quakeml_event(&ev, at_,
 			    QUAKE_QUAKEML_EVENT_MAX));
@@ -262,6 +284,201 @@ ctype_of(enum quake_fdsnq_format f)
 	    "application/json";
 }
 
+/* ---- the archive: queries reaching before the window ---- */
+
+/* A query waiting for the table (the job's user: one malloc, the query
+ * text after it). */
+struct pending {
+	struct httpd_conn *c;	/* NULL once the client went */
+	struct quake_fdsnq q;
+	int count_only;
+	size_t query_len;
+	char query[];
+};
+
+static void job_done(void *ctx, struct archive_job *j);
+
+static void
+pending_gone(void *user)
+{
+	((struct pending *)user)->c = NULL;
+}
+
+static int
+archive_query(struct fdsnws *m, struct httpd_conn *c,
+    const struct httpd_req *r, const struct quake_fdsnq *q, int count_only,
+    int64_t edge)
+{
+	struct archive_job *j = calloc(1, sizeof *j);
+	struct pending *p = malloc(sizeof *p + r->query_len + 1);
+	struct quake_ddb_filter *flt;
+
+	if (j == NULL || p == NULL) {
+		free(j);
+		free(p);
+		return httpd_error(c, 503, "Service Unavailable (out of memory)");
+	}
+	p->c = c;
+	p->q = *q;
+	p->count_only = count_only;
+	p->query_len = r->query_len;
+	memcpy(p->query, r->query, r->query_len + 1);
+	j->user = p;
+	j->done = job_done;
+	j->ctx = m;
+	/* the table's part: from starttime to the window's edge (the held
+	 * events answer for the rest; an overlap is merged away) */
+	flt = &j->flt;
+	quake_time_format(q->start < 0 ? 0 : q->start, flt->from);
+	quake_time_format(q->end < edge ? q->end : edge, flt->to);
+	if (isfinite(q->minmag)) {
+		flt->has_mag = 1;
+		flt->minmag = q->minmag;
+	}
+	if ((isfinite(q->minlat) || isfinite(q->maxlat) || isfinite(q->minlon) ||
+	    isfinite(q->maxlon)) && (!isfinite(q->minlon) || !isfinite(q->maxlon) ||
+	    q->minlon <= q->maxlon)) {
+		flt->has_box = 1;
+		flt->minlat = isfinite(q->minlat) ? q->minlat : -90;
+		flt->maxlat = isfinite(q->maxlat) ? q->maxlat : 90;
+		flt->minlon = isfinite(q->minlon) ? q->minlon : -180;
+		flt->maxlon = isfinite(q->maxlon) ? q->maxlon : 180;
+	}
+	if (httpd_defer(c, pending_gone, p) != 0) {
+		archive_job_free(j);
+		return -1;
+	}
+	m->stats.archive++;
+	archive_submit(m->ar, j);
+	return 0;
+}
+
+static int
+cmp_id_newest(const void *a, const void *b)
+{
+	const struct quake_event *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+
+	if (c == 0)
+		c = (x->lastupdate < y->lastupdate) - (x->lastupdate > y->lastupdate);
+	return c;
+}
+
+static int
+cmp_plain(const void *a, const void *b, void *arg)
+{
+	const struct quake_event *x = a, *y = b;
+	enum quake_fdsnq_order o = *(enum quake_fdsnq_order *)arg;
+	int c = 0;
+
+	if (o == QUAKE_FDSNQ_MAG || o == QUAKE_FDSNQ_MAG_ASC)
+		c = (x->mag > y->mag) - (x->mag < y->mag);
+	if (c == 0)
+		c = (x->time > y->time) - (x->time < y->time);
+	if (c == 0)
+		c = strcmp(x->id, y->id);
+	return o == QUAKE_FDSNQ_TIME_ASC || o == QUAKE_FDSNQ_MAG_ASC ? c : -c;
+}
+
+/* The table's lines and the held events that match p->q, each id once at
+ * its newest revision, sorted and cut: the answer. */
+static void
+archive_answer(struct fdsnws *m, struct pending *p, struct archive_job *j)
+{
+	struct quake_fdsnq all = p->q;
+	struct quake_event *v;
+	struct quake_fail f;
+	struct out o = { NULL, 0, 0, 0 };
+	const struct store_ev **held;
+	size_t nheld, total, k = 0, w, off, n;
+	int oom, status = 200;
+	const char *path = p->count_only ? "c" : "q";
+
+	all.limit = 0;
+	all.offset = 1;
+	held = select_events(m->st, &all, &nheld, &total, &oom);
+	if (oom || (v = malloc((j->nlines + nheld + 1) * sizeof *v)) == NULL) {
+		free(held);
+		httpd_error(p->c, 503, "Service Unavailable (out of memory)");
+		return;
+	}
+	for (size_t i = 0; i < nheld; i++)
+		store_get(held[i], &v[k++]);
+	free(held);
+	for (size_t s = 0, e; s < j->len; s = e + 1) {
+		e = s;
+		while (e < j->len && j->lines[e] != '\n')
+			e++;
+		if (quake_event_parse_line(j->lines + s, e - s, &v[k], &f) ==
+		    QUAKE_OK && quake_fdsnq_match(&p->q, &v[k]))
+			k++;
+	}
+	/* each id once, its newest revision */
+	qsort(v, k, sizeof *v, cmp_id_newest);
+	for (size_t i = w = 0; i < k; i++)
+		if (w == 0 || strcmp(v[w - 1].id, v[i].id) != 0)
+			v[w++] = v[i];
+	qsort_r(v, w, sizeof *v, cmp_plain, &p->q.orderby);
+	total = w;
+	off = (size_t)p->q.offset - 1 < w ? (size_t)p->q.offset - 1 : w;
+	n = w - off;
+	if (p->q.limit > 0 && (size_t)p->q.limit < n)
+		n = (size_t)p->q.limit;
+	if (p->count_only) {
+		char *at = room(&o, 32);
+
+		if (at != NULL)
+			o.len = (size_t)snprintf(at, 32, "%zu\n", total);
+	} else if (n == 0)
+		status = p->q.nodata;
+	else
+		write_events(&o, &p->q, v + off, n, get_plain);
+	free(v);
+	if (o.fail) {
+		free(o.p);
+		httpd_error(p->c, 503, "Service Unavailable (out of memory)");
+		return;
+	}
+	struct httpd_req r = { .query = p->query, .query_len = p->query_len };
+	cache_put(m, path, &r, status, p->count_only ? "text/plain" :
+	    ctype_of(p->q.format), &o);
+	if (status != 200) {
+		free(o.p);
+		httpd_respond(p->c, status, "text/plain", "", 0, NULL);
+		return;
+	}
+	httpd_respond_take(p->c, status, p->count_only ? "text/plain" :
+	    ctype_of(p->q.format), o.p, o.len, NULL);
+}
+
+/* In the loop: a table read is done; answer its query (unless the client
+ * went). */
+static void
+job_done(void *ctx, struct archive_job *j)
+{
+	struct fdsnws *m = ctx;
+	struct pending *p = j->user;
+	char why[800];
+
+	if (p->c == NULL)
+		return;
+	if (j->status != 0) {
+		m->stats.archive_failed++;
+		snprintf(why, sizeof why, "Service Unavailable: the archive "
+		    "(DynamoDB table %s) could not be read: %s",
+		    archive_table(m->ar), j->why);
+		httpd_error(p->c, 503, why);
+	} else
+		archive_answer(m, p, j);
+}
+
+void
+fdsnws_set_archive(struct fdsnws *m, struct archive *ar, int64_t window)
+{
+	m->ar = ar;
+	m->window = window;
+}
+
 static int
 answer(struct fdsnws *m, struct httpd_conn *c, const struct httpd_req *r,
     int count_only)
@@ -275,6 +492,8 @@ answer(struct fdsnws *m, struct httpd_conn *c, const struct httpd_req *r,
 	size_t n, total;
 	int oom, status = 200;
 	enum quake_err err;
+	int64_t edge;
+	char t[QUAKE_TIME_LEN + 1], warn[300] = "";
 
 	m->stats.queries++;
 	if ((hit = cache_find(m, path, r)) != NULL) {
@@ -286,6 +505,17 @@ answer(struct fdsnws *m, struct httpd_conn *c, const struct httpd_req *r,
 	}
 	if ((err = quake_fdsnq_parse(r->query, r->query_len, &q, &f)) != QUAKE_OK)
 		return bad_request(m, c, r, &f, err == QUAKE_ETOOLONG ? 413 : 400);
+	edge = m->window > 0 ? quake_time_now() - m->window : INT64_MIN;
+	if (q.start != INT64_MIN && q.start < edge && q.end >= 0 &&
+	    q.end >= q.start) {
+		if (m->ar != NULL)
+			return archive_query(m, c, r, &q, count_only, edge);
+		/* not held, and no archive: say so (a 204 has no body) */
+		quake_time_format(edge, t);
+		snprintf(warn, sizeof warn, "Warning: 299 quake-map \"events are "
+		    "held from %s; older ones are in the archive (quake-map "
+		    "--archive TABLE)\"\x0d\x0a", t);
+	}
 	v = select_events(m->st, &q, &n, &total, &oom);
 	if (oom)
 		return httpd_error(c, 503, "Service Unavailable (out of memory)");
@@ -297,11 +527,24 @@ answer(struct fdsnws *m, struct httpd_conn *c, const struct httpd_req *r,
 	} else if (n == 0)
 		status = q.nodata;
 	else
-		write_events(&o, &q, v, n);
+		write_events(&o, &q, v, n, get_held);
 	free(v);
 	if (o.fail) {
 		free(o.p);
 		return httpd_error(c, 503, "Service Unavailable (out of memory)");
+	}
+	if (warn[0] != '\0') {	/* not cached: the answer carries a warning */
+		if (status != 200) {
+			free(o.p);
+			o.p = status == 404 && (o.p = malloc(300)) != NULL ? o.p : NULL;
+			o.len = o.p != NULL ? (size_t)snprintf(o.p, 300, "Error 404: "
+			    "no events held from %s on match; older ones are in "
+			    "the archive (quake-map --archive TABLE)\n", t) : 0;
+			if (o.p == NULL)
+				return httpd_respond(c, status, "text/plain", "", 0, warn);
+		}
+		return httpd_respond_take(c, status, count_only || status != 200 ?
+		    "text/plain" : ctype_of(q.format), o.p, o.len, warn);
 	}
 	cache_put(m, path, r, status, count_only ? "text/plain" :
 	    ctype_of(q.format), &o);

@@ -3,7 +3,9 @@
  * dashboards, health and metrics. The newest revision of each event is held
  * (the DynamoDB rule: a lastupdate not newer than the held one is ignored)
  * within --window of event time and --max-events. stdin is read by the same
- * event loop as the clients, in bounded batches, so no client can stall it. */
+ * event loop as the clients, in bounded batches, so no client can stall it.
+ * With --archive, FDSN queries reaching before the window are answered from
+ * the DynamoDB table too, read on a worker thread (archive.c). */
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -12,6 +14,7 @@
 #include <unistd.h>
 
 #include "lines/event.h"
+#include "archive.h"
 #include "common/httpd.h"
 #include "detstream.h"
 #include "fdsnws.h"
@@ -31,7 +34,8 @@
 static const char usage_text[] =
 "usage: quake-map [--listen [HOST:]PORT] [--assets DIR] [--window DURATION]\n"
 "                 [--max-events N] [--client-queue N] [--cert FILE --key FILE]\n"
-"                 [--dead-letter FILE]\n"
+"                 [--dead-letter FILE] [--archive TABLE [-r REGION] [-e URL]\n"
+"                 [--profile NAME] [--imds-v1] [--archive-timeout S]]\n"
 "  -l, --listen ADDR     listen address (default 127.0.0.1:8080)\n"
 "  -A, --assets DIR      the page's files (default " QUAKE_ASSETS_DIR ")\n"
 "  -w, --window DUR      keep events this far back in event time (default 30d; 0: all)\n"
@@ -41,6 +45,13 @@ static const char usage_text[] =
 "      --cert FILE       TLS certificate (PEM); with --key\n"
 "      --key FILE        TLS private key (PEM)\n"
 "  -d, --dead-letter F   append rejected lines to F\n"
+"      --archive TABLE   answer FDSN queries before the window from this DynamoDB\n"
+"                        table too (env QUAKE_ARCHIVE_TABLE)\n"
+"  -r, --region REGION   its AWS region (as quake-ddb-put finds it)\n"
+"  -e, --endpoint-url URL  its endpoint (env AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL)\n"
+"      --profile NAME    shared config profile (env AWS_PROFILE)\n"
+"      --imds-v1         allow instance metadata without an IMDSv2 token\n"
+"      --archive-timeout S  seconds a table read may take before 503 (default 20)\n"
 "  -h, --help            this help\n"
 "  -V, --version         print the version\n";
 
@@ -49,6 +60,7 @@ struct map {
 	struct store *st;
 	struct evstream *sse;
 	struct fdsnws *fdsn;
+	struct archive *ar;	/* --archive, or NULL */
 	struct detstream *det;	/* quake-shake's detection lines */
 	struct quake_ndjson *in;
 	int64_t window;
@@ -134,7 +146,7 @@ summary(void *arg, struct httpd_conn *c, const struct httpd_req *r)
 {
 	struct map *m = arg;
 
-	return stats_summary(m->st, m->window, c, r);
+	return stats_summary(m->st, m->window, m->ar, c, r);
 }
 
 static int
@@ -174,6 +186,13 @@ expire(void *arg)
 	detstream_expire(m->det, quake_time_now());
 }
 
+/* the archive's worker finished a read */
+static void
+on_wake(void *arg)
+{
+	archive_finish(((struct map *)arg)->ar);
+}
+
 #define GH (HTTPD_GET | HTTPD_HEAD)
 
 static enum quake_err
@@ -199,14 +218,22 @@ serve(struct map *m, struct httpd_config *cfg, struct quake_fail *f)
 	cfg->nroutes = sizeof routes / sizeof routes[0];
 	cfg->in_fd = 0;
 	cfg->on_input = on_input;
+	cfg->on_wake = on_wake;
 	cfg->arg = m;
 	if ((err = httpd_open(cfg, &m->h, f)) != QUAKE_OK)
 		return err;
+	if (m->ar != NULL && archive_start(m->ar, m->h) != 0) {
+		httpd_close(m->h);
+		m->h = NULL;
+		quake_err_fail(f, "archive", "cannot start its thread");
+		return QUAKE_EUNAVAIL;
+	}
 	httpd_every(m->h, 15 * 1000000LL, keepalive, m);
 	httpd_every(m->h, 10 * 1000000LL, expire, m);
 	quake_log(QUAKE_LOG_INFO, "listening", "listen", cfg->listen, NULL);
 	while (!tool_stop)
 		httpd_run(m->h);
+	archive_stop(m->ar);	/* it wakes nobody after this */
 	httpd_close(m->h);	/* closes the streams before they are freed */
 	m->h = NULL;
 	return QUAKE_OK;
@@ -221,6 +248,12 @@ static const struct option longopts[] = {
 	{ "cert", required_argument, NULL, 'C' },
 	{ "key", required_argument, NULL, 'K' },
 	{ "dead-letter", required_argument, NULL, 'd' },
+	{ "archive", required_argument, NULL, 256 },
+	{ "region", required_argument, NULL, 'r' },
+	{ "endpoint-url", required_argument, NULL, 'e' },
+	{ "profile", required_argument, NULL, 257 },
+	{ "imds-v1", no_argument, NULL, 258 },
+	{ "archive-timeout", required_argument, NULL, 259 },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -244,11 +277,15 @@ main(int argc, char **argv)
 	struct quake_fail f = { "", "" };
 	long max = 200000, queue = 10000;
 	const char *dead = NULL;
+	struct archive_opts ao = { .table = getenv("QUAKE_ARCHIVE_TABLE"),
+	    .concurrency = 16, .timeout = 20 * 1000000LL };
 	enum quake_err err;
 	int ch, rc;
 
 	tool_init("quake-map");
-	while ((ch = getopt_long(argc, argv, "l:A:w:m:q:d:hV", longopts, NULL)) != -1) {
+	if ((ao.endpoint = getenv("AWS_ENDPOINT_URL_DYNAMODB")) == NULL)
+		ao.endpoint = getenv("AWS_ENDPOINT_URL");
+	while ((ch = getopt_long(argc, argv, "l:A:w:m:q:d:r:e:hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'l': cfg.listen = optarg; break;
 		case 'A': cfg.assets = optarg; break;
@@ -261,6 +298,12 @@ main(int argc, char **argv)
 		case 'C': cfg.cert = optarg; break;
 		case 'K': cfg.key = optarg; break;
 		case 'd': dead = optarg; break;
+		case 256: ao.table = optarg; break;
+		case 'r': ao.region = optarg; break;
+		case 'e': ao.endpoint = optarg; break;
+		case 257: ao.profile = optarg; break;
+		case 258: ao.imds_v1 = 1; break;
+		case 259: ao.timeout = tool_parse_long("--archive-timeout", optarg, 1, 3600) * 1000000LL; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': tool_version();
 		default: return usage(NULL);
@@ -270,8 +313,14 @@ main(int argc, char **argv)
 		return usage("no operands are taken: event lines come on stdin");
 	if ((cfg.cert == NULL) != (cfg.key == NULL))
 		return usage("--cert and --key go together");
+	if (ao.table != NULL && *ao.table == '\0')
+		ao.table = NULL;
+	if (ao.table != NULL && m.window == 0)
+		return usage("--archive needs a --window: everything is held with 0");
 	if (dead != NULL && tool_dead_letter_open(dead) != 0)
 		return QUAKE_EXIT_IOERR;
+	if (ao.table != NULL && (m.ar = archive_new(&ao, &rc)) == NULL)
+		return rc;
 	if (strcmp(cfg.assets, QUAKE_ASSETS_DIR) == 0 && access(cfg.assets, X_OK) != 0) {
 		quake_log(QUAKE_LOG_WARN, "no page: the assets directory is missing",
 		    "assets", cfg.assets, NULL);
@@ -287,6 +336,7 @@ main(int argc, char **argv)
 		quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
 		return QUAKE_EXIT_SOFTWARE;
 	}
+	fdsnws_set_archive(m.fdsn, m.ar, m.window);
 	err = serve(&m, &cfg, &f);
 	if (err == QUAKE_EUNAVAIL && strcmp(f.field, "assets") == 0)
 		err = QUAKE_ECONFIG;
@@ -295,6 +345,7 @@ main(int argc, char **argv)
 		    "reason", f.reason, NULL);
 	rc = err != QUAKE_OK ? quake_err_exit_status(err) : m.status;
 	quake_ndjson_close(m.in);
+	archive_free(m.ar);	/* after httpd_close: no client waits on it */
 	fdsnws_free(m.fdsn);
 	detstream_free(m.det);
 	evstream_free(m.sse);

@@ -15,10 +15,13 @@ struct stats_counters {
 	long long queries, cached, query_rejected;
 };
 
-/* GET /summary?bin=5m|1h|1d over the window (µs; 0: the span held) up to
- * now, from st (borrowed). */
-int stats_summary(struct store *st, int64_t window, struct httpd_conn *c,
-    const struct httpd_req *r);
+struct archive;
+
+/* GET /summary?bin=5m|1h|1d[&starttime=T] over the window (µs; 0: the span
+ * held) or from T, up to now, from st (borrowed); before the window from
+ * the archive ar (may be NULL: then what is held, with a Warning). */
+int stats_summary(struct store *st, int64_t window, struct archive *ar,
+    struct httpd_conn *c, const struct httpd_req *r);
 
 /* GET /metrics; more[0..more_len) (other modules' lines) appended. */
 int stats_metrics(struct store *st, const struct stats_counters *k,

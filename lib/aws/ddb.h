@@ -1,7 +1,9 @@
 /* ddb — DynamoDB's JSON protocol for one table of events: the PutItem body
  * of an event (a conditional write that only ever moves an item forward in
- * lastupdate), the CreateTable body with the day/time index, and errors
- * parsed and classified. Pure functions: the HTTP is the caller's. */
+ * lastupdate), the CreateTable body with the day/time index, the Query (one
+ * day partition of the index) and Scan bodies of a read, their answers
+ * parsed back into events, and errors parsed and classified. Pure
+ * functions: the HTTP is the caller's. */
 #ifndef QUAKE_DDB_H
 #define QUAKE_DDB_H
 
@@ -9,6 +11,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "core/time.h"
 #include "lines/event.h"
 
 #define QUAKE_DDB_BODY_MAX 8192	/* a PutItem body always fits */
@@ -26,6 +29,53 @@ size_t quake_ddb_put_body(const struct quake_event *ev, const char *table,
 /* Write the CreateTable body (on-demand; key id; GSI day/time) for table
  * into out[cap]. Returns the length, 0 if it does not fit. */
 size_t quake_ddb_create_table_body(const char *table, char *out, size_t cap);
+
+/* What a read keeps, besides the time range: applied by DynamoDB as a
+ * FilterExpression (capacity is charged for what is read) and again by
+ * quake_ddb_filter_match. A box with minlon > maxlon crosses 180°. */
+struct quake_ddb_filter {
+	char from[QUAKE_TIME_LEN + 1], to[QUAKE_TIME_LEN + 1];	/* "": open */
+	int has_mag, has_box;
+	double minmag;
+	double minlat, maxlat, minlon, maxlon;
+};
+
+#define QUAKE_DDB_KEY_MAX 1024	/* a LastEvaluatedKey as compact JSON */
+
+/* Write the Query body for one day partition ("YYYY-MM-DD") of the
+ * day-time-index: time between flt->from and flt->to (inclusive; "" is
+ * the day's start or end), the magnitude and box as a filter, continuing
+ * after start_key (a LastEvaluatedKey's JSON, NULL or "" for the first
+ * page). Returns the length, 0 if it does not fit. */
+size_t quake_ddb_query_body(const char *table, const char *day,
+    const struct quake_ddb_filter *flt, const char *start_key, char *out,
+    size_t cap);
+
+/* Write the Scan body of segment seg of total (total 1: the whole table)
+ * with every part of flt as a filter, continuing after start_key. */
+size_t quake_ddb_scan_body(const char *table, int seg, int total,
+    const struct quake_ddb_filter *flt, const char *start_key, char *out,
+    size_t cap);
+
+/* 1 when ev passes flt (the time range included). */
+int quake_ddb_filter_match(const struct quake_ddb_filter *flt,
+    const struct quake_event *ev);
+
+/* Called once per item of an answer, in order: err is QUAKE_OK and ev is
+ * the item's event (validated), or QUAKE_EINPUT and f says why the item is
+ * not one. Borrowed for the call. Non-zero stops the parse. */
+typedef int (*quake_ddb_item_fn)(void *arg, enum quake_err err,
+    const struct quake_event *ev, const struct quake_fail *f);
+
+/* Parse a Query or Scan answer {"Items":[…],"Count":n,
+ * "LastEvaluatedKey":{…}} from body[0..len): fn gets each item; next_key
+ * (cap bytes) gets the LastEvaluatedKey as compact JSON, "" when this was
+ * the last page. QUAKE_EINPUT (*f) when the answer is not one (then fn
+ * may have had some items), or the key does not fit. *nitems (may be NULL)
+ * gets how many items fn was given. */
+enum quake_err quake_ddb_parse_items(const char *body, size_t len,
+    quake_ddb_item_fn fn, void *arg, char *next_key, size_t cap,
+    size_t *nitems, struct quake_fail *f);
 
 /* What to do with a response. */
 enum quake_ddb_outcome {

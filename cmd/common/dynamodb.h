@@ -1,4 +1,5 @@
-/* dynamodb — a small DynamoDB client over libcurl for quake-ddb-put:
+/* dynamodb — a small DynamoDB client over libcurl for quake-ddb-put and
+ * quake-ddb-get:
  * endpoint and region resolution, SigV4-signed requests (credentials from
  * libquake's chain, cached), a pool of kept-alive connections (curl multi)
  * for requests in flight, one synchronous call, and --create-table. The
@@ -16,7 +17,10 @@
 #include "aws/ddb.h"
 #include "aws/sigv4.h"
 
-#define DYNAMODB_RESP_MAX 16384	/* the start of an answer is kept */
+#define DYNAMODB_RESP_MAX 16384	/* the start of an answer is kept, unless
+				 * the pool's resp_max allows more */
+
+struct dynamodb;
 
 /* One request slot: an easy handle, its signed headers, its answer. */
 struct dynamodb_req {
@@ -24,8 +28,10 @@ struct dynamodb_req {
 	struct curl_slist *hdrs;	/* hold the token and signature */
 	int busy;			/* in the pool's multi handle */
 	uint64_t seq;			/* the caller's: what it is for */
-	size_t rlen;
-	char resp[DYNAMODB_RESP_MAX + 1];
+	struct dynamodb *pool;		/* the pool it belongs to */
+	size_t rlen, rcap;
+	int truncated;			/* the answer passed resp_max */
+	char *resp;			/* rcap + 1 bytes, NUL-terminated */
 };
 
 /* What a finished request came to. */
@@ -45,6 +51,8 @@ struct dynamodb {
 	CURLM *multi;
 	struct dynamodb_req *reqs;
 	long nreqs;
+	size_t resp_max;	/* answers kept whole up to this (set before
+				 * dynamodb_pool_init; 0: DYNAMODB_RESP_MAX) */
 };
 
 /* 1 when name is a DynamoDB table name: 3-255 of a-z A-Z 0-9 _ . - */
@@ -80,6 +88,9 @@ void dynamodb_perform(struct dynamodb *d);
  * NULL when none is finished. */
 struct dynamodb_req *dynamodb_done(struct dynamodb *d,
     struct dynamodb_result *res);
+
+/* Take r out of flight unfinished (its slot idle again). */
+void dynamodb_abort(struct dynamodb *d, struct dynamodb_req *r);
 
 /* 1 while a request is in flight. */
 int dynamodb_busy(const struct dynamodb *d);

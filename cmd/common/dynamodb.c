@@ -6,7 +6,7 @@
 
 #include <openssl/crypto.h>
 
-#include "dynamodb.h"
+#include "common/dynamodb.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/time.h"
@@ -84,9 +84,15 @@ dynamodb_pool_init(struct dynamodb *d, long n)
 	d->nreqs = n;
 	curl_multi_setopt(d->multi, CURLMOPT_MAX_HOST_CONNECTIONS, n);
 	curl_multi_setopt(d->multi, CURLMOPT_MAXCONNECTS, n);
-	for (long i = 0; i < n; i++)
-		if ((d->reqs[i].h = curl_easy_init()) == NULL)
+	if (d->resp_max < DYNAMODB_RESP_MAX)
+		d->resp_max = DYNAMODB_RESP_MAX;
+	for (long i = 0; i < n; i++) {
+		d->reqs[i].rcap = DYNAMODB_RESP_MAX;
+		if ((d->reqs[i].h = curl_easy_init()) == NULL ||
+		    (d->reqs[i].resp = malloc(DYNAMODB_RESP_MAX + 1)) == NULL)
 			goto oom;
+		d->reqs[i].resp[0] = '\0';
+	}
 	return 0;
 oom:
 	quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
@@ -229,8 +235,22 @@ static size_t
 on_body(char *p, size_t size, size_t n, void *arg)
 {
 	struct dynamodb_req *r = arg;
-	size_t len = size * n, room = DYNAMODB_RESP_MAX - r->rlen;
+	struct dynamodb *d = r->pool;
+	size_t len = size * n, room, cap;
+	char *nb;
 
+	if (len > r->rcap - r->rlen && r->rcap < d->resp_max) {
+		/* grow (doubling) up to the pool's resp_max */
+		for (cap = r->rcap; cap - r->rlen < len && cap < d->resp_max; )
+			cap = cap * 2 < d->resp_max ? cap * 2 : d->resp_max;
+		if ((nb = realloc(r->resp, cap + 1)) != NULL) {
+			r->resp = nb;
+			r->rcap = cap;
+		}
+	}
+	room = r->rcap - r->rlen;
+	if (len > room)
+		r->truncated = 1;
 	/* keep the start of a long answer: errors are short */
 	memcpy(r->resp + r->rlen, p, len < room ? len : room);
 	r->rlen += len < room ? len : room;
@@ -248,6 +268,8 @@ prepare(struct dynamodb *d, struct dynamodb_req *r, const char *target,
 	if ((rc = sign(d, target, body, len, &r->hdrs)) != 0)
 		return rc;
 	r->rlen = 0;
+	r->truncated = 0;
+	r->pool = d;
 	r->resp[0] = '\0';
 	curl_easy_setopt(r->h, CURLOPT_URL, d->url);
 	curl_easy_setopt(r->h, CURLOPT_HTTPHEADER, r->hdrs);
@@ -281,8 +303,12 @@ result(struct dynamodb_req *r, CURLcode rc, int sync,
 	if (rc == CURLE_OK)
 		curl_easy_getinfo(r->h, CURLINFO_RESPONSE_CODE, &res->http_status);
 	else if (sync)
-		snprintf(r->resp, sizeof r->resp, "%s", curl_easy_strerror(rc));
-	quake_ddb_parse_error(r->resp, sync ? strlen(r->resp) : r->rlen, &res->e);
+		snprintf(r->resp, r->rcap + 1, "%s", curl_easy_strerror(rc));
+	if (res->http_status >= 200 && res->http_status < 300)	/* no error */
+		res->e.type[0] = res->e.message[0] = res->e.old_lastupdate[0] = '\0';
+	else
+		quake_ddb_parse_error(r->resp, sync ? strlen(r->resp) : r->rlen,
+		    &res->e);
 	res->outcome = quake_ddb_classify(res->http_status, &res->e);
 	if (rc != CURLE_OK)
 		snprintf(res->why, sizeof res->why, "%s", curl_easy_strerror(rc));
@@ -339,6 +365,15 @@ dynamodb_done(struct dynamodb *d, struct dynamodb_result *res)
 		return r;
 	}
 	return NULL;
+}
+
+void
+dynamodb_abort(struct dynamodb *d, struct dynamodb_req *r)
+{
+	if (!r->busy)
+		return;
+	curl_multi_remove_handle(d->multi, r->h);
+	finish(r);
 }
 
 int
@@ -440,11 +475,9 @@ void
 dynamodb_free(struct dynamodb *d)
 {
 	for (long i = 0; i < d->nreqs; i++) {
-		if (d->reqs[i].busy) {
-			curl_multi_remove_handle(d->multi, d->reqs[i].h);
-			finish(&d->reqs[i]);
-		}
+		dynamodb_abort(d, &d->reqs[i]);
 		curl_easy_cleanup(d->reqs[i].h);
+		free(d->reqs[i].resp);
 	}
 	if (d->multi != NULL)
 		curl_multi_cleanup(d->multi);

@@ -80,3 +80,19 @@ kafka_detections() {
 		eval 'curl -s "$u/detections" | grep -q shake-k3'
 	kill -TERM $WEB_PID; wait $WEB_PID
 }
+
+# ids that mean the same revision on every instance (tests/map-resume.py):
+# two quake-consume --positions | quake-map pairs, a client resumed on the
+# other one in both start orders, a restart, a rebalance, an older id
+kafka_map_resume() {
+	local l port=$(( ${QUAKE_TEST_MAP_PORT:-19480} + 10 ))
+	scripts/kafka-local topic resume 4 2>/dev/null
+	while IFS= read -r l; do
+		case $l in
+		PASS\ *) pass "map resume: ${l#PASS }" ;;
+		FAIL\ *) l=${l#FAIL }; fail "map resume: ${l%%: *}" "${l#*: }" ;;
+		esac
+	done < <(timeout 300 python3 tests/map-resume.py "$TOP/$B/bin" "$BK" resume "$port" 2>"$TMP/map-resume.err")
+	grep -q . "$TMP/map-resume.err" && tail -3 "$TMP/map-resume.err" >&2
+	return 0
+}

@@ -335,6 +335,7 @@ suite_integration() {
 		echo "integration: map service" >&2; kafka_map_service
 		echo "integration: detections to the map" >&2; kafka_detections
 		echo "integration: map ids across instances" >&2; kafka_map_resume
+		echo "integration: two maps behind haproxy, in chromium" >&2; kafka_map_lb
 		scripts/kafka-local stop
 	else
 		fail "kafka-local start" "$(tail -3 "$TMP/kafka-start.log")"

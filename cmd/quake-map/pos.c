@@ -148,7 +148,7 @@ pos_cursor_open(struct pos_cursor *c, const struct pos_table *t,
 		int i = find(t, v[j].topic, v[j].topic_len, v[j].partition);
 
 		/* what came right after it was not read here */
-		if (i != POS_NONE && v[j].offset + 1 < t->src[i].lo)
+		if (i != POS_NONE && v[j].offset < t->src[i].lo - 1)
 			older = 1;
 		memcpy(p->topic, v[j].topic, v[j].topic_len);
 		p->topic[v[j].topic_len] = '\0';

@@ -113,10 +113,11 @@ grow(struct pos_cursor *c, const struct pos_table *t)
 
 	if (c->n >= t->n)
 		return 0;
-	if ((r = realloc(c->r, POS_MAX * sizeof *r)) == NULL)
+	/* as many as the table has: 8 bytes a client for one partition */
+	if ((r = realloc(c->r, t->n * sizeof *r)) == NULL)
 		return -1;
 	c->r = r;
-	for (size_t i = c->n; i < POS_MAX; i++)
+	for (size_t i = c->n; i < t->n; i++)
 		r[i] = -1;
 	for (size_t j = 0; j < c->npend; j++) {
 		int i = find(t, c->pend[j].topic, c->pend[j].topic_len, c->pend[j].partition);

@@ -112,6 +112,7 @@ $(B)/tests/unit_%: tests/unit_%.c tests/unit.h $(B)/cmd/libcommon.a $(B)/lib/lib
 # unit tests of a binary's private modules link that module's object
 $(B)/tests/unit_partition: $(B)/cmd/quake-produce/partition.o
 $(B)/tests/unit_detstore: $(B)/cmd/quake-map/detstore.o
+$(B)/tests/unit_pos: $(B)/cmd/quake-map/pos.o
 
 $(B)/tests/sigv4_sign: tests/sigv4_sign.c $(B)/lib/libquake.a
 	@mkdir -p $(@D)

@@ -91,7 +91,7 @@ SH
 	local t=50; while [ ! -s "$d/map.seen" ] && [ $t -gt 0 ]; do sleep 0.1; t=$((t - 1)); done
 	check "quake-web: data flows quake-consume -> quake-map" grep -q '"id":"a"' "$d/map.seen"
 	check "quake-web: its own group per host, --since the window, no acks ($(cat "$d/consume.args"))" \
-		grep -qxE -- "-t quake -g map-[^ ]+ --since 30d" "$d/consume.args"
+		grep -qxE -- "-t quake -g map-[^ ]+ --since 30d --positions" "$d/consume.args"
 	check "quake-web: quake-map gets QUAKE_MAP_LISTEN and QUAKE_MAP_ARGS" grep -qx -- "--listen 0.0.0.0:8081 --window 7d" "$d/map.args"
 	kill -TERM $pid; wait $pid; rc=$?
 	check "quake-web: SIGTERM stops both and exits 0" test $rc -eq 0 -a -z "$(pgrep -f "$d/sbin/")"
@@ -102,5 +102,5 @@ SH
 	env QUAKE_BIN="$d/sbin" STUB_DIR="$d" STUB_UP_EXIT=69 QUAKE_ENV_FILE=/dev/null QUAKE_STATE_DIR="$d/state3" \
 		QUAKE_DETECTIONS_TOPIC=quake-detections scripts/quake-web 2>>"$d/err"
 	check "quake-web: QUAKE_DETECTIONS_TOPIC: the same quake-consume reads that topic too ($(cat "$d/consume.args"))" \
-		grep -qxE -- "-t quake -g map-[^ ]+ --since 30d -t quake-detections" "$d/consume.args"
+		grep -qxE -- "-t quake -g map-[^ ]+ --since 30d --positions -t quake-detections" "$d/consume.args"
 }

@@ -355,7 +355,7 @@ kafka_shake_coincide() {
 # its cases is picked
 INTEGRATION_CASES="kafka_roundtrip kafka_kcat kafka_no_topic kafka_broker_restart
 	kafka_consumer_kill kafka_consumer_commits kafka_bad_acks kafka_group_split kafka_alerts kafka_start_time
-	kafka_shake kafka_shake_coincide kafka_shake_acks kafka_map_service kafka_detections kafka_msk_oauth
+	kafka_shake kafka_shake_coincide kafka_shake_acks kafka_map_service kafka_detections kafka_map_resume kafka_map_lb kafka_msk_oauth
 	ddb_roundtrip ddb_stale ddb_shuffle ddb_faults ddb_errors ddb_get_range ddb_map_archive
 	emsc_live_order emsc_drop emsc_stall emsc_fdsn emsc_state emsc_misc emsc_service_backfill
 	make_run e2e_end_to_end e2e_chaos cluster_suite"

@@ -45,7 +45,7 @@ revisions(void)
 	for (size_t i = 0; i < NELEM(steps); i++) {
 		struct quake_detection d = det(steps[i].id, MIN, steps[i].devices,
 		    steps[i].peak, steps[i].radius);
-		enum detstore_put got = detstore_put(s, &d, NOW);
+		enum detstore_put got = detstore_put(s, &d, NOW, 0, 0);
 		if (got == DETS_NEW || got == DETS_UPDATED)
 			seq++;
 		CHECK(got == steps[i].want && detstore_head(s) == seq, "revision: %s (got %d)",
@@ -69,19 +69,19 @@ window_and_cap(void)
 	char id[8];
 
 	d = det("old", 11 * MIN, 3, 1, 1);
-	CHECK(detstore_put(s, &d, NOW) == DETS_OUTSIDE && detstore_count(s) == 0,
+	CHECK(detstore_put(s, &d, NOW, 0, 0) == DETS_OUTSIDE && detstore_count(s) == 0,
 	    "window: older than the window is outside");
 	for (int i = 0; i < 3; i++) {
 		snprintf(id, sizeof id, "d%d", i);
 		d = det(id, (9 - i) * MIN, 3, 1, 1);	/* d0 oldest */
-		detstore_put(s, &d, NOW);
+		detstore_put(s, &d, NOW, 0, 0);
 	}
 	d = det("older", 9 * MIN + 1, 3, 1, 1);
-	CHECK(detstore_put(s, &d, NOW) == DETS_OUTSIDE && detstore_count(s) == 3,
+	CHECK(detstore_put(s, &d, NOW, 0, 0) == DETS_OUTSIDE && detstore_count(s) == 3,
 	    "cap: full of newer detections, an older one is refused");
 	d = det("new", 0, 3, 1, 1);
 	int has_d0 = 0;
-	CHECK(detstore_put(s, &d, NOW) == DETS_NEW && detstore_count(s) == 3 && detstore_evicted(s) == 1,
+	CHECK(detstore_put(s, &d, NOW, 0, 0) == DETS_NEW && detstore_count(s) == 3 && detstore_evicted(s) == 1,
 	    "cap: full, a newer one takes the oldest's place");
 	for (size_t i = 0; i < detstore_count(s); i++)
 		has_d0 |= strcmp(detstore_at(s, i)->d.id, "d0") == 0;
@@ -92,7 +92,7 @@ window_and_cap(void)
 	detstore_free(s);
 	s = detstore_new(0, 2, 0);
 	d = det("ancient", 1000000 * MIN, 3, 1, 1);
-	CHECK(detstore_put(s, &d, NOW) == DETS_NEW && detstore_expire(s, NOW) == 0,
+	CHECK(detstore_put(s, &d, NOW, 0, 0) == DETS_NEW && detstore_expire(s, NOW) == 0,
 	    "window 0 keeps all");
 	detstore_free(s);
 }

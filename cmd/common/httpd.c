@@ -403,12 +403,17 @@ begin_post(struct httpd *h, struct httpd_conn *c, const struct httpd_route *rt,
 static void
 req_headers(struct httpd_conn *c, struct httpd_req *r)
 {
+	static char leid[2048 + 1];	/* quake-map's ids: vectors (lib/lines/kpos.h) */
 	char peer[64];
 	const char *ip = lws_get_peer_simple(c->wsi, peer, sizeof peer);
 	int n;
 
-	n = lws_hdr_custom_copy(c->wsi, c->leid, sizeof c->leid, "last-event-id:", 14);
-	r->last_event_id = n > 0 ? c->leid : NULL;
+	/* a GET's handler reads it before the next request; a POST's keeps
+	 * what fits in c->leid */
+	n = lws_hdr_custom_copy(c->wsi, leid, sizeof leid, "last-event-id:", 14);
+	r->last_event_id = n > 0 ? leid : NULL;
+	if (n > 0 && (size_t)n < sizeof c->leid)
+		memcpy(c->leid, leid, (size_t)n + 1);
 	n = lws_hdr_copy(c->wsi, c->auth, sizeof c->auth, WSI_TOKEN_HTTP_AUTHORIZATION);
 	r->authorization = n > 0 ? c->auth : NULL;
 	r->peer_loopback = ip != NULL && (strncmp(ip, "127.", 4) == 0 ||

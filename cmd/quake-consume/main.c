@@ -16,6 +16,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include "common/ackread.h"
+#include "lines/kpos.h"
 #include "common/kafka.h"
 #include "offsets.h"
 #include "common/tool.h"
@@ -23,7 +24,7 @@
 static const char usage_text[] =
 "usage: quake-consume -t TOPIC... [-g GROUP] [-b BROKERS] [-o OFFSET | --since DUR]\n"
 "                     [-e] [-c N] [-X KEY=VALUE]... [-F FILE] [--acks FIFO]\n"
-"                     [--stats SECONDS]\n"
+"                     [--stats SECONDS] [--positions]\n"
 "  -b BROKERS        bootstrap servers (env QUAKE_BROKERS; default 127.0.0.1:9092)\n"
 "  -t TOPIC          topic to consume (env QUAKE_TOPIC); repeat -t for several\n"
 "                    (their lines interleaved, each partition in order)\n"
@@ -37,6 +38,7 @@ static const char usage_text[] =
 "  -F FILE           librdkafka properties file (key=value lines)\n"
 "  -a, --acks FIFO   commit only what downstream acknowledged on FIFO\n"
 "      --stats S     log a counters line every S seconds (out, handled, lag)\n"
+"  -P, --positions   each line begins @TOPIC:PARTITION:OFFSET and a space (for quake-map)\n"
 "  -h, --help        this help\n"
 "  -V, --version     print the version\n";
 
@@ -48,7 +50,7 @@ struct consume {
 		const char *topics[TOPICS_MAX];
 		int ntopics;
 		int64_t start;	/* RD_KAFKA_OFFSET_*, or ms with at_time */
-		int at_time, exit_eof;
+		int at_time, exit_eof, positions;
 		long count;
 		const char *acks;
 	} opt;
@@ -181,6 +183,14 @@ handle(struct consume *c, rd_kafka_t *rk, rd_kafka_message_t *m)
 		offsets_skipped(&c->lines, rk, topic, m->partition, m->offset);
 		return 0;
 	}
+	if (c->opt.positions) {
+		char pre[QUAKE_KPOS_PREFIX_MAX + 1];
+		size_t n = quake_kpos_format_prefix(topic, m->partition, m->offset,
+		    pre, sizeof pre);
+
+		/* a failed write shows in tool_out's, which follows */
+		(void)!fwrite_unlocked(pre, 1, n, stdout);
+	}
 	if (tool_out(m->payload, m->len) != 0)
 		return -1;
 	offsets_written(&c->lines, topic, m->partition, m->offset);
@@ -199,6 +209,7 @@ options(struct consume *c, int argc, char **argv, int *status)
 		{ "acks", required_argument, NULL, 'a' },
 		{ "stats", required_argument, NULL, 256 },
 		{ "since", required_argument, NULL, 257 },
+		{ "positions", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -208,7 +219,7 @@ options(struct consume *c, int argc, char **argv, int *status)
 	*status = QUAKE_EXIT_USAGE;
 	c->conn.group = getenv("QUAKE_GROUP");
 	const char *env_topic = getenv("QUAKE_TOPIC");
-	while ((ch = getopt_long(argc, argv, "b:t:g:o:ec:X:F:a:hV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "b:t:g:o:ec:X:F:a:PhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'b': c->conn.brokers = optarg; break;
 		case 't':
@@ -231,6 +242,7 @@ options(struct consume *c, int argc, char **argv, int *status)
 			break;
 		case 'F': c->conn.file = optarg; break;
 		case 'a': c->opt.acks = optarg; break;
+		case 'P': c->opt.positions = 1; break;
 		case 'h': fputs(usage_text, stdout); *status = 0; return 1;
 		case 'V': tool_version();
 		case 256: tool_stats_every(tool_parse_long("--stats", optarg, 1, 86400)); break;

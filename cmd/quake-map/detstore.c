@@ -80,7 +80,8 @@ slot(struct detstore *s, const struct quake_detection *d)
 }
 
 enum detstore_put
-detstore_put(struct detstore *s, const struct quake_detection *d, int64_t now)
+detstore_put(struct detstore *s, const struct quake_detection *d, int64_t now,
+    int src, int64_t off)
 {
 	struct detstore_rec *r = NULL;
 	enum detstore_put k;
@@ -101,6 +102,8 @@ detstore_put(struct detstore *s, const struct quake_detection *d, int64_t now)
 		return s->n == s->max ? DETS_OUTSIDE : DETS_NOMEM;
 	r->d = *d;
 	r->seq = ++s->head;
+	r->src = src;
+	r->off = off;
 	r->len = len;
 	memcpy(r->line, line, len + 1);
 	return k;

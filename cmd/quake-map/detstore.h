@@ -19,6 +19,8 @@ struct detstore;
 struct detstore_rec {
 	struct quake_detection d;
 	uint64_t seq;
+	int src;		/* where it was read (cmd/quake-map/pos.h) */
+	int64_t off;
 	size_t len;
 	char line[QUAKE_DETECTION_FORMAT_MAX];
 };
@@ -30,10 +32,11 @@ enum detstore_put { DETS_NEW, DETS_UPDATED, DETS_STALE, DETS_OUTSIDE, DETS_NOMEM
 struct detstore *detstore_new(int64_t window, size_t max, uint64_t seq0);
 void detstore_free(struct detstore *s);
 
-/* Take d (copied) at time now (µs). DETS_OUTSIDE: older than the window, or
- * the set is full of newer detections (when full, the oldest time goes). */
+/* Take d (copied) at time now (µs), read from source src at offset off.
+ * DETS_OUTSIDE: older than the window, or the set is full of newer
+ * detections (when full, the oldest time goes). */
 enum detstore_put detstore_put(struct detstore *s, const struct quake_detection *d,
-    int64_t now);
+    int64_t now, int src, int64_t off);
 
 /* Drop what left the window; how many went. */
 size_t detstore_expire(struct detstore *s, int64_t now);

@@ -8,6 +8,7 @@
 #include "detstore.h"
 #include "core/json.h"
 #include "detstream.h"
+#include "pos.h"
 #include "core/time.h"
 #include "sse.h"
 #include "common/tool.h"
@@ -16,10 +17,12 @@ struct dclient {
 	struct sse_client b;	/* first: the list's */
 	struct detstream *m;
 	uint64_t cursor;
+	struct pos_cursor pos;	/* what it has: its id */
 };
 
 struct detstream {
 	struct detstore *s;
+	struct pos_table pos;	/* where the detections were read */
 	struct sse_list list;
 	long long lines, created, updated, stale, outside, rejected, skipped;
 	long long messages;
@@ -47,11 +50,13 @@ detstream_free(struct detstream *m)
 }
 
 int
-detstream_take(struct detstream *m, const struct quake_line *l)
+detstream_take(struct detstream *m, const struct quake_line *l,
+    const struct quake_kpos *at)
 {
 	static const char kind[] = "{\"kind\":", det[] = "{\"kind\":\"detection\"";
 	struct quake_detection d;
 	struct quake_fail f = { "", "" };
+	int src;
 
 	if (l->len < sizeof kind - 1 || memcmp(l->buf, kind, sizeof kind - 1) != 0)
 		return 0;
@@ -65,7 +70,13 @@ detstream_take(struct detstream *m, const struct quake_line *l)
 		tool_reject(l->lineno, &f, l->buf, l->len);
 		return 1;
 	}
-	switch (detstore_put(m->s, &d, quake_time_now())) {
+	if ((src = pos_read(&m->pos, at)) == POS_NONE) {
+		m->rejected++;
+		quake_err_fail(&f, "position", "more than %d partitions", POS_MAX);
+		tool_reject(l->lineno, &f, l->buf, l->len);
+		return 1;
+	}
+	switch (detstore_put(m->s, &d, quake_time_now(), src, at->offset)) {
 	case DETS_NEW: m->created++; sse_list_wake(&m->list); break;
 	case DETS_UPDATED: m->updated++; sse_list_wake(&m->list); break;
 	case DETS_STALE: m->stale++; break;
@@ -139,25 +150,39 @@ detstream_geojson(void *arg, struct httpd_conn *c, const struct httpd_req *r)
 	return httpd_respond_take(c, 200, "application/geo+json", out, len, NULL);
 }
 
-/* What is due after the cursor, as much as fits; then waiting for news. */
+/* What is due after the cursor (what the client lacks), as much as fits;
+ * then waiting for news. Detections are rare: each message's id is
+ * formatted for its client. */
 static int
 writable(struct httpd_conn *c, void *user)
 {
 	struct dclient *cl = user;
+	struct detstream *m = cl->m;
 	const struct detstore_rec *e;
-	size_t cap, len;
-	char *buf = httpd_wbuf(&cap);
-	int k;
+	size_t cap, len, k;
+	char *buf = httpd_wbuf(&cap), id[QUAKE_KPOS_ID_MAX + 1];
+	int lacks, head;
 
 	len = sse_preamble(&cl->b, buf);
-	while ((e = detstore_after(cl->m->s, cl->cursor)) != NULL) {
-		k = snprintf(buf + len, cap - len, "id: %llu\ndata: %s\n\n",
-		    (unsigned long long)e->seq, e->line);
-		if (k < 0 || (size_t)k >= cap - len)
-			break;		/* full: the rest next time */
-		len += (size_t)k;
+	while ((e = detstore_after(m->s, cl->cursor)) != NULL) {
+		if ((lacks = pos_cursor_lacks(&cl->pos, &m->pos, e->src, e->off)) < 0)
+			return -1;	/* out of memory: closed, it resumes */
+		if (lacks) {
+			head = e->seq == detstore_head(m->s) &&
+			    pos_cursor_within(&cl->pos, &m->pos);
+			k = head ? pos_head_id(&m->pos, id, sizeof id) :
+			    pos_cursor_id(&cl->pos, &m->pos, e->src, e->off, id, sizeof id);
+			if (len + k + e->len + 16 > cap)
+				break;		/* full: the rest next time */
+			len += (size_t)snprintf(buf + len, cap - len, "id: %s\ndata: %s\n\n",
+			    id, e->line);
+			if (head)
+				pos_cursor_took_head(&cl->pos, &m->pos);
+			else
+				pos_cursor_took(&cl->pos, e->src, e->off);
+			m->messages++;
+		}
 		cl->cursor = e->seq;
-		cl->m->messages++;
 	}
 	if (len > 0 && httpd_write(c, len) != 0)
 		return -1;
@@ -174,49 +199,49 @@ closed(struct httpd_conn *c, void *user)
 	struct dclient *cl = user;
 
 	sse_list_remove(&cl->m->list, &cl->b);
+	pos_cursor_free(&cl->pos);
 	free(cl);
 }
 
 static const struct httpd_stream_ops ops = { writable, closed };
-
-/* a seq from text[0..n): 0, or -1 when it is not all digits */
-static int
-seq_of(const char *text, size_t n, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	if (n == 0 || n > 19)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		if (text[i] < '0' || text[i] > '9')
-			return -1;
-		v = v * 10 + (uint64_t)(text[i] - '0');
-	}
-	*out = v;
-	return 0;
-}
 
 int
 detstream_open(void *arg, struct httpd_conn *c, const struct httpd_req *r)
 {
 	struct detstream *m = arg;
 	struct dclient *cl;
-	uint64_t since = 0;
+	const char *since = NULL, *why = NULL;
+	size_t since_len = 0;
+	int rc;
 
 	if (r->query_len > 0 && (r->query_len < 7 || memcmp(r->query, "since=", 6) != 0 ||
-	    seq_of(r->query + 6, r->query_len - 6, &since) != 0))
-		return httpd_error(c, 400, "the one parameter is since=<seq>");
-	if (r->last_event_id != NULL &&
-	    seq_of(r->last_event_id, strlen(r->last_event_id), &since) != 0)
-		return httpd_error(c, 400, "Last-Event-ID is not a seq");
-	if (since > detstore_head(m->s))	/* another process's: all of it */
-		since = 0;
-	if (r->method == HTTPD_HEAD)
-		return httpd_respond(c, 200, "text/event-stream", "", 0, NULL);
+	    memchr(r->query, '&', r->query_len) != NULL))
+		return httpd_error(c, 400, "the one parameter is since=<id>");
+	if (r->query_len > 0) {
+		since = r->query + 6;
+		since_len = r->query_len - 6;
+	}
+	if (r->last_event_id != NULL) {
+		since = r->last_event_id;
+		since_len = strlen(since);
+	}
 	if ((cl = calloc(1, sizeof *cl)) == NULL)
 		return httpd_error(c, 503, "Service Unavailable");
-	*cl = (struct dclient){ .m = m, .cursor = since };
+	cl->m = m;
+	if ((rc = pos_cursor_from(&cl->pos, &m->pos, since, since_len, &why)) < 0) {
+		free(cl);
+		return rc == -1 ? httpd_error(c, 400, why) :
+		    httpd_error(c, 503, "Service Unavailable");
+	}
+	if (rc == 1)
+		cl->b.note = SSE_OLDER;
+	if (r->method == HTTPD_HEAD) {
+		pos_cursor_free(&cl->pos);
+		free(cl);
+		return httpd_respond(c, 200, "text/event-stream", "", 0, NULL);
+	}
 	if (httpd_stream_begin(c, "text/event-stream", &ops, cl) != 0) {
+		pos_cursor_free(&cl->pos);
 		free(cl);
 		return -1;
 	}

@@ -1,7 +1,7 @@
 /* detstream — quake-map's detections layer: quake-shake detection lines read on
  * stdin (lib/lines/sample's parser) into a detstore, served as GET /detections (a
  * GeoJSON FeatureCollection) and GET /detections/stream (Server-Sent Events:
- * id: <seq>, data: <detection line>; the held set, or with Last-Event-ID /
+ * id: <id>, data: <detection line>; the held set, or with Last-Event-ID /
  * ?since= what changed after it, then live). Detections never reach the
  * event store, the FDSN answers or /events/stream. */
 #ifndef QUAKE_DETSTREAM_H
@@ -12,6 +12,7 @@
 
 #include "common/httpd.h"
 #include "core/ndjson.h"
+#include "lines/kpos.h"
 
 #define MAPDET_MAX 1000		/* detections held at most */
 
@@ -24,11 +25,13 @@ struct detstream *detstream_new(int64_t window, uint64_t seq0);
 /* Close every stream first (httpd_close), then free (NULL is fine). */
 void detstream_free(struct detstream *m);
 
-/* A stdin line: 0 when it is not a quake-shake line (no leading "kind"
- * key: an event line, for the caller), else 1: a detection taken (a bad
- * one rejected: one stderr line and the dead-letter file), any other kind
- * (trigger, samples) counted as skipped. */
-int detstream_take(struct detstream *m, const struct quake_line *l);
+/* A stdin line, read at *at (its position, cmd/quake-map/pos.h): 0 when it
+ * is not a quake-shake line (no leading "kind" key: an event line, for the
+ * caller), else 1: a detection taken (a bad one rejected: one stderr line
+ * and the dead-letter file), any other kind (trigger, samples) counted as
+ * skipped. */
+int detstream_take(struct detstream *m, const struct quake_line *l,
+    const struct quake_kpos *at);
 
 /* Route handlers; arg is the struct detstream. */
 int detstream_geojson(void *arg, struct httpd_conn *c, const struct httpd_req *r);

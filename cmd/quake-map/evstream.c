@@ -8,6 +8,7 @@
 
 #include "core/time.h"
 #include "evstream.h"
+#include "pos.h"
 #include "sse.h"
 
 #define SSE_CHUNK (16 * 1024)
@@ -18,6 +19,7 @@ struct client {
 	struct sse_client b;	/* first: the list's */
 	struct evstream *s;
 	uint64_t cursor;	/* seq of the last revision sent (or skipped) */
+	struct pos_cursor pos;	/* what it has: its id */
 	size_t hint;		/* where in the store's log the cursor was */
 	double minmag;
 	int caught_up;
@@ -28,22 +30,29 @@ struct evstream {
 	struct store *st;
 	size_t queue;
 	struct sse_list list;
+	struct pos_table pos;		/* where the revisions were read */
 	uint64_t shared_seq;		/* the text in shared is this seq's */
-	char shared[QUAKE_EVENT_LINE_MAX + 64];
+	uint64_t shared_gen;		/* with the id of this pos.gen */
+	char shared[QUAKE_EVENT_LINE_MAX + QUAKE_KPOS_ID_MAX + 32];
 	size_t shared_len;
 	struct evstream_stats stats;
 };
 
-/* "id: N\ndata: LINE\n\n" of e, from the shared text when it is e's. */
+/* "id: ID\ndata: LINE\n\n" of e for cl (which lacks it); *head when the
+ * id is the stream's own (the newest revision to a client within the
+ * stream's vector): that text is formatted once and shared, since at
+ * fan-out every client sends the same one. */
 static size_t
-message(struct evstream *s, const struct store_ev *e, char *out, size_t cap)
+message(struct client *cl, const struct store_ev *e, char *out, size_t cap,
+    int *head)
 {
+	struct evstream *s = cl->s;
 	struct quake_event ev;
-	char line[QUAKE_EVENT_LINE_MAX + 1];
-	size_t n;
-	int k;
+	char line[QUAKE_EVENT_LINE_MAX + 1], id[QUAKE_KPOS_ID_MAX + 1];
+	size_t n, k;
 
-	if (e->seq == s->shared_seq) {
+	*head = e->seq == store_head(s->st) && pos_cursor_within(&cl->pos, &s->pos);
+	if (*head && e->seq == s->shared_seq && s->pos.gen == s->shared_gen) {
 		if (s->shared_len > cap)
 			return 0;
 		memcpy(out, s->shared, s->shared_len);
@@ -52,39 +61,55 @@ message(struct evstream *s, const struct store_ev *e, char *out, size_t cap)
 	store_get(e, &ev);
 	if ((n = quake_event_format(&ev, line, sizeof line)) == 0)
 		return 0;
-	k = snprintf(out, cap, "id: %llu\ndata: %s\n\n",
-	    (unsigned long long)e->seq, line);
-	if (k < 0 || (size_t)k >= cap)
+	k = *head ? pos_head_id(&s->pos, id, sizeof id) :
+	    pos_cursor_id(&cl->pos, &s->pos, e->src, e->off, id, sizeof id);
+	if (k + n + 16 > cap)
 		return 0;
-	if (e->seq == store_head(s->st)) {	/* the newest: share it */
-		memcpy(s->shared, out, (size_t)k);
-		s->shared_len = (size_t)k;
+	memcpy(out, "id: ", 4);
+	memcpy(out + 4, id, k);
+	memcpy(out + 4 + k, "\ndata: ", 7);
+	memcpy(out + 11 + k, line, n);
+	memcpy(out + 11 + k + n, "\n\n", 2);
+	n += k + 13;
+	if (*head && n <= sizeof s->shared) {	/* the newest: share it */
+		memcpy(s->shared, out, n);
+		s->shared_len = n;
 		s->shared_seq = e->seq;
+		s->shared_gen = s->pos.gen;
 	}
-	return (size_t)k;
+	return n;
 }
 
-/* Fill buf[cap] with what is due after the client's cursor; *done when
- * nothing is left. Returns the length. */
-static size_t
+/* Fill buf[cap] with what is due after the client's cursor (what it lacks,
+ * of its magnitude); *done when nothing is left. Returns the length; -1
+ * when out of memory. */
+static long
 fill(struct client *cl, char *buf, size_t cap, int *done)
 {
 	struct evstream *s = cl->s;
 	const struct store_ev *e;
 	size_t len = 0, n;
+	int lacks, head = 0;
 
 	len = sse_preamble(&cl->b, buf);
 	while ((e = store_after(s->st, cl->cursor, &cl->hint)) != NULL) {
-		if (e->mag >= cl->minmag) {
-			if ((n = message(s, e, buf + len, cap - len)) == 0)
+		if ((lacks = pos_cursor_lacks(&cl->pos, &s->pos, e->src, e->off)) < 0)
+			return -1;
+		if (lacks && e->mag >= cl->minmag) {
+			if ((n = message(cl, e, buf + len, cap - len, &head)) == 0)
 				break;		/* full: the rest next time */
 			len += n;
 			s->stats.messages++;
 		}
+		if (lacks && head)
+			pos_cursor_took_head(&cl->pos, &s->pos);
+		else if (lacks)
+			pos_cursor_took(&cl->pos, e->src, e->off);
+		head = 0;
 		cl->cursor = e->seq;
 	}
 	*done = e == NULL;
-	return len;
+	return (long)len;
 }
 
 /* Up to SSE_TURN chunks while the socket takes them: one poll(2) turn
@@ -93,18 +118,21 @@ static int
 writable(struct httpd_conn *c, void *user)
 {
 	struct client *cl = user;
-	size_t cap, len;
+	size_t cap;
+	long len;
 	char *buf = httpd_wbuf(&cap);
 	int done = 0;
 
 	if (cap > SSE_CHUNK)	/* what a stuck client leaves buffered in lws */
 		cap = SSE_CHUNK;
 	for (int k = 0; k < SSE_TURN && !done; k++) {
-		if ((len = fill(cl, buf, cap, &done)) == 0)
+		if ((len = fill(cl, buf, cap, &done)) < 0)
+			return -1;	/* out of memory: closed, it resumes */
+		if (len == 0)
 			break;
 		cl->s->stats.bytes += (long long)len;
 		cl->wrote = quake_time_mono();
-		if (httpd_write(c, len) != 0)
+		if (httpd_write(c, (size_t)len) != 0)
 			return -1;
 		if (!done && httpd_choked(c))	/* a poll(2) of its own in lws */
 			break;
@@ -124,6 +152,7 @@ closed(struct httpd_conn *c, void *user)
 
 	sse_list_remove(&cl->s->list, &cl->b);
 	cl->s->stats.clients--;
+	pos_cursor_free(&cl->pos);
 	free(cl);
 }
 
@@ -142,9 +171,11 @@ number(const char *v, size_t n, double *d)
 	return *end != '\0' || *d != *d || *d < 0 ? -1 : 0;
 }
 
-/* ?since=N&minmagnitude=X (or minmag); anything else is refused. */
+/* ?since=ID&minmagnitude=X (or minmag); anything else is refused. The
+ * since value, borrowed, in *since. */
 static int
-parse_query(const struct httpd_req *r, struct client *cl, const char **why)
+parse_query(const struct httpd_req *r, struct client *cl, const char **since,
+    size_t *since_len, const char **why)
 {
 	const char *p = r->query, *end = r->query + r->query_len;
 
@@ -161,16 +192,17 @@ parse_query(const struct httpd_req *r, struct client *cl, const char **why)
 			return -1;
 		}
 		nl = (size_t)(eq - p);
-		if (number(eq + 1, (size_t)(amp - eq - 1), &d) != 0) {
-			*why = "since and minmagnitude take a non-negative number";
-			return -1;
-		}
-		if (nl == 5 && memcmp(p, "since", 5) == 0 && d < 1.8e19)
-			cl->cursor = (uint64_t)d;
-		else if ((nl == 12 && memcmp(p, "minmagnitude", 12) == 0) ||
-		    (nl == 6 && memcmp(p, "minmag", 6) == 0))
+		if (nl == 5 && memcmp(p, "since", 5) == 0) {
+			*since = eq + 1;
+			*since_len = (size_t)(amp - eq - 1);
+		} else if ((nl == 12 && memcmp(p, "minmagnitude", 12) == 0) ||
+		    (nl == 6 && memcmp(p, "minmag", 6) == 0)) {
+			if (number(eq + 1, (size_t)(amp - eq - 1), &d) != 0) {
+				*why = "minmagnitude takes a non-negative number";
+				return -1;
+			}
 			cl->minmag = d;
-		else {
+		} else {
 			*why = "unknown parameter (since, minmagnitude)";
 			return -1;
 		}
@@ -184,28 +216,37 @@ evstream_open(void *arg, struct httpd_conn *c, const struct httpd_req *r)
 {
 	struct evstream *s = arg;
 	struct client *cl = calloc(1, sizeof *cl);
-	const char *why = NULL;
-	double d;
+	const char *why = NULL, *since = NULL;
+	size_t since_len = 0;
+	int rc;
 
 	if (cl == NULL)
 		return httpd_error(c, 503, "Service Unavailable");
 	cl->s = s;
 	cl->minmag = -1e9;
 	cl->wrote = quake_time_mono();
-	if (parse_query(r, cl, &why) != 0 || (r->last_event_id != NULL &&
-	    number(r->last_event_id, strlen(r->last_event_id), &d) != 0)) {
+	if (parse_query(r, cl, &since, &since_len, &why) != 0) {
 		free(cl);
-		return httpd_error(c, 400, why ? why : "Last-Event-ID is not a number");
+		return httpd_error(c, 400, why);
 	}
-	if (r->last_event_id != NULL && d < 1.8e19)
-		cl->cursor = (uint64_t)d;
-	if (cl->cursor > store_head(s->st))	/* another process's: all of it */
-		cl->cursor = 0;
+	if (r->last_event_id != NULL) {	/* the browser's own resume wins */
+		since = r->last_event_id;
+		since_len = strlen(since);
+	}
+	if ((rc = pos_cursor_from(&cl->pos, &s->pos, since, since_len, &why)) < 0) {
+		free(cl);
+		return rc == -1 ? httpd_error(c, 400, why) :
+		    httpd_error(c, 503, "Service Unavailable");
+	}
+	if (rc == 1)
+		cl->b.note = SSE_OLDER;
 	if (r->method == HTTPD_HEAD) {
+		pos_cursor_free(&cl->pos);
 		free(cl);
 		return httpd_respond(c, 200, "text/event-stream", "", 0, NULL);
 	}
 	if (httpd_stream_begin(c, "text/event-stream", &ops, cl) != 0) {
+		pos_cursor_free(&cl->pos);
 		free(cl);
 		return -1;
 	}
@@ -259,6 +300,12 @@ void
 evstream_free(struct evstream *s)
 {
 	free(s);
+}
+
+struct pos_table *
+evstream_pos(struct evstream *s)
+{
+	return &s->pos;
 }
 
 void

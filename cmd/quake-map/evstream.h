@@ -20,6 +20,10 @@ struct evstream *evstream_new(struct store *st, size_t queue);
 /* Close every stream first (httpd_close), then free. */
 void evstream_free(struct evstream *s);
 
+/* Where the revisions were read (cmd/quake-map/pos.h): the stream's
+ * sources, read into by the caller before each store_put. */
+struct pos_table *evstream_pos(struct evstream *s);
+
 /* The route handler; arg is the struct evstream. */
 int evstream_open(void *arg, struct httpd_conn *c, const struct httpd_req *r);
 

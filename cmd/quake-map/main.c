@@ -15,10 +15,12 @@
 
 #include "lines/event.h"
 #include "archive.h"
+#include "lines/kpos.h"
 #include "common/httpd.h"
 #include "detstream.h"
 #include "fdsnws.h"
 #include "evstream.h"
+#include "pos.h"
 #include "stats.h"
 #include "store.h"
 #include "core/ndjson.h"
@@ -66,23 +68,46 @@ struct map {
 	int64_t window;
 	int ready, eof, status;
 	struct stats_counters k;
+	char stdin_topic[24];	/* "~<start µs>": where plain lines are read */
 };
 
+/* A line, maybe positioned (quake-consume --positions: the prefix says where
+ * it was read); a plain one is placed at its line number in the stdin's
+ * pseudo topic. Then a detection, or an event. */
 static void
 take_line(struct map *m, const struct quake_line *l)
 {
 	struct quake_event ev;
 	struct quake_fail f = { "", "" };
+	struct quake_line rec = *l;
+	struct quake_kpos at = { m->stdin_topic, strlen(m->stdin_topic), 0,
+	    (int64_t)l->lineno };
+	size_t skip = 0;
+	int src;
 
-	if (detstream_take(m->det, l))
-		return;
-	m->k.lines++;
-	if (quake_event_parse_line(l->buf, l->len, &ev, &f) != QUAKE_OK) {
+	if (quake_kpos_parse_prefix(l->buf, l->len, &at, &skip, &f) < 0) {
+		m->k.lines++;
 		m->k.rejected++;
 		tool_reject(l->lineno, &f, l->buf, l->len);
 		return;
 	}
-	switch (store_put(m->st, &ev, quake_time_now())) {
+	rec.buf += skip;
+	rec.len -= skip;
+	if (detstream_take(m->det, &rec, &at))
+		return;
+	m->k.lines++;
+	if (quake_event_parse_line(rec.buf, rec.len, &ev, &f) != QUAKE_OK) {
+		m->k.rejected++;
+		tool_reject(l->lineno, &f, l->buf, l->len);
+		return;
+	}
+	if ((src = pos_read(evstream_pos(m->sse), &at)) == POS_NONE) {
+		m->k.rejected++;
+		quake_err_fail(&f, "position", "more than %d partitions", POS_MAX);
+		tool_reject(l->lineno, &f, l->buf, l->len);
+		return;
+	}
+	switch (store_put(m->st, &ev, quake_time_now(), src, at.offset)) {
 	case STORE_NEW: m->k.created++; break;
 	case STORE_UPDATED: m->k.updated++; break;
 	case STORE_STALE: m->k.stale++; break;
@@ -327,6 +352,8 @@ main(int argc, char **argv)
 		cfg.assets = NULL;
 	}
 	fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
+	snprintf(m.stdin_topic, sizeof m.stdin_topic, "~%lld",
+	    (long long)quake_time_now());
 	if ((m.st = store_new(m.window, (size_t)max,
 	    (uint64_t)quake_time_now())) == NULL ||
 	    (m.sse = evstream_new(m.st, (size_t)queue)) == NULL ||

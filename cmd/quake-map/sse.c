@@ -64,6 +64,13 @@ sse_preamble(struct sse_client *cl, char *buf)
 		len = sizeof hello - 1;
 		cl->hello = 0;
 	}
+	if (cl->note != NULL) {
+		size_t n = strlen(cl->note);
+
+		memcpy(buf + len, cl->note, n);
+		len += n;
+		cl->note = NULL;
+	}
 	if (cl->ping) {
 		memcpy(buf + len, ping, sizeof ping - 1);
 		len += sizeof ping - 1;

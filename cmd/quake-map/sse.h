@@ -13,6 +13,7 @@ struct sse_client {
 	struct httpd_conn *c;
 	int waiting;		/* caught up: wake it when there is news */
 	int hello, ping;	/* the retry hint, a keepalive comment due */
+	const char *note;	/* a comment due after the hint, or NULL */
 	struct sse_client *prev, *next;
 };
 
@@ -32,9 +33,13 @@ void sse_list_wake(struct sse_list *l);
 /* A keepalive comment due on every client; the waiting ones woken. */
 void sse_list_keepalive(struct sse_list *l);
 
-/* What is due before the client's messages (retry hint, keepalive) into
- * buf, which has room for both (SSE_PREAMBLE_MAX); its length. */
-#define SSE_PREAMBLE_MAX 32
+/* The note to a client whose id was older than what is held (or not one
+ * of this stream's): the whole set follows. */
+#define SSE_OLDER ": id older than what is held: the whole set follows\n\n"
+
+/* What is due before the client's messages (retry hint, note, keepalive)
+ * into buf, which has room for them (SSE_PREAMBLE_MAX); its length. */
+#define SSE_PREAMBLE_MAX 96
 size_t sse_preamble(struct sse_client *cl, char *buf);
 
 #endif

@@ -231,8 +231,11 @@ pack(const struct quake_event *ev, size_t *len)
 }
 
 static void
-fill(struct store_ev *e, const struct quake_event *ev, char *s)
+fill(struct store_ev *e, const struct quake_event *ev, char *s, int src,
+    int64_t off)
 {
+	e->src = (uint16_t)src;
+	e->off = off;
 	e->time = ev->time;
 	e->lastupdate = ev->lastupdate;
 	e->lat = ev->lat;
@@ -244,7 +247,8 @@ fill(struct store_ev *e, const struct quake_event *ev, char *s)
 }
 
 static enum store_put
-update(struct store *s, size_t i, const struct quake_event *ev)
+update(struct store *s, size_t i, const struct quake_event *ev, int src,
+    int64_t off)
 {
 	struct store_ev *e = &s->ev[i];
 	size_t len;
@@ -256,13 +260,14 @@ update(struct store *s, size_t i, const struct quake_event *ev)
 		return STORE_NOMEM;
 	s->bytes += len - packed_len(e->s);
 	free(e->s);
-	fill(e, ev, p);
+	fill(e, ev, p, src, off);
 	heap_fix(s, e->heap);
 	return log_append(s, (uint32_t)i) == 0 ? STORE_UPDATED : STORE_NOMEM;
 }
 
 enum store_put
-store_put(struct store *s, const struct quake_event *ev, int64_t now)
+store_put(struct store *s, const struct quake_event *ev, int64_t now, int src,
+    int64_t off)
 {
 	size_t slot, len, i;
 	char *p;
@@ -272,7 +277,7 @@ store_put(struct store *s, const struct quake_event *ev, int64_t now)
 			return STORE_NOMEM;
 	slot = find_slot(s, ev->id);
 	if (s->slot[slot] != 0)
-		return update(s, s->slot[slot] - 1, ev);
+		return update(s, s->slot[slot] - 1, ev, src, off);
 	if (s->window > 0 && ev->time < now - s->window)
 		return STORE_OUTSIDE;
 	if (s->n == s->max) {
@@ -296,7 +301,7 @@ store_put(struct store *s, const struct quake_event *ev, int64_t now)
 	if ((p = pack(ev, &len)) == NULL)
 		return STORE_NOMEM;
 	i = s->n++;
-	fill(&s->ev[i], ev, p);
+	fill(&s->ev[i], ev, p, src, off);
 	s->bytes += len;
 	s->slot[slot] = (uint32_t)i + 1;
 	s->heap[i] = (uint32_t)i;

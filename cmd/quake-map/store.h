@@ -16,6 +16,8 @@ struct store_ev {
 	uint64_t seq;			/* of this revision */
 	uint32_t heap;			/* position in the time heap */
 	uint8_t action;
+	uint16_t src;			/* where it was read: its stream's source */
+	int64_t off;			/* and offset there (cmd/quake-map/pos.h) */
 	char *s;			/* id\0magtype\0region\0evtype\0auth\0catalog\0source_id\0 */
 };
 
@@ -35,9 +37,9 @@ struct store;
 struct store *store_new(int64_t window, size_t max, uint64_t seq0);
 void store_free(struct store *s);
 
-/* Take *ev (borrowed) as of now (µs). */
+/* Take *ev (borrowed) as of now (µs), read from source src at offset off. */
 enum store_put store_put(struct store *s, const struct quake_event *ev,
-    int64_t now);
+    int64_t now, int src, int64_t off);
 
 /* Drop events older than the window; returns how many. */
 size_t store_expire(struct store *s, int64_t now);

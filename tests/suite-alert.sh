@@ -1,4 +1,5 @@
-# suite-alert — quake-alert: the geometry against pyproj and shapely, and
+# suite-alert — quake-alert: the geometry against pyproj and shapely (and
+# lib/places' nearest place and direction against pyproj), and
 # the binary against a Standard Webhooks receiver (signatures verified by
 # the standardwebhooks package) and an ntfy-shaped one, both on 127.0.0.1
 # (a free port per case: worktrees and CI may run the suite at once).
@@ -52,6 +53,14 @@ alert_geo_ref() {
 	local out rc
 	out=$("$ALERT_PY" tests/geo_ref.py "$B/tests/geo_eval" 2>&1); rc=$?
 	check "geo against pyproj and shapely: $(printf '%s' "$out" | tail -1)" test "$rc" -eq 0
+	[ "$rc" -eq 0 ] || printf '%s\n' "$out" | head -5
+}
+
+# lib/places over the built gazetteer against brute force and pyproj
+alert_places_ref() {
+	local out rc
+	out=$("$ALERT_PY" tests/places_ref.py "$B/tests/places_eval" "$B/share/quake/places.tsv" 2>&1); rc=$?
+	check "places against brute force and pyproj: $(printf '%s' "$out" | tail -1)" test "$rc" -eq 0
 	[ "$rc" -eq 0 ] || printf '%s\n' "$out" | head -5
 }
 

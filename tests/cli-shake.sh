@@ -160,12 +160,12 @@ cli_shake_coincide() {
 }
 
 # start the receiver on 127.0.0.1:$1 with the rest as options, stdout to
-# $TMP/rx.out; waits until it answers
+# $TMP/rx.out; waits until it answers (30 s: a hang guard, not a speed)
 rx_start() {
 	local port=$1 i; shift
 	"$QS" --listen "127.0.0.1:$port" "$@" >"$TMP/rx.out" 2>"$TMP/rx.err" &
 	RX_PID=$!
-	for i in $(seq 100); do
+	for i in $(seq 600); do
 		curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && return 0
 		sleep 0.05
 	done

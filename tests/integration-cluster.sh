@@ -58,7 +58,7 @@ cluster_round() {
 	  echo $? >"$f.etrc"; } |
 		tee "$f.in" | "$QP" -b "$cb" -t "$t" >"$f.acks" 2>"$f.perr" &
 	qp=$!
-	wait_for 10 test -s "$f.qcpid" -a -s "$f.etpid"; qc=$(cat "$f.qcpid") et=$(cat "$f.etpid")
+	wait_for 30 test -s "$f.qcpid" -a -s "$f.etpid"; qc=$(cat "$f.qcpid") et=$(cat "$f.etpid")
 	# the stream starts once emsc-tail is connected and quake-consume has
 	# its 4 partitions
 	wait_for 30 stat_at_least clients 1

@@ -102,7 +102,7 @@ ddb_errors() {
 	python3 tests/gen-lines.py 3000 1 >"$TMP/slow"
 	AWS_ACCESS_KEY_ID=AKIDLOCAL AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1 "$DP" -t quake-sig \
 		-e "http://127.0.0.1:$SPORT" --create-table -c 4 <"$TMP/slow" >"$TMP/st" 2>"$TMP/err" & pid=$!
-	wait_for 20 at_least 8 "$TMP/st"
+	wait_for 30 at_least 8 "$TMP/st"
 	kill -TERM $pid; wait $pid; rc=$?
 	check "ddb SIGTERM: exit 0" test $rc -eq 0
 	check "ddb SIGTERM: status lines are a prefix, in order" in_order "$TMP/st" "$(wc -l <"$TMP/st")"

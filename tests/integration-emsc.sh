@@ -32,9 +32,9 @@ emsc_live_order() {
 	local pid rc
 	emsc_up order --events 200 --revs 2 --rate 0
 	"$ET" --url "$EURL" --fdsn-url "$FURL" --count 400 >"$TMP/order.out" 2>"$TMP/order.err" & pid=$!
-	wait_for 10 stat_at_least clients 1
+	wait_for 30 stat_at_least clients 1
 	curl -s "$CTL/control?publish=400" >/dev/null
-	wait_for 10 at_least 400 "$TMP/order.out"
+	wait_for 30 at_least 400 "$TMP/order.out"
 	wait $pid; rc=$?
 	check "live: --count 400 exits 0" test $rc -eq 0
 	complete "$TMP/order.pub" "$TMP/order.out" --order
@@ -50,10 +50,10 @@ emsc_drop() {
 	local pid
 	emsc_up drop --events 400 --revs 2 --rate 200
 	"$ET" --url "$EURL" --fdsn-url "$FURL" >"$TMP/drop.out" 2>"$TMP/drop.err" & pid=$!
-	wait_for 10 at_least 100 "$TMP/drop.out"
+	wait_for 30 at_least 100 "$TMP/drop.out"
 	curl -s "$CTL/control?down=1" >/dev/null
-	wait_for 15 stat_at_least published 800
-	wait_for 15 complete "$TMP/drop.pub" "$TMP/drop.out"
+	wait_for 30 stat_at_least published 800
+	wait_for 30 complete "$TMP/drop.pub" "$TMP/drop.out"
 	check "drop: every event at its newest revision, none twice ($(head -1 "$TMP/echeck"))" complete "$TMP/drop.pub" "$TMP/drop.out"
 	check "drop: it reconnected" test "$(stat_of ws_connections)" -ge 2
 	check "drop: back-fill found what was missed" grep -q 'msg=back-filled .* new=[1-9]' "$TMP/drop.err"
@@ -69,7 +69,7 @@ emsc_stall() {
 	local pid
 	emsc_up stall --events 300 --revs 1 --rate 100
 	"$ET" --url "$EURL" --fdsn-url "$FURL" --idle 3 >"$TMP/stall.out" 2>"$TMP/stall.err" & pid=$!
-	wait_for 10 at_least 20 "$TMP/stall.out"
+	wait_for 30 at_least 20 "$TMP/stall.out"
 	curl -s "$CTL/control?stall=1" >/dev/null
 	# 30 s is a hang guard (ten idle limits: a link left hanging, never a
 	# speed; how fast: bench/)
@@ -77,8 +77,8 @@ emsc_stall() {
 	check "stall: the disconnection said once on stderr" \
 		test "$(grep -c 'msg=disconnected' "$TMP/stall.err")" -ge 1
 	check "stall: it pinged the quiet link" test "$(stat_of pings)" -ge 1
-	wait_for 10 stat_at_least published 300
-	wait_for 10 complete "$TMP/stall.pub" "$TMP/stall.out"
+	wait_for 30 stat_at_least published 300
+	wait_for 30 complete "$TMP/stall.pub" "$TMP/stall.out"
 	check "stall: nothing missed ($(head -1 "$TMP/echeck"))" complete "$TMP/stall.pub" "$TMP/stall.out"
 	kill -TERM $pid; wait $pid
 	emsc_down stall
@@ -91,7 +91,7 @@ emsc_fdsn() {
 	curl -s "$CTL/control?publish=90" >/dev/null
 	curl -s "$CTL/control?fdsn_fail=2&fdsn_slow=0.2" >/dev/null
 	"$ET" --url "$EURL" --fdsn-url "$FURL" --since 1h --page-size 30 >"$TMP/fdsn.out" 2>"$TMP/fdsn.err" & pid=$!
-	wait_for 20 at_least 90 "$TMP/fdsn.out"
+	wait_for 30 at_least 90 "$TMP/fdsn.out"
 	sleep 0.3
 	kill -TERM $pid; wait $pid
 	check "fdsn: --since back-fills a first start ($(grep -c . "$TMP/fdsn.out") lines)" complete "$TMP/fdsn.pub" "$TMP/fdsn.out"
@@ -104,7 +104,7 @@ emsc_fdsn() {
 	for mode in chunked close redirect; do
 		curl -s "$CTL/control?fdsn_mode=$mode" >/dev/null
 		"$ET" --url "$EURL" --fdsn-url "$FURL" --since 1h --page-size 30 >"$TMP/fdsn-$mode.out" 2>"$TMP/fdsn-$mode.err" & pid=$!
-		wait_for 20 grep -q msg=back-filled "$TMP/fdsn-$mode.err"
+		wait_for 30 grep -q msg=back-filled "$TMP/fdsn-$mode.err"
 		kill -TERM $pid; wait $pid
 		check "fdsn: pages framed $mode: all 90 events, three pages" \
 			grep -q 'msg=back-filled .* pages=3 events=90 new=90' "$TMP/fdsn-$mode.err"
@@ -119,7 +119,7 @@ emsc_state() {
 	local pid lu
 	emsc_up state --events 300 --revs 2 --rate 150
 	"$ET" --url "$EURL" --fdsn-url "$FURL" --state "$TMP/state" >"$TMP/state1.out" 2>"$TMP/state1.err" & pid=$!
-	wait_for 10 at_least 200 "$TMP/state1.out"
+	wait_for 30 at_least 200 "$TMP/state1.out"
 	sleep 1.2
 	kill -9 $pid; wait $pid 2>/dev/null
 	lu=$(cat "$TMP/state" 2>/dev/null)
@@ -127,8 +127,8 @@ emsc_state() {
 	check "kill -9: the checkpoint is a printed revision" grep -q "\"lastupdate\":\"$lu\"" "$TMP/state1.out"
 	sleep 1	# events published while it is down
 	"$ET" --url "$EURL" --fdsn-url "$FURL" --state "$TMP/state" >"$TMP/state2.out" 2>"$TMP/state2.err" & pid=$!
-	wait_for 15 stat_at_least published 600
-	wait_for 15 complete "$TMP/state.pub" "$TMP/state1.out" "$TMP/state2.out"
+	wait_for 30 stat_at_least published 600
+	wait_for 30 complete "$TMP/state.pub" "$TMP/state1.out" "$TMP/state2.out"
 	check "kill -9: the restart back-fills from the checkpoint, nothing missed ($(head -1 "$TMP/echeck"))" \
 		complete "$TMP/state.pub" "$TMP/state1.out" "$TMP/state2.out"
 	kill -TERM $pid; wait $pid
@@ -148,9 +148,9 @@ for n, line in enumerate(sys.stdin, 1):
     if n <= 50:
         fifo.write(json.dumps({"id": json.loads(line)["id"], "status": "produced", "line": n}) + "\n"); fifo.flush()
 ' "$TMP/acks.out" "$TMP/ackfifo" & pid=$!
-	wait_for 10 stat_at_least clients 1
+	wait_for 30 stat_at_least clients 1
 	curl -s "$CTL/control?publish=100" >/dev/null
-	wait_for 10 at_least 100 "$TMP/acks.out"
+	wait_for 30 at_least 100 "$TMP/acks.out"
 	sleep 1.5
 	pkill -TERM -f "emsc-tail --url $EURL"; wait $pid
 	check "--acks: the checkpoint is the newest acknowledged line, not the newest printed" \
@@ -167,19 +167,19 @@ emsc_misc() {
 	timeout 3 "$ET" --url "$EURL" --fdsn-url "$FURL" --count 1 >"$TMP/tls1.out" 2>"$TMP/tls1.err"
 	check "tls: an untrusted certificate is refused" test ! -s "$TMP/tls1.out" -a "$(grep -c 'msg=disconnected reason=.*SSL' "$TMP/tls1.err")" -ge 1
 	"$ET" --url "$EURL" --fdsn-url "$FURL" --cacert "$TMP/cert.pem" --count 5 >"$TMP/tls2.out" 2>"$TMP/tls2.err" & pid=$!
-	wait_for 10 stat_at_least clients 1
+	wait_for 30 stat_at_least clients 1
 	curl -sk "$CTL/control?publish=5" >/dev/null
-	wait_for 10 at_least 5 "$TMP/tls2.out"
+	wait_for 30 at_least 5 "$TMP/tls2.out"
 	wait $pid
 	check "tls: trusted with --cacert" test "$(wc -l <"$TMP/tls2.out")" -eq 5
 	# the system store is a hashed directory, read lazily; SSL_CERT_DIR
 	# points elsewhere, as with openssl(1): trusted there, WebSocket and FDSN
 	mkdir -p "$TMP/certs" && cp "$TMP/cert.pem" "$TMP/certs/standin.pem" && openssl rehash "$TMP/certs" 2>/dev/null
 	SSL_CERT_DIR="$TMP/certs" "$ET" --url "$EURL" --fdsn-url "$FURL" --since 1h --count 8 >"$TMP/tls3.out" 2>"$TMP/tls3.err" & pid=$!
-	wait_for 10 at_least 5 "$TMP/tls3.out"
-	wait_for 10 grep -q msg=connected "$TMP/tls3.err"
+	wait_for 30 at_least 5 "$TMP/tls3.out"
+	wait_for 30 grep -q msg=connected "$TMP/tls3.err"
 	curl -sk "$CTL/control?publish=3" >/dev/null
-	wait_for 10 at_least 8 "$TMP/tls3.out"
+	wait_for 30 at_least 8 "$TMP/tls3.out"
 	kill $pid 2>/dev/null; wait $pid
 	check "tls: trusted through SSL_CERT_DIR, WebSocket and https back-fill" \
 		test "$(wc -l <"$TMP/tls3.out")" -eq 8 -a "$(grep -c 'msg=back-filled .*events=5 ' "$TMP/tls3.err")" -ge 1
@@ -192,10 +192,10 @@ emsc_misc() {
 	emsc_up bad --events 20 --revs 1 --rate 0
 	rm -f "$TMP/bad.dl"
 	"$ET" --url "$EURL" --fdsn-url "$FURL" --dead-letter "$TMP/bad.dl" >"$TMP/bad.out" 2>"$TMP/bad.err" & pid=$!
-	wait_for 10 stat_at_least clients 1
+	wait_for 30 stat_at_least clients 1
 	curl -s "$CTL/control?publish=3" >/dev/null; curl -s "$CTL/control?bad=1" >/dev/null
 	curl -s "$CTL/control?publish=3" >/dev/null
-	wait_for 10 at_least 6 "$TMP/bad.out"
+	wait_for 30 at_least 6 "$TMP/bad.out"
 	kill -TERM $pid; wait $pid; rc=$?
 	check "bad frame: the stream goes on" test "$(wc -l <"$TMP/bad.out")" -eq 6
 	check "bad frame: one stderr line naming the frame" test "$(grep -c 'msg=rejected line=4 ' "$TMP/bad.err")" -eq 1
@@ -204,9 +204,9 @@ emsc_misc() {
 	# EPIPE is a quiet stop, noticed at the next line after the reader left
 	( "$ET" --url "$EURL" --fdsn-url "$FURL" --since 1h 2>"$TMP/pipe.err"; echo $? >"$TMP/pipe.rc" ) |
 		head -1 >/dev/null & pid=$!
-	wait_for 10 stat_at_least clients 2
+	wait_for 30 stat_at_least clients 2
 	sleep 0.3; curl -s "$CTL/control?publish=2" >/dev/null
-	wait_for 10 test -s "$TMP/pipe.rc"
+	wait_for 30 test -s "$TMP/pipe.rc"
 	check "EPIPE: exit 0, no error line" test "$(cat "$TMP/pipe.rc" 2>/dev/null)" = 0 -a "$(grep -c level=error "$TMP/pipe.err")" -eq 0
 	kill $pid 2>/dev/null; wait $pid 2>/dev/null
 	"$ET" --url "http://x/" </dev/null >/dev/null 2>&1
@@ -225,7 +225,7 @@ emsc_service_backfill() {
 	local pid
 	emsc_up svc --events 2000 --revs 1 --rate 0
 	curl -s "$CTL/control?publish=2000" >/dev/null
-	wait_for 10 stat_at_least published 2000
+	wait_for 30 stat_at_least published 2000
 	mkdir -p "$TMP/svcbin"
 	ln -sf "$(cd "$B/bin" && pwd)/emsc-tail" "$TMP/svcbin/emsc-tail"
 	cat >"$TMP/svcbin/quake-produce" <<'SH'

@@ -27,7 +27,7 @@ kafka_map_service() {
 		test "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$MAP_PORT/healthz")" = 200
 	python3 tests/map-lines.py 201 | tail -1 | sed 's/"id":"[^"]*"/"id":"maptest_0000001"/' |
 		"$QP" -b "$BK" -t maptopic >/dev/null 2>&1
-	wait_for 10 map_has 201
+	wait_for 30 map_has 201
 	check "quake-web: a record produced later is on the map (count $(map_count))" map_has 201
 	kill -TERM $WEB_PID; wait $WEB_PID; rc=$?
 	check "quake-web: SIGTERM stops quake-consume and quake-map, exit 0 ($rc)" \
@@ -69,13 +69,13 @@ kafka_detections() {
 		QUAKE_MAP_ARGS="--assets $TOP/$B/share/quake/web" QUAKE_MAP_GROUP=map-det \
 		scripts/quake-web 2>>"$TMP/web.err" & WEB_PID=$!
 	wait_for 30 map_has 5
-	wait_for 10 eval 'test "$(curl -s -m 2 "$u/detections" | jq -r ".features[0].properties.devices" 2>/dev/null)" = 5'
+	wait_for 30 eval 'test "$(curl -s -m 2 "$u/detections" | jq -r ".features[0].properties.devices" 2>/dev/null)" = 5'
 	check "quake-web with QUAKE_DETECTIONS_TOPIC: 5 events in the FDSN service ($(map_count))" map_has 5
 	check "quake-web with QUAKE_DETECTIONS_TOPIC: /detections holds shake-k1 at its newest (5 devices)" \
 		test "$(curl -s "$u/detections" | jq -c '[.features[] | [.id, .properties.devices]]')" = '[["shake-k1",5]]'
 	printf '{"kind":"detection","id":"shake-k3","time":"%s","lat":35.7,"lon":139.7,"devices":4,"peak":1.1,"radius_km":3}\n' "$now" |
 		"$QP" -b "$BK" -t detdet --kind detections >/dev/null 2>&1
-	wait_for 10 eval 'curl -s -m 2 "$u/detections" | grep -q shake-k3'
+	wait_for 30 eval 'curl -s -m 2 "$u/detections" | grep -q shake-k3'
 	check "quake-web: a detection produced later is on the map's detections layer" \
 		eval 'curl -s "$u/detections" | grep -q shake-k3'
 	kill -TERM $WEB_PID; wait $WEB_PID

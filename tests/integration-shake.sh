@@ -14,7 +14,7 @@ shake_pair() {
 	SHRX_PID=$!
 	"$QP" -b "$BK" -t "$topic" --kind samples <"$d/data" >"$d/acks" 2>>"$TMP/shqp.err" &
 	SHQP_PID=$!
-	for i in $(seq 100); do
+	for i in $(seq 600); do	# 30 s: a hang guard
 		curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && return 0
 		sleep 0.05
 	done
@@ -49,7 +49,7 @@ open(sys.argv[1], "wb").write(shake_push.body("held", 1, 20))' "$TMP/held.json"
 	# kill -9 quake-produce under load: what was answered 200 is on the topic
 	timeout 60 python3 tests/shake_push.py killed $port "$SHQP_PID" "$TMP/acked-qp"
 	{ wait "$SHQP_PID"; } 2>/dev/null
-	wait_for 10 eval '! kill -0 "$SHRX_PID" 2>/dev/null' || kill -9 "$SHRX_PID"
+	wait_for 30 eval '! kill -0 "$SHRX_PID" 2>/dev/null' || kill -9 "$SHRX_PID"
 	wait "$SHRX_PID"; rc=$?
 	n=$(sort -u "$TMP/acked-qp" | wc -l)
 	lost=$(comm -23 <(sort -u "$TMP/acked-qp") <(shake_topic shake-acks) | wc -l)

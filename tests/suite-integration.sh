@@ -11,6 +11,8 @@ QP="$B/bin/quake-produce"
 QC="$B/bin/quake-consume"
 
 # wait_for SECONDS COMMAND...: poll until the command succeeds
+# wait_for SECONDS CMD...: until CMD succeeds; SECONDS (30 and more) is a
+# hang guard, never a speed: speeds are measured in bench/
 wait_for() { local t=$(($1 * 10)); shift; while ! "$@"; do t=$((t - 1)); [ $t -gt 0 ] || return 1; sleep 0.1; done; }
 lines() { if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi; }
 # at_least N FILE...: the files hold N lines or more together (re-counted each call)
@@ -181,7 +183,7 @@ kafka_consumer_kill() {
 	mkfifo "$TMP/ck-fifo"; : >"$TMP/ck-out"
 	( "$QC" -b "$BK" -t ck -g ck1 -X session.timeout.ms=6000 -X auto.commit.interval.ms=200 --acks "$TMP/ck-fifo" 2>>"$TMP/ck-err" |
 		python3 tests/ack-echo.py "$TMP/ck-out" "$TMP/ck-fifo" 0.0003 ) &
-	wait_for 20 at_least 5000 "$TMP/ck-out"
+	wait_for 30 at_least 5000 "$TMP/ck-out"
 	# the whole service dies at once (as systemd would kill the pair):
 	# lines in the pipe are lost, so only acked offsets may be committed
 	pkill -9 -f "ack-echo.py $TMP/ck-out"; pkill -9 -f "quake-consume -b $BK -t ck"; { wait; } 2>/dev/null

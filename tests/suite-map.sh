@@ -15,7 +15,8 @@ qm_start() {
 	MAP_PID=$!
 	qm_wait_up "$port"
 }
-qm_wait_up() { local t=100; until curl -s -o /dev/null "http://127.0.0.1:$1/healthz"; do t=$((t - 1)); [ $t -gt 0 ] || return 1; sleep 0.1; done; }
+# 30 s: a hang guard, not a speed
+qm_wait_up() { local t=300; until curl -s -o /dev/null "http://127.0.0.1:$1/healthz"; do t=$((t - 1)); [ $t -gt 0 ] || return 1; sleep 0.1; done; }
 qm_stop() { kill "$MAP_PID" 2>/dev/null; wait "$MAP_PID" 2>/dev/null; }
 # qm_code URL [CURL ARGS...]: the status code
 qm_code() { local u=$1; shift; curl -s -o /dev/null -w '%{http_code}' "$@" "$u"; }

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include <openssl/crypto.h>
@@ -18,6 +19,23 @@ dynamodb_table_name_ok(const char *name)
 
 	return n >= 3 && n <= 255 && strspn(name, "abcdefghijklmnopqrstuvwxyz"
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == n;
+}
+
+int
+dynamodb_open(struct dynamodb *d, const char *profile, int imds_v1)
+{
+	int rc;
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+		quake_log(QUAKE_LOG_ERROR, "cannot initialise libcurl", NULL);
+		return QUAKE_EXIT_SOFTWARE;
+	}
+	srandom((unsigned)(quake_time_now() ^ getpid()));
+	if ((rc = dynamodb_resolve(d, profile, imds_v1)) != 0)
+		return rc;
+	d->cache.profile = profile;
+	d->cache.imds_allow_v1 = imds_v1;
+	return 0;
 }
 
 int

@@ -63,6 +63,11 @@ int dynamodb_table_name_ok(const char *name);
  * 0 or 78. */
 int dynamodb_resolve(struct dynamodb *d, const char *profile, int imds_v1);
 
+/* What every DynamoDB client does first: libcurl's globals, the random
+ * seed for backoff jitter, dynamodb_resolve, and the credential cache's
+ * profile (borrowed) and IMDSv1 choice. 0 or an exit status (logged). */
+int dynamodb_open(struct dynamodb *d, const char *profile, int imds_v1);
+
 /* n request slots and their multi handle; 0 or 70. */
 int dynamodb_pool_init(struct dynamodb *d, long n);
 

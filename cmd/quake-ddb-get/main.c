@@ -200,15 +200,8 @@ setup(void)
 {
 	int rc;
 
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
-		quake_log(QUAKE_LOG_ERROR, "cannot initialise libcurl", NULL);
-		return QUAKE_EXIT_SOFTWARE;
-	}
-	srandom((unsigned)(quake_time_now() ^ getpid()));
-	if ((rc = dynamodb_resolve(&db, cfg.profile, cfg.imds_v1)) != 0)
+	if ((rc = dynamodb_open(&db, cfg.profile, cfg.imds_v1)) != 0)
 		return rc;
-	db.cache.profile = cfg.profile;
-	db.cache.imds_allow_v1 = cfg.imds_v1;
 	db.resp_max = RESP_MAX;
 	if ((rc = dynamodb_pool_init(&db, cfg.concurrency)) != 0 ||
 	    (rc = dynamodb_creds_check(&db)) != 0)

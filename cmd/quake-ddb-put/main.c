@@ -290,15 +290,8 @@ setup(void)
 {
 	int rc;
 
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
-		quake_log(QUAKE_LOG_ERROR, "cannot initialise libcurl", NULL);
-		return QUAKE_EXIT_SOFTWARE;
-	}
-	srandom((unsigned)(quake_time_now() ^ getpid()));
-	if ((rc = dynamodb_resolve(&db, cfg.profile, cfg.imds_v1)) != 0)
+	if ((rc = dynamodb_open(&db, cfg.profile, cfg.imds_v1)) != 0)
 		return rc;
-	db.cache.profile = cfg.profile;
-	db.cache.imds_allow_v1 = cfg.imds_v1;
 	window = (size_t)cfg.concurrency * 64;
 	if (window < 1024)
 		window = 1024;

@@ -1,6 +1,6 @@
 /* doc — one EMSC document (a WebSocket frame, a Feature or an FDSN page's
  * FeatureCollection) normalized into event lines on stdout: shared by the
- * replay in main.c and the live feed with its back-fills in live.c. */
+ * replay in emsc-tail.c and the live feed with its back-fills in live.c. */
 #ifndef QUAKE_DOC_H
 #define QUAKE_DOC_H
 

@@ -132,6 +132,8 @@ map_bad_stdin() {
 	check "bad stdin: one stderr line for each of the 5 bad lines" test "$(grep -c 'msg=rejected' "$TMP/map-$p.err")" = 5
 	check "bad stdin: the lines are named (6 12 13 14 25)" test "$(grep -o 'msg=rejected line=[0-9]*' "$TMP/map-$p.err" | cut -d= -f3 | tr '\n' ' ')" = "6 12 13 14 25 "
 	check "bad stdin: /metrics counts 5 rejected" test "$(curl -s "http://127.0.0.1:$p/metrics" | awk '/^quake_map_lines_total/ && /outcome="rejected"/ {print $2}')" = 5
+	check "bad stdin: the 20,000-byte line is said to pass quake-map's own cap (8192), not another tool's" \
+		grep -q 'msg=rejected line=14 reason="line longer than 8192 bytes"' "$TMP/map-$p.err"
 	qm_stop
 	# --dead-letter: each rejected line appended verbatim, in input order
 	# (the binary one too), a bad detection line as well; the 20,000-byte

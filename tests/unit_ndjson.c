@@ -30,7 +30,7 @@ feed(const char *in, size_t len, size_t chunk)
 	return p[0];
 }
 
-/* Read all records, rendered "N:text|" (ETOOLONG as "N:LONG|"). */
+/* Read all records, rendered "N:text|" (ETOOLONG as "N:LONG>cap|"). */
 static char *
 render(const char *in, size_t len, size_t chunk, size_t max, int docs)
 {
@@ -46,7 +46,8 @@ render(const char *in, size_t len, size_t chunk, size_t max, int docs)
 	while ((err = docs ? quake_ndjson_next_doc(r, &l) :
 	    quake_ndjson_next(r, &l)) != QUAKE_EOF) {
 		if (err == QUAKE_ETOOLONG)
-			o += (size_t)snprintf(out + o, sizeof out - o, "%lu:LONG|", l.lineno);
+			o += (size_t)snprintf(out + o, sizeof out - o, "%lu:LONG>%zu|",
+			    l.lineno, quake_ndjson_max(r));
 		else if (err == QUAKE_OK)
 			o += (size_t)snprintf(out + o, sizeof out - o, "%lu:%.*s|",
 			    l.lineno, (int)l.len, l.buf);
@@ -118,8 +119,8 @@ main(void)
 		{ "empty lines kept", "a\n\n\nb\n", 0, 0, "1:a|2:|3:|4:b|" },
 		{ "only newline", "\n", 0, 0, "1:|" },
 		{ "empty input", "", 0, 0, "" },
-		{ "cap: exact fits", "12345\n123456\n1\n", 5, 0, "1:12345|2:LONG|3:1|" },
-		{ "cap: last line too long", "1\n123456", 5, 0, "1:1|2:LONG|" },
+		{ "cap: exact fits", "12345\n123456\n1\n", 5, 0, "1:12345|2:LONG>5|3:1|" },
+		{ "cap: last line too long", "1\n123456", 5, 0, "1:1|2:LONG>5|" },
 		{ "cap: crlf not counted", "12345\r\n", 5, 0, "1:12345|" },
 		{ "docs: one per line", "{\"a\":1}\n{\"b\":2}\n", 0, 1, "1:{\"a\":1}|2:{\"b\":2}|" },
 		{ "docs: two on a line", "{\"a\":1} {\"b\":2}", 0, 1, "1:{\"a\":1}|1:{\"b\":2}|" },
@@ -131,8 +132,8 @@ main(void)
 		{ "docs: cut then good", "{\"a\":{\n{\"b\":1}\n", 0, 1, "1:{\"a\":{|2:{\"b\":1}|" },
 		{ "docs: newline in string", "{\"a\":\"x\n{\"b\":1}\n", 0, 1, "1:{\"a\":\"x|2:{\"b\":1}|" },
 		{ "docs: unterminated at eof", "\n\n{\"a\":", 0, 1, "3:{\"a\":|" },
-		{ "docs: too long", "{\"a\":\"0123456789\"}\n{}\n", 8, 1, "1:LONG|2:{}|" },
-		{ "docs: too long pretty", "{\n\"a\":\n\"0123456789\"\n}\n{}\n", 8, 1, "1:LONG|5:{}|" },
+		{ "docs: too long", "{\"a\":\"0123456789\"}\n{}\n", 8, 1, "1:LONG>8|2:{}|" },
+		{ "docs: too long pretty", "{\n\"a\":\n\"0123456789\"\n}\n{}\n", 8, 1, "1:LONG>8|5:{}|" },
 		{ "docs: blank lines", "\n\n  {}\r\n\n{}", 0, 1, "3:{}|5:{}|" },
 	};
 	static const size_t chunks[] = { 1, 2, 3, 7, 4096 };
@@ -149,9 +150,9 @@ main(void)
 	memcpy(in, "x\n", 2);
 	memset(in + 2, 'y', big);
 	memcpy(in + 2 + big, "\nz\n", 3);
-	CHECK_STR(render(in, big + 5, 65536, 0, 0), "1:x|2:LONG|3:z|",
+	CHECK_STR(render(in, big + 5, 65536, 0, 0), "1:x|2:LONG>1048576|3:z|",
 	    "2 MiB line with the default cap");
-	CHECK_STR(render(in, big + 5, 65536, 0, 1), "1:x|2:LONG|3:z|",
+	CHECK_STR(render(in, big + 5, 65536, 0, 1), "1:x|2:LONG>1048576|3:z|",
 	    "2 MiB stray text in document mode");
 	free(in);
 

@@ -311,7 +311,7 @@ tool_next_line(struct quake_ndjson *r, struct quake_line *l,
 	enum quake_err err = quake_ndjson_next(r, l);
 
 	if (err == QUAKE_ETOOLONG)
-		quake_err_fail(f, "", "line longer than %d bytes", QUAKE_NDJSON_MAX_LINE);
+		quake_err_fail(f, "", "line longer than %zu bytes", quake_ndjson_max(r));
 	else if (err == QUAKE_EIO) {
 		quake_log(QUAKE_LOG_ERROR, "cannot read stdin", "error",
 		    strerror(errno), NULL);

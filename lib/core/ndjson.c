@@ -54,6 +54,12 @@ quake_ndjson_set_wait_hook(struct quake_ndjson *r, void (*fn)(void *),
 	r->wait_arg = arg;
 }
 
+size_t
+quake_ndjson_max(const struct quake_ndjson *r)
+{
+	return r->max;
+}
+
 void
 quake_ndjson_close(struct quake_ndjson *r)
 {

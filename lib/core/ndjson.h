@@ -51,6 +51,9 @@ enum quake_err quake_ndjson_next_doc(struct quake_ndjson *r,
  * pretty-printed document becomes one line); returns the new length. */
 size_t quake_ndjson_compact(char *buf, size_t len);
 
+/* The cap r was opened with, in bytes (for messages that name it). */
+size_t quake_ndjson_max(const struct quake_ndjson *r);
+
 /* Free r (may be NULL). */
 void quake_ndjson_close(struct quake_ndjson *r);
 

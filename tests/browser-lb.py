@@ -11,10 +11,13 @@ must, after its resume, have exactly what was produced: 0 lost, 0 repeated.
 The topic exists. QUAKE_TEST_NO_POSITIONS=1 runs quake-consume without
 --positions (the map services before ids were positions). Prints PASS/FAIL
 lines. Every wait is bounded."""
-import datetime, json, os, signal, socket, subprocess, sys, tempfile, time, urllib.request
+import datetime, os, subprocess, sys, tempfile, time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+
+import maplb
+from maplb import get, iso, report
 
 BIN, ASSETS, BK, TOPIC, PORT = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
 LB = "http://127.0.0.1:%d" % PORT
@@ -22,18 +25,11 @@ TMP = tempfile.mkdtemp(prefix="browser-lb.")
 POSITIONS = os.environ.get("QUAKE_TEST_NO_POSITIONS") != "1"
 NOW = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
 GUARD = 60
-failed = 0
 produced = {}
 
 
-def report(name, ok, why=""):
-    global failed
-    print(("PASS %s" % name) if ok else ("FAIL %s: %s" % (name, why)), flush=True)
-    failed += 0 if ok else 1
-
-
-def iso(t):
-    return t.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+def wait(cond, secs=GUARD):
+    return maplb.wait(cond, secs)
 
 
 def produce(pairs):
@@ -54,62 +50,9 @@ def produce(pairs):
         raise SystemExit("FAIL produce: exit %d: %s" % (r.returncode, r.stderr[-300:]))
 
 
-def get(url):
-    try:
-        with urllib.request.urlopen(url, timeout=5) as r:
-            return r.status, r.read().decode()
-    except urllib.error.HTTPError as e:
-        return e.code, ""
-    except OSError:
-        return 0, ""
-
-
-def wait(cond, secs=GUARD, step=0.1):
-    end = time.monotonic() + secs
-    while True:
-        v = cond()
-        if v or time.monotonic() > end:
-            return v
-        time.sleep(step)
-
-
-class Map:
-    def __init__(self, name, port):
-        self.name, self.port = name, port
-        self.url = "http://127.0.0.1:%d" % port
-        err = open(os.path.join(TMP, name + ".err"), "ab")
-        cmd = [BIN + "/quake-consume", "-b", BK, "-t", TOPIC, "-g", "lb-%s-%d" % (name, os.getpid()),
-               "--since", "30d"] + (["--positions"] if POSITIONS else [])
-        self.c = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err)
-        self.m = subprocess.Popen([BIN + "/quake-map", "--listen", "127.0.0.1:%d" % port, "--assets", ASSETS],
-                                  stdin=self.c.stdout, stdout=subprocess.DEVNULL, stderr=err)
-        self.c.stdout.close()
-
-    def count(self):
-        st, body = get(self.url + "/fdsnws/event/1/count")
-        return int(body) if st == 200 and body.strip().isdigit() else -1
-
-    def stream_clients(self):
-        st, body = get(self.url + "/metrics")
-        for l in body.splitlines():
-            if l.startswith("quake_map_sse_clients "):
-                return int(float(l.split()[1]))
-        return -1
-
-    def kill9(self):
-        for p in (self.m, self.c):
-            p.send_signal(signal.SIGKILL)
-            p.wait()
-
-    def stop(self):
-        for p in (self.c, self.m):
-            if p.poll() is None:
-                p.terminate()
-        for p in (self.c, self.m):
-            try:
-                p.wait(10)
-            except subprocess.TimeoutExpired:
-                p.kill()
+def Map(name, port):
+    return maplb.Map(BIN, BK, TOPIC, name, port, "lb-%s-%d" % (name, os.getpid()), TMP,
+                     positions=POSITIONS, assets=ASSETS)
 
 
 HAPROXY_CFG = """global
@@ -134,58 +77,6 @@ backend maps
     server a 127.0.0.1:%d check
     server b 127.0.0.1:%d check
 """
-
-
-class Client:
-    """a raw SSE client through the balancer"""
-
-    def __init__(self):
-        self.got, self.last, self.server, self.first = [], None, None, None
-
-    def connect(self):
-        self.s = socket.create_connection(("127.0.0.1", PORT), timeout=GUARD)
-        self.s.settimeout(0.2)
-        hdr = "Last-Event-ID: %s\r\n" % self.last if self.last else ""
-        self.s.sendall(("GET /events/stream HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n%s\r\n" % hdr).encode())
-        self.buf, self.head, self.eof = b"", None, False
-        self.pump(lambda: self.head is not None, 10)
-        for l in (self.head or b"").decode(errors="replace").split("\r\n"):
-            if l.lower().startswith("x-served-by:"):
-                self.server = l.split(":", 1)[1].strip()
-                self.first = self.first or self.server
-
-    def pump(self, until, secs=GUARD):
-        end = time.monotonic() + secs
-        while not until() and not self.eof and time.monotonic() < end:
-            try:
-                d = self.s.recv(65536)
-            except socket.timeout:
-                continue
-            except OSError:
-                d = b""
-            if not d:
-                self.eof = True
-                break
-            self.buf += d
-            if self.head is None and b"\r\n\r\n" in self.buf:
-                self.head, self.buf = self.buf.split(b"\r\n\r\n", 1)
-            while self.head is not None and b"\n\n" in self.buf:
-                block, self.buf = self.buf.split(b"\n\n", 1)
-                f = dict(l.split(": ", 1) for l in block.decode().split("\n") if ": " in l and not l.startswith(":"))
-                if "id" in f:
-                    self.last = f["id"]
-                if "data" in f:
-                    e = json.loads(f["data"])
-                    self.got.append((e["id"], e["lastupdate"]))
-        return until()
-
-    def has_all(self):
-        seen = set(self.got)
-        return all((k, v) in seen for k, v in produced.items())
-
-    def numbers(self):
-        seen = set(self.got)
-        return sum(1 for k, v in produced.items() if (k, v) not in seen), len(self.got) - len(seen)
 
 
 def browser():
@@ -235,9 +126,9 @@ def main():
         victim, other = on[0], (b if on[0] is a else a)
         clients = []
         for _ in range(6):     # until one is on the page's instance
-            c = Client()
-            c.connect()
-            c.pump(c.has_all)
+            c = maplb.Client(produced)
+            c.connect(PORT)
+            c.pump(c.has_all, GUARD)
             clients.append(c)
             if c.server == victim.name:
                 break
@@ -253,14 +144,10 @@ def main():
         wait(lambda: other.count() == want)
         for c in clients:
             c.pump(c.has_all, 5)
-            if not c.has_all():
-                if c.eof:
-                    c.connect()
-                c.pump(c.has_all)
-            n = -1
-            while n != len(c.got):    # then quiet for a second
-                n = len(c.got)
-                c.pump(lambda: len(c.got) > n, 1)
+            if not c.has_all() and c.eof:
+                c.connect(PORT)
+            c.pump(c.has_all, GUARD)
+            c.settle()              # then quiet for a second
         for c in clients:
             lost, rep = c.numbers()
             report("raw SSE client first on %s, now on %s: %d lost, %d repeated (%d events, %d messages)" % (
@@ -286,4 +173,4 @@ def main():
 
 if __name__ == "__main__":
     main()
-    sys.exit(1 if failed else 0)
+    sys.exit(1 if maplb.failed else 0)

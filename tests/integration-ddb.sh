@@ -166,13 +166,7 @@ map_archive() {
 	U=http://127.0.0.1:$P/fdsnws/event/1
 	wait_for 30 test "$(curl -s "$U/count")" -gt 0
 	if "$py" -c 'import obspy' 2>/dev/null; then
-		while IFS= read -r l; do
-			case $l in
-			PASS\ *) pass "archive: ${l#PASS }" ;;
-			FAIL\ *) l=${l#FAIL }; fail "archive: ${l%%: *}" "${l#*: }" ;;
-			*) fail "archive-check.py" "$l" ;;
-			esac
-		done < <(timeout 300 "$py" tests/archive-check.py "http://127.0.0.1:$P" "$TMP/arch" 2>&1)
+		py_checks archive timeout 300 "$py" tests/archive-check.py "http://127.0.0.1:$P" "$TMP/arch"
 	else
 		fail "archive: obspy as the FDSN client" "no ObsPy in $py: run scripts/install-deps"
 	fi

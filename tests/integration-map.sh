@@ -85,34 +85,20 @@ kafka_detections() {
 # two quake-consume --positions | quake-map pairs, a client resumed on the
 # other one in both start orders, a restart, a rebalance, an older id
 kafka_map_resume() {
-	local l port=$(( ${QUAKE_TEST_MAP_PORT:-19480} + 10 ))
+	local port=$(( ${QUAKE_TEST_MAP_PORT:-19480} + 10 ))
 	scripts/kafka-local topic resume 4 2>/dev/null
-	while IFS= read -r l; do
-		case $l in
-		PASS\ *) pass "map resume: ${l#PASS }" ;;
-		FAIL\ *) l=${l#FAIL }; fail "map resume: ${l%%: *}" "${l#*: }" ;;
-		esac
-	done < <(timeout 300 python3 tests/map-resume.py "$TOP/$B/bin" "$BK" resume "$port" 2>"$TMP/map-resume.err")
-	grep -q . "$TMP/map-resume.err" && tail -3 "$TMP/map-resume.err" >&2
-	return 0
+	py_checks "map resume" timeout 300 python3 tests/map-resume.py "$TOP/$B/bin" "$BK" resume "$port"
 }
 
 # two map instances behind Debian's HAProxy, the page in Chromium
 # (tests/browser-lb.py): the page's instance killed -9 while events keep
 # coming; the page and a raw SSE client end with exactly the produced set
 kafka_map_lb() {
-	local l py=${QUAKE_CACHE:-$HOME/.cache/quake}/venv-browser/bin/python port=$(( ${QUAKE_TEST_MAP_PORT:-19480} + 20 ))
+	local py=${QUAKE_CACHE:-$HOME/.cache/quake}/venv-browser/bin/python port=$(( ${QUAKE_TEST_MAP_PORT:-19480} + 20 ))
 	[ -x "$py" ] || py=python3
 	if ! command -v haproxy >/dev/null || [ ! -x /usr/bin/chromedriver ] || ! "$py" -c 'import selenium' 2>/dev/null; then
 		fail "map behind haproxy" "needs haproxy, chromium-driver and selenium (scripts/install-deps)"; return
 	fi
 	scripts/kafka-local topic lbtopic 4 2>/dev/null
-	while IFS= read -r l; do
-		case $l in
-		PASS\ *) pass "map behind haproxy: ${l#PASS }" ;;
-		FAIL\ *) l=${l#FAIL }; fail "map behind haproxy: ${l%%: *}" "${l#*: }" ;;
-		esac
-	done < <(timeout 300 "$py" tests/browser-lb.py "$TOP/$B/bin" "$TOP/$B/share/quake/web" "$BK" lbtopic "$port" 2>"$TMP/browser-lb.err")
-	grep -q . "$TMP/browser-lb.err" && tail -3 "$TMP/browser-lb.err" >&2
-	return 0
+	py_checks "map behind haproxy" timeout 300 "$py" tests/browser-lb.py "$TOP/$B/bin" "$TOP/$B/share/quake/web" "$BK" lbtopic "$port"
 }

@@ -12,26 +12,15 @@ Prints PASS/FAIL lines with the numbers. The topic exists with 4 partitions.
 QUAKE_TEST_NO_POSITIONS=1 runs quake-consume without --positions (what the
 map services did before ids were positions: shows the old ids losing or
 repeating revisions). Every wait is bounded (30 s)."""
-import datetime, json, os, signal, socket, subprocess, sys, tempfile, time, urllib.request
+import datetime, os, subprocess, sys, tempfile, time
+
+import maplb
+from maplb import GUARD, iso, report, wait
 
 BIN, BK, TOPIC, PORT = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 TMP = tempfile.mkdtemp(prefix="map-resume.")
 POSITIONS = os.environ.get("QUAKE_TEST_NO_POSITIONS") != "1"
 NOW = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
-GUARD = 30
-failed = 0
-
-
-def report(name, ok, why=""):
-    global failed
-    print(("PASS %s" % name) if ok else ("FAIL %s: %s" % (name, why)), flush=True)
-    failed += 0 if ok else 1
-
-
-def iso(t):
-    return t.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
 produced = {}       # id -> newest lastupdate produced
 
 
@@ -62,139 +51,12 @@ def produce(pairs, topic=TOPIC):
             r.returncode, r.stdout.count('"produced"'), len(lines), r.stderr[-300:]))
 
 
-def get(port, path):
-    try:
-        with urllib.request.urlopen("http://127.0.0.1:%d%s" % (port, path), timeout=5) as r:
-            return r.status, r.read().decode()
-    except urllib.error.HTTPError as e:
-        return e.code, ""
-    except OSError:
-        return 0, ""
+def Map(name, port, group, start="30d"):
+    return maplb.Map(BIN, BK, TOPIC, name, port, group, TMP, positions=POSITIONS, start=start)
 
 
-def wait(cond, secs=GUARD, step=0.1):
-    end = time.monotonic() + secs
-    while True:
-        v = cond()
-        if v or time.monotonic() > end:
-            return v
-        time.sleep(step)
-
-
-class Map:
-    """a quake-consume | quake-map pair, a consumer group of its own"""
-
-    def __init__(self, name, port, group, start="30d"):
-        self.name, self.port = name, port
-        self.err = open(os.path.join(TMP, name + ".err"), "ab")
-        cmd = [BIN + "/quake-consume", "-b", BK, "-t", TOPIC, "-g", group,
-               "-X", "topic.metadata.refresh.interval.ms=1000", "--stats", "1",
-               # a member killed -9 leaves its group after this, not 45 s
-               "-X", "session.timeout.ms=6000"]
-        cmd += ["--since", start] if not start.startswith("s@") else ["-o", start]
-        if POSITIONS:
-            cmd.append("--positions")
-        self.c = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.err)
-        self.m = subprocess.Popen([BIN + "/quake-map", "--listen", "127.0.0.1:%d" % port],
-                                  stdin=self.c.stdout, stdout=subprocess.DEVNULL, stderr=self.err)
-        self.c.stdout.close()
-
-    def count(self):
-        st, body = get(self.port, "/fdsnws/event/1/count")
-        return int(body) if st == 200 and body.strip().isdigit() else -1
-
-    def holds(self, n):
-        return wait(lambda: self.count() == n and get(self.port, "/healthz")[0] == 200)
-
-    def kill9(self):
-        for p in (self.m, self.c):
-            p.send_signal(signal.SIGKILL)
-            p.wait()
-
-    def stop(self):
-        for p in (self.c, self.m):
-            p.terminate()
-        for p in (self.c, self.m):
-            try:
-                p.wait(10)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
-
-
-class Client:
-    """a raw SSE client: the messages it got, its last id, comment lines"""
-
-    def __init__(self):
-        self.got = []           # (id, lastupdate) of every message
-        self.ids = []           # and its SSE id
-        self.last = None
-        self.comments = []
-
-    def connect(self, port):
-        self.s = socket.create_connection(("127.0.0.1", port), timeout=GUARD)
-        self.s.settimeout(0.2)
-        hdr = "Last-Event-ID: %s\r\n" % self.last if self.last else ""
-        self.s.sendall(("GET /events/stream HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n%s\r\n" % hdr).encode())
-        self.buf, self.head = b"", None
-
-    def pump(self, until, secs=GUARD):
-        """read until until() holds, the stream ends, or secs pass"""
-        end = time.monotonic() + secs
-        while not until() and time.monotonic() < end:
-            try:
-                d = self.s.recv(65536)
-            except socket.timeout:
-                continue
-            if not d:
-                break
-            self.buf += d
-            if os.environ.get("QUAKE_TEST_RAW"):
-                with open(os.environ["QUAKE_TEST_RAW"], "ab") as w:
-                    w.write(d)
-            if self.head is None and b"\r\n\r\n" in self.buf:
-                self.head, self.buf = self.buf.split(b"\r\n\r\n", 1)
-            if self.head is None:
-                continue
-            # one message at a time, so `until` can stop between two
-            while b"\n\n" in self.buf and not until():
-                block, self.buf = self.buf.split(b"\n\n", 1)
-                f = {}
-                for l in block.decode().split("\n"):
-                    if l.startswith(":"):
-                        self.comments.append(l)
-                    elif ": " in l:
-                        k, v = l.split(": ", 1)
-                        f[k] = v
-                if "id" in f:
-                    self.last = f["id"]
-                if "data" in f:
-                    e = json.loads(f["data"])
-                    self.got.append((e["id"], e["lastupdate"]))
-                    self.ids.append(f.get("id"))
-        return until()
-
-    def close(self):
-        self.s.close()
-
-    def has_all(self):
-        seen = set(self.got)
-        return all((k, v) in seen for k, v in produced.items())
-
-    def numbers(self):
-        """(lost, repeated): events not seen at their newest revision;
-        revisions seen more than once"""
-        seen = set(self.got)
-        lost = sum(1 for k, v in produced.items() if (k, v) not in seen)
-        return lost, len(self.got) - len(seen)
-
-    def settle(self, port=None):
-        """read until the produced set is in, then until 1 s passes quietly"""
-        self.pump(self.has_all)
-        n = -1
-        while n != len(self.got):
-            n = len(self.got)
-            self.pump(lambda: len(self.got) > n, 1)
+def Client():
+    return maplb.Client(produced)
 
 
 next_id = [0]
@@ -259,7 +121,7 @@ def main():
         c.close()
         produce(new_events(100))
         b = Map("b", PORT + 1, "resume-b-%d" % os.getpid())
-        wait(lambda: get(b.port, "/healthz")[0] in (200, 503), step=0.01)
+        wait(lambda: b.get("/healthz")[0] in (200, 503), step=0.01)
         c.connect(b.port)
         c.settle()
         c.close()
@@ -322,7 +184,7 @@ def main():
     finally:
         a.stop()
         b.stop()
-    return failed
+    return maplb.failed
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ against an independent reference filter over the same lines; obspy: ObsPy's
 FDSN client (get_events, QuakeML) against the same reference; sse: the event
 stream (initial set, since, Last-Event-ID, minmagnitude, live lines written to
 FIFO, updates). Prints one "PASS name" / "FAIL name: why" line per check."""
-import datetime, glob, json, math, os, socket, subprocess, sys, time, urllib.error, urllib.parse, urllib.request
+import datetime, glob, json, math, os, re, socket, subprocess, sys, time, urllib.error, urllib.parse, urllib.request
 
 def us(s):  # ISO time (optional Z, 0-9 fraction digits) -> µs since the epoch
     s = s.rstrip("Z")
@@ -187,6 +187,9 @@ def obspy(base, lines):
             why = why or same_event(e, f)
         report(why is None, "obspy get_events %s (%d events)" % (name, len(want)), why)
 
+def nmsg(buf):  # whole messages with data read so far
+    return len(re.findall(rb"\ndata: [^\n]*\n\n", buf))
+
 def sse_read(base, path, headers=(), until=None, seconds=5):
     u = urllib.parse.urlsplit(base)
     s = socket.create_connection((u.hostname, u.port), timeout=seconds)
@@ -204,7 +207,8 @@ def sse_read(base, path, headers=(), until=None, seconds=5):
     s.close()
     head, _, body = buf.partition(b"\r\n\r\n")
     msgs = []
-    for block in body.decode(errors="replace").split("\n\n"):
+    # the part after the last blank line is a message still arriving
+    for block in body.decode(errors="replace").split("\n\n")[:-1]:
         f = dict(l.split(": ", 1) for l in block.split("\n") if ": " in l and not l.startswith(":"))
         if "data" in f:
             msgs.append((f["id"], json.loads(f["data"])))
@@ -213,7 +217,7 @@ def sse_read(base, path, headers=(), until=None, seconds=5):
 def sse(base, lines, fifo):
     events = held(lines)
     n = len(events)
-    head, msgs, _ = sse_read(base, "/events/stream", until=lambda b: b.count(b"\ndata: ") >= n)
+    head, msgs, _ = sse_read(base, "/events/stream", until=lambda b: nmsg(b) >= n)
     report("text/event-stream" in head and len(msgs) == n, "sse: the whole set on connect (%d)" % n, "%d messages" % len(msgs))
     report(sorted(m[1]["id"] for m in msgs) == sorted(events) and
            all(m[1]["lastupdate"] == events[m[1]["id"]]["lastupdate"] for m in msgs),
@@ -225,12 +229,12 @@ def sse(base, lines, fifo):
     report(len(src) == 1 and next(iter(src)).startswith("~") and offs == sorted(offs) and
            len(set(offs)) == len(offs), "sse: ids are the stdin pseudo topic's line numbers, rising", ids[:3])
     cut = ids[len(ids) // 2]
-    _, later, _ = sse_read(base, "/events/stream?since=%s" % cut, until=lambda b: b.count(b"\ndata: ") >= n - len(ids) // 2 - 1, seconds=3)
+    _, later, _ = sse_read(base, "/events/stream?since=%s" % cut, until=lambda b: nmsg(b) >= n - len(ids) // 2 - 1, seconds=3)
     report([m[0] for m in later] == ids[len(ids) // 2 + 1:], "sse: ?since=ID sends only what came after")
-    _, later2, _ = sse_read(base, "/events/stream", headers=[("Last-Event-ID", cut)], until=lambda b: b.count(b"\ndata: ") >= n - len(ids) // 2 - 1, seconds=3)
+    _, later2, _ = sse_read(base, "/events/stream", headers=[("Last-Event-ID", cut)], until=lambda b: nmsg(b) >= n - len(ids) // 2 - 1, seconds=3)
     report([m[0] for m in later2] == ids[len(ids) // 2 + 1:], "sse: Last-Event-ID sends only what came after")
     big = [e for e in events.values() if e["mag"] >= 5]
-    _, m5, _ = sse_read(base, "/events/stream?minmagnitude=5", until=lambda b: b.count(b"\ndata: ") >= len(big), seconds=3)
+    _, m5, _ = sse_read(base, "/events/stream?minmagnitude=5", until=lambda b: nmsg(b) >= len(big), seconds=3)
     report(sorted(m[1]["id"] for m in m5) == sorted(e["id"] for e in big), "sse: minmagnitude=5 (%d events)" % len(big))
     # live: a new line and an update of it, written while a client waits
     new = dict(next(iter(events.values())), id="20991231_0000001", mag=3.3, action="create",
@@ -246,7 +250,7 @@ def sse(base, lines, fifo):
     import threading
     th = threading.Thread(target=writer)
     th.start()
-    _, live, _ = sse_read(base, "/events/stream?since=%s" % ids[-1], until=lambda b: b.count(b"\ndata: ") >= 2, seconds=5)
+    _, live, _ = sse_read(base, "/events/stream?since=%s" % ids[-1], until=lambda b: nmsg(b) >= 2, seconds=5)
     th.join()
     report([(m[1]["id"], m[1]["mag"]) for m in live] == [(new["id"], 3.3), (new["id"], 4.4)],
            "sse: a line written to stdin, then its update, reach a waiting client", live)

@@ -3,7 +3,7 @@
 # Sourced by tests/run; part of `make check`. Bounded: one browser, ~1 min.
 
 suite_browser() {
-	local py=${QUAKE_CACHE:-$HOME/.cache/quake}/venv-browser/bin/python out
+	local py=${QUAKE_CACHE:-$HOME/.cache/quake}/venv-browser/bin/python
 	[ -x "$py" ] || py=python3
 	if ! "$py" -c 'import selenium' 2>/dev/null; then
 		fail "browser" "selenium is not installed (scripts/install-deps)"; return
@@ -12,11 +12,6 @@ suite_browser() {
 		fail "browser" "needs $B/bin/quake-map and /usr/bin/chromedriver (make; scripts/install-deps)"; return
 	fi
 	echo "browser: quake-map's page in chromium" >&2
-	out=$(timeout 300 "$py" tests/browser-map.py "$B/bin/quake-map" "$TOP/$B/share/quake/web" \
-		"${QUAKE_TEST_MAP_PORT:-19480}" 2>"$TMP/browser.err")
-	npass=$((npass + $(printf '%s\n' "$out" | grep -c '^PASS ')))
-	nfail=$((nfail + $(printf '%s\n' "$out" | grep -c '^FAIL ')))
-	printf '%s\n' "$out" | grep '^FAIL ' || true
-	printf '%s\n' "$out" | grep -q '^[PF]A[SI][SL] ' ||
-		fail "browser" "no check ran: $(tail -3 "$TMP/browser.err")"
+	py_checks "" timeout 300 "$py" tests/browser-map.py "$B/bin/quake-map" "$TOP/$B/share/quake/web" \
+		"${QUAKE_TEST_MAP_PORT:-19480}"
 }

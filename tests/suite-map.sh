@@ -26,18 +26,8 @@ qm_metric_is() { [ "$(qm_metric "$1" "$2")" = "$3" ]; }
 # guard (30 or more), never a speed asserted
 qm_until() { local t=$(($1 * 10)); shift; until "$@"; do t=$((t - 1)); [ $t -gt 0 ] || return 1; sleep 0.1; done; }
 qm_lines_read() { curl -s "http://127.0.0.1:$1/metrics" | awk '/^quake_map_lines_total/ {n += $2} END {print n + 0}'; }
-# qm_py MODE ARGS...: each PASS/FAIL line of tests/map-check.py counted
-qm_py() {
-	local py=$1 l; shift
-	while IFS= read -r l; do
-		case $l in
-		PASS\ *) pass "${l#PASS }" ;;
-		FAIL\ *) l=${l#FAIL }; fail "${l%%: *}" "${l#*: }" ;;
-		*) fail "map-check.py $1" "$l" ;;
-		esac
-	done < <(timeout 300 "$py" tests/map-check.py "$@" 2>&1)
-}
-
+# qm_py PYTHON MODE ARGS...: each PASS/FAIL line of tests/map-check.py a check
+qm_py() { local py=$1; shift; py_checks "" timeout 300 "$py" tests/map-check.py "$@"; }
 qm_fixture() { [ -s "$TMP/map-fx" ] || python3 tests/map-check.py gen "$TMP/map-fx"; }
 
 map_fdsn() {

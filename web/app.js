@@ -1,5 +1,5 @@
 /* quake map: the events quake-map holds, live over Server-Sent Events, on a
- * Leaflet map of Natural Earth outlines. Everything comes from this page's own
+ * Leaflet map (its basemap: basemap.js). Everything comes from this page's own
  * origin. One record per event id; a marker and a list row carry its
  * data-event-id, and an update changes them in place. */
 (function () {
@@ -387,33 +387,13 @@
     });
     box.appendChild(sz);
   }
-  /* rings that cross the antimeridian (Russia, Fiji) made continuous in
-     longitude, so that no edge spans the whole map */
-  function unwrap(fc) {
-    function ring(r) {
-      for (var i = 1; i < r.length; i++) {
-        var d = r[i][0] - r[i - 1][0];
-        if (d > 180) r[i] = [r[i][0] - 360, r[i][1]]; else if (d < -180) r[i] = [r[i][0] + 360, r[i][1]];
-      }
-    }
-    fc.features.forEach(function (f) {
-      var g = f.geometry; if (!g) return;
-      (g.type === 'Polygon' ? [g.coordinates] : g.type === 'MultiPolygon' ? g.coordinates : [])
-        .forEach(function (p) { p.forEach(ring); });
-    });
-    return fc;
-  }
   function initMap() {
     var c = state.c.split(',').map(Number), ok = c.length === 3 && c.every(isFinite);
     map = L.map('map', { worldCopyJump: true, minZoom: 1, maxZoom: 10, preferCanvas: false,
       zoomSnap: 1 }).setView(ok ? [c[0], c[1]] : [20, 10], ok ? c[2] : 2);
-    map.createPane('land').style.zIndex = 350;   /* under the markers' overlay pane (400) */
     map.attributionControl.setPrefix(false);
-    map.attributionControl.addAttribution('Leaflet · Natural Earth · events: EMSC');
-    fetch('/vendor/countries-110m.json').then(function (r) { return r.json(); }).then(function (topo) {
-      L.geoJSON(unwrap(topojson.feature(topo, topo.objects.countries)), { interactive: false, pane: 'land',
-        style: { color: '#7a8a99', weight: 0.6, fillColor: '#f4f1ea', fillOpacity: 1 } }).addTo(map);
-    }).catch(function () {});
+    map.attributionControl.addAttribution('Leaflet · events: EMSC');
+    quakeBasemap.attach(map);   /* outlines, place labels or tiles: basemap.js */
     layer = L.layerGroup().addTo(map);
     legend = L.control({ position: 'bottomleft' });
     legend.onAdd = function () { return el('div', 'legend'); };

@@ -1,5 +1,6 @@
 # suite-browser — quake-map's page in headless Debian chromium, driven by
-# selenium (tests/browser-map.py) against the real quake-map on 127.0.0.1.
+# selenium (tests/browser-map.py, tests/browser-basemap.py) against the real
+# quake-map on 127.0.0.1.
 # Sourced by tests/run; part of `make check`. Bounded: one browser, ~1 min.
 
 suite_browser() {
@@ -19,4 +20,21 @@ suite_browser() {
 	printf '%s\n' "$out" | grep '^FAIL ' || true
 	printf '%s\n' "$out" | grep -q '^[PF]A[SI][SL] ' ||
 		fail "browser" "no check ran: $(tail -3 "$TMP/browser.err")"
+	suite_browser_basemap
+}
+
+# the basemap (outline scales, place labels, --tiles against a stand-in) and
+# the time ranges beyond the live window: tests/browser-basemap.py
+suite_browser_basemap() {
+	local py=${QUAKE_CACHE:-$HOME/.cache/quake}/venv-browser/bin/python out
+	[ -x "$py" ] || py=python3
+	"$py" -c 'import selenium' 2>/dev/null && [ -x "$B/bin/quake-map" ] && [ -x /usr/bin/chromedriver ] || return 0
+	echo "browser: the basemap, tiles and time ranges in chromium" >&2
+	out=$(timeout 300 "$py" tests/browser-basemap.py "$B/bin/quake-map" "$TOP/$B/share/quake/web" \
+		"${QUAKE_TEST_BASEMAP_PORT:-19490}" 2>"$TMP/browser-basemap.err")
+	npass=$((npass + $(printf '%s\n' "$out" | grep -c '^PASS ')))
+	nfail=$((nfail + $(printf '%s\n' "$out" | grep -c '^FAIL ')))
+	printf '%s\n' "$out" | grep '^FAIL ' || true
+	printf '%s\n' "$out" | grep -q '^[PF]A[SI][SL] ' ||
+		fail "browser basemap" "no check ran: $(tail -3 "$TMP/browser-basemap.err")"
 }

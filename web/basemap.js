@@ -159,8 +159,6 @@
           offline();
         }
       });
-    /* the coarse outlines at once, not after /basemap.json */
-    if (scaleFor(map.getZoom()) === '110m') outline('110m');
   }
 
   window.quakeBasemap = { attach: attach, scaleFor: scaleFor };

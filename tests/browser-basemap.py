@@ -100,6 +100,11 @@ class Map:
         self.p.wait(10)
 
 
+def phone(d, w=390, h=844):
+    """a phone's viewport (headless chromium's window is at least 500 px wide)"""
+    d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": w, "height": h, "deviceScaleFactor": 1, "mobile": True})
+
+
 def browser(size="1280,800"):
     o = webdriver.ChromeOptions()
     o.binary_location = "/usr/bin/chromium"
@@ -205,19 +210,19 @@ def basemap(d):
           not overlap and all(l[1] >= -1 and l[2] >= -1 and l[3] <= size[0] + 1 and l[4] <= size[1] + 1 for l in labels),
           overlap[:3])
     # by population: a place in view without a label, larger than the smallest labelled one, has no room:
-    # the box its label would take (8 + 7 px a character, 18 px high, from its point) overlaps a larger
+    # the box its label would take (its point -10 to +14 + 7 px a character, ±13 px) overlaps a larger
     # place's label or leaves the map (the rule basemap.js follows, in population order)
     pts = d.execute_script("return arguments[0].map(function (p) { var q = quakeMap.map.latLngToContainerPoint([p[1], p[2]]);"
                            " return [q.x, q.y]; })", inside)
     boxes = {}
     for p, q in zip(inside, pts):
-        boxes.setdefault(p[0], [q[0] - 4, q[1] - 9, q[0] + 8 + 7 * len(p[0]), q[1] + 9])
+        boxes.setdefault(p[0], [q[0] - 10, q[1] - 13, q[0] + 14 + 7 * len(p[0]), q[1] + 13])
     smallest = min(p[3] for p in inside if p[0] in names)
     crowded = []
     for i, (p, q) in enumerate(zip(inside, pts)):
         if p[0] in names or p[3] < smallest:
             continue
-        bx = [q[0] - 4, q[1] - 9, q[0] + 8 + 7 * len(p[0]), q[1] + 9]
+        bx = [q[0] - 10, q[1] - 13, q[0] + 14 + 7 * len(p[0]), q[1] + 13]
         out = bx[0] < 0 or bx[1] < 0 or bx[2] > size[0] or bx[3] > size[1]
         hit = any(bx[0] < c[2] and c[0] < bx[2] and bx[1] < c[3] and c[1] < bx[3]
                   for o, c in ((o, boxes[o[0]]) for o in inside[:i] if o[0] in names))
@@ -351,6 +356,8 @@ def screenshot(base):
         for name, size in (("map-zoomed.png", "1280,800"), ("map-zoomed-phone.png", "390,844")):
             d = browser(size)
             try:
+                if size.startswith("390"):
+                    phone(d)
                 d.get(ORIGIN + "/#c=37.600,140.300,7&win=30d")
                 live(d)
                 wait(lambda: d.execute_script("return document.querySelectorAll('.place-label').length") > 0)

@@ -11,7 +11,7 @@
   /* the finest scale used from each zoom up */
   var SCALES = [[7, '10m'], [4, '50m'], [0, '110m']];
   var LABEL_ZOOM = 6;            /* place labels from this zoom */
-  var LABEL_CELL = 110 * 34;     /* px² of view per label at most */
+  var LABEL_CELL = 150 * 60;     /* px² of view per label at most */
   var STYLE = { color: '#7a8a99', weight: 0.6, fillColor: '#f4f1ea', fillOpacity: 1 };
 
   var map, renderer, outlines = {}, shown = null, places = null, placesLoading = false;
@@ -40,7 +40,10 @@
   }
 
   /* the outlines of one scale: fetched once, kept; the finest one loaded so
-     far that the view needs is on the map (a coarser one until it comes) */
+     far that the view needs is on the map (a coarser one until it comes).
+     The finer scales put only the countries near the view on the map (each
+     country's layer made when first needed): Leaflet reprojects every
+     point of a layer at each zoom, and 1:10m has a few hundred thousand. */
   function outline(scale) {
     if (outlines[scale]) return outlines[scale];
     var o = outlines[scale] = { layer: null };
@@ -48,12 +51,38 @@
       if (!r.ok) throw new Error(r.status);
       return r.json();
     }).then(function (topo) {
-      o.layer = L.geoJSON(unwrap(topojson.feature(topo, topo.objects.countries)),
-        { interactive: false, pane: 'land', renderer: renderer, style: STYLE });
+      var fc = unwrap(topojson.feature(topo, topo.objects.countries));
+      if (scale === '110m') {
+        o.layer = L.geoJSON(fc, { interactive: false, pane: 'land', renderer: renderer, style: STYLE });
+      } else {
+        o.layer = L.layerGroup();
+        o.parts = fc.features.map(function (f) { return { f: f, box: bbox(f), layer: null }; });
+      }
       o.layer.scale = scale;
       update();
     }).catch(function () { delete outlines[scale]; });
     return o;
+  }
+  function bbox(f) {
+    var b = [Infinity, Infinity, -Infinity, -Infinity], g = f.geometry;
+    (g ? g.type === 'Polygon' ? [g.coordinates] : g.type === 'MultiPolygon' ? g.coordinates : [] : [])
+      .forEach(function (p) { p.forEach(function (r) { r.forEach(function (c) {
+        if (c[0] < b[0]) b[0] = c[0]; if (c[1] < b[1]) b[1] = c[1];
+        if (c[0] > b[2]) b[2] = c[0]; if (c[1] > b[3]) b[3] = c[1];
+      }); }); });
+    return b;
+  }
+  /* a finer scale's countries: those whose box meets the view (and half a
+     view around it) on the map, the others off it */
+  function cull(o) {
+    if (!o.parts) return;
+    var v = map.getBounds().pad(0.5);
+    o.parts.forEach(function (p) {
+      var on = p.box[0] <= v.getEast() && p.box[2] >= v.getWest() && p.box[1] <= v.getNorth() && p.box[3] >= v.getSouth();
+      if (on && !p.layer) p.layer = L.geoJSON(p.f, { interactive: false, pane: 'land', renderer: renderer, style: STYLE });
+      if (on && !o.layer.hasLayer(p.layer)) o.layer.addLayer(p.layer);
+      else if (!on && p.layer && o.layer.hasLayer(p.layer)) o.layer.removeLayer(p.layer);
+    });
   }
   function bestLoaded(want) {
     for (var i = 0, on = false; i < SCALES.length; i++) {
@@ -97,7 +126,8 @@
       while (lon - 360 >= west) lon -= 360;
       if (lon > east) continue;
       var pt = map.latLngToContainerPoint([p.lat, lon]);
-      var w = 8 + 7 * p.name.length, box = [pt.x - 4, pt.y - 9, pt.x + w, pt.y + 9];
+      /* the label's box with a margin: 10 px for the dot, 7 px a character */
+      var box = [pt.x - 10, pt.y - 13, pt.x + 14 + 7 * p.name.length, pt.y + 13];
       if (box[0] < 0 || box[2] > size.x || box[1] < 0 || box[3] > size.y) continue;
       if (taken.some(function (t) { return box[0] < t[2] && t[0] < box[2] && box[1] < t[3] && t[1] < box[3]; })) continue;
       taken.push(box);
@@ -118,6 +148,7 @@
     var z = map.getZoom(), want = scaleFor(z);
     outline(want);
     var best = bestLoaded(want);
+    if (best && outlines[best.scale].parts) cull(outlines[best.scale]);
     if (best && best !== shown) {
       if (shown) map.removeLayer(shown);
       best.addTo(map);
@@ -146,20 +177,23 @@
     map.getPane('places').style.pointerEvents = 'none';
     renderer = L.svg({ pane: 'land', padding: 0.3 });
     labels = L.layerGroup().addTo(map);
-    fetch('/basemap.json').then(function (r) { return r.ok ? r.json() : {}; }).catch(function () { return {}; })
-      .then(function (cfg) {
-        if (cfg && typeof cfg.tiles === 'string' && cfg.tiles) {
-          mode = 'tiles';
-          tiles = L.tileLayer(cfg.tiles, { maxZoom: 19, crossOrigin: false }).addTo(map);
-          map.attributionControl.addAttribution(escapeText(cfg.attribution || ''));
-          map.getContainer().setAttribute('data-basemap', 'tiles');
-        } else {
-          mode = 'offline';
-          map.getContainer().setAttribute('data-basemap', 'offline');
-          offline();
-        }
-      });
+    config.then(function (cfg) {
+      if (cfg && typeof cfg.tiles === 'string' && cfg.tiles) {
+        mode = 'tiles';
+        tiles = L.tileLayer(cfg.tiles, { maxZoom: 19 }).addTo(map);
+        map.attributionControl.addAttribution(escapeText(cfg.attribution || ''));
+        map.getContainer().setAttribute('data-basemap', 'tiles');
+      } else {
+        mode = 'offline';
+        map.getContainer().setAttribute('data-basemap', 'offline');
+        offline();
+      }
+    });
   }
+
+  /* asked for as soon as this script runs, before app.js makes the map */
+  var config = fetch('/basemap.json').then(function (r) { return r.ok ? r.json() : {}; })
+    .catch(function () { return {}; });
 
   window.quakeBasemap = { attach: attach, scaleFor: scaleFor };
 })();

@@ -50,7 +50,8 @@ tiles_init(struct tiles *t, const char *url, const char *attribution,
 	for (p = host; host_char(*p); p++)
 		;
 	if (p == host)
-		return quake_err_fail(f, "--tiles", "no host name");
+		return quake_err_fail(f, "--tiles", *p == '{' ? "one host: {s} is not "
+		    "replaced (tile.openstreetmap.org needs none)" : "no host name");
 	if (*p == ':') {
 		const char *d = ++p;
 

@@ -344,10 +344,71 @@ def ranges(d, base):
     more = d.execute_script("return document.getElementById('more').hidden ? 0 : 1")
     shown = d.execute_script("return Number(document.body.dataset.shown)")
     ex = urllib.parse.unquote(d.execute_script("return document.getElementById('x-text').href"))
+    st = urllib.parse.parse_qs(urllib.parse.urlsplit(ex).query).get("starttime", ["?"])[0]
+    try:  # the page's own "a year ago", taken after this test's NOW
+        lag = (datetime.datetime.fromisoformat(st + "+00:00") - (NOW - datetime.timedelta(days=365))).total_seconds()
+    except ValueError:
+        lag = -1
     check("range: '1 year' (%s) shows every event the FDSN service has for it (%d)" % (done, shown),
           done and shown == len(fdsn_ids("starttime=" + y0 + ":00")) and "win=1y" in
-          d.find_element("id", "x-permalink").get_attribute("href") and "starttime=" + y0 in ex and
+          d.find_element("id", "x-permalink").get_attribute("href") and 0 <= lag < HANG * 20 and
           (len(rows) == shown or more), "%d vs %d, %s" % (shown, len(fdsn_ids("starttime=" + y0 + ":00")), ex))
+
+
+def archive():
+    """the ranges beyond the window from DynamoDB Local (QUAKE_TEST_BASEMAP_DDB: its URL) through
+    quake-map --archive: events over two years put with quake-ddb-put, the map holding 30 days"""
+    ddb = os.environ.get("QUAKE_TEST_BASEMAP_DDB")
+    if not ddb:
+        print("range archive: skipped (no DynamoDB Local: QUAKE_TEST_BASEMAP_DDB unset)", file=sys.stderr)
+        return
+    env = dict(os.environ, AWS_ACCESS_KEY_ID="AKIDLOCAL", AWS_SECRET_ACCESS_KEY="local", AWS_REGION="us-east-1")
+    start = (NOW - datetime.timedelta(days=730)).strftime("%Y-%m-%d")
+    lines = subprocess.run([sys.executable, os.path.join(HERE, "gen-years.py"), "400", "11", start, "731"],
+                           capture_output=True, text=True, check=True).stdout.splitlines()
+    lines = [l for l in lines if json.loads(l)["time"] < iso(NOW)]
+    put = subprocess.run([os.path.join(os.path.dirname(BIN), "quake-ddb-put"), "-t", "quake-basemap", "-e", ddb,
+                          "--create-table", "-c", "16"], input="".join(l + "\n" for l in lines),
+                         capture_output=True, text=True, env=env)
+    check("range archive: %d lines over two years put into DynamoDB Local" % len(lines),
+          put.returncode == 0 and put.stdout.count("\n") == len(lines), put.stderr[-200:])
+    best = {}
+    for l in lines:
+        e = json.loads(l)
+        if e["id"] not in best or best[e["id"]]["lastupdate"] < e["lastupdate"]:
+            best[e["id"]] = e
+    os.environ.update(AWS_ACCESS_KEY_ID="AKIDLOCAL", AWS_SECRET_ACCESS_KEY="local", AWS_REGION="us-east-1")
+    qm = Map(lines, "--window", "30d", "--archive", "quake-basemap", "-e", ddb)
+    d = browser()
+    try:
+        y0 = iso(NOW - datetime.timedelta(days=365))
+        want = sorted(i for i, e in best.items() if e["time"] >= y0)
+        held = int(get("/fdsnws/event/1/count")[1].strip() or 0)
+        d.get(ORIGIN + "/#win=1y&c=20.000,10.000,2")
+        live(d)
+        done = wait(lambda: d.execute_script("var b = document.getElementById('range-progress');"
+                                             "return b.dataset.state === 'done' && b.textContent"))
+        time.sleep(0.5)
+        got = sorted(d.execute_script("return Array.from(document.querySelectorAll('path[data-event-id]'), e => e.dataset.eventId)"))
+        mags = d.execute_script("return arguments[0].map(function (i) { var r = quakeMap.events.get(i); return r && r.ev.mag; })", want)
+        check("range archive: '1 year' shows exactly the %d events of the last year in the table (the map holds %d; %s)" %
+              (len(want), held, done), done and got == want and held < len(want), "%d vs %d" % (len(got), len(want)))
+        check("range archive: each at its newest revision (the magnitudes)",
+              mags == [best[i]["mag"] for i in want], [(i, m, best[i]["mag"]) for i, m in zip(want, mags) if m != best[i]["mag"]][:3])
+        d1 = (NOW - datetime.timedelta(days=300)).strftime("%Y-%m-%d")
+        d2 = (NOW - datetime.timedelta(days=200)).strftime("%Y-%m-%d")
+        d.get(ORIGIN + "/#win=custom&from=%s&to=%s&c=20.000,10.000,2" % (d1, d2))
+        live(d)
+        done = wait(lambda: d.execute_script("var b = document.getElementById('range-progress');"
+                                             "return b.dataset.state === 'done' && b.textContent"))
+        time.sleep(0.5)
+        rows = sorted(d.execute_script("return Array.from(document.querySelectorAll('#list li[data-event-id]'), e => e.dataset.eventId)"))
+        ref = sorted(i for i, e in best.items() if d1 <= e["time"][:10] <= d2)
+        check("range archive: a permalink to %s .. %s (all before the window) lists exactly its %d events (%s)" %
+              (d1, d2, len(ref), done), done and rows == ref and ref, "%d vs %d" % (len(rows), len(ref)))
+    finally:
+        d.quit()
+        qm.stop()
 
 
 def screenshot(base):
@@ -385,6 +446,7 @@ def main():
         d.quit()
         qm.stop()
     tiles(base)
+    archive()
 
 
 try:

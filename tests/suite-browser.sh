@@ -30,8 +30,18 @@ suite_browser_basemap() {
 	[ -x "$py" ] || py=python3
 	"$py" -c 'import selenium' 2>/dev/null && [ -x "$B/bin/quake-map" ] && [ -x /usr/bin/chromedriver ] || return 0
 	echo "browser: the basemap, tiles and time ranges in chromium" >&2
-	out=$(timeout 300 "$py" tests/browser-basemap.py "$B/bin/quake-map" "$TOP/$B/share/quake/web" \
+	# DynamoDB Local for the ranges beyond the window, when it is cached
+	local ddb="" dport=${QUAKE_TEST_BASEMAP_DDB_PORT:-19496}
+	if ! ls "${QUAKE_CACHE:-$HOME/.cache/quake}"/dynamodb-local-*/.complete >/dev/null 2>&1; then
+		echo "browser: no DynamoDB Local cached (scripts/install-deps): the archive ranges are not tried" >&2
+	elif DDB_PORT=$dport DDB_DIR="$TMP/ddb-basemap" scripts/ddb-local start 2>"$TMP/ddb-basemap.err"; then
+		ddb=http://127.0.0.1:$dport
+	else
+		fail "browser basemap: DynamoDB Local starts" "$(tail -2 "$TMP/ddb-basemap.err")"
+	fi
+	out=$(QUAKE_TEST_BASEMAP_DDB=$ddb timeout 400 "$py" tests/browser-basemap.py "$B/bin/quake-map" "$TOP/$B/share/quake/web" \
 		"${QUAKE_TEST_BASEMAP_PORT:-19490}" 2>"$TMP/browser-basemap.err")
+	[ -z "$ddb" ] || DDB_PORT=$dport DDB_DIR="$TMP/ddb-basemap" scripts/ddb-local stop 2>/dev/null
 	npass=$((npass + $(printf '%s\n' "$out" | grep -c '^PASS ')))
 	nfail=$((nfail + $(printf '%s\n' "$out" | grep -c '^FAIL ')))
 	printf '%s\n' "$out" | grep '^FAIL ' || true

@@ -57,7 +57,8 @@
   /* read the range's events from the FDSN service into the page's set */
   function load() {
     var qm = window.quakeMap, st = qm.state, now = Date.now(), me = ++job;
-    if (!beyond(st) || !valid(st)) { say('idle', ''); return; }
+    if (st.win === 'custom' && !valid(st)) { say('error', 'pick a start day on or before the end day'); return; }
+    if (!beyond(st)) { say('idle', ''); return; }
     var p = new URLSearchParams();
     fdsn(st, p, now);
     if (Number(st.minmag) > 0) p.set('minmagnitude', st.minmag);

@@ -428,6 +428,22 @@ def screenshot(base):
                 print("screenshot: %s" % os.path.join(SHOT, name))
             finally:
                 d.quit()
+        # the time control with a custom range, at both sizes (looked at, not kept in docs/)
+        for name, size in (("map-range.png", "1280,800"), ("map-range-phone.png", "390,844")):
+            d = browser(size)
+            try:
+                if size.startswith("390"):
+                    phone(d)
+                d1 = (NOW - datetime.timedelta(days=6)).strftime("%Y-%m-%d")
+                d2 = (NOW - datetime.timedelta(days=2)).strftime("%Y-%m-%d")
+                d.get(ORIGIN + "/#win=custom&from=%s&to=%s" % (d1, d2))
+                live(d)
+                wait(lambda: d.execute_script("return document.getElementById('range-progress').dataset.state === 'done'"))
+                idle(d)
+                d.save_screenshot(os.path.join(SHOT, name))
+                print("screenshot: %s" % os.path.join(SHOT, name))
+            finally:
+                d.quit()
     finally:
         qm.stop()
 

@@ -87,10 +87,10 @@
         var ev = event(f);
         if (ev) qm.upsert(ev, false);
       });
-      var msg = a.n === 0 ? 'no events in ' + label(st) :
+      var msg = a.n === 0 ? 'no events ' + within(st) :
         a.n > CAP ? 'the ' + CAP.toLocaleString('en') + ' largest of ' + a.n.toLocaleString('en') +
-          ' events: raise min M to see all' :
-        a.got.length.toLocaleString('en') + ' events in ' + label(st);
+          ' events ' + within(st) + ': raise min M to see all' :
+        a.got.length.toLocaleString('en') + ' events ' + within(st);
       loaded = { key: key, msg: msg };
       say('done', msg);
       qm.render();
@@ -128,6 +128,9 @@
   function label(st) {
     return st.win === '1y' ? 'the last year' : st.from + ' to ' + st.to;
   }
+  function within(st) {
+    return st.win === '1y' ? 'in the last year' : 'from ' + st.from + ' to ' + st.to + ' (UTC)';
+  }
 
   /* app.js calls this after a control changed (k: the state key) */
   function changed(k) {
@@ -161,6 +164,7 @@
     from = document.createElement('input'); from.type = 'date'; from.id = 'f-from'; from.setAttribute('aria-label', 'from (UTC)');
     to = document.createElement('input'); to.type = 'date'; to.id = 'f-to'; to.setAttribute('aria-label', 'to (UTC, inclusive)');
     custom.appendChild(from); custom.appendChild(document.createTextNode(' – ')); custom.appendChild(to);
+    custom.appendChild(document.createTextNode(' UTC'));
     sel.parentNode.insertAdjacentElement('afterend', custom);
     custom.insertAdjacentElement('afterend', box);
     from.value = qm.state.from; to.value = qm.state.to;

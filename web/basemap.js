@@ -163,7 +163,9 @@
     var d = document.createElement('div'); d.textContent = s; return d.innerHTML;
   }
   function offline() {
-    map.attributionControl.addAttribution('Natural Earth · places: GeoNames (CC BY 4.0)');
+    map.attributionControl.addAttribution('outlines: Natural Earth · places: ' +
+      '<a href="https://www.geonames.org/" target="_blank" rel="noopener noreferrer">GeoNames</a> ' +
+      '(<a href="https://creativecommons.org/licenses/by/4.0/" target="_blank" rel="noopener noreferrer">CC BY 4.0</a>)');
     map.on('zoomend moveend', update);
     update();
   }

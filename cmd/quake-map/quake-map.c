@@ -56,8 +56,7 @@ static const char usage_text[] =
 "      --profile NAME    shared config profile (env AWS_PROFILE)\n"
 "      --imds-v1         allow instance metadata without an IMDSv2 token\n"
 "      --archive-timeout S  seconds a table read may take before 503 (default 20)\n"
-"      --tiles URL       the page's basemap from this tile server, e.g.\n"
-"                        https://tile.example.org/{z}/{x}/{y}.png (env QUAKE_MAP_TILES)\n"
+"      --tiles URL       basemap tiles from URL's {z}/{x}/{y} (env QUAKE_MAP_TILES)\n"
 "      --tiles-attribution TEXT  its attribution (env QUAKE_MAP_TILES_ATTRIBUTION)\n"
 "  -h, --help            this help\n"
 "  -V, --version         print the version\n";
@@ -314,7 +313,7 @@ main(int argc, char **argv)
 	const char *dead = NULL;
 	struct archive_opts ao = { .table = getenv("QUAKE_ARCHIVE_TABLE"),
 	    .concurrency = 16, .timeout = 20 * 1000000LL };
-	const char *tiles = getenv("QUAKE_MAP_TILES"), *tiles_attr = getenv("QUAKE_MAP_TILES_ATTRIBUTION");
+	const char *tiles = NULL, *tiles_attr = NULL;	/* NULL: the environment's */
 	enum quake_err err;
 	int ch, rc;
 

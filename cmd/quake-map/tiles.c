@@ -1,6 +1,7 @@
 /* tiles — quake-map --tiles: the template checked, the CSP for its origin,
  * /basemap.json (see tiles.h). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/json.h"
@@ -34,7 +35,10 @@ tiles_init(struct tiles *t, const char *url, const char *attribution,
 	size_t n, origin_len;
 
 	memset(t, 0, sizeof *t);
-	t->csp[0] = '\0';
+	if (url == NULL)
+		url = getenv("QUAKE_MAP_TILES");
+	if (attribution == NULL)
+		attribution = getenv("QUAKE_MAP_TILES_ATTRIBUTION");
 	if (url == NULL || *url == '\0') {
 		t->json_len = (size_t)snprintf(t->json, sizeof t->json, "{}\n");
 		return QUAKE_OK;

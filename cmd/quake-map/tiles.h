@@ -19,8 +19,9 @@ struct tiles {
 	size_t json_len;
 };
 
-/* Fill t from url (may be NULL: no tile server) and attribution (may be
- * NULL: "map tiles: <host>"); both borrowed, copied. QUAKE_EINPUT with *f
+/* Fill t from url (NULL: env QUAKE_MAP_TILES; NULL or "": no tile server)
+ * and attribution (NULL: env QUAKE_MAP_TILES_ATTRIBUTION; NULL or "": "map
+ * tiles: <host>"); both borrowed, copied. QUAKE_EINPUT with *f
  * saying why for a template that is not one. */
 enum quake_err tiles_init(struct tiles *t, const char *url,
     const char *attribution, struct quake_fail *f);

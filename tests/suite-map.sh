@@ -368,3 +368,38 @@ map_control_chars() {
 		test "$(curl -s "http://127.0.0.1:$p/fdsnws/event/1/contributors" | grep -c 'X.*Y\|^Y')" = 0
 	qm_stop
 }
+
+# --tiles: /basemap.json tells the page, the CSP allows that one origin, a
+# template that is not one is a usage error (the page's side: browser-basemap.py)
+map_tiles() {
+	local p=$((MAP_PORT + 23)) u hdr bad
+	u=http://127.0.0.1:$p
+	qm_start $p </dev/null
+	check "tiles: without --tiles /basemap.json is {}" test "$(curl -s "$u/basemap.json")" = "{}"
+	qm_stop
+	qm_start $p --tiles 'https://tiles.example.org:8443/osm/{z}/{x}/{y}{r}.png' \
+		--tiles-attribution '© "Example" <tiles>' </dev/null
+	check "tiles: /basemap.json holds the template and the attribution, JSON-escaped" python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+assert d == {"tiles": "https://tiles.example.org:8443/osm/{z}/{x}/{y}{r}.png", "attribution": "© \"Example\" <tiles>"}, d
+' "$(curl -s "$u/basemap.json")"
+	hdr=$(curl -sI "$u/" | tr -d '\r')
+	check "tiles: the CSP's img-src is 'self' and that origin only" grep -qx \
+		"content-security-policy: default-src 'self'; img-src 'self' https://tiles.example.org:8443; object-src 'none'; base-uri 'self'; frame-ancestors 'none'" <<<"$hdr"
+	check "tiles: lws's own answer (403) carries the same policy" grep -qi "img-src 'self' https://tiles.example.org:8443;" \
+		<<<"$(curl -si "$u/%zz" | tr -d '\r')"
+	qm_stop
+	QUAKE_MAP_TILES='http://127.0.0.1:9/{z}/{x}/{y}.png' qm_start $p </dev/null
+	check "tiles: QUAKE_MAP_TILES does the same, with a default attribution" \
+		test "$(curl -s "$u/basemap.json")" = '{"tiles":"http://127.0.0.1:9/{z}/{x}/{y}.png","attribution":"map tiles: 127.0.0.1:9"}'
+	qm_stop
+	for bad in 'ftp://a.org/{z}/{x}/{y}' 'https://{s}.tile.org/{z}/{x}/{y}.png' 'https://a.org/{z}/{x}.png' \
+		"https://a.org'/{z}/{x}/{y}" 'https://a.org;x/{z}/{x}/{y}' 'https://a.org/{z}/{x}/{y} x' \
+		'https://a.org/{z}/{x}/{y}"' 'https://a.org/{q}/{z}/{x}/{y}' 'https://a.org:123456/{z}/{x}/{y}' 'https://a.org'; do
+		"$QM" --tiles "$bad" </dev/null 2>/dev/null
+		check "tiles: refused with 64: $bad" test $? -eq 64
+	done
+	"$QM" --tiles 'https://a.org/{z}/{x}/{y}' --tiles-attribution "$(printf 'a\nb')" </dev/null 2>/dev/null
+	check "tiles: a control character in the attribution: 64" test $? -eq 64
+}

@@ -1,17 +1,17 @@
 /* quake map: the events quake-map holds, live over Server-Sent Events, on a
- * Leaflet map of Natural Earth outlines. Everything comes from this page's own
+ * Leaflet map (its basemap: basemap.js). Everything comes from this page's own
  * origin. One record per event id; a marker and a list row carry its
  * data-event-id, and an update changes them in place. */
 (function () {
   'use strict';
 
-  var WINDOWS = { '1h': 3600e3, '1d': 86400e3, '7d': 7 * 86400e3, '30d': 30 * 86400e3 };
-  var CHART_BIN = { '1h': '5m', '1d': '1h', '7d': '1h', '30d': '1d' };
+  /* the time ranges (live windows, '1y', 'custom' from..to): range.js */
   var BIN_WORD = { '5m': '5 minutes', '1h': 'hour', '1d': 'day' };
   var LIST_MAX = 500;          /* rows in the list at most (the map shows all) */
   var EMSC = 'https://www.seismicportal.eu/eventdetails.html?unid=';
   var DEFAULTS = { minmag: '0', win: '7d', q: '', color: 'age', tz: 'utc', sort: 'time',
-                   inview: '0', alert: '4.5', sel: '', c: '', shake: '1' };
+                   inview: '0', alert: '4.5', sel: '', c: '', shake: '1',
+                   from: '', to: '' };
   var AGE = [[3600e3, '#d7301f', 'past hour'], [86400e3, '#fc8d59', 'past day'],
              [7 * 86400e3, '#fdd049', 'past week'], [Infinity, '#e0e0e0', 'older']];
   var DEPTH = [[35, '#d7301f', '0–35 km'], [70, '#fc8d59', '35–70 km'],
@@ -29,7 +29,7 @@
   function readHash() {
     var p = new URLSearchParams(location.hash.replace(/^#/, ''));
     Object.keys(DEFAULTS).forEach(function (k) { state[k] = p.has(k) ? p.get(k) : DEFAULTS[k]; });
-    if (!WINDOWS[state.win]) state.win = DEFAULTS.win;
+    if (!quakeRange.valid(state)) state.win = DEFAULTS.win;
   }
   function writeHash() {
     var p = new URLSearchParams();
@@ -72,7 +72,8 @@
   function passes(rec, now) {
     var ev = rec.ev;
     if ((ev.mag == null ? -9 : ev.mag) < Number(state.minmag)) return false;
-    if (rec.t < now - WINDOWS[state.win]) return false;
+    var span = quakeRange.bounds(state, now);
+    if (rec.t < span[0] || rec.t >= span[1]) return false;
     if (state.q && (ev.region || '').toLowerCase().indexOf(state.q.toLowerCase()) < 0) return false;
     return true;
   }
@@ -290,17 +291,19 @@
     summaryTimer = setTimeout(function () { summaryTimer = null; fetchSummary(); }, 5000);
   }
   function fetchSummary() {
-    var bin = CHART_BIN[state.win];
-    $('chart-title').textContent = 'events per ' + BIN_WORD[bin] + ' (last ' +
-      $('f-window').selectedOptions[0].textContent + ')';
-    fetch('/summary?bin=' + bin).then(function (r) { return r.ok ? r.json() : null; })
+    var bin = quakeRange.bin(state, Date.now()), p = new URLSearchParams({ bin: bin });
+    $('chart-title').textContent = 'events per ' + BIN_WORD[bin] + ' (' + (state.win === 'custom' ?
+      state.from + ' – ' + state.to : 'last ' + $('f-window').selectedOptions[0].textContent) + ')';
+    if (state.win === '1y' || state.win === 'custom') quakeRange.fdsn(state, p, Date.now());
+    p.delete('endtime');
+    fetch('/summary?' + p.toString()).then(function (r) { return r.ok ? r.json() : null; })
       .then(function (s) { if (s) drawChart(s, bin); }).catch(function () {});
   }
   function drawChart(s, bin) {
     /* /summary: counts[i] = [n per band] of the bin starting at start + i * bin_seconds */
-    var svg = $('chart'), NS = 'http://www.w3.org/2000/svg', since = Date.now() - WINDOWS[state.win];
-    var ms = (s.bin_seconds || { '5m': 300, '1h': 3600, '1d': 86400 }[bin]) * 1000;
-    var n = Math.max(1, Math.ceil(WINDOWS[state.win] / ms)), t0 = Math.floor(since / ms) * ms;
+    var svg = $('chart'), NS = 'http://www.w3.org/2000/svg', span = quakeRange.bounds(state, Date.now());
+    var ms = (s.bin_seconds || { '5m': 300, '1h': 3600, '1d': 86400 }[bin]) * 1000, since = span[0];
+    var n = Math.max(1, Math.ceil((Math.min(span[1], Date.now()) - since) / ms)), t0 = Math.floor(since / ms) * ms;
     var start = Date.parse(s.start), cols = new Array(n + 1), max = 1, held = 0;
     for (var i = 0; i <= n; i++) cols[i] = [0, 0, 0, 0];
     (s.counts || []).forEach(function (c, i) {
@@ -354,7 +357,7 @@
   /* ---- export: the FDSN query for what is shown ---- */
   function updateExport() {
     var p = new URLSearchParams();
-    p.set('starttime', new Date(Date.now() - WINDOWS[state.win]).toISOString().slice(0, 19));
+    quakeRange.fdsn(state, p, Date.now());
     if (Number(state.minmag) > 0) p.set('minmagnitude', state.minmag);
     if (state.inview === '1') {
       var b = map.getBounds();
@@ -387,33 +390,13 @@
     });
     box.appendChild(sz);
   }
-  /* rings that cross the antimeridian (Russia, Fiji) made continuous in
-     longitude, so that no edge spans the whole map */
-  function unwrap(fc) {
-    function ring(r) {
-      for (var i = 1; i < r.length; i++) {
-        var d = r[i][0] - r[i - 1][0];
-        if (d > 180) r[i] = [r[i][0] - 360, r[i][1]]; else if (d < -180) r[i] = [r[i][0] + 360, r[i][1]];
-      }
-    }
-    fc.features.forEach(function (f) {
-      var g = f.geometry; if (!g) return;
-      (g.type === 'Polygon' ? [g.coordinates] : g.type === 'MultiPolygon' ? g.coordinates : [])
-        .forEach(function (p) { p.forEach(ring); });
-    });
-    return fc;
-  }
   function initMap() {
     var c = state.c.split(',').map(Number), ok = c.length === 3 && c.every(isFinite);
     map = L.map('map', { worldCopyJump: true, minZoom: 1, maxZoom: 10, preferCanvas: false,
       zoomSnap: 1 }).setView(ok ? [c[0], c[1]] : [20, 10], ok ? c[2] : 2);
-    map.createPane('land').style.zIndex = 350;   /* under the markers' overlay pane (400) */
     map.attributionControl.setPrefix(false);
-    map.attributionControl.addAttribution('Leaflet · Natural Earth · events: EMSC');
-    fetch('/vendor/countries-110m.json').then(function (r) { return r.json(); }).then(function (topo) {
-      L.geoJSON(unwrap(topojson.feature(topo, topo.objects.countries)), { interactive: false, pane: 'land',
-        style: { color: '#7a8a99', weight: 0.6, fillColor: '#f4f1ea', fillOpacity: 1 } }).addTo(map);
-    }).catch(function () {});
+    map.attributionControl.addAttribution('Leaflet · events: EMSC');
+    quakeBasemap.attach(map);   /* outlines, place labels or tiles: basemap.js */
     layer = L.layerGroup().addTo(map);
     legend = L.control({ position: 'bottomleft' });
     legend.onAdd = function () { return el('div', 'legend'); };
@@ -438,6 +421,7 @@
       c.addEventListener(c.type === 'search' ? 'input' : 'change', function () {
         state[k] = c.type === 'checkbox' ? (c.checked ? '1' : '0') : c.value;
         writeHash();
+        quakeRange.changed(k);
         if (k === 'color') { drawLegend(); events.forEach(function (r) { r.dirty = true; }); }
         if (k === 'tz') { events.forEach(function (r) { r.dirty = true; }); }
         if (k === 'win') fetchSummary();
@@ -467,7 +451,10 @@
     $('x-csv').addEventListener('click', csvClick);
     /* for the console, the browser tests and shake.js (the phones' layer) */
     window.quakeMap = { map: map, state: state, events: events, csv: csvOfShown, layer: layer,
-                        saveState: writeHash, fmtTime: fmtTime, ago: ago };
+                        saveState: writeHash, fmtTime: fmtTime, ago: ago,
+                        upsert: upsert, render: function () { scheduleRender(true); },
+                        controlChanged: function (k) { if (k === 'win') fetchSummary(); scheduleRender(true); } };
+    quakeRange.start();   /* the time control's ranges beyond the live window: range.js */
     /* ages change colour and events leave the window as time passes */
     setInterval(function () { events.forEach(function (r) { r.dirty = true; }); scheduleRender(false); }, 30000);
     setInterval(fetchSummary, 60000);

@@ -65,6 +65,7 @@ struct httpd {
 	lws_sorted_usec_list_t again, tick;
 	struct timer timers[4];
 	size_t ntimers;
+	struct lws_protocol_vhost_options headers[3];	/* with cfg.csp */
 };
 
 /* Per connection (lws's per-session data of the "http" protocol). */
@@ -271,6 +272,7 @@ content_type(const char *path)
 		{ ".ico", "image/x-icon" }, { ".map", "application/json" },
 		{ ".txt", "text/plain; charset=utf-8" }, { ".woff", "font/woff" },
 		{ ".woff2", "font/woff2" },
+		{ ".tsv", "text/tab-separated-values; charset=utf-8" },
 	};
 	const char *dot = strrchr(path, '.');
 
@@ -791,6 +793,13 @@ httpd_open(const struct httpd_config *cfg, struct httpd **out,
 	info.keepalive_timeout = 15;
 	info.alpn = "http/1.1";
 	info.headers = security_headers;
+	if (cfg->csp != NULL) {		/* the same headers, another policy */
+		memcpy(h->headers, security_headers, sizeof h->headers);
+		h->headers[0].next = &h->headers[1];
+		h->headers[1].next = &h->headers[2];
+		h->headers[0].value = cfg->csp;
+		info.headers = h->headers;
+	}
 	info.token_limits = &token_limits;
 	info.options = LWS_SERVER_OPTION_DISABLE_OS_CA_CERTS;
 	if (strchr(h->host, ':') == NULL)

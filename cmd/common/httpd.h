@@ -58,6 +58,8 @@ struct httpd_config {
 	void (*on_input)(void *arg);	/* in_fd readable, closed, or again */
 	void *arg;
 	void (*on_wake)(void *arg);	/* after httpd_wake, or NULL */
+	const char *csp;	/* Content-Security-Policy instead of the
+				 * default, or NULL; borrowed, outlives httpd */
 };
 
 /* Start listening. *out is owned by the caller (httpd_close). QUAKE_EUSAGE

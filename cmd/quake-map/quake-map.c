@@ -23,6 +23,7 @@
 #include "pos.h"
 #include "stats.h"
 #include "store.h"
+#include "tiles.h"
 #include "core/ndjson.h"
 #include "core/time.h"
 #include "common/tool.h"
@@ -38,6 +39,7 @@ static const char usage_text[] =
 "                 [--max-events N] [--client-queue N] [--cert FILE --key FILE]\n"
 "                 [--dead-letter FILE] [--archive TABLE [-r REGION] [-e URL]\n"
 "                 [--profile NAME] [--imds-v1] [--archive-timeout S]]\n"
+"                 [--tiles URL-TEMPLATE [--tiles-attribution TEXT]]\n"
 "  -l, --listen ADDR     listen address (default 127.0.0.1:8080)\n"
 "  -A, --assets DIR      the page's files (default " QUAKE_ASSETS_DIR ")\n"
 "  -w, --window DUR      keep events this far back in event time (default 30d; 0: all)\n"
@@ -54,6 +56,8 @@ static const char usage_text[] =
 "      --profile NAME    shared config profile (env AWS_PROFILE)\n"
 "      --imds-v1         allow instance metadata without an IMDSv2 token\n"
 "      --archive-timeout S  seconds a table read may take before 503 (default 20)\n"
+"      --tiles URL       basemap tiles from URL's {z}/{x}/{y} (env QUAKE_MAP_TILES)\n"
+"      --tiles-attribution TEXT  its attribution (env QUAKE_MAP_TILES_ATTRIBUTION)\n"
 "  -h, --help            this help\n"
 "  -V, --version         print the version\n";
 
@@ -64,6 +68,7 @@ struct map {
 	struct fdsnws *fdsn;
 	struct archive *ar;	/* --archive, or NULL */
 	struct detstream *det;	/* quake-shake's detection lines */
+	struct tiles tiles;	/* --tiles, for /basemap.json and the CSP */
 	struct quake_ndjson *in;
 	int64_t window;
 	int ready, eof, status;
@@ -234,6 +239,7 @@ serve(struct map *m, struct httpd_config *cfg, struct quake_fail *f)
 		{ "/detections", GH, detstream_geojson, m->det },
 		{ "/detections/stream", GH, detstream_open, m->det },
 		{ "/summary", GH, summary, m },
+		{ "/basemap.json", GH, tiles_basemap, &m->tiles },
 		{ "/healthz", GH, healthz, m },
 		{ "/metrics", GH, metrics, m },
 	};
@@ -245,6 +251,7 @@ serve(struct map *m, struct httpd_config *cfg, struct quake_fail *f)
 	cfg->on_input = on_input;
 	cfg->on_wake = on_wake;
 	cfg->arg = m;
+	cfg->csp = tiles_csp(&m->tiles);
 	if ((err = httpd_open(cfg, &m->h, f)) != QUAKE_OK)
 		return err;
 	if (m->ar != NULL && archive_start(m->ar, m->h) != 0) {
@@ -279,6 +286,8 @@ static const struct option longopts[] = {
 	{ "profile", required_argument, NULL, 257 },
 	{ "imds-v1", no_argument, NULL, 258 },
 	{ "archive-timeout", required_argument, NULL, 259 },
+	{ "tiles", required_argument, NULL, 260 },
+	{ "tiles-attribution", required_argument, NULL, 261 },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -304,6 +313,7 @@ main(int argc, char **argv)
 	const char *dead = NULL;
 	struct archive_opts ao = { .table = getenv("QUAKE_ARCHIVE_TABLE"),
 	    .concurrency = 16, .timeout = 20 * 1000000LL };
+	const char *tiles = NULL, *tiles_attr = NULL;	/* NULL: the environment's */
 	enum quake_err err;
 	int ch, rc;
 
@@ -329,6 +339,8 @@ main(int argc, char **argv)
 		case 257: ao.profile = optarg; break;
 		case 258: ao.imds_v1 = 1; break;
 		case 259: ao.timeout = tool_parse_long("--archive-timeout", optarg, 1, 3600) * 1000000LL; break;
+		case 260: tiles = optarg; break;
+		case 261: tiles_attr = optarg; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': tool_version();
 		default: return usage(NULL);
@@ -342,6 +354,8 @@ main(int argc, char **argv)
 		ao.table = NULL;
 	if (ao.table != NULL && m.window == 0)
 		return usage("--archive needs a --window: everything is held with 0");
+	if (tiles_init(&m.tiles, tiles, tiles_attr, &f) != QUAKE_OK)
+		return usage(f.reason);
 	if (dead != NULL && tool_dead_letter_open(dead) != 0)
 		return QUAKE_EXIT_IOERR;
 	if (ao.table != NULL && (m.ar = archive_new(&ao, &rc)) == NULL)

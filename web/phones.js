@@ -45,6 +45,7 @@
       tr.setAttribute('data-device', d.id);
       tr.setAttribute('data-triggered', d.triggered ? '1' : '0');
       tr.setAttribute('data-location', d.location ? '1' : '0');
+      tr.setAttribute('data-onset', d.triggered || d.last_onset_ms ? '1' : '0');
       if (age > STALE) tr.className = 'stale';
       cell(tr, d.id);
       cell(tr, ago(age));

@@ -21,6 +21,8 @@ t = boto3.resource("dynamodb", endpoint_url=sys.argv[1], region_name="us-east-1"
     aws_access_key_id="x", aws_secret_access_key="x").Table("quake")
 print(t.scan(Select="COUNT")["Count"])' "http://127.0.0.1:$1" 2>/dev/null
 }
+run_archive_rows() { curl -s "http://127.0.0.1:$RUN_MAP/fdsnws/event/1/query?format=text&starttime=$(date -u -d '-400 days' +%F)" | grep -vc '^#'; }
+run_archive_has() { test "$(run_archive_rows)" = "$1"; }
 run_ddb_has() { test "$(run_ddb_count "$1")" = "$2"; }
 run_left() { pgrep -f "$TMP/home" >/dev/null || pgrep -f "quake-map --listen 127.0.0.1:$RUN_MAP" >/dev/null; }
 run_stopped() { [ "$1" = 0 ] && ! run_left; }
@@ -79,8 +81,10 @@ make_run() {
 			PASS\ *) pass "make run: ${l#PASS }" ;;
 			FAIL\ *) l=${l#FAIL }; fail "make run: ${l%%: *}" "${l#*: }" ;;
 			esac
+			echo "$l" >>"$TMP/run-phones.out"
 		done < <(timeout 300 "$py" tests/run-phones.py "$url" "$token" "http://127.0.0.1:$RUN_MAP" 2>"$TMP/run-phones.err")
-		grep -q . "$TMP/run-phones.err" && tail -3 "$TMP/run-phones.err" >&2
+		check "make run: the browser checks all ran ($(grep -c '^[PF]' "$TMP/run-phones.out") of 14; $(tail -1 "$TMP/run-phones.err"))" \
+			test "$(grep -c '^[PF]' "$TMP/run-phones.out")" = 14
 		wait_for 60 grep -q 'Phones shaking near' "$rd/notices.log"
 		check "make run: the example rules tell of the phones shaking ($(grep -m1 'Phones shaking' "$rd/notices.log"))" \
 			grep -q 'Phones shaking near 47.5' "$rd/notices.log"
@@ -108,8 +112,12 @@ make_run() {
 	check "make run again: the broker kept its data" grep -q 'the broker keeps its data from the last run' "$TMP/run2.out"
 	n=$(curl -s -N -m 2 "http://127.0.0.1:$RUN_MAP/events/stream" | grep -c '^data: ')
 	check "make run again: the stream sends them ($n)" test "$n" = "$want"
-	n=$(curl -s "http://127.0.0.1:$RUN_MAP/fdsnws/event/1/query?format=text&starttime=$(date -u -d '-400 days' +%F)" | grep -vc '^#')
-	check "make run again: FDSN from a year back (the archive) has them once each ($n)" test "$n" = "$want"
+	# 400 day partitions read from DynamoDB Local on a loaded machine may
+	# answer 503 (the archive's worker says why): asked again until the rows
+	# come, a 60 s hang guard
+	wait_for 60 run_archive_has "$want"
+	n=$(run_archive_rows)
+	check "make run again: FDSN from a year back (the archive) has them once each ($n$([ "$n" = "$want" ] || curl -s "http://127.0.0.1:$RUN_MAP/fdsnws/event/1/query?format=text&starttime=$(date -u -d '-400 days' +%F)" | head -c 200))" test "$n" = "$want"
 	check "make run again: the table holds them ($(run_ddb_count "$dp") items)" run_ddb_has "$dp" "$want"
 	kill -TERM "$pid"
 	timeout 60 tail --pid="$pid" -f /dev/null; rc=$?

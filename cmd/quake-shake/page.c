@@ -54,7 +54,9 @@ slurp(const char *path, char **out, size_t *len)
 		free(buf);
 		return -1;
 	}
-	*out = buf;
+	*out = realloc(buf, n + 1);	/* no more than it holds */
+	if (*out == NULL)
+		*out = buf;
 	*len = n;
 	return 0;
 }

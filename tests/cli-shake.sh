@@ -622,6 +622,47 @@ cli_shake_rx_any_path() {
 	check "shake receiver: the three pushes written" test "$(wc -l <"$TMP/rx.out")" -eq 3
 }
 
+# the page for the phones (GET / and /devices): its files from --assets, the
+# token to loopback visitors, each device's rate, location and triggered
+# state after pushes; POST to the page's paths stays a push; without its
+# files the page is 404 and pushes go on
+cli_shake_rx_page() {
+	local port=24031 code j p
+	printf 'page-token\n' >"$TMP/ptoken"
+	python3 tests/gen_pushes.py network >"$TMP/pp"
+	rx_start $port --max-rate 0 --token-file "$TMP/ptoken" --assets "$TOP/$B/share/quake/web" \
+		--public-url http://192.0.2.7:8081/push || { fail "shake receiver starts (page)"; return; }
+	check "shake page: GET / is the page ($(curl -s -o /dev/null -w '%{http_code} %{content_type}' "http://127.0.0.1:$port/"))" \
+		eval 'curl -s "http://127.0.0.1:$port/" | grep -q "Sensor Logger"'
+	for p in /phones.js /phones.css /vendor/qrcode.js; do
+		code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port$p")
+		check "shake page: GET $p, 200 ($code)" test "$code" = 200
+	done
+	j=$(curl -s "http://127.0.0.1:$port/devices")
+	check "shake page: /devices gives the push URL and, to loopback, the token ($j)" \
+		test "$(jq -c '[.setup.push_url, .setup.token, .setup.token_required, (.devices | length)]' <<<"$j")" = '["http://192.0.2.7:8081/push","page-token",true,0]'
+	python3 tests/shake_push.py seq $port "$TMP/pp" >/dev/null
+	j=$(curl -s "http://127.0.0.1:$port/devices")
+	check "shake page: five devices after the pushes" test "$(jq '.devices | length' <<<"$j")" = 5
+	check "shake page: each at about 100 samples/s with its location ($(jq -c '[.devices[] | .rate_hz]' <<<"$j"))" \
+		test "$(jq '[.devices[] | select(.rate_hz > 80 and .rate_hz < 120 and .location)] | length' <<<"$j")" = 5
+	check "shake page: the four shaken ones had an onset, the quiet one none ($(jq -c '[.devices[] | [.id, .last_onset_ms > 0]]' <<<"$j"))" \
+		test "$(jq -c '[.devices[] | select(.last_onset_ms > 0) | .id] | sort' <<<"$j")" = '["phone-a","phone-b","phone-c","phone-d"]'
+	for p in / /devices /phones.js; do
+		code=$(curl -s -o /dev/null -w '%{http_code}' --data-binary @<(sed -n 1p "$TMP/pp") "http://127.0.0.1:$port$p")
+		check "shake page: POST $p is a push, 200 ($code)" test "$code" = 200
+	done
+	rx_stop
+	rx_start $port --assets "$TMP/no-such-dir" || { fail "shake receiver starts (no page)"; return; }
+	code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/")
+	check "shake page: without its files, GET / is 404 ($code)" test "$code" = 404
+	code=$(curl -s -o /dev/null -w '%{http_code}' --data-binary @<(sed -n 1p "$TMP/pp") "http://127.0.0.1:$port/")
+	check "shake page: and pushes are taken, 200 ($code)" test "$code" = 200
+	check "shake page: /devices says no token is needed ($(curl -s "http://127.0.0.1:$port/devices" | jq -c .setup))" \
+		test "$(curl -s "http://127.0.0.1:$port/devices" | jq -c '[.setup.token_required, .setup.push_url]')" = '[false,null]'
+	rx_stop
+}
+
 # --max-skew: a push whose samples are far from the receiver's clock is
 # refused with a line saying why; none written
 cli_shake_rx_max_skew() {

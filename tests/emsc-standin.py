@@ -15,6 +15,9 @@ updatedafter, orderby=time-asc, limit, offset; 204 when nothing matches).
   --relive          with --frames: move each frame's times to now as it is
                     sent (lastupdate = now, time = now - (lastupdate - time)),
                     so recorded events look live on a map of the last days
+  --history FILE    event lines (as quake's event line) put in the FDSN
+                    database at start, not sent on the WebSocket: a client's
+                    back-fill finds them (scripts/quake-run's generated week)
   --log FILE        append "id<TAB>lastupdate" per published revision
   --tls CERT KEY    serve wss:// and https://
 
@@ -70,6 +73,16 @@ clients = set()
 state = {'down_until': 0.0, 'fdsn_fail': 0, 'fdsn_slow': 0.0, 'paused': '--paused' in args, 'k': 0,
          'fdsn_mode': 'length', 'rate': RATE, 'left': -1}
 logf = open(LOG, 'a') if LOG else None
+if opt('--history', None):
+    for line in open(opt('--history', None), encoding='utf-8'):
+        e = json.loads(line)
+        db[e['id']] = {'geometry': {'type': 'Point', 'coordinates': [e['lon'], e['lat'], -e['depth']]},
+                       'type': 'Feature', 'id': e['id'], 'properties': {
+                           'lastupdate': e['lastupdate'], 'magtype': e['magtype'], 'evtype': e['evtype'],
+                           'lon': e['lon'], 'auth': e['auth'], 'lat': e['lat'], 'depth': e['depth'],
+                           'unid': e['id'], 'mag': e['mag'], 'time': e['time'][:23] + 'Z',
+                           'source_id': e['source_id'], 'source_catalog': e['source_catalog'],
+                           'flynn_region': e['region']}}
 BASE = datetime.datetime(2026, 11, 23, tzinfo=datetime.timezone.utc)
 
 

@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
-"""map-lines.py N [NOW] [--days D --b B] — N canonical event lines in the last
+"""map-lines.py N [NOW] [--days D --b B --min M] — N canonical event lines in the last
 7 days before NOW (ISO 8601, default the current time), newest last, placed in
 real seismic zones with their Flinn-Engdahl region names; deterministic for a
 given N and NOW. The map's browser tests and its screenshot replay them.
 --days D spreads them over D days instead; --b B draws magnitudes from M1.0
 by Gutenberg-Richter with that b-value (1.0 is the global average: ~3% are
-M2.5 or more) instead of the default, dense in larger events."""
+M2.5 or more) instead of the default, dense in larger events; --min M starts
+that draw at M instead of M1.0 (scripts/quake-run's offline week: 2000
+events, --min 2.5 --b 0.8, about 120 of M4+ and 20 of M5+, near what the
+world has in a week)."""
 import datetime, math, random, sys
 
 ZONES = [  # lat, lon, spread (deg), depth range (km), region
@@ -51,11 +54,13 @@ ZONES = [  # lat, lon, spread (deg), depth range (km), region
 AGENCIES = ["EMSC", "NEIC", "GFZ", "INGV", "JMA", "NOA", "KOERI", "GUC", "NC", "CI", "AK", "HV", "BMKG", "PHIVOLCS"]
 
 def main():
-    args, days, b = sys.argv[1:], 7, None
+    args, days, b, m0 = sys.argv[1:], 7, None, 1.0
     if '--days' in args:
         i = args.index('--days'); days = float(args[i + 1]); del args[i:i + 2]
     if '--b' in args:
         i = args.index('--b'); b = float(args[i + 1]); del args[i:i + 2]
+    if '--min' in args:
+        i = args.index('--min'); m0 = float(args[i + 1]); del args[i:i + 2]
     n = int(args[0])
     now = (datetime.datetime.fromisoformat(args[1].replace("Z", "+00:00")) if len(args) > 1
            else datetime.datetime.now(datetime.timezone.utc))
@@ -69,7 +74,7 @@ def main():
         if b is None:
             mag = round(min(8.2, 1.5 + rnd.expovariate(1.1)), 1)
         else:
-            mag = round(min(8.2, 1.0 + rnd.expovariate(b * math.log(10))), 1)
+            mag = round(min(8.2, m0 + rnd.expovariate(b * math.log(10))), 1)
         lu = t + datetime.timedelta(seconds=60 + rnd.randrange(600))
         if lu > now:
             lu = now

@@ -260,7 +260,16 @@
     ready = true;
     setConn('live', 'live');
     scheduleRender(true);
-    if (first) { scheduleOpenSel(); fetchSummary(); }
+    if (first) { scheduleOpenSel(); fetchSummary(); noteGenerated(); }
+  }
+  /* make run offline holds a generated week (scripts/quake-run): say so */
+  var GENERATED = 'quake-run-generated';
+  function noteGenerated() {
+    var n = 0, box = document.getElementById('generated');
+    events.forEach(function (rec) { if (rec.ev.source_catalog === GENERATED) n++; });
+    if (!box || !n) return;
+    box.textContent = n + ' of these events are generated (make run offline), not real';
+    box.hidden = false;
   }
   function onError() {
     if (es.readyState === EventSource.CLOSED) {

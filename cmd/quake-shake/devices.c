@@ -1,11 +1,15 @@
 /* devices — the receiver's device table: a token bucket per device (its
  * samples/s budget) and the last location it sent, so every line of a
- * session carries one once known. */
+ * session carries one once known; with devices_watch, what the receiver's
+ * page shows of each (its last push, sampling rate, and whether the
+ * detector's STA/LTA, run here with quake-shake's defaults, is triggered). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/json.h"
 #include "lines/push.h"
+#include "shake/shake.h"
 #include "devices.h"
 #include "common/tool.h"
 
@@ -17,6 +21,10 @@ struct device {
 	int64_t seen;		/* µs, its last push */
 	int has_loc;
 	double lat, lon;
+	double rate;		/* Hz, over its last push of 2+ samples */
+	long long pushes;
+	int triggered;		/* an onset, not yet its end */
+	int64_t trig_on;	/* µs, sample time of the last onset; 0: none */
 };
 
 static struct {
@@ -28,6 +36,7 @@ static struct {
 	struct quake_samples b;
 	char *line;
 	size_t cap;
+	struct quake_shake *watch;	/* devices_watch: the page's STA/LTA */
 } in;
 
 int
@@ -59,6 +68,7 @@ devices_free(void)
 		}
 	free(in.tab);
 	free(in.line);
+	quake_shake_free(in.watch);
 	quake_samples_free(&in.b);
 	memset(&in, 0, sizeof in);
 }
@@ -69,24 +79,40 @@ devices_count(void)
 	return in.n;
 }
 
-static struct device *
-device(const char *id, int64_t now)
+static uint64_t
+bucket(const char *id)
 {
 	uint64_t h = 1469598103934665603ULL;
-	struct device *d;
 
 	for (const char *s = id; *s; s++)
 		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	for (d = in.tab[h & (in.nbuck - 1)]; d != NULL; d = d->next)
+	return h & (in.nbuck - 1);
+}
+
+static struct device *
+find(const char *id)
+{
+	for (struct device *d = in.tab[bucket(id)]; d != NULL; d = d->next)
 		if (strcmp(d->id, id) == 0)
 			return d;
+	return NULL;
+}
+
+static struct device *
+device(const char *id, int64_t now)
+{
+	uint64_t h = bucket(id);
+	struct device *d;
+
+	if ((d = find(id)) != NULL)
+		return d;
 	if ((d = calloc(1, sizeof *d)) == NULL)
 		return NULL;
 	snprintf(d->id, sizeof d->id, "%s", id);
 	d->tokens = in.burst;
 	d->refilled = now;
-	d->next = in.tab[h & (in.nbuck - 1)];
-	in.tab[h & (in.nbuck - 1)] = d;
+	d->next = in.tab[h];
+	in.tab[h] = d;
 	in.n++;
 	return d;
 }
@@ -111,6 +137,28 @@ sweep(int64_t now)
 			free(d);
 			in.n--;
 		}
+}
+
+/* the page's STA/LTA: an onset marks its device triggered, the trigger's
+ * end clears it */
+static void
+watched(void *arg, enum quake_shake_report what, const struct quake_trigger *t,
+    const struct quake_detection *det)
+{
+	struct device *d;
+
+	(void)arg;
+	(void)det;
+	if (t == NULL || (d = find(t->device)) == NULL)
+		return;
+	if (what == QUAKE_SHAKE_ONSET) {
+		d->triggered = 1;
+		d->trig_on = t->on;
+	} else if (what == QUAKE_SHAKE_TRIGGER) {
+		d->triggered = 0;
+		if (t->on > d->trig_on)
+			d->trig_on = t->on;
+	}
 }
 
 /* take n samples from d's budget; 0 when it has not got them */
@@ -181,5 +229,72 @@ devices_take(const char *body, size_t len, int64_t now_us, char *reason,
 		snprintf(reason, cap, n ? "output failed" : "out of memory");
 		return 500;
 	}
+	d->pushes++;
+	if (in.b.n >= 2)
+		d->rate = quake_samples_rate(in.b.t, in.b.n);
+	/* the page's view only: out of memory there costs its "triggered" */
+	if (in.watch != NULL)
+		(void)quake_shake_feed(in.watch, &in.b, watched, NULL);
 	return 200;
+}
+
+int
+devices_watch(void)
+{
+	struct quake_shake_conf c;
+
+	quake_shake_conf_default(&c);
+	c.coinc.k = 0;
+	c.timeout_us = in.forget > 0 ? in.forget : c.timeout_us;
+	return quake_shake_new(&c, &in.watch) == QUAKE_OK ? 0 : -1;
+}
+
+/* append printf-style to *buf (grown as needed); -1 on ENOMEM */
+static int
+put(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
+{
+	if (*len + n + 1 > *cap) {
+		size_t c = (*cap ? *cap * 2 : 4096) + n;
+		char *p = realloc(*buf, c);
+		if (p == NULL)
+			return -1;
+		*buf = p;
+		*cap = c;
+	}
+	memcpy(*buf + *len, s, n);
+	*len += n;
+	(*buf)[*len] = '\0';
+	return 0;
+}
+
+size_t
+devices_json(int64_t now_us, char **out)
+{
+	char *buf = NULL, tmp[1024 + 6 * QUAKE_SAMPLES_ID_MAX];
+	size_t len = 0, cap = 0, k;
+	int first = 1, err = 0;
+
+	k = (size_t)snprintf(tmp, sizeof tmp, "{\"now_ms\":%lld,\"devices\":[",
+	    (long long)(now_us / 1000));
+	err |= put(&buf, &len, &cap, tmp, k);
+	for (size_t i = 0; i < in.nbuck && in.tab && !err; i++)
+		for (struct device *d = in.tab[i]; d != NULL && !err; d = d->next) {
+			k = (size_t)snprintf(tmp, sizeof tmp, "%s{\"id\":", first ? "" : ",");
+			k += quake_json_format_string(d->id, tmp + k);
+			k += (size_t)snprintf(tmp + k, sizeof tmp - k,
+			    ",\"last_push_ms\":%lld,\"pushes\":%lld,\"rate_hz\":%.1f,"
+			    "\"location\":%s,\"triggered\":%s,\"last_onset_ms\":%lld}",
+			    (long long)(d->seen / 1000), d->pushes, d->rate,
+			    d->has_loc ? "true" : "false", d->triggered ? "true" : "false",
+			    (long long)(d->trig_on / 1000));
+			err |= put(&buf, &len, &cap, tmp, k);
+			first = 0;
+		}
+	err |= put(&buf, &len, &cap, "]}", 2);
+	if (err) {
+		free(buf);
+		return 0;
+	}
+	*out = buf;
+	return len;
 }

@@ -27,7 +27,18 @@ void devices_max_skew(int64_t us);
 int devices_take(const char *body, size_t len, int64_t now_us, char *reason,
     size_t cap);
 
-/* Devices remembered (each costs about 200 bytes). */
+/* Devices remembered (each costs about 250 bytes). */
 size_t devices_count(void);
+
+/* Also run the detector's STA/LTA (quake-shake's defaults, no
+ * coincidence) on every push taken, for devices_json's "triggered". -1 on
+ * ENOMEM. */
+int devices_watch(void);
+
+/* The device table as JSON (the receiver's /devices): {"now_ms",
+ * "devices": [{"id", "last_push_ms", "pushes", "rate_hz", "location",
+ * "triggered", "last_onset_ms"}]}; *out malloc'd, the caller's to free.
+ * Its length, 0 on ENOMEM. */
+size_t devices_json(int64_t now_us, char **out);
 
 #endif

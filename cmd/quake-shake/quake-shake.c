@@ -22,10 +22,15 @@
 #include "receiver.h"
 #include "common/tool.h"
 
+#ifndef QUAKE_ASSETS_DIR
+#define QUAKE_ASSETS_DIR "/usr/local/share/quake/web"
+#endif
+
 static const char usage_text[] =
 "usage: quake-shake --listen ADDR:PORT [--token-file FILE] [--token-loopback]\n"
 "                   [--acks FIFO [--ack-timeout DUR]] [--max-rate N]\n"
 "                   [--device-timeout DUR] [--max-skew DUR] [--stats S]\n"
+"                   [--assets DIR] [--public-url URL]\n"
 "       quake-shake --pushes [--max-rate N]\n"
 "       quake-shake --detect [--classic] [--sta S] [--lta S] [--on R] [--off R]\n"
 "                   [--max-len S] [--floor A] [--gap S] [--highpass HZ]\n"
@@ -41,6 +46,8 @@ static const char usage_text[] =
 "  --max-rate N      samples/s a device may send, 10 s of it at once (500; 0: any)\n"
 "  --max-skew DUR    400 for a push with a sample farther than DUR from the\n"
 "                    receiver's clock (default: no check)\n"
+"  --assets DIR      the page's files (default " QUAKE_ASSETS_DIR ")\n"
+"  --public-url URL  the push URL the page shows (default: its own + /push)\n"
 "  --pushes          read push bodies, one per line, from stdin\n"
 "  --detect          read sample-batch lines, write trigger and detection lines\n"
 "  --classic         classic STA/LTA (default: recursive)\n"
@@ -68,7 +75,7 @@ static const char usage_text[] =
 enum { O_LISTEN = 256, O_TOKEN, O_TOKEN_LO, O_RATE, O_PUSHES, O_DETECT, O_CLASSIC, O_STA,
 	O_LTA, O_ON, O_OFF, O_MAXLEN, O_FLOOR, O_GAP, O_HP, O_TIMEOUT, O_WINDOW,
 	O_RADIUS, O_STATS, O_TRIGGERS, O_HOLD, O_ONSETS, O_COINCIDE, O_ACKS,
-	O_ACK_TIMEOUT, O_SKEW };
+	O_ACK_TIMEOUT, O_SKEW, O_ASSETS, O_PUBLIC };
 
 static const struct option longopts[] = {
 	{ "listen", required_argument, NULL, O_LISTEN },
@@ -78,6 +85,8 @@ static const struct option longopts[] = {
 	{ "ack-timeout", required_argument, NULL, O_ACK_TIMEOUT },
 	{ "max-rate", required_argument, NULL, O_RATE },
 	{ "max-skew", required_argument, NULL, O_SKEW },
+	{ "assets", required_argument, NULL, O_ASSETS },
+	{ "public-url", required_argument, NULL, O_PUBLIC },
 	{ "pushes", no_argument, NULL, O_PUSHES },
 	{ "detect", no_argument, NULL, O_DETECT },
 	{ "classic", no_argument, NULL, O_CLASSIC },
@@ -215,7 +224,8 @@ int
 main(int argc, char **argv)
 {
 	struct quake_shake_conf conf;
-	struct receiver_opts rx = { .ack_timeout_us = 10000000 };
+	struct receiver_opts rx = { .ack_timeout_us = 10000000,
+	    .assets = QUAKE_ASSETS_DIR };
 	int ch, detect = 0, pushes = 0, coincide = 0, status;
 	const char *why;
 	double max_rate = 500;
@@ -232,6 +242,8 @@ main(int argc, char **argv)
 		case O_ACK_TIMEOUT: rx.ack_timeout_us = tool_parse_duration("--ack-timeout", optarg); break;
 		case O_RATE: max_rate = tool_parse_double("--max-rate", optarg, 0, 1e6); break;
 		case O_SKEW: max_skew = tool_parse_duration("--max-skew", optarg); break;
+		case O_ASSETS: rx.assets = optarg; break;
+		case O_PUBLIC: rx.public_url = optarg; break;
 		case O_PUSHES: pushes = 1; break;
 		case O_DETECT: detect = 1; break;
 		case O_CLASSIC: conf.kind = QUAKE_STALTA_CLASSIC; break;

@@ -2,7 +2,8 @@
  * peers need no token; others need "Authorization: Bearer <token>". A 200
  * goes out only once the line is flushed to stdout, so what a phone was
  * told is kept is on its way (a full pipe holds every answer back); with
- * --acks only once quake-produce says it produced it (acks.c). */
+ * --acks only once quake-produce says it produced it (acks.c). A GET of
+ * / is the page for the people holding the phones (page.c). */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "core/time.h"
 #include "acks.h"
 #include "devices.h"
+#include "page.h"
 #include "receiver.h"
 #include "common/tool.h"
 
@@ -125,6 +127,13 @@ healthz(void *arg, struct httpd_conn *c, const struct httpd_req *r)
 	return httpd_respond(c, 200, "text/plain", "ok\n", 3, NULL);
 }
 
+/* a page path: GET and HEAD are the page's, POST a push as on any path */
+static int
+page_or_push(void *arg, struct httpd_conn *c, const struct httpd_req *r)
+{
+	return r->method == HTTPD_POST ? push(arg, c, r) : page_serve(c, r);
+}
+
 static void
 stats(void *arg)
 {
@@ -165,12 +174,13 @@ drain(struct httpd *h, int64_t timeout_us)
 int
 receiver_run(const struct receiver_opts *o)
 {
-	const struct httpd_route routes[] = {
+	struct httpd_route routes[16] = {
 		{ "/healthz", HTTPD_GET | HTTPD_HEAD, healthz, NULL },
 		{ "*", HTTPD_POST, push, NULL },	/* any path a phone is given */
 	};
+	size_t nroutes = 2;
 	struct httpd_config cfg = { .listen = o->listen, .body_max = BODY_MAX,
-	    .routes = routes, .nroutes = sizeof routes / sizeof routes[0],
+	    .routes = routes,
 	    .in_fd = -1, .on_wake = o->acks ? acks_wake : NULL };
 	struct quake_fail f = { "", "" };
 	struct httpd *h;
@@ -181,13 +191,25 @@ receiver_run(const struct receiver_opts *o)
 		return st;
 	rx.token_loopback = o->token_loopback;
 	rx.acks = o->acks != NULL;
+	for (size_t i = 0; page_paths[i] != NULL && nroutes < 16; i++)
+		routes[nroutes++] = (struct httpd_route){ page_paths[i],
+		    HTTPD_GET | HTTPD_HEAD | HTTPD_POST, page_or_push, NULL };
+	cfg.nroutes = nroutes;
+	if (page_init(o->assets, o->public_url, rx.token_len ? rx.token : NULL,
+	    o->token_file) != 0 || devices_watch() != 0) {
+		quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
+		page_free();
+		return QUAKE_EXIT_SOFTWARE;
+	}
 	if ((err = httpd_open(&cfg, &h, &f)) != QUAKE_OK) {
+		page_free();
 		quake_log(QUAKE_LOG_ERROR, "cannot listen", "listen", o->listen,
 		    "reason", f.reason, NULL);
 		return quake_err_exit_status(err);
 	}
 	if (rx.acks && acks_start(o->acks, o->ack_timeout_us, h) != 0) {
 		httpd_close(h);
+		page_free();
 		return QUAKE_EXIT_IOERR;
 	}
 	httpd_every(h, 1000000, stats, NULL);
@@ -205,6 +227,7 @@ receiver_run(const struct receiver_opts *o)
 	if (rx.acks)
 		drain(h, o->ack_timeout_us);
 	httpd_close(h);
+	page_free();
 	if (tool_flush() != 0 && tool_out_failed() == TOOL_OUT_ERROR && rx.status == 0)
 		rx.status = QUAKE_EXIT_IOERR;
 	return rx.status;

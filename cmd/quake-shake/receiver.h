@@ -13,6 +13,8 @@ struct receiver_opts {
 	int token_loopback;
 	const char *acks;	/* the status-line FIFO, or NULL: 200 once flushed */
 	int64_t ack_timeout_us;	/* 503 when no status line came by then */
+	const char *assets;	/* the page's files (page.c) */
+	const char *public_url;	/* the push URL the page shows, or NULL */
 };
 
 /* Serve until SIGINT/SIGTERM, stdout fails or (acks) the status stream

@@ -84,6 +84,7 @@ struct httpd_conn {
 	size_t plen;
 	int pover, loopback;
 	char leid[32], auth[256];	/* headers kept for a POST's handler */
+	char peer[64];
 };
 
 static unsigned char wbuf[LWS_PRE + CHUNK];
@@ -148,9 +149,12 @@ int
 httpd_error(struct httpd_conn *c, int status, const char *why)
 {
 	char b[512];
-	int n = snprintf(b, sizeof b, "Error %d: %s\n", status, why);
+	int json = of(c->wsi)->cfg.json_errors;
+	int n = snprintf(b, sizeof b, json ? "{\"error\":%d,\"reason\":\"%s\"}\n" :
+	    "Error %d: %s\n", status, why);	/* json: why is the layer's own text */
 
-	return httpd_respond(c, status, "text/plain; charset=utf-8", b,
+	return httpd_respond(c, status, json ? "application/json" :
+	    "text/plain; charset=utf-8", b,
 	    n < 0 ? 0 : (size_t)n >= sizeof b ? sizeof b - 1 : (size_t)n, NULL);
 }
 
@@ -353,6 +357,8 @@ method_of(struct lws *wsi)
 		return HTTPD_HEAD;
 	if (lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI))
 		return HTTPD_POST;
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_DELETE_URI))
+		return HTTPD_DELETE;
 	return 0;
 }
 
@@ -406,6 +412,9 @@ req_headers(struct httpd_conn *c, struct httpd_req *r)
 	static char leid[2048 + 1];	/* quake-map's ids: vectors (lib/lines/kpos.h) */
 	char peer[64];
 	const char *ip = lws_get_peer_simple(c->wsi, peer, sizeof peer);
+
+	snprintf(c->peer, sizeof c->peer, "%s", ip != NULL ? ip : "");
+	r->peer = c->peer;
 	int n;
 
 	/* a GET's handler reads it before the next request; a POST's keeps
@@ -440,6 +449,7 @@ run_post(struct httpd_conn *c)
 	r.last_event_id = c->leid[0] ? c->leid : NULL;
 	r.authorization = c->auth[0] ? c->auth : NULL;
 	r.peer_loopback = c->loopback;
+	r.peer = c->peer;
 	return rt->fn(rt->arg, c, &r);
 }
 

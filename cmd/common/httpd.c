@@ -483,7 +483,7 @@ on_request(struct httpd *h, struct httpd_conn *c, const char *path, size_t plen)
 	}
 	if (rt != NULL)
 		return rt->fn(rt->arg, c, &r);
-	if (r.method == HTTPD_POST)
+	if (r.method != HTTPD_GET && r.method != HTTPD_HEAD)	/* POST, DELETE */
 		return httpd_respond(c, 405, "text/plain; charset=utf-8",
 		    "Error 405: Method Not Allowed\n", 29, "allow: GET, HEAD\x0d\x0a");
 	if (h->assets[0] == '\0')

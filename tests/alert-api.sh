@@ -89,6 +89,36 @@ alert_api_sighup() {
 	receiver_stop
 }
 
+# a reload while a notice is in flight: the notice is delivered under the
+# old rules (the receiver holds each request 3 s), the new rules take over
+# only after it, and the next event goes to the new rule's target
+aa_in_flight() { [ -n "$(ss -tnH state established "( dport = :$ALERT_PORT )")" ]; }
+aa_first_is() { [ "$(head -1 "$D/out" | jq -r .status 2>/dev/null)" = "$1" ]; }
+alert_api_sighup_in_flight() {
+	local s
+	qa_dir inflight
+	cat >"$D/rules.json" <<-J
+	{"rules": [{"name": "lisbon", "minmagnitude": 5, "circle": {"lat": 38.7, "lon": -9.1, "radius_km": 300},
+	  "webhook": {"url": "http://127.0.0.1:$ALERT_PORT/hook/lisbon", "secret_file": "secret"}}]}
+	J
+	receiver_start --delay 3000 || { fail "alert receiver starts" "$(cat "$D/recv.out")"; return; }
+	aa_start
+	printf '%s\n' "$(aa_event fl1 38.5 -9.5 5.2)" >&8
+	check "alert in flight: the notice is sent (held by the receiver)" qa_wait 30 aa_in_flight
+	sed -i 's#/hook/lisbon#/hook/porto#; s#"lisbon"#"porto"#' "$D/rules.json"
+	kill -HUP "$AA_PID"
+	check "alert in flight: the new rules take over" qa_wait 30 aa_reloaded 1
+	check "alert in flight: ... only once the notice in flight was delivered" \
+	    test "$(jq -r 'select(.verified) | .path' "$D/recv.log")" = /hook/lisbon
+	check "alert in flight: its line is alerted" qa_wait 30 aa_first_is alerted
+	s=$(aa_send "$(aa_event fl2 38.5 -9.5 5.3)")
+	check "alert in flight: the next event goes to the new rule ($s)" test "$s" = alerted -a \
+	    "$(jq -r 'select(.verified) | .path' "$D/recv.log" | tail -1)" = /hook/porto
+	aa_stop
+	check "alert in flight: the closing line counts both notices sent" grep -q 'sent=2 ' "$D/err"
+	receiver_stop
+}
+
 # api_dir: qa_dir with an admin token, a rules file that matches nothing
 # near Lisbon, and API_PORT
 api_dir() {

@@ -52,6 +52,14 @@ static struct {
 } api = { .rate = 60, .max_rules = 20, .mu = PTHREAD_MUTEX_INITIALIZER };
 
 static volatile sig_atomic_t hup;
+static long long sent0, retries0, given_up0;	/* of the targets before a reload */
+
+void
+api_deliver_counts(long long *sent, long long *retries, long long *given_up)
+{
+	deliver_counts(sent, retries, given_up);
+	*sent += sent0, *retries += retries0, *given_up += given_up0;
+}
 
 static void
 on_hup(int sig)
@@ -232,6 +240,11 @@ api_reload_apply(struct ackq *q, struct judge **j, struct quake_rules *rs,
 	if (next == NULL)
 		return 0;
 	old = *rs;
+	{
+		long long s, r, g;
+		api_deliver_counts(&s, &r, &g);
+		sent0 = s, retries0 = r, given_up0 = g;
+	}
 	deliver_free();
 	if ((rc = deliver_init(next, o)) != 0) {	/* a secret file: logged */
 		deliver_free();

@@ -60,6 +60,10 @@ int api_reload_waiting(void);
 int api_reload_apply(struct ackq *q, struct judge **j, struct quake_rules *rs,
     struct quake_marks *m, int64_t window_us, const struct deliver_opts *o);
 
+/* deliver_counts over the whole run (deliver's own start again at a
+ * reload). */
+void api_deliver_counts(long long *sent, long long *retries, long long *given_up);
+
 /* Stop the API (joins its thread) and free what it holds. */
 void api_stop(void);
 

@@ -174,7 +174,7 @@ log_counts(struct alert *a, const char *msg)
 		{ "pending", (long long)ackq_pending(&a->q) },
 	};
 
-	deliver_counts(&sent, &retries, &given_up);
+	api_deliver_counts(&sent, &retries, &given_up);
 	c[0].value = jn->in, c[6].value = sent, c[7].value = retries;
 	tool_counters_log(msg, c, sizeof c / sizeof c[0]);
 }

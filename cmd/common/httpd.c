@@ -412,10 +412,10 @@ req_headers(struct httpd_conn *c, struct httpd_req *r)
 	static char leid[2048 + 1];	/* quake-map's ids: vectors (lib/lines/kpos.h) */
 	char peer[64];
 	const char *ip = lws_get_peer_simple(c->wsi, peer, sizeof peer);
+	int n;
 
 	snprintf(c->peer, sizeof c->peer, "%s", ip != NULL ? ip : "");
 	r->peer = c->peer;
-	int n;
 
 	/* a GET's handler reads it before the next request; a POST's keeps
 	 * what fits in c->leid */

@@ -407,7 +407,7 @@ rule_create(struct httpd_conn *c, const struct httpd_req *r, size_t i)
 	if (rc < 0)
 		tool_oom();
 	if (rc > 0)
-		return fail(c, rc == QUAKE_SUBS_FULL ? 409 : rc == QUAKE_SUBS_EXISTS ? 409 : 422,
+		return fail(c, rc == QUAKE_SUBS_BAD ? 422 : 409,	/* exists, or full */
 		    f.reason, json_pack("{s:s}", "field", f.field), NULL);
 	o = json_loadb(r->body, r->body_len, 0, NULL);
 	snprintf(name, sizeof name, "%s", json_string_value(json_object_get(o, "name")));
@@ -498,6 +498,9 @@ sub_create(struct httpd_conn *c, const struct httpd_req *r)
 	}
 	snprintf(path, sizeof path, "%s/%s.whsec", api.secrets, sid);
 	strcat(secret, "\n");
+	if (mkdir(api.secrets, 0700) != 0 && errno != EEXIST)	/* the first subscriber's */
+		quake_log(QUAKE_LOG_ERROR, "cannot make the secrets folder", "path", api.secrets,
+		    "error", strerror(errno), NULL);
 	rc = write_atomic(path, secret, strlen(secret), 0600);
 	secret[strlen(secret) - 1] = '\0';
 	if (rc != 0 || (rc = commit(&rf)) != 0) {
@@ -694,11 +697,6 @@ open_store(struct quake_rules *rs)
 	if ((dot = strrchr(api.secrets, '.')) != NULL && strchr(dot, '/') == NULL)
 		*dot = '\0';
 	strncat(api.secrets, ".d", sizeof api.secrets - strlen(api.secrets) - 1);
-	if (mkdir(api.secrets, 0700) != 0 && errno != EEXIST) {
-		quake_log(QUAKE_LOG_ERROR, "cannot make the secrets folder", "path", api.secrets,
-		    "error", strerror(errno), NULL);
-		return QUAKE_EXIT_IOERR;
-	}
 	if ((text = slurp(api.store, &len)) == NULL && errno != ENOENT) {
 		quake_log(QUAKE_LOG_ERROR, "cannot read the subscriptions store", "path", api.store,
 		    "error", strerror(errno), NULL);

@@ -54,7 +54,7 @@ quake-ddb-put_LIBS =
 quake-ddb-get_LIBS =
 quake-map_LIBS     = $(WS_LIBS) $(SSL_LIBS)
 quake-shake_LIBS   = $(WS_LIBS) $(SSL_LIBS)
-quake-alert_LIBS   =
+quake-alert_LIBS   = $(WS_LIBS) $(SSL_LIBS)
 ASSETSDIR ?= $(PREFIX)/share/quake/web
 UNIT_TESTS = $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/unit_*.c))
 

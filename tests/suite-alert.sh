@@ -408,3 +408,4 @@ for i in range(1, 11):
 		test "$(grep -c greece "$D/slow.log")" -ge 1
 	kill "$sa" "$sb" 2>/dev/null; wait "$sa" "$sb" 2>/dev/null
 }
+. tests/alert-api.sh

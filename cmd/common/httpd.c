@@ -85,6 +85,7 @@ struct httpd_conn {
 	size_t plen;
 	int pover, loopback;
 	char leid[32], auth[256];	/* headers kept for a POST's handler */
+	char peer[64];
 };
 
 static unsigned char wbuf[LWS_PRE + CHUNK];
@@ -149,9 +150,12 @@ int
 httpd_error(struct httpd_conn *c, int status, const char *why)
 {
 	char b[512];
-	int n = snprintf(b, sizeof b, "Error %d: %s\n", status, why);
+	int json = of(c->wsi)->cfg.json_errors;
+	int n = snprintf(b, sizeof b, json ? "{\"error\":%d,\"reason\":\"%s\"}\n" :
+	    "Error %d: %s\n", status, why);	/* json: why is the layer's own text */
 
-	return httpd_respond(c, status, "text/plain; charset=utf-8", b,
+	return httpd_respond(c, status, json ? "application/json" :
+	    "text/plain; charset=utf-8", b,
 	    n < 0 ? 0 : (size_t)n >= sizeof b ? sizeof b - 1 : (size_t)n, NULL);
 }
 
@@ -355,6 +359,8 @@ method_of(struct lws *wsi)
 		return HTTPD_HEAD;
 	if (lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI))
 		return HTTPD_POST;
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_DELETE_URI))
+		return HTTPD_DELETE;
 	return 0;
 }
 
@@ -410,6 +416,9 @@ req_headers(struct httpd_conn *c, struct httpd_req *r)
 	const char *ip = lws_get_peer_simple(c->wsi, peer, sizeof peer);
 	int n;
 
+	snprintf(c->peer, sizeof c->peer, "%s", ip != NULL ? ip : "");
+	r->peer = c->peer;
+
 	/* a GET's handler reads it before the next request; a POST's keeps
 	 * what fits in c->leid */
 	n = lws_hdr_custom_copy(c->wsi, leid, sizeof leid, "last-event-id:", 14);
@@ -442,6 +451,7 @@ run_post(struct httpd_conn *c)
 	r.last_event_id = c->leid[0] ? c->leid : NULL;
 	r.authorization = c->auth[0] ? c->auth : NULL;
 	r.peer_loopback = c->loopback;
+	r.peer = c->peer;
 	return rt->fn(rt->arg, c, &r);
 }
 
@@ -475,7 +485,7 @@ on_request(struct httpd *h, struct httpd_conn *c, const char *path, size_t plen)
 	}
 	if (rt != NULL)
 		return rt->fn(rt->arg, c, &r);
-	if (r.method == HTTPD_POST)
+	if (r.method != HTTPD_GET && r.method != HTTPD_HEAD)	/* POST, DELETE */
 		return httpd_respond(c, 405, "text/plain; charset=utf-8",
 		    "Error 405: Method Not Allowed\n", 29, "allow: GET, HEAD\x0d\x0a");
 	if (h->assets[0] == '\0')

@@ -16,7 +16,7 @@
 struct httpd;
 struct httpd_conn;
 
-enum httpd_method { HTTPD_GET = 1, HTTPD_HEAD = 2, HTTPD_POST = 4 };
+enum httpd_method { HTTPD_GET = 1, HTTPD_HEAD = 2, HTTPD_POST = 4, HTTPD_DELETE = 8 };
 
 /* The longest URL (path + query) served; longer ones get 414. */
 #define HTTPD_URL_MAX 8192
@@ -30,6 +30,7 @@ struct httpd_req {
 	const char *last_event_id;	/* the Last-Event-ID header, or NULL */
 	const char *authorization;	/* the Authorization header, or NULL */
 	int peer_loopback;		/* peer is 127.0.0.0/8 or ::1 */
+	const char *peer;		/* the peer's address ("" if unknown) */
 	const char *body;	/* POST only, body_len bytes (NUL after them) */
 	size_t body_len;
 };
@@ -60,6 +61,8 @@ struct httpd_config {
 	void (*on_wake)(void *arg);	/* after httpd_wake, or NULL */
 	const char *csp;	/* Content-Security-Policy instead of the
 				 * default, or NULL; borrowed, outlives httpd */
+	int json_errors;	/* httpd_error (and the layer's own 4xx) as
+				 * {"error": status, "reason": why} JSON */
 };
 
 /* Start listening. *out is owned by the caller (httpd_close). QUAKE_EUSAGE
@@ -93,7 +96,8 @@ int httpd_respond(struct httpd_conn *c, int status, const char *ctype,
 int httpd_respond_take(struct httpd_conn *c, int status, const char *ctype,
     char *body, size_t len, const char *extra);
 
-/* A plain-text error answer: "Error <status>: <why>\n". */
+/* A plain-text error answer: "Error <status>: <why>\n" (JSON with
+ * cfg.json_errors). */
 int httpd_error(struct httpd_conn *c, int status, const char *why);
 
 /* Hold c's answer past its handler, which returns 0 without answering:

@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "common/ackq.h"
+#include "api.h"
 #include "deliver.h"
 #include "judge.h"
 #include "core/time.h"
@@ -34,6 +35,7 @@ static const char usage_text[] =
 "  -d, --dead-letter FILE  append rejected lines and undelivered alerts to FILE\n"
 "  -T, --flush-timeout S   at a stop, seconds to finish requests in flight (10)\n"
 "      --stats S           log a counters line every S seconds\n"
+API_USAGE
 "  one rule from flags instead of --rules:\n"
 "      --name NAME --minmagnitude M [--circle LAT,LON,KM |\n"
 "      --rectangle MINLAT,MAXLAT,MINLON,MAXLON | --polygon FILE]\n"
@@ -151,10 +153,13 @@ static struct {
 } opt = { .dopt = { 3600, 10000, NULL }, .window = 30 * 86400LL * 1000000,
 	.flush_s = 10 };
 
-/* What main holds for the run: the queue of lines and their judge. */
+/* What main holds for the run: the queue of lines and their judge (and,
+ * for a reload, the rules and marks they use). */
 struct alert {
 	struct ackq q;
 	struct judge *judge;
+	struct quake_rules *rs;
+	struct quake_marks *marks;
 };
 
 static void
@@ -169,7 +174,7 @@ log_counts(struct alert *a, const char *msg)
 		{ "pending", (long long)ackq_pending(&a->q) },
 	};
 
-	deliver_counts(&sent, &retries, &given_up);
+	api_deliver_counts(&sent, &retries, &given_up);
 	c[0].value = jn->in, c[6].value = sent, c[7].value = retries;
 	tool_counters_log(msg, c, sizeof c / sizeof c[0]);
 }
@@ -203,6 +208,7 @@ options(int argc, char **argv)
 		{ "token-file", required_argument, NULL, O_TOKEN },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		API_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
 	int c;
@@ -225,6 +231,8 @@ options(int argc, char **argv)
 				rule_flag(c, optarg);
 				break;
 			}
+			if (api_option(c, optarg))
+				break;
 			fputs(usage_text, stderr);
 			exit(QUAKE_EXIT_USAGE);
 		}
@@ -271,6 +279,7 @@ setup(struct alert *a, struct quake_rules *rs, struct quake_marks **marks)
 	if (opt.dopt.dead_letter != NULL && tool_dead_letter_open(opt.dopt.dead_letter) != 0)
 		return QUAKE_EXIT_IOERR;
 	a->judge = judge_new(&a->q, rs, *marks, opt.window);
+	a->rs = rs, a->marks = *marks;
 	return -1;
 }
 
@@ -287,7 +296,8 @@ run(struct alert *a, struct quake_ndjson *r)
 	enum quake_err err;
 
 	for (;;) {
-		int reading = !eof && !tool_stop && status == 0 && tool_out_failed() == TOOL_OUT_OK;
+		int reading = !eof && !tool_stop && status == 0 && tool_out_failed() == TOOL_OUT_OK &&
+		    !api_reload_waiting();	/* new rules wait for what is in flight */
 
 		while (reading && ackq_pending(&a->q) < qmax) {
 			if ((err = ackq_next(&a->q, r, &l, &status)) != QUAKE_OK) {
@@ -300,6 +310,8 @@ run(struct alert *a, struct quake_ndjson *r)
 		/* the marks first: a status line goes out only once they are kept */
 		if (status == 0 && (status = judge_commit(a->judge)) == 0 && ackq_drain(&a->q) != 0)
 			status = QUAKE_EXIT_SOFTWARE;
+		if (status == 0 && ackq_pending(&a->q) == 0 && deliver_pending() == 0 && api_reload_waiting())
+			status = api_reload_apply(&a->q, &a->judge, a->rs, a->marks, opt.window, &opt.dopt);
 		if (tool_stats_due())
 			log_counts(a, "stats");
 		if (ackq_pending(&a->q) == 0 && (eof || tool_stop || status != 0))
@@ -315,7 +327,8 @@ run(struct alert *a, struct quake_ndjson *r)
 				break;
 		}
 		tool_flush();
-		reading = !eof && !tool_stop && status == 0 && ackq_pending(&a->q) < qmax;
+		reading = !eof && !tool_stop && status == 0 && ackq_pending(&a->q) < qmax &&
+		    !api_reload_waiting();
 		deliver_wait(reading ? 0 : -1, 1000);
 	}
 	return status;
@@ -333,7 +346,8 @@ main(int argc, char **argv)
 	tool_init("quake-alert");
 	options(argc, argv);
 	load_rules(opt.rules, &rs);
-	if ((status = setup(a, &rs, &marks)) != -1)
+	if ((status = api_start(opt.rules, &rs, opt.check)) != 0 ||
+	    (status = setup(a, &rs, &marks)) != -1)
 		return status;
 	/* O_NONBLOCK is shared with whoever gave us stdin: restored at exit */
 	flags = fcntl(0, F_GETFL);
@@ -349,6 +363,7 @@ main(int argc, char **argv)
 	fcntl(0, F_SETFL, flags);
 	status = tool_out_close(status);
 	tool_dead_letter_close();
+	api_stop();
 	quake_ndjson_close(r);
 	deliver_free();
 	judge_free(a->judge);

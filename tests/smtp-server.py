@@ -52,7 +52,7 @@ class Handler:
         body = msg.get_payload(decode=True) or b""
         status = 451 if k <= a.fail else 250
         rec = {"n": k, "t": time.time(), "status": status,
-               "tls": session.ssl is not None, "auth": session.authenticated,
+               "tls": a.smtps or session.ssl is not None, "auth": session.authenticated,
                "mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos,
                "headers": hdrs, "body": body.decode("utf-8", "replace")}
         log.write(json.dumps(rec) + "\n")
@@ -62,6 +62,9 @@ class Handler:
 kw = dict(hostname="127.0.0.1", port=a.port, authenticator=authenticator,
           auth_require_tls=True, auth_required=a.auth is not None)
 if a.smtps:
+    # TLS from the first byte: aiosmtpd's auth_require_tls looks for
+    # STARTTLS only, so it is off here (the session is TLS all along)
+    kw["auth_require_tls"] = False
     kw["ssl_context"] = ctx
     kw["server_hostname"] = "localhost"
 else:

@@ -280,8 +280,8 @@ start(struct target *t)
 		l = header(l, "webhook-timestamp", ts);
 		l = header(l, "webhook-signature", sig);
 	} else if (t->kind == QUAKE_TARGET_NTFY) {
+		char title[1024];	/* RFC 2047 words when not ASCII, as ntfy reads them */
 		l = header(l, "Content-Type", "text/plain; charset=utf-8");
-		char title[1024];
 		if (quake_notice_header_word(n->nt->title, title, sizeof title) == 0)
 			snprintf(title, sizeof title, "earthquake");
 		l = header(l, "Title", title);
@@ -305,10 +305,10 @@ start(struct target *t)
 	if (t->kind == QUAKE_TARGET_EMAIL)
 		start_mail(t, n);
 	else {
-	curl_easy_setopt(t->h, CURLOPT_HTTPHEADER, l);
-	curl_easy_setopt(t->h, CURLOPT_POSTFIELDS, n->body);
-	curl_easy_setopt(t->h, CURLOPT_POSTFIELDSIZE, (long)n->len);
-	curl_easy_setopt(t->h, CURLOPT_PROTOCOLS_STR, "http,https");
+		curl_easy_setopt(t->h, CURLOPT_HTTPHEADER, l);
+		curl_easy_setopt(t->h, CURLOPT_POSTFIELDS, n->body);
+		curl_easy_setopt(t->h, CURLOPT_POSTFIELDSIZE, (long)n->len);
+		curl_easy_setopt(t->h, CURLOPT_PROTOCOLS_STR, "http,https");
 	}
 	curl_easy_setopt(t->h, CURLOPT_WRITEFUNCTION, discard);
 	curl_easy_setopt(t->h, CURLOPT_PRIVATE, t);

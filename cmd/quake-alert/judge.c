@@ -46,6 +46,7 @@ struct judge {
 	size_t nslots;		/* targets of all rules */
 	size_t *first;		/* per rule: its first slot */
 	uint64_t *stamp;	/* per slot: the line whose mark is in mark[] */
+	uint64_t *rule_stamp;	/* per rule: the line a mark of its targets was loaded for */
 	struct quake_alert_mark *mark;
 	uint64_t line;
 	size_t *by_name;	/* slots sorted by key */
@@ -121,6 +122,7 @@ judge_new(struct ackq *q, struct quake_rules *rs, struct quake_marks *m,
 			j->as_keep = r->as_days_us;
 	}
 	j->stamp = tool_alloc((j->nslots + 1) * sizeof *j->stamp);
+	j->rule_stamp = tool_alloc((rs->n + 1) * sizeof *j->rule_stamp);
 	j->mark = tool_alloc((j->nslots + 1) * sizeof *j->mark);
 	j->by_name = tool_alloc((j->nslots + 1) * sizeof *j->by_name);
 	j->slot_rule = tool_alloc((j->nslots + 1) * sizeof *j->slot_rule);
@@ -146,6 +148,7 @@ judge_free(struct judge *j)
 	if (j == NULL)
 		return;
 	free(j->stamp);
+	free(j->rule_stamp);
 	free(j->mark);
 	free(j->by_name);
 	free(j->first);
@@ -203,9 +206,22 @@ load_marks(struct judge *j, const char *id)
 		long i = rule_index(j, me->r[k].rule);
 		if (i >= 0) {
 			j->stamp[i] = j->line;
+			j->rule_stamp[j->slot_rule[i]] = j->line;
 			j->mark[i] = me->r[k].decided;
 		}
 	}
+}
+
+/* A target of rule i was told of this line's event. */
+static int
+told(const struct judge *j, size_t i)
+{
+	if (j->rule_stamp[i] != j->line)
+		return 0;	/* the common case: no mark of this rule */
+	for (size_t k = j->first[i]; k < j->first[i] + j->rs->rule[i].ntargets; k++)
+		if (j->stamp[k] == j->line && j->mark[k].have)
+			return 1;
+	return 0;
 }
 
 static void
@@ -220,15 +236,11 @@ judge_event(struct judge *j, struct pending *p, uint64_t seq, const struct quake
 	for (size_t i = 0; i < j->rs->n; i++) {
 		const struct quake_rule *r = &j->rs->rule[i];
 		double thr = r->minmag;
-		int matched = quake_rules_match(j->rs, i, ev, &thr), told = 0;
+		int matched = quake_rules_match(j->rs, i, ev, &thr);
 
-		for (size_t k = j->first[i]; k < j->first[i] + r->ntargets; k++)
-			told |= j->stamp[k] == j->line && j->mark[k].have;
-		if (!matched && !told)
-			continue;
 		/* an aftershock not told before is not told (ENS's exclusion) */
-		if (!told && r->as_minmag > 0 &&
-		    quake_aftershocks_find(&j->main, ev, r->as_minmag, r->as_days_us) != NULL)
+		if ((!matched || r->as_minmag > 0) && !told(j, i) && (!matched ||
+		    quake_aftershocks_find(&j->main, ev, r->as_minmag, r->as_days_us) != NULL))
 			continue;
 		for (size_t k = j->first[i]; k < j->first[i] + r->ntargets; k++) {
 			const struct quake_alert_mark *prev = j->stamp[k] == j->line ? &j->mark[k] : &none;

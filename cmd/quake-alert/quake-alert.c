@@ -206,8 +206,11 @@ setup(struct alert *a, struct quake_rules *rs, struct quake_marks **marks)
 		quake_log(QUAKE_LOG_ERROR, "cannot initialise libcurl", NULL);
 		return QUAKE_EXIT_SOFTWARE;
 	}
-	if ((rc = deliver_init(rs, &opt.dopt)) != 0 || (rc = say_places(opt.places)) != 0)
+	if ((rc = deliver_init(rs, &opt.dopt)) != 0 || (rc = say_places(opt.places)) != 0) {
+		deliver_free();	/* what was read so far (no leak at exit 78) */
+		quake_rules_free(rs);
 		return rc;
+	}
 	say_init(rs, opt.url);
 	if (opt.test != NULL)
 		return testrun(rs, opt.test);

@@ -584,6 +584,8 @@ alert_email_refused() {
 	timeout 60 "$ALERT" --rules "$D/one.json" --state "$D/state" <"$D/in1" >"$D/out" 2>"$D/err"; rc=$?
 	check "alert email: a wrong password: undelivered, 69, not retried ($(grep -c msg=retrying "$D/err") retries)" \
 	    test "$rc" -eq 69 -a "$(jq -r .status "$D/out")" = undelivered -a "$(grep -c msg=retrying "$D/err")" -eq 0
+	"$ALERT" --rules "$D/one.json" --url "$(printf 'https://x/\r\nX: y')" --check >/dev/null 2>&1; rc=$?
+	check "alert --url with a line break (it would split ntfy's headers): 64" test "$rc" -eq 64
 	smtp_stop
 }
 

@@ -175,7 +175,11 @@ options(int argc, char **argv)
 		case 'T': opt.flush_s = tool_parse_long("--flush-timeout", optarg, 0, 86400); break;
 		case O_STATS: tool_stats_every(tool_parse_long("--stats", optarg, 1, 86400)); break;
 		case O_PLACES: opt.places = optarg; break;
-		case O_URL: opt.url = optarg; break;
+		case O_URL: opt.url = optarg;	/* it goes into headers (ntfy's Click) */
+			if ((strncmp(optarg, "http://", 7) != 0 && strncmp(optarg, "https://", 8) != 0) ||
+			    strpbrk(optarg, " \t\r\n") != NULL || strlen(optarg) > 512)
+				die_usage("needs an http:// or https:// URL", "option", "--url");
+			break;
 		case O_TEST: opt.test = optarg; break;
 		case 'h': fputs(usage_text, stdout); exit(0);
 		case 'V': tool_version();

@@ -9,8 +9,10 @@ POST /ntfy/TOPIC: ntfy-shaped (title, priority, tags, click; a bearer token
 if --token). Each request that is accepted or refused appends one JSON line
 to LOG: {"path","webhook_id","verified","status","headers":{...},"body"}.
 --fail N answers the first N requests with --fail-status (500) and, when
-given, Retry-After. Keep-alive (HTTP/1.1)."""
+given, Retry-After. Keep-alive (HTTP/1.1). A Title in RFC 2047 words (as
+ntfy reads them) is logged decoded."""
 import argparse, json, sys, threading, time
+from email.header import decode_header, make_header
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
@@ -60,6 +62,8 @@ class H(BaseHTTPRequestHandler):
                "headers": {h: self.headers.get(h) for h in ("Title", "Priority", "Tags", "Click",
                                                             "Authorization", "webhook-timestamp")},
                "body": body.decode("utf-8", "replace")}
+        if rec["headers"]["Title"]:
+            rec["headers"]["Title"] = str(make_header(decode_header(rec["headers"]["Title"])))
         if k <= a.fail:
             rec["status"] = a.fail_status
             extra = {"Retry-After": a.retry_after} if a.retry_after else {}

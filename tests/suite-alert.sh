@@ -81,9 +81,10 @@ alert_revisions() {
 	check "alert revisions: every webhook verified by standardwebhooks" \
 	    test "$("$ALERT_PY" tests/alert-report.py "$D/recv.log" | awk '$2 != "ntfy" && $NF != "True"' | wc -l)" -eq 0
 	got=$("$ALERT_PY" tests/alert-report.py "$D/recv.log" | awk '$2 == "ntfy"')
+	# the title says where as USGS does, from the built gazetteer
 	check "alert revisions: ntfy got two notices with title, priority and the token ($got)" \
-	    test "$got" = "greece ntfy M4.6 GREECE 3 True
-greece ntfy Upgraded: M5.1 GREECE 3 True"
+	    test "$got" = "greece ntfy M4.6 2 km N of Áno Liósia, Greece 3 True
+greece ntfy Upgraded: M5.1 2 km N of Áno Liósia, Greece 3 True"
 	check "alert revisions: ntfy click URL is the EMSC event page" \
 	    grep -q '"Click": "https://www.seismicportal.eu/eventdetails.html?unid=20240101_0000002"' "$D/recv.log"
 	check "alert revisions: the token is never logged" not_grep "$TOKEN" "$D/err"
@@ -212,7 +213,8 @@ with open(sys.argv[1], "w") as o, open(sys.argv[2], "w") as s:
 	receiver_stop
 }
 
-# detection lines: "phones near X are shaking", once per detection id
+# detection lines: "phones near X are shaking" (X the gazetteer's nearest
+# place), once per detection id
 alert_detection() {
 	local rc
 	qa_dir detection
@@ -230,9 +232,9 @@ alert_detection() {
 	check "alert detection: exit 0" test "$rc" -eq 0
 	check "alert detection: alerted once, the rest skipped" \
 	    test "$(jq -r .status "$D/out" | tr '\n' ' ')" = "alerted skipped skipped skipped "
-	check "alert detection: 'phones near 35.70N 139.75E are shaking', signed" \
-	    test "$(jq -r 'select(.status == 200) | (.body | fromjson | .message[0:38]) + " " + (.verified | tostring)' "$D/recv.log")" = \
-	    "phones near 35.70N 139.75E are shaking true"
+	check "alert detection: 'phones near Tokyo are shaking', signed" \
+	    test "$(jq -r 'select(.status == 200) | (.body | fromjson | .message[0:29]) + " " + (.verified | tostring)' "$D/recv.log")" = \
+	    "phones near Tokyo are shaking true"
 	receiver_stop
 }
 
@@ -408,4 +410,280 @@ for i in range(1, 11):
 		test "$(grep -c greece "$D/slow.log")" -ge 1
 	kill "$sa" "$sb" 2>/dev/null; wait "$sa" "$sb" 2>/dev/null
 }
+
+# --- issue 27.2-5: several targets, email, what a notice says, aftershocks, --test
+
+# smtp_start [ARGS...]: aiosmtpd (tests/smtp-server.py) on SMTP_PORT with a
+# fresh self-signed certificate for 127.0.0.1 ($D/cert.pem), logging to
+# $D/smtp.log; the auth file $D/smtp-auth (quake:pw-<random>) is owner-only
+smtp_start() {
+	SMTP_PORT=$(free_port)
+	[ -f "$D/cert.pem" ] || openssl req -x509 -newkey rsa:2048 -nodes -keyout "$D/key.pem" \
+	    -out "$D/cert.pem" -days 2 -subj /CN=localhost \
+	    -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" >/dev/null 2>&1
+	[ -f "$D/smtp-auth" ] || { printf 'quake:pw-%s\n' "$(head -c 9 /dev/urandom | od -An -tx1 | tr -d ' \n')" >"$D/smtp-auth"
+	    chmod 600 "$D/smtp-auth"; }
+	"$ALERT_PY" tests/smtp-server.py "$SMTP_PORT" "$D/smtp.log" --cert "$D/cert.pem" --key "$D/key.pem" \
+	    --auth "$(cat "$D/smtp-auth")" "$@" >"$D/smtp.out" 2>&1 &
+	SMTP_PID=$!
+	qa_wait 30 grep -qs ready "$D/smtp.out"
+}
+smtp_stop() { kill "$SMTP_PID" 2>/dev/null; wait "$SMTP_PID" 2>/dev/null; SMTP_PID=; }
+
+# events_near_lisbon FILE: a new M5.1 off Lisbon (an hour ago) and its
+# revision to M5.7 (one band up for an M4 rule)
+events_near_lisbon() {
+	python3 -c '
+import json, time
+now = time.time()
+iso = lambda t: time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + ".000000Z"
+for lu, mag in ((now - 3000, 5.1), (now - 2000, 5.7)):
+    print(json.dumps({"id": "20261207_0000074", "action": "update", "time": iso(now - 3600),
+        "lastupdate": iso(lu), "lat": 38.1, "lon": -9.5, "depth": 12.0, "mag": mag, "magtype": "mw",
+        "region": "PORTUGAL", "evtype": "ke", "auth": "EMSC", "source_catalog": "EMSC-RTS",
+        "source_id": "74"}, separators=(",", ":")))' >"$1"
+}
+
+# lisbon_rules [SMTP_URL]: rules.json with one rule of three targets
+# (webhook, ntfy, email) in Lisbon's zone, and one named area (ntfy only)
+lisbon_rules() {
+	cat >"$D/rules.json" <<-J
+	{"rules": [
+	 {"name": "lisbon", "minmagnitude": 4, "tz": "Europe/Lisbon",
+	  "circle": {"lat": 38.72, "lon": -9.14, "radius_km": 300},
+	  "webhook": {"url": "http://127.0.0.1:$ALERT_PORT/hook/lisbon", "secret_file": "$D/secret"},
+	  "ntfy": {"url": "http://127.0.0.1:$ALERT_PORT/ntfy/lisbon", "token_file": "$D/token"},
+	  "email": {"url": "${1:-smtp://127.0.0.1:$SMTP_PORT}", "from": "quake@example.org",
+	            "to": ["ana@example.org", "rui@example.org"], "auth_file": "$D/smtp-auth", "ca_file": "$D/cert.pem"}},
+	 {"name": "area", "minmagnitude": 4, "place": "Lisbon", "circle": {"lat": 38.72, "lon": -9.14, "radius_km": 300},
+	  "ntfy": {"url": "http://127.0.0.1:$ALERT_PORT/ntfy/area", "token_file": "$D/token"}}]}
+	J
+}
+
+# mail_check LOG: the headers and body of every accepted mail, as python's
+# email package reads them: "ok N" or what is wrong
+mail_check() {
+	python3 - "$1" <<-'P'
+	import json, re, sys
+	from email.utils import parsedate_to_datetime
+	bad = []
+	n = 0
+	for line in open(sys.argv[1]):
+	    m = json.loads(line)
+	    if m["status"] != 250:
+	        continue
+	    n += 1
+	    h = m["headers"]
+	    if h["From"] != "quake@example.org" or h["To"] != "ana@example.org, rui@example.org":
+	        bad.append("from/to %s %s" % (h["From"], h["To"]))
+	    if m["rcpt_tos"] != ["ana@example.org", "rui@example.org"] or m["mail_from"] != "quake@example.org":
+	        bad.append("envelope %s %s" % (m["mail_from"], m["rcpt_tos"]))
+	    if not re.fullmatch(r"<msg_[0-9a-f]{32}@example\.org>", h["Message-ID"] or ""):
+	        bad.append("message-id %s" % h["Message-ID"])
+	    try:
+	        parsedate_to_datetime(h["Date"])
+	    except Exception:
+	        bad.append("date %s" % h["Date"])
+	    if not m["tls"] or not m["auth"]:
+	        bad.append("tls %s auth %s" % (m["tls"], m["auth"]))
+	    if not h["Subject"] or h["Content-Type"] != "text/plain; charset=utf-8":
+	        bad.append("subject/type %s %s" % (h["Subject"], h["Content-Type"]))
+	print("ok %d" % n if not bad else "; ".join(bad))
+	P
+}
+
+# one rule, three targets: each gets both notices (new, upgraded); the
+# mail has its headers, the subject is the ntfy title, the text gives local
+# time beside UTC, where, and the map link; a replay sends nothing
+alert_email() {
+	local rc got
+	qa_dir email
+	receiver_start || { fail "alert receiver starts"; return; }
+	smtp_start || { fail "smtp server starts" "$(cat "$D/smtp.out")"; receiver_stop; return; }
+	lisbon_rules
+	events_near_lisbon "$D/in"
+	timeout 60 "$ALERT" --rules "$D/rules.json" --state "$D/state" --url https://quake.example/ \
+	    <"$D/in" >"$D/out" 2>"$D/err"; rc=$?
+	check "alert email: exit 0, both lines alerted ($(tail -1 "$D/err"))" \
+	    test "$rc" -eq 0 -a "$(jq -r .status "$D/out" | tr '\n' ' ')" = "alerted alerted "
+	check "alert email: two mails over STARTTLS with auth, headers as they should be" \
+	    test "$(mail_check "$D/smtp.log")" = "ok 2"
+	check "alert email: two webhooks (verified) and four ntfy notices" \
+	    test "$("$ALERT_PY" tests/alert-report.py "$D/recv.log" | awk '$2 != "ntfy" && $NF == "True"' | wc -l)" -eq 2 -a \
+	    "$(grep -c '"path": "/ntfy/' "$D/recv.log")" -eq 4
+	got=$(jq -r 'select(.path == "/ntfy/lisbon") | .headers.Title' "$D/recv.log" | head -1)
+	check "alert email: the subject is the ntfy title ($got)" \
+	    test -n "$got" -a "$(jq -r .headers.Subject "$D/smtp.log" | head -1)" = "$got"
+	check "alert email: where from the gazetteer (52 km SW of Sesimbra, Portugal)" \
+	    test "$got" = "M5.1 52 km SW of Sesimbra, Portugal"
+	check "alert email: a rule's own place: '76 km SSW of Lisbon' (from its centre)" \
+	    test "$(jq -r 'select(.path == "/ntfy/area") | .headers.Title' "$D/recv.log" | head -1)" = "M5.1 76 km SSW of Lisbon"
+	check "alert email: the text gives local time beside UTC and the map link" \
+	    eval 'jq -r .body "$D/smtp.log" | head -20 | grep -q "^Local time: .* Europe/Lisbon (UTC+0[01]:00)" &&
+	    jq -r .body "$D/smtp.log" | grep -q "^Time (UTC): .* UTC" &&
+	    jq -r .body "$D/smtp.log" | grep -qF "Map:        https://quake.example/#sel=20261207_0000074&c=38.100,-9.500,8"'
+	check "alert email: ntfy Click and the webhook's map_url are the map link" \
+	    eval 'test "$(jq -r "select(.path == \"/ntfy/lisbon\") | .headers.Click" "$D/recv.log" | sort -u)" = \
+	    "https://quake.example/#sel=20261207_0000074&c=38.100,-9.500,8" &&
+	    test "$(jq -r "select(.path == \"/hook/lisbon\") | .body | fromjson | .map_url" "$D/recv.log" | sort -u)" = \
+	    "https://quake.example/#sel=20261207_0000074&c=38.100,-9.500,8"'
+	check "alert email: the webhook carries local_time and place" \
+	    test "$(jq -r 'select(.path == "/hook/lisbon") | .body | fromjson | "\(.place)|\(.local_time | test("Europe/Lisbon"))"' "$D/recv.log" | sort -u)" = \
+	    "52 km SW of Sesimbra, Portugal|true"
+	check "alert email: the password is never logged" not_grep "$(cut -d: -f2 "$D/smtp-auth")" "$D/err"
+	cp "$D/smtp.log" "$D/smtp.first"
+	timeout 60 "$ALERT" --rules "$D/rules.json" --state "$D/state" <"$D/in" >"$D/out2" 2>"$D/err2"; rc=$?
+	check "alert email replay: exit 0, skipped, no mail" \
+	    test "$rc" -eq 0 -a "$(jq -r .status "$D/out2" | sort -u)" = skipped -a "$(wc -l <"$D/smtp.log")" -eq 2
+	smtp_stop; receiver_stop
+}
+
+# the mail server answers 451 twice, then 250: retried with backoff, the
+# same Message-ID (the same mail) each time; SMTPS too
+alert_email_retry() {
+	local rc ids
+	qa_dir emailretry
+	receiver_start || { fail "alert receiver starts"; return; }
+	smtp_start --fail 2 || { fail "smtp server starts" "$(cat "$D/smtp.out")"; receiver_stop; return; }
+	lisbon_rules
+	jq '.rules |= [.[0] | del(.webhook, .ntfy)]' "$D/rules.json" >"$D/one.json"
+	events_near_lisbon "$D/in"; head -1 "$D/in" >"$D/in1"
+	timeout 60 "$ALERT" --rules "$D/one.json" --state "$D/state" <"$D/in1" >"$D/out" 2>"$D/err"; rc=$?
+	check "alert email 451: exit 0, alerted" test "$rc" -eq 0 -a "$(jq -r .status "$D/out")" = alerted
+	check "alert email 451: three tries: 451, 451, 250" \
+	    test "$(jq -r .status "$D/smtp.log" | tr '\n' ' ')" = "451 451 250 "
+	ids=$(jq -r '.headers["Message-ID"]' "$D/smtp.log" | sort -u)
+	check "alert email 451: the same Message-ID each try ($ids)" test "$(printf '%s\n' "$ids" | wc -l)" -eq 1
+	check "alert email 451: retrying logged" grep -q 'msg=retrying.*SMTP 451' "$D/err"
+	smtp_stop
+	qa_dir emailtls
+	smtp_start --smtps || { fail "smtps server starts" "$(cat "$D/smtp.out")"; receiver_stop; return; }
+	lisbon_rules "smtps://127.0.0.1:$SMTP_PORT"
+	jq '.rules |= [.[0] | del(.webhook, .ntfy)]' "$D/rules.json" >"$D/one.json"
+	events_near_lisbon "$D/in"; head -1 "$D/in" >"$D/in1"
+	timeout 60 "$ALERT" --rules "$D/one.json" --state "$D/state" <"$D/in1" >"$D/out" 2>"$D/err"; rc=$?
+	check "alert email smtps://: delivered over TLS from the start" \
+	    test "$rc" -eq 0 -a "$(mail_check "$D/smtp.log")" = "ok 1"
+	smtp_stop; receiver_stop
+}
+
+# mistakes: an auth file others can read is refused with one line; a wrong
+# password is given up at once (not retried), 69
+alert_email_refused() {
+	local rc out
+	qa_dir emailbad
+	smtp_start || { fail "smtp server starts" "$(cat "$D/smtp.out")"; return; }
+	lisbon_rules
+	jq '.rules |= [.[0] | del(.webhook, .ntfy)]' "$D/rules.json" >"$D/one.json"
+	chmod 644 "$D/smtp-auth"
+	out=$("$ALERT" --rules "$D/one.json" --check 2>&1); rc=$?
+	check "alert email: an auth file others can read: 78, one line ($out)" \
+	    test "$rc" -eq 78 -a "$(printf '%s\n' "$out" | wc -l)" -eq 1 -a -n "$(printf '%s' "$out" | grep 'chmod 600')"
+	printf 'quake:wrong\n' >"$D/smtp-auth"; chmod 600 "$D/smtp-auth"
+	events_near_lisbon "$D/in"; head -1 "$D/in" >"$D/in1"
+	timeout 60 "$ALERT" --rules "$D/one.json" --state "$D/state" <"$D/in1" >"$D/out" 2>"$D/err"; rc=$?
+	check "alert email: a wrong password: undelivered, 69, not retried ($(grep -c msg=retrying "$D/err") retries)" \
+	    test "$rc" -eq 69 -a "$(jq -r .status "$D/out")" = undelivered -a "$(grep -c msg=retrying "$D/err")" -eq 0
+	"$ALERT" --rules "$D/one.json" --url "$(printf 'https://x/\r\nX: y')" --check >/dev/null 2>&1; rc=$?
+	check "alert --url with a line break (it would split ntfy's headers): 64" test "$rc" -eq 64
+	smtp_stop
+}
+
+# one target of a rule down (retrying), the other took its notice: kill -9;
+# the restart (Kafka redelivers the line) sends only the target that had
+# not taken it (marks and journal per target)
+alert_targets_apart() {
+	local rc dead pid n sb
+	qa_dir apart
+	receiver_start || { fail "alert receiver starts"; return; }
+	dead=$(free_port)
+	jq --arg u "http://127.0.0.1:$dead/hook/tokyo" '.rules |= [.[0] | .webhook.url = $u |
+	    .ntfy = {"url": ("http://127.0.0.1:'"$ALERT_PORT"'/ntfy/tokyo"), "token_file": "'"$D/token"'"}]' \
+	    "$D/rules.json" >"$D/r1.json"
+	sed -n 1,2p tests/data/alert/revisions.ndjson >"$D/in"
+	"$ALERT" --rules "$D/r1.json" --state "$D/state" --window 36500d <"$D/in" >"$D/out" 2>"$D/err" & pid=$!
+	qa_wait 30 grep -qs 'tokyo|ntfy:' "$D/state"
+	check "alert targets apart: ntfy took its notice and its mark is kept while the webhook is retried" \
+	    test "$(grep -c '/ntfy/tokyo' "$D/recv.log")" -eq 1 -a "$(grep -c '"rule":"tokyo"' "$D/state")" -eq 0
+	kill -9 "$pid"; wait "$pid" 2>/dev/null
+	"$ALERT_PY" tests/alert-receiver.py "$dead" "$D/hook.log" --secret "$SECRET" >"$D/hook.out" 2>&1 & sb=$!
+	qa_wait 30 grep -qs ready "$D/hook.out"
+	timeout 60 "$ALERT" --rules "$D/r1.json" --state "$D/state" --window 36500d <"$D/in" >"$D/out2" 2>"$D/err2"; rc=$?
+	n=$(grep -c '/hook/tokyo' "$D/hook.log")
+	check "alert targets apart: the restart sends the webhook its notice ($n), ntfy nothing again" \
+	    test "$rc" -eq 0 -a "$n" -eq 1 -a "$(grep -c '/ntfy/tokyo' "$D/recv.log")" -eq 1
+	kill "$sb" 2>/dev/null; wait "$sb" 2>/dev/null
+	receiver_stop
+}
+
+# ENS's aftershock exclusion on a built sequence: an M7.0 main shock, then
+# an M4.9 30 km away (below 7.0 - 2, within 2 x 49 km: not told), an M5.2
+# at 30 km (not below: told), an M4.5 at 200 km (too far: told), an M4.0
+# before the main shock (told); a rule without the option hears of all
+alert_aftershocks() {
+	local rc
+	qa_dir aftershocks
+	receiver_start || { fail "alert receiver starts"; return; }
+	cat >"$D/r.json" <<-J
+	[{"name": "after", "minmagnitude": 4, "rectangle": {"minlat": 34, "maxlat": 42, "minlon": 19, "maxlon": 30},
+	  "aftershocks": {"main_minmagnitude": 5.5, "days": 30},
+	  "webhook": {"url": "http://127.0.0.1:$ALERT_PORT/hook/after", "secret_file": "$D/secret"}},
+	 {"name": "all", "minmagnitude": 4, "rectangle": {"minlat": 34, "maxlat": 42, "minlon": 19, "maxlon": 30},
+	  "webhook": {"url": "http://127.0.0.1:$ALERT_PORT/hook/all", "secret_file": "$D/secret"}}]
+	J
+	python3 -c '
+import json, math, time
+now = time.time() - 86400
+iso = lambda t: time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + ".000000Z"
+def ev(i, dt, mag, km):
+    return json.dumps({"id": "seq_%d" % i, "action": "create", "time": iso(now + dt),
+        "lastupdate": iso(now + dt + 60), "lat": 38.0 + km / (6371.0088 * math.pi / 180), "lon": 23.0,
+        "depth": 10.0, "mag": mag, "magtype": "mw", "region": "GREECE", "evtype": "ke", "auth": "EMSC",
+        "source_catalog": "EMSC-RTS", "source_id": str(i)}, separators=(",", ":"))
+print(ev(0, -7200, 4.0, 50))
+print(ev(1, 0, 7.0, 0))
+print(ev(2, 3600, 4.9, 30))
+print(ev(3, 7200, 5.2, 30))
+print(ev(4, 10800, 4.5, 200))
+print(ev(5, 14400, 4.2, 90))' >"$D/in"
+	timeout 60 "$ALERT" --rules "$D/r.json" --state "$D/state" <"$D/in" >"$D/out" 2>"$D/err"; rc=$?
+	check "alert aftershocks: exit 0" test "$rc" -eq 0
+	check "alert aftershocks: the rule with the option skips the M4.9 at 30 km and the M4.2 at 90 km" \
+	    test "$(jq -r 'select(.path == "/hook/after") | .body | fromjson | .event.id' "$D/recv.log" | tr '\n' ' ')" = \
+	    "seq_0 seq_1 seq_3 seq_4 "
+	check "alert aftershocks: the rule without it hears of all six" \
+	    test "$(jq -r 'select(.path == "/hook/all") | .body | fromjson | .event.id' "$D/recv.log" | tr '\n' ' ')" = \
+	    "seq_0 seq_1 seq_2 seq_3 seq_4 seq_5 "
+	receiver_stop
+}
+
+# --test RULE: one marked test notice to each target, the exit status the
+# delivery's; a target that refuses: 69; no such rule: 64
+alert_test_notice() {
+	local rc
+	qa_dir testnotice
+	receiver_start || { fail "alert receiver starts"; return; }
+	smtp_start || { fail "smtp server starts" "$(cat "$D/smtp.out")"; receiver_stop; return; }
+	lisbon_rules
+	timeout 60 "$ALERT" --rules "$D/rules.json" --test lisbon >"$D/out" 2>"$D/err"; rc=$?
+	check "alert --test: exit 0, three deliveries logged ($(tail -1 "$D/err"))" \
+	    test "$rc" -eq 0 -a "$(grep -c 'msg="test notice delivered"' "$D/err")" -eq 3
+	check "alert --test: the webhook: earthquake.test, verified" \
+	    test "$(jq -r 'select(.path == "/hook/lisbon") | "\(.body | fromjson | .type) \(.verified)"' "$D/recv.log")" = "earthquake.test true"
+	check "alert --test: ntfy: a TEST title" \
+	    eval 'jq -r "select(.path == \"/ntfy/lisbon\") | .headers.Title" "$D/recv.log" | grep -q "^TEST: "'
+	check "alert --test: the mail: TEST subject, TEST NOTICE text, headers" \
+	    eval 'test "$(mail_check "$D/smtp.log")" = "ok 1" && jq -r .headers.Subject "$D/smtp.log" | grep -q "^TEST: " &&
+	    jq -r .body "$D/smtp.log" | grep -q "^TEST NOTICE"'
+	check "alert --test: nothing on stdout, no state written" test ! -s "$D/out" -a ! -e "$D/state"
+	printf 'tk_wrong\n' >"$D/token2"; chmod 600 "$D/token2"
+	jq --arg t "$D/token2" '.rules[1].ntfy.token_file = $t' "$D/rules.json" >"$D/bad.json"
+	timeout 60 "$ALERT" --rules "$D/bad.json" --test area >/dev/null 2>"$D/err2"; rc=$?
+	check "alert --test: a target that refuses (403): 69, said why" \
+	    test "$rc" -eq 69 -a -n "$(grep 'msg="test notice not delivered".*HTTP 403' "$D/err2")"
+	"$ALERT" --rules "$D/rules.json" --test nosuch >/dev/null 2>&1; rc=$?
+	check "alert --test: no rule of that name: 64" test "$rc" -eq 64
+	smtp_stop; receiver_stop
+}
+
 . tests/alert-api.sh

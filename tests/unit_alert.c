@@ -108,7 +108,7 @@ main(void)
 	    .region = "NEW GUINEA, PAPUA NEW GUINEA", .evtype = "ke", .auth = "NEIC",
 	    .source_catalog = "EMSC-RTS", .source_id = "1643105" };
 	char body[QUAKE_ALERT_BODY_MAX];
-	size_t n = quake_alert_body(&ev, "png", QUAKE_ALERT_UPGRADED, 3, 4.5, 123.456, body, sizeof body);
+	size_t n = quake_alert_body(&ev, "png", QUAKE_ALERT_UPGRADED, 3, 4.5, 123.456, NULL, body, sizeof body);
 	CHECK_STR(n ? body : "", "{\"type\":\"earthquake.upgraded\",\"id\":\"20240330_0000303\","
 	    "\"rule\":\"png\",\"kind\":\"upgraded\",\"band\":3,\"threshold\":4.5,"
 	    "\"distance_km\":123.5,\"url\":\"https://www.seismicportal.eu/eventdetails.html?unid=20240330_0000303\","
@@ -116,26 +116,46 @@ main(void)
 	    "\"lastupdate\":\"2024-04-06T03:28:24.385933Z\",\"lat\":-4.027,\"lon\":143.2849,\"depth\":10.0,"
 	    "\"mag\":6.2,\"magtype\":\"mb\",\"region\":\"NEW GUINEA, PAPUA NEW GUINEA\",\"evtype\":\"ke\","
 	    "\"auth\":\"NEIC\",\"source_catalog\":\"EMSC-RTS\",\"source_id\":\"1643105\"}}", "webhook body");
-	CHECK(quake_alert_body(&ev, "png", QUAKE_ALERT_NEW, 0, 4.5, -1, body, sizeof body) > 0 &&
+	CHECK(quake_alert_body(&ev, "png", QUAKE_ALERT_NEW, 0, 4.5, -1, NULL, body, sizeof body) > 0 &&
 	    strstr(body, "distance_km") == NULL, "no distance without a point");
-	CHECK(quake_alert_body(&ev, "png", QUAKE_ALERT_NEW, 0, 4.5, -1, body, 100) == 0,
+	CHECK(quake_alert_body(&ev, "png", QUAKE_ALERT_NEW, 0, 4.5, -1, NULL, body, 100) == 0,
 	    "body too long for the buffer: 0");
 
+	{
+		struct quake_alert_ctx ctx = { "23 km SSE of Madang, Papua New Guinea",
+		    "2024-03-30 14:09:58 Pacific/Port_Moresby (UTC+10:00)",
+		    "https://quake.example/#sel=20240330_0000303&c=-4.027,143.285,8" };
+		CHECK(quake_alert_body(&ev, "png", QUAKE_ALERT_NEW, 0, 4.5, -1, &ctx, body, sizeof body) > 0 &&
+		    strstr(body, "\"threshold\":4.5,\"place\":\"23 km SSE of Madang, Papua New Guinea\","
+		    "\"local_time\":\"2024-03-30 14:09:58 Pacific/Port_Moresby (UTC+10:00)\",\"url\":") != NULL &&
+		    strstr(body, "\"map_url\":\"https://quake.example/#sel=20240330_0000303&c=-4.027,143.285,8\","
+		    "\"event\":") != NULL, "webhook body: place, local time, map link (%.300s)", body);
+		struct quake_alert_ntfy nc;
+		quake_alert_ntfy(&ev, QUAKE_ALERT_NEW, -1, 0, &ctx, &nc);
+		CHECK_STR(nc.title, "M6.2 23 km SSE of Madang, Papua New Guinea", "ntfy title: the place");
+		CHECK_STR(nc.click, ctx.link, "ntfy click: the map");
+		CHECK_STR(nc.message, "Earthquake M6.2 mb, depth 10 km, 2024-03-30 14:09:58 "
+		    "Pacific/Port_Moresby (UTC+10:00), 2024-03-30 04:09:58 UTC - 23 km SSE of Madang, "
+		    "Papua New Guinea", "ntfy message: local time beside UTC, the place");
+		quake_alert_ntfy(&ev, QUAKE_ALERT_TEST, -1, 0, &ctx, &nc);
+		CHECK(strncmp(nc.title, "TEST: ", 6) == 0 && strncmp(nc.message, "Test notice", 11) == 0 &&
+		    strcmp(nc.priority, "2") == 0, "a test notice says so (%s / %s)", nc.title, nc.message);
+	}
 	struct quake_alert_ntfy nt;
-	quake_alert_ntfy(&ev, QUAKE_ALERT_NEW, 12.3, 0, &nt);
+	quake_alert_ntfy(&ev, QUAKE_ALERT_NEW, 12.3, 0, NULL, &nt);
 	CHECK_STR(nt.title, "M6.2 NEW GUINEA, PAPUA NEW GUINEA", "ntfy title");
 	CHECK_STR(nt.priority, "4", "ntfy priority by magnitude (6.2: high)");
 	CHECK_STR(nt.click, "https://www.seismicportal.eu/eventdetails.html?unid=20240330_0000303", "ntfy click");
-	CHECK_STR(nt.message, "Earthquake M6.2 mb, depth 10 km, 2024-03-30T04:09:58 UTC, 12 km away", "ntfy message");
+	CHECK_STR(nt.message, "Earthquake M6.2 mb, depth 10 km, 2024-03-30 04:09:58 UTC, 12 km away", "ntfy message");
 	ev.mag = 7.4;
 	snprintf(ev.region, sizeof ev.region, "caf\xc3\xa9\r\nX: y");
-	quake_alert_ntfy(&ev, QUAKE_ALERT_CANCELLED, -1, 0, &nt);
-	CHECK(strpbrk(nt.title, "\r\n") == NULL && strncmp(nt.title, "Cancelled: M7.4 caf??", 21) == 0,
-	    "ntfy title: header-safe (%.100s)", nt.title);
+	quake_alert_ntfy(&ev, QUAKE_ALERT_CANCELLED, -1, 0, NULL, &nt);
+	CHECK(strpbrk(nt.title, "\r\n") == NULL && strcmp(nt.title, "Cancelled: M7.4 caf\xc3\xa9??X: y") == 0,
+	    "ntfy title: no control characters, UTF-8 kept (%.100s)", nt.title);
 	CHECK_STR(nt.priority, "2", "ntfy cancellation: low priority");
-	quake_alert_ntfy(&ev, QUAKE_ALERT_NEW, -1, 0, &nt);
+	quake_alert_ntfy(&ev, QUAKE_ALERT_NEW, -1, 0, NULL, &nt);
 	CHECK_STR(nt.priority, "5", "ntfy priority M7.4: urgent");
-	quake_alert_ntfy(&ev, QUAKE_ALERT_NEW, -1, 1, &nt);
+	quake_alert_ntfy(&ev, QUAKE_ALERT_NEW, -1, 1, NULL, &nt);
 	CHECK_STR(nt.priority, "1", "ntfy priority fixed by the rule");
 	return unit_failed;
 }

@@ -49,12 +49,17 @@ main(void)
 	CHECK(t->minmag == 4.5 && t->night && t->night_minmag == 6 && t->night_from == 1320 &&
 	    t->night_to == 420 && t->region.kind == QUAKE_GEO_CIRCLE && t->maxdepth == 100 &&
 	    isinf(t->mindepth) && t->evtype_exclude && t->nevtypes == 2 && t->downgrade &&
-	    t->target == QUAKE_TARGET_WEBHOOK && strcmp(t->secret_file, "tests/data/alert/s") == 0, "tokyo fields (secret beside the rules)");
-	CHECK(p->region.kind == QUAKE_GEO_RECTANGLE && p->target == QUAKE_TARGET_NTFY &&
-	    p->priority_fixed == 4 && strcmp(p->secret_file, "tests/data/alert/t") == 0 && !p->downgrade, "pacific fields");
+	    t->ntargets == 1 && t->targets[0].kind == QUAKE_TARGET_WEBHOOK &&
+	    strcmp(t->targets[0].secret_file, "tests/data/alert/s") == 0 &&
+	    strcmp(t->targets[0].key, "tokyo") == 0, "tokyo fields (secret beside the rules, key the name)");
+	CHECK(p->region.kind == QUAKE_GEO_RECTANGLE && p->targets[0].kind == QUAKE_TARGET_NTFY &&
+	    p->targets[0].priority_fixed == 4 && strcmp(p->targets[0].secret_file, "tests/data/alert/t") == 0 &&
+	    !p->downgrade, "pacific fields");
 	CHECK(j->region.kind == QUAKE_GEO_POLYGON && j->region.npolys == 1 && j->minmag == 0 &&
-	    strcmp(j->url, "https://ntfy.sh/q") == 0 && j->secret_file[0] == '\0' &&
+	    strcmp(j->targets[0].url, "https://ntfy.sh/q") == 0 && j->targets[0].secret_file[0] == '\0' &&
 	    !j->evtype_exclude, "japan fields (polygon file, ntfy URL)");
+	CHECK(t->zone == t->tz && t->zone >= 0 && rs.rule[5].zone == -1 && t->as_minmag == 0,
+	    "the notices' zone is night.tz when no tz is given");
 	CHECK(rs.rule[5].detections && rs.rule[5].region.kind == QUAKE_GEO_EVERYWHERE, "all fields");
 
 	const struct { size_t rule; struct quake_event e; int match; double thr; const char *what; } m[] = {
@@ -111,7 +116,30 @@ main(void)
 		{ "[{\"name\":\"a\",\"evtype\":{\"only\":[\"ke\"]}" HOOK "}]", "a", "evtype" },
 		{ "[{\"name\":\"a\",\"evtype\":[]" HOOK "}]", "a", "evtype" },
 		{ "[{\"name\":\"a\"}]", "a", "webhook" },
-		{ "[{\"name\":\"a\",\"ntfy\":\"x\"" HOOK "}]", "a", "webhook" },
+		{ "[{\"name\":\"a\",\"ntfy\":\"x\"" HOOK "}]", "a", "ntfy.url" },
+		/* several targets, email, the notice fields */
+		{ "[{\"name\":\"a\",\"webhook\":[{\"url\":\"http://x/1\",\"secret_file\":\"s\"},{\"url\":\"ftp://x\"}]}]", "a", "webhook[1].url" },
+		{ "[{\"name\":\"a\",\"ntfy\":[\"http://x/1\",\"http://x/1\"]}]", "a", "targets" },
+		{ "[{\"name\":\"a\",\"ntfy\":[\"http://x/1\",\"http://x/2\",\"http://x/3\",\"http://x/4\","
+		    "\"http://x/5\",\"http://x/6\",\"http://x/7\",\"http://x/8\",\"http://x/9\"]}]", "a", "ntfy[8]" },
+		{ "[{\"name\":\"a\",\"targets\":[{\"sms\":\"x\"}]}]", "a", "targets[0]" },
+		{ "[{\"name\":\"a\",\"targets\":{}}]", "a", "targets" },
+		{ "[{\"name\":\"a\",\"targets\":[{\"ntfy\":{\"url\":\"http://x/t\",\"priority\":0}}]}]", "a", "targets[0].ntfy.priority" },
+		{ "[{\"name\":\"a\",\"email\":{\"url\":\"http://x\",\"from\":\"a@b\",\"to\":\"c@d\"}}]", "a", "email.url" },
+		{ "[{\"name\":\"a\",\"email\":{\"url\":\"smtp://u:p@x\",\"from\":\"a@b\",\"to\":\"c@d\"}}]", "a", "email.url" },
+		{ "[{\"name\":\"a\",\"email\":{\"url\":\"smtp://x\",\"from\":\"ab\",\"to\":\"c@d\"}}]", "a", "email.from" },
+		{ "[{\"name\":\"a\",\"email\":{\"url\":\"smtp://x\",\"from\":\"a@b\",\"to\":\"c@d\\r\\nBcc: e@f\"}}]", "a", "email.to" },
+		{ "[{\"name\":\"a\",\"email\":{\"url\":\"smtp://x\",\"from\":\"a@b\",\"to\":[]}}]", "a", "email.to" },
+		{ "[{\"name\":\"a\",\"email\":{\"url\":\"smtp://x\",\"from\":\"a@b\",\"to\":\"<c@d>\"}}]", "a", "email.to" },
+		{ "[{\"name\":\"a\",\"email\":{\"url\":\"smtp://x\",\"from\":\"a@b\",\"to\":\"c@d\",\"auth_file\":7}}]", "a", "email.auth_file" },
+		{ "[{\"name\":\"a\",\"email\":{\"url\":\"smtp://x\",\"from\":\"a@b\",\"to\":\"c@d\",\"password\":\"x\"}}]", "a", "email" },
+		{ "[{\"name\":\"a\",\"email\":\"c@d\"}]", "a", "email" },
+		{ "[{\"name\":\"a\",\"tz\":\"Mars/Olympus\"" HOOK "}]", "a", "tz" },
+		{ "[{\"name\":\"a\",\"place\":\"\"" HOOK "}]", "a", "place" },
+		{ "[{\"name\":\"a\",\"aftershocks\":5" HOOK "}]", "a", "aftershocks" },
+		{ "[{\"name\":\"a\",\"aftershocks\":{\"main_minmagnitude\":3}" HOOK "}]", "a", "aftershocks.main_minmagnitude" },
+		{ "[{\"name\":\"a\",\"aftershocks\":{\"days\":0}" HOOK "}]", "a", "aftershocks.days" },
+		{ "[{\"name\":\"a\",\"aftershocks\":{\"radius\":0}" HOOK "}]", "a", "aftershocks" },
 		{ "[{\"name\":\"a\",\"webhook\":{\"url\":\"ftp://x\",\"secret_file\":\"s\"}}]", "a", "webhook.url" },
 		{ "[{\"name\":\"a\",\"webhook\":{\"url\":\"http://x\"}}]", "a", "webhook.secret_file" },
 		{ "[{\"name\":\"a\",\"webhook\":\"http://x\"}]", "a", "webhook.secret_file" },
@@ -148,6 +176,43 @@ main(void)
 		    "{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[10,0],[10,10],[0,10],[0,0]]]}}]";
 		CHECK(quake_rules_parse(ok, strlen(ok), NULL, &rs, &f) == QUAKE_OK,
 		    "an @ past the host is taken; a square is simple (%s)", f.f.reason);
+		quake_rules_free(&rs);
+	}
+	{
+		/* one rule, three kinds of target; the first keeps the rule's
+		 * name as its key, the others a key of their own */
+		const char *multi = "[{\"name\":\"lisbon\",\"minmagnitude\":5,\"tz\":\"Europe/Lisbon\","
+		    "\"place\":\"Lisboa\",\"aftershocks\":{\"main_minmagnitude\":6,\"days\":10},"
+		    "\"webhook\":{\"url\":\"http://x/h\",\"secret_file\":\"s\"},\"ntfy\":[\"http://x/1\",\"http://x/2\"],"
+		    "\"email\":{\"url\":\"smtps://mail.example:465\",\"from\":\"q@example.org\","
+		    "\"to\":[\"a@example.org\",\"b@example.org\"],\"auth_file\":\"auth\",\"ca_file\":\"/etc/ca.pem\"}},"
+		    "{\"name\":\"t\",\"aftershocks\":true,\"targets\":[{\"email\":{\"url\":\"smtp://m:587\","
+		    "\"from\":\"q@x\",\"to\":\"c@d\"}},{\"ntfy\":\"http://x/1\"}]}]";
+		CHECK(quake_rules_parse(multi, strlen(multi), "/etc/quake", &rs, &f) == QUAKE_OK,
+		    "several targets parse (%s %s %.80s)", f.rule, f.f.field, f.f.reason);
+		const struct quake_rule *r = &rs.rule[0];
+		CHECK(rs.n == 2 && r->ntargets == 4 && r->targets[0].kind == QUAKE_TARGET_WEBHOOK &&
+		    r->targets[1].kind == QUAKE_TARGET_NTFY && r->targets[2].kind == QUAKE_TARGET_NTFY &&
+		    r->targets[3].kind == QUAKE_TARGET_EMAIL, "lisbon: webhook, two ntfy, email in that order");
+		CHECK(strcmp(r->targets[0].key, "lisbon") == 0 &&
+		    strncmp(r->targets[1].key, "lisbon|ntfy:", 12) == 0 && strlen(r->targets[1].key) == 20 &&
+		    strcmp(r->targets[1].key, r->targets[2].key) != 0 &&
+		    strncmp(r->targets[3].key, "lisbon|email:", 13) == 0, "keys: %s %s %s",
+		    r->targets[1].key, r->targets[2].key, r->targets[3].key);
+		CHECK(r->targets[3].nto == 2 && strcmp(r->targets[3].to[1], "b@example.org") == 0 &&
+		    strcmp(r->targets[3].from, "q@example.org") == 0 &&
+		    strcmp(r->targets[3].secret_file, "/etc/quake/auth") == 0 &&
+		    strcmp(r->targets[3].ca_file, "/etc/ca.pem") == 0, "email fields (auth file beside the rules)");
+		CHECK(strcmp(r->place, "Lisboa") == 0 && r->zone >= 0 && r->tz == -1 &&
+		    r->as_minmag == 6 && r->as_days_us == 10 * 86400000000LL, "place, tz, aftershocks");
+		CHECK(rs.rule[1].ntargets == 2 && rs.rule[1].targets[0].kind == QUAKE_TARGET_EMAIL &&
+		    rs.rule[1].as_minmag == 5.5 && rs.rule[1].as_days_us == 30 * 86400000000LL,
+		    "\"targets\" list; aftershocks: true is M5.5 for 30 days");
+		const char *zone;
+		struct quake_event e = ev(38.7, -9.1, 10, 5, "ke", "2024-07-01T12:00:00Z");
+		CHECK(quake_rules_offset(&rs, 0, e.time, &zone) == 3600 && strcmp(zone, "Europe/Lisbon") == 0 &&
+		    quake_rules_offset(&rs, 1, e.time, &zone) == 0 && zone == NULL,
+		    "offset: Lisbon in summer is UTC+1; no zone is UTC");
 		quake_rules_free(&rs);
 	}
 	{

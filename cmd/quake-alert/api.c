@@ -229,7 +229,7 @@ api_reload_apply(struct ackq *q, struct judge **j, struct quake_rules *rs,
     struct quake_marks *m, int64_t window_us, const struct deliver_opts *o)
 {
 	struct quake_rules *next, old;
-	struct judge_counts n = *judge_counts(*j);
+	struct judge *was;
 	char c[24];
 	int rc;
 
@@ -255,14 +255,15 @@ api_reload_apply(struct ackq *q, struct judge **j, struct quake_rules *rs,
 			return rc;
 		return 0;
 	}
-	judge_free(*j);
 	ackq_free(q);
 	*rs = *next;
 	free(next);
 	quake_rules_free(&old);
+	was = *j;
 	*j = judge_new(q, rs, m, window_us);
-	/* the run's counters go on: judge_new's are zero */
-	*(struct judge_counts *)judge_counts(*j) = n;
+	/* the run's counters and the main shocks remembered go on */
+	judge_carry(*j, was);
+	judge_free(was);
 	snprintf(c, sizeof c, "%zu", rs->n);
 	quake_log(QUAKE_LOG_INFO, "rules reloaded", "rules", c, NULL);
 	return 0;

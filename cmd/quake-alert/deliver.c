@@ -11,6 +11,7 @@
 #include <openssl/crypto.h>
 
 #include "deliver.h"
+#include "alert/notice.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/time.h"
@@ -21,11 +22,12 @@
 
 struct target {
 	enum quake_target_kind kind;
-	const char *url, *secret_file;	/* borrowed from the rules */
-	unsigned char key[768];		/* webhook key, or the ntfy token */
+	const struct quake_target *q;	/* borrowed from the rules */
+	const char *url;
+	unsigned char key[768];		/* webhook key, ntfy token, or SMTP user:password */
 	size_t klen;
 	CURL *h;
-	struct curl_slist *hdrs;
+	struct curl_slist *hdrs;	/* HTTP headers, or the mail's recipients */
 	struct notice *head, *tail;	/* queue; head is the one in flight */
 	int busy;
 };
@@ -35,7 +37,8 @@ static struct {
 	struct deliver_opts o;
 	struct target *t;
 	size_t nt;
-	size_t *rule_target;		/* rule index -> target index */
+	size_t *first;			/* rule index -> its first slot */
+	size_t *slot_target;		/* slot (rule's target) -> target index */
 	CURLM *multi;
 	FILE *dead;
 	size_t pending;
@@ -46,7 +49,7 @@ static struct {
 /* The secret of path into key: the file must be a regular file that only
  * its owner can read. 0, or 78 after one logged line. */
 static int
-read_secret(const char *rule, const char *path, int webhook,
+read_secret(const char *rule, const char *path, enum quake_target_kind kind,
     unsigned char *key, size_t *klen)
 {
 	char buf[1024];
@@ -72,12 +75,16 @@ read_secret(const char *rule, const char *path, int webhook,
 			len--;
 		buf[len] = '\0';
 		n = (ssize_t)len;
-		if (webhook && quake_alert_secret_parse(buf, (size_t)n, key, klen, &f) != QUAKE_OK)
+		if (kind == QUAKE_TARGET_WEBHOOK &&
+		    quake_alert_secret_parse(buf, (size_t)n, key, klen, &f) != QUAKE_OK)
 			why = f.reason;
-		else if (!webhook && (n == 0 || strspn(buf, "abcdefghijklmnopqrstuvwxyz"
+		else if (kind == QUAKE_TARGET_EMAIL && (strchr(buf, ':') == NULL ||
+		    buf[0] == ':' || strpbrk(buf, "\r\n") != NULL))
+			why = "not one line user:password";
+		else if (kind == QUAKE_TARGET_NTFY && (n == 0 || strspn(buf, "abcdefghijklmnopqrstuvwxyz"
 		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~+/=") != (size_t)n))
 			why = "not a bearer token";
-		else if (!webhook) {
+		else if (kind != QUAKE_TARGET_WEBHOOK) {
 			memcpy(key, buf, (size_t)n + 1);
 			*klen = (size_t)n;
 		}
@@ -90,40 +97,58 @@ read_secret(const char *rule, const char *path, int webhook,
 	return QUAKE_EXIT_CONFIG;
 }
 
+/* The same destination: one queue, one connection. */
+static int
+same_target(const struct quake_target *a, const struct quake_target *b)
+{
+	return a->kind == b->kind && strcmp(a->url, b->url) == 0 &&
+	    strcmp(a->secret_file, b->secret_file) == 0 && strcmp(a->from, b->from) == 0 &&
+	    a->nto == b->nto && memcmp(a->to, b->to, a->nto * sizeof a->to[0]) == 0 &&
+	    strcmp(a->ca_file, b->ca_file) == 0;
+}
+
 int
 deliver_init(const struct quake_rules *rs, const struct deliver_opts *o)
 {
+	size_t slots = 0;
+
 	d.rs = rs;
 	d.o = *o;
-	d.t = calloc(rs->n, sizeof *d.t);
-	d.rule_target = calloc(rs->n, sizeof *d.rule_target);
-	if (d.t == NULL || d.rule_target == NULL || (d.multi = curl_multi_init()) == NULL) {
+	for (size_t i = 0; i < rs->n; i++)
+		slots += rs->rule[i].ntargets;
+	d.t = calloc(slots + 1, sizeof *d.t);
+	d.first = calloc(rs->n + 1, sizeof *d.first);
+	d.slot_target = calloc(slots + 1, sizeof *d.slot_target);
+	if (d.t == NULL || d.first == NULL || d.slot_target == NULL ||
+	    (d.multi = curl_multi_init()) == NULL) {
 		quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
 		return QUAKE_EXIT_SOFTWARE;
 	}
+	slots = 0;
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct quake_rule *r = &rs->rule[i];
-		size_t j;
-		for (j = 0; j < d.nt; j++)
-			if (d.t[j].kind == r->target && strcmp(d.t[j].url, r->url) == 0 &&
-			    strcmp(d.t[j].secret_file, r->secret_file) == 0)
-				break;
-		d.rule_target[i] = j;
-		if (j < d.nt)
-			continue;
-		struct target *t = &d.t[d.nt++];
-		t->kind = r->target;
-		t->url = r->url;
-		t->secret_file = r->secret_file;
-		if (r->secret_file[0] != '\0') {
-			int rc = read_secret(r->name, r->secret_file,
-			    r->target == QUAKE_TARGET_WEBHOOK, t->key, &t->klen);
-			if (rc != 0)
-				return rc;
-		}
-		if ((t->h = curl_easy_init()) == NULL) {
-			quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
-			return QUAKE_EXIT_SOFTWARE;
+		d.first[i] = slots;
+		for (size_t k = 0; k < r->ntargets; k++) {
+			const struct quake_target *q = &r->targets[k];
+			size_t j;
+			for (j = 0; j < d.nt && !same_target(d.t[j].q, q); j++)
+				;
+			d.slot_target[slots++] = j;
+			if (j < d.nt)
+				continue;
+			struct target *t = &d.t[d.nt++];
+			t->kind = q->kind;
+			t->q = q;
+			t->url = q->url;
+			if (q->secret_file[0] != '\0') {
+				int rc = read_secret(r->name, q->secret_file, q->kind, t->key, &t->klen);
+				if (rc != 0)
+					return rc;
+			}
+			if ((t->h = curl_easy_init()) == NULL) {
+				quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
+				return QUAKE_EXIT_SOFTWARE;
+			}
 		}
 	}
 	curl_multi_setopt(d.multi, CURLMOPT_MAXCONNECTS, (long)d.nt + 4);
@@ -136,9 +161,15 @@ deliver_init(const struct quake_rules *rs, const struct deliver_opts *o)
 }
 
 void
+deliver_give_up(long s)
+{
+	d.o.give_up_s = s;
+}
+
+void
 deliver_queue(struct notice *n)
 {
-	struct target *t = &d.t[d.rule_target[n->rule]];
+	struct target *t = &d.t[d.slot_target[d.first[n->rule] + n->target]];
 
 	n->next = NULL;
 	n->first_us = quake_time_now();
@@ -184,6 +215,53 @@ header(struct curl_slist *l, const char *name, const char *value)
 	return l;
 }
 
+/* libcurl's upload callback: the mail of the head notice. */
+static size_t
+mail_read(char *p, size_t size, size_t nitems, void *arg)
+{
+	struct notice *n = arg;
+	size_t k = size * nitems;
+
+	if (k > n->len - n->off)
+		k = n->len - n->off;
+	memcpy(p, n->body + n->off, k);
+	n->off += k;
+	return k;
+}
+
+/* The mail of the head of t over SMTP: STARTTLS required on smtp://,
+ * TLS from the start on smtps://; the user and password from the auth
+ * file. */
+static void
+start_mail(struct target *t, struct notice *n)
+{
+	const struct quake_target *q = t->q;
+	char addr[260], *colon = strchr((char *)t->key, ':');
+
+	for (size_t i = 0; i < q->nto; i++) {
+		snprintf(addr, sizeof addr, "<%s>", q->to[i]);
+		t->hdrs = curl_slist_append(t->hdrs, addr);
+	}
+	snprintf(addr, sizeof addr, "<%s>", q->from);
+	curl_easy_setopt(t->h, CURLOPT_MAIL_FROM, addr);
+	curl_easy_setopt(t->h, CURLOPT_MAIL_RCPT, t->hdrs);
+	curl_easy_setopt(t->h, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(t->h, CURLOPT_READFUNCTION, mail_read);
+	curl_easy_setopt(t->h, CURLOPT_READDATA, n);
+	curl_easy_setopt(t->h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)n->len);
+	curl_easy_setopt(t->h, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+	curl_easy_setopt(t->h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	if (q->ca_file[0] != '\0')
+		curl_easy_setopt(t->h, CURLOPT_CAINFO, q->ca_file);
+	if (colon != NULL && t->klen > 0) {
+		*colon = '\0';
+		curl_easy_setopt(t->h, CURLOPT_USERNAME, (const char *)t->key);
+		curl_easy_setopt(t->h, CURLOPT_PASSWORD, colon + 1);
+		*colon = ':';	/* libcurl keeps copies */
+	}
+	n->off = 0;
+}
+
 /* Start the head notice of t: headers signed now (a retry is signed anew,
  * its webhook-timestamp the time of that try). */
 static void
@@ -201,9 +279,12 @@ start(struct target *t)
 		l = header(l, "webhook-id", n->id);
 		l = header(l, "webhook-timestamp", ts);
 		l = header(l, "webhook-signature", sig);
-	} else {
+	} else if (t->kind == QUAKE_TARGET_NTFY) {
+		char title[1024];	/* RFC 2047 words when not ASCII, as ntfy reads them */
 		l = header(l, "Content-Type", "text/plain; charset=utf-8");
-		l = header(l, "Title", n->nt->title);
+		if (quake_notice_header_word(n->nt->title, title, sizeof title) == 0)
+			snprintf(title, sizeof title, "earthquake");
+		l = header(l, "Title", title);
 		l = header(l, "Priority", n->nt->priority);
 		l = header(l, "Tags", n->nt->tags);
 		l = header(l, "Click", n->nt->click);
@@ -214,21 +295,27 @@ start(struct target *t)
 			OPENSSL_cleanse(auth, sizeof auth);
 		}
 	}
-	l = header(l, "User-Agent", "quake-alert/" QUAKE_VERSION);
-	l = curl_slist_append(l, "Expect:");
+	if (t->kind != QUAKE_TARGET_EMAIL) {
+		l = header(l, "User-Agent", "quake-alert/" QUAKE_VERSION);
+		l = curl_slist_append(l, "Expect:");
+	}
 	t->hdrs = l;
 	curl_easy_reset(t->h);
 	curl_easy_setopt(t->h, CURLOPT_URL, t->url);
-	curl_easy_setopt(t->h, CURLOPT_HTTPHEADER, l);
-	curl_easy_setopt(t->h, CURLOPT_POSTFIELDS, n->body);
-	curl_easy_setopt(t->h, CURLOPT_POSTFIELDSIZE, (long)n->len);
+	if (t->kind == QUAKE_TARGET_EMAIL)
+		start_mail(t, n);
+	else {
+		curl_easy_setopt(t->h, CURLOPT_HTTPHEADER, l);
+		curl_easy_setopt(t->h, CURLOPT_POSTFIELDS, n->body);
+		curl_easy_setopt(t->h, CURLOPT_POSTFIELDSIZE, (long)n->len);
+		curl_easy_setopt(t->h, CURLOPT_PROTOCOLS_STR, "http,https");
+	}
 	curl_easy_setopt(t->h, CURLOPT_WRITEFUNCTION, discard);
 	curl_easy_setopt(t->h, CURLOPT_PRIVATE, t);
 	curl_easy_setopt(t->h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(t->h, CURLOPT_CONNECTTIMEOUT_MS, d.o.timeout_ms < 5000 ? d.o.timeout_ms : 5000L);
 	curl_easy_setopt(t->h, CURLOPT_TIMEOUT_MS, d.o.timeout_ms);
 	curl_easy_setopt(t->h, CURLOPT_TCP_KEEPALIVE, 1L);
-	curl_easy_setopt(t->h, CURLOPT_PROTOCOLS_STR, "http,https");
 	n->attempts++;
 	t->busy = 1;
 	curl_multi_add_handle(d.multi, t->h);
@@ -286,18 +373,27 @@ complete(struct target *t, CURLcode rc)
 	curl_multi_remove_handle(d.multi, t->h);
 	free_headers(t);
 	t->busy = 0;
-	if (rc == CURLE_OK)
+	if (rc == CURLE_OK || t->kind == QUAKE_TARGET_EMAIL)
 		curl_easy_getinfo(t->h, CURLINFO_RESPONSE_CODE, &status);
 	if (rc == CURLE_OK && status >= 200 && status < 300)
 		return finish(t, 1, "");
-	if (rc != CURLE_OK)
+	if (t->kind == QUAKE_TARGET_EMAIL) {
+		/* SMTP: 4xx (and no answer) is transient, 5xx and a refused
+		 * login permanent (RFC 5321 4.2.1) */
+		snprintf(why, sizeof why, "%s (SMTP %ld)", curl_easy_strerror(rc), status);
+		if (status >= 500 || rc == CURLE_LOGIN_DENIED || rc == CURLE_USE_SSL_FAILED ||
+		    rc == CURLE_PEER_FAILED_VERIFICATION)
+			return finish(t, 0, why);
+	} else if (rc != CURLE_OK)
 		snprintf(why, sizeof why, "%s", curl_easy_strerror(rc));
 	else
 		snprintf(why, sizeof why, "HTTP %ld", status);
-	if (rc == CURLE_OK && status != 408 && status != 425 && status != 429 && status < 500)
+	if (t->kind != QUAKE_TARGET_EMAIL && rc == CURLE_OK && status != 408 &&
+	    status != 425 && status != 429 && status < 500)
 		return finish(t, 0, why);	/* refused: retrying will not help */
 	wait = tool_backoff(n->attempts - 1, BACKOFF_BASE_US, BACKOFF_CAP_US, 1);
-	if (rc == CURLE_OK && curl_easy_getinfo(t->h, CURLINFO_RETRY_AFTER, &after) == CURLE_OK &&
+	if (rc == CURLE_OK && t->kind != QUAKE_TARGET_EMAIL &&
+	    curl_easy_getinfo(t->h, CURLINFO_RETRY_AFTER, &after) == CURLE_OK &&
 	    after > 0 && after * 1000000LL > wait)
 		wait = after > 86400 ? 86400LL * 1000000 : after * 1000000LL;
 	if (now + wait > n->first_us + d.o.give_up_s * 1000000LL) {
@@ -402,7 +498,8 @@ deliver_free(void)
 		OPENSSL_cleanse(t->key, sizeof t->key);
 	}
 	free(d.t);
-	free(d.rule_target);
+	free(d.first);
+	free(d.slot_target);
 	if (d.multi != NULL)
 		curl_multi_cleanup(d.multi);
 	if (d.dead != NULL)

@@ -4,8 +4,10 @@
  * its own; retries back off with full jitter, Retry-After is honoured, and
  * a notice not delivered within the give-up time goes to the dead-letter
  * file. Webhooks are signed the Standard Webhooks way; ntfy gets its
- * headers and an optional bearer token. Secrets are read from files that
- * only their owner may read, and are never logged. */
+ * headers and an optional bearer token; email goes over libcurl's SMTP
+ * (STARTTLS or SMTPS, never in the clear), the same mail (Message-ID) each
+ * try. Secrets are read from files that only their owner may read, and are
+ * never logged. */
 #ifndef QUAKE_DELIVER_H
 #define QUAKE_DELIVER_H
 
@@ -18,9 +20,10 @@
 struct notice {
 	uint64_t line;			/* the ackq sequence number of its line */
 	size_t rule;			/* index into the rule set */
+	size_t target;			/* index into the rule's targets */
 	char id[QUAKE_ALERT_ID_LEN + 1];	/* webhook-id */
-	char *body;			/* owned: webhook JSON or ntfy message */
-	size_t len;
+	char *body;			/* owned: webhook JSON, ntfy message or the mail */
+	size_t len, off;		/* off: bytes of the mail sent this try */
 	struct quake_alert_ntfy *nt;	/* owned; ntfy only */
 	int64_t first_us, not_before;	/* first try; no retry before */
 	int attempts;
@@ -35,10 +38,13 @@ struct deliver_opts {
 	const char *dead_letter;	/* may be NULL */
 };
 
-/* Targets for every rule of rs (borrowed for the run), secrets read.
- * 0, or an exit status after one logged line (78 for a secret file that is
- * missing, unreadable, open to others or malformed). */
+/* Targets for every target of every rule of rs (borrowed for the run),
+ * secrets read. 0, or an exit status after one logged line (78 for a
+ * secret file that is missing, unreadable, open to others or malformed). */
 int deliver_init(const struct quake_rules *rs, const struct deliver_opts *o);
+
+/* Give up a notice after s seconds from now on (--test: a minute). */
+void deliver_give_up(long s);
 
 /* Queue n (owned from now on) behind its target's earlier notices. */
 void deliver_queue(struct notice *n);

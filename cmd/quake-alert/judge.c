@@ -1,5 +1,6 @@
 /* judge — event and detection lines against the rules, notices out, marks
- * committed in input order. */
+ * committed in input order. A mark is kept per target of a rule (a slot):
+ * one target's failure leaves the others' marks alone. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -14,12 +15,14 @@
 #include "core/log.h"
 #include "core/time.h"
 #include "lines/detection.h"
+#include "alert/aftershock.h"
 #include "common/tool.h"
+#include "say.h"
 
 /* A decision to commit once the line is finished, or once its notice is
  * delivered, whichever comes first. */
 struct judged {
-	size_t rule;
+	size_t rule, target;
 	struct quake_alert_mark mark;
 	int committed;
 };
@@ -40,31 +43,47 @@ struct judge {
 	struct quake_rules *rs;
 	struct quake_marks *m;
 	int64_t window;
-	uint64_t *stamp;	/* per rule: the line whose mark is in mark[] */
+	size_t nslots;		/* targets of all rules */
+	size_t *first;		/* per rule: its first slot */
+	uint64_t *stamp;	/* per slot: the line whose mark is in mark[] */
+	uint64_t *rule_stamp;	/* per rule: the line a mark of its targets was loaded for */
 	struct quake_alert_mark *mark;
 	uint64_t line;
-	size_t *by_name;	/* rule indexes sorted by name */
+	size_t *by_name;	/* slots sorted by key */
+	size_t *slot_rule;	/* slot -> rule */
+	struct quake_aftershocks main;	/* main shocks, for rules suppressing */
+	double as_minmag;	/* the least main_minmagnitude of any rule (0: none) */
+	int64_t as_keep;	/* the longest window of any rule */
 	int unsynced;		/* marks committed since the last sync */
 	struct judge_counts n;
 };
+
+/* The mark key of slot k. */
+static const char *
+key(const struct judge *j, size_t k)
+{
+	size_t i = j->slot_rule[k];
+
+	return j->rs->rule[i].targets[k - j->first[i]].key;
+}
 
 static int
 by_name_cmp(const void *a, const void *b, void *arg)
 {
 	const struct judge *j = arg;
 
-	return strcmp(j->rs->rule[*(const size_t *)a].name, j->rs->rule[*(const size_t *)b].name);
+	return strcmp(key(j, *(const size_t *)a), key(j, *(const size_t *)b));
 }
 
-/* The index of the rule called name, or -1 (a rule since removed). */
+/* The slot whose key is name, or -1 (a rule or target since removed). */
 static long
 rule_index(const struct judge *j, const char *name)
 {
-	size_t lo = 0, hi = j->rs->n;
+	size_t lo = 0, hi = j->nslots;
 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		int c = strcmp(j->rs->rule[j->by_name[mid]].name, name);
+		int c = strcmp(key(j, j->by_name[mid]), name);
 		if (c == 0)
 			return (long)j->by_name[mid];
 		if (c < 0)
@@ -92,12 +111,27 @@ judge_new(struct ackq *q, struct quake_rules *rs, struct quake_marks *m,
 	struct judge *j = tool_alloc(sizeof *j);
 
 	j->q = q, j->rs = rs, j->m = m, j->window = window_us;
-	j->stamp = tool_alloc(rs->n * sizeof *j->stamp);
-	j->mark = tool_alloc(rs->n * sizeof *j->mark);
-	j->by_name = tool_alloc(rs->n * sizeof *j->by_name);
+	j->first = tool_alloc((rs->n + 1) * sizeof *j->first);
+	for (size_t i = 0; i < rs->n; i++) {
+		const struct quake_rule *r = &rs->rule[i];
+		j->first[i] = j->nslots;
+		j->nslots += r->ntargets;
+		if (r->as_minmag > 0 && (j->as_minmag == 0 || r->as_minmag < j->as_minmag))
+			j->as_minmag = r->as_minmag;
+		if (r->as_days_us > j->as_keep)
+			j->as_keep = r->as_days_us;
+	}
+	j->stamp = tool_alloc((j->nslots + 1) * sizeof *j->stamp);
+	j->rule_stamp = tool_alloc((rs->n + 1) * sizeof *j->rule_stamp);
+	j->mark = tool_alloc((j->nslots + 1) * sizeof *j->mark);
+	j->by_name = tool_alloc((j->nslots + 1) * sizeof *j->by_name);
+	j->slot_rule = tool_alloc((j->nslots + 1) * sizeof *j->slot_rule);
 	for (size_t i = 0; i < rs->n; i++)
-		j->by_name[i] = i;
-	qsort_r(j->by_name, rs->n, sizeof *j->by_name, by_name_cmp, j);
+		for (size_t k = 0; k < rs->rule[i].ntargets; k++)
+			j->slot_rule[j->first[i] + k] = i;
+	for (size_t k = 0; k < j->nslots; k++)
+		j->by_name[k] = k;
+	qsort_r(j->by_name, j->nslots, sizeof *j->by_name, by_name_cmp, j);
 	ackq_init(q, sizeof(struct pending), release, &j->n.in, &j->n.rejected);
 	return j;
 }
@@ -114,56 +148,57 @@ judge_free(struct judge *j)
 	if (j == NULL)
 		return;
 	free(j->stamp);
+	free(j->rule_stamp);
 	free(j->mark);
 	free(j->by_name);
+	free(j->first);
+	free(j->slot_rule);
+	quake_aftershocks_free(&j->main);
 	free(j);
 }
 
-/* Remember a changed mark for commit; also the decided view. */
+void
+judge_carry(struct judge *to, struct judge *from)
+{
+	to->n = from->n;
+	quake_aftershocks_free(&to->main);
+	to->main = from->main;
+	memset(&from->main, 0, sizeof from->main);
+}
+
+/* Remember a changed mark of slot k for commit; also the decided view. */
 static void
-keep(struct judge *j, struct pending *p, size_t rule, const char *id, const struct quake_alert_mark *mk)
+keep(struct judge *j, struct pending *p, size_t k, const char *id, const struct quake_alert_mark *mk)
 {
 	struct judged *nj;
 
-	if (j->m != NULL && quake_marks_set(j->m, id, j->rs->rule[rule].name, mk) != QUAKE_OK) {
+	if (j->m != NULL && quake_marks_set(j->m, id, key(j, k), mk) != QUAKE_OK) {
 		tool_oom();
 	}
 	if ((nj = realloc(p->j, (p->nj + 1) * sizeof *nj)) == NULL) {
 		tool_oom();
 	}
 	p->j = nj;
-	p->j[p->nj++] = (struct judged){ rule, *mk, 0 };
+	p->j[p->nj++] = (struct judged){ j->slot_rule[k], k - j->first[j->slot_rule[k]], *mk, 0 };
 }
 
-static double
-distance(const struct quake_rule *r, double lat, double lon)
-{
-	if (r->region.kind != QUAKE_GEO_CIRCLE)
-		return -1;
-	return quake_geo_distance_km(r->region.lat, r->region.lon, lat, lon);
-}
-
-/* A notice of rule i for line seq: the body its target wants. */
+/* A notice of slot k for line seq (its body is say's). */
 static struct notice *
-notice_new(const struct judge *j, uint64_t seq, size_t i, const char *id, enum quake_alert_kind kind,
+notice_new(const struct judge *j, uint64_t seq, size_t k, const char *id, enum quake_alert_kind kind,
     const struct quake_alert_mark *mk)
 {
 	struct notice *n = tool_alloc(sizeof *n);
 
 	n->line = seq;
-	n->rule = i;
-	quake_alert_id(j->rs->rule[i].name, id, kind, mk, n->id);
-	if (j->rs->rule[i].target == QUAKE_TARGET_NTFY)
-		n->nt = tool_alloc(sizeof *n->nt);
+	n->rule = j->slot_rule[k];
+	n->target = k - j->first[n->rule];
+	quake_alert_id(key(j, k), id, kind, mk, n->id);
 	return n;
 }
 
 static void
-send(struct judge *j, struct pending *p, struct notice *n, const char *body, size_t len)
+send(struct judge *j, struct pending *p, struct notice *n)
 {
-	n->body = tool_alloc(len + 1);
-	memcpy(n->body, body, len);
-	n->len = len;
 	p->outstanding++;
 	j->n.notices++;
 	deliver_queue(n);
@@ -180,9 +215,22 @@ load_marks(struct judge *j, const char *id)
 		long i = rule_index(j, me->r[k].rule);
 		if (i >= 0) {
 			j->stamp[i] = j->line;
+			j->rule_stamp[j->slot_rule[i]] = j->line;
 			j->mark[i] = me->r[k].decided;
 		}
 	}
+}
+
+/* A target of rule i was told of this line's event. */
+static int
+told(const struct judge *j, size_t i)
+{
+	if (j->rule_stamp[i] != j->line)
+		return 0;	/* the common case: no mark of this rule */
+	for (size_t k = j->first[i]; k < j->first[i] + j->rs->rule[i].ntargets; k++)
+		if (j->stamp[k] == j->line && j->mark[k].have)
+			return 1;
+	return 0;
 }
 
 static void
@@ -191,44 +239,45 @@ judge_event(struct judge *j, struct pending *p, uint64_t seq, const struct quake
 	static const struct quake_alert_mark none;
 
 	load_marks(j, ev->id);
+	if (j->as_minmag > 0 && quake_aftershocks_note(&j->main, ev, j->as_minmag,
+	    j->as_keep, quake_time_now()) != QUAKE_OK)
+		tool_oom();
 	for (size_t i = 0; i < j->rs->n; i++) {
 		const struct quake_rule *r = &j->rs->rule[i];
 		double thr = r->minmag;
 		int matched = quake_rules_match(j->rs, i, ev, &thr);
-		const struct quake_alert_mark *prev = j->stamp[i] == j->line ? &j->mark[i] : &none;
-		struct quake_alert_mark next;
-		enum quake_alert_kind k;
 
-		if (!matched && !prev->have)
+		/* an aftershock not told before is not told (ENS's exclusion) */
+		if ((!matched || r->as_minmag > 0) && !told(j, i) && (!matched ||
+		    quake_aftershocks_find(&j->main, ev, r->as_minmag, r->as_days_us) != NULL))
 			continue;
-		k = quake_alert_decide(prev, matched, ev->mag, thr, ev->lastupdate,
-		    ev->time, r->downgrade, &next);
-		if (memcmp(&next, prev, sizeof next) != 0)
-			keep(j, p, i, ev->id, &next);
-		if (k == QUAKE_ALERT_NONE)
-			continue;
-		struct notice *n = notice_new(j, seq, i, ev->id, k, &next);
-		double dist = distance(r, ev->lat, ev->lon);
-		if (n->nt != NULL) {
-			quake_alert_ntfy(ev, k, dist, r->priority_fixed, n->nt);
-			send(j, p, n, n->nt->message, strlen(n->nt->message));
-		} else {
-			char body[QUAKE_ALERT_BODY_MAX];
-			size_t len = quake_alert_body(ev, r->name, k, next.band, thr, dist,
-			    body, sizeof body);
-			send(j, p, n, body, len);
+		for (size_t k = j->first[i]; k < j->first[i] + r->ntargets; k++) {
+			const struct quake_alert_mark *prev = j->stamp[k] == j->line ? &j->mark[k] : &none;
+			struct quake_alert_mark next;
+			enum quake_alert_kind kind;
+
+			if (!matched && !prev->have)
+				continue;
+			kind = quake_alert_decide(prev, matched, ev->mag, thr, ev->lastupdate,
+			    ev->time, r->downgrade, &next);
+			if (memcmp(&next, prev, sizeof next) != 0)
+				keep(j, p, k, ev->id, &next);
+			if (kind == QUAKE_ALERT_NONE)
+				continue;
+			struct notice *n = notice_new(j, seq, k, ev->id, kind, &next);
+			say_event(n, ev, kind, next.band, thr);
+			send(j, p, n);
 		}
 	}
 }
 
-/* "phones near X are shaking", once per detection id and rule with
+/* "phones near X are shaking", once per detection id and rule target with
  * "detections": true whose region holds the centroid. */
 static void
 judge_detection(struct judge *j, struct pending *p, uint64_t seq, const struct quake_detection *d,
     const char *buf, size_t len)
 {
 	const char *id = d->id;
-	double lat = d->lat, lon = d->lon;
 	int64_t when = d->time;
 
 	if (when < quake_time_now() - j->window)
@@ -236,37 +285,18 @@ judge_detection(struct judge *j, struct pending *p, uint64_t seq, const struct q
 	load_marks(j, id);
 	for (size_t i = 0; i < j->rs->n; i++) {
 		const struct quake_rule *r = &j->rs->rule[i];
-		struct quake_alert_mark next, none = { 0 };
-		if (!r->detections || !quake_geo_contains(&r->region, lat, lon) ||
-		    j->stamp[i] == j->line)
-			continue;	/* not for this rule, or told already */
-		quake_alert_decide(&none, 1, 0, 0, when, when, 0, &next);
-		keep(j, p, i, id, &next);
-		struct notice *n = notice_new(j, seq, i, id, QUAKE_ALERT_NEW, &next);
-		char place[64], msg[256], body[QUAKE_ALERT_BODY_MAX], qid[6 * 64 + 3], qr[6 * 64 + 3];
-		double dist = distance(r, lat, lon);
-		snprintf(place, sizeof place, "%.2f%c %.2f%c", fabs(lat), lat < 0 ? 'S' : 'N',
-		    fabs(lon), lon < 0 ? 'W' : 'E');
-		snprintf(msg, sizeof msg, "phones near %s are shaking (%d devices, "
-		    "peak %.1f m/s2)", place, d->devices, d->peak);
-		if (n->nt != NULL) {
-			snprintf(n->nt->title, sizeof n->nt->title, "Phones shaking near %s", place);
-			snprintf(n->nt->priority, sizeof n->nt->priority, "%d",
-			    r->priority_fixed > 0 ? r->priority_fixed : 4);
-			snprintf(n->nt->tags, sizeof n->nt->tags, "iphone,warning");
-			n->nt->click[0] = '\0';
-			send(j, p, n, msg, strlen(msg));
+		if (!r->detections || !quake_geo_contains(&r->region, d->lat, d->lon))
 			continue;
+		for (size_t k = j->first[i]; k < j->first[i] + r->ntargets; k++) {
+			struct quake_alert_mark next, none = { 0 };
+			if (j->stamp[k] == j->line)
+				continue;	/* told already */
+			quake_alert_decide(&none, 1, 0, 0, when, when, 0, &next);
+			keep(j, p, k, id, &next);
+			struct notice *n = notice_new(j, seq, k, id, QUAKE_ALERT_NEW, &next);
+			say_detection(n, d, buf, len);
+			send(j, p, n);
 		}
-		qid[quake_json_format_string(id, qid)] = '\0';
-		qr[quake_json_format_string(r->name, qr)] = '\0';
-		int bl = snprintf(body, sizeof body, "{\"type\":\"shaking.detected\",\"id\":%s,"
-		    "\"rule\":%s,\"kind\":\"shaking\",\"message\":\"%s\",", qid, qr, msg);
-		if (dist >= 0)
-			bl += snprintf(body + bl, sizeof body - (size_t)bl, "\"distance_km\":%.1f,", dist);
-		bl += snprintf(body + bl, sizeof body - (size_t)bl, "\"detection\":%.*s}",
-		    (int)len, buf);
-		send(j, p, n, body, (size_t)bl < sizeof body ? (size_t)bl : 0);
 	}
 }
 
@@ -332,9 +362,9 @@ judge_notice_done(struct notice *n, void *arg)
 	 * this loop turn), not once every earlier line is done, so a restart
 	 * repeats only the notices in flight */
 	for (size_t k = 0; n->delivered && j->m != NULL && k < p->nj; k++)
-		if (p->j[k].rule == n->rule && !p->j[k].committed) {
+		if (p->j[k].rule == n->rule && p->j[k].target == n->target && !p->j[k].committed) {
 			if (quake_marks_commit(j->m, ackq_id(&p->r),
-			    j->rs->rule[n->rule].name, &p->j[k].mark) != QUAKE_OK)
+			    j->rs->rule[n->rule].targets[n->target].key, &p->j[k].mark) != QUAKE_OK)
 				tool_oom();
 			p->j[k].committed = 1;
 			j->unsynced = 1;
@@ -370,7 +400,8 @@ judge_commit(struct judge *j)
 			if (p->j[k].committed)
 				continue;	/* at its delivery */
 			p->j[k].committed = 1;
-			if (quake_marks_commit(j->m, id, j->rs->rule[p->j[k].rule].name,
+			if (quake_marks_commit(j->m, id,
+			    j->rs->rule[p->j[k].rule].targets[p->j[k].target].key,
 			    &p->j[k].mark) != QUAKE_OK) {
 				tool_oom();
 			}

@@ -28,6 +28,10 @@ struct judge *judge_new(struct ackq *q, struct quake_rules *rs,
     struct quake_marks *m, int64_t window_us);
 void judge_free(struct judge *j);
 
+/* A reload: to (a new judge) takes from's counters and the main shocks it
+ * remembers for aftershock suppression; from is left without them. */
+void judge_carry(struct judge *to, struct judge *from);
+
 /* The counters, owned by j. */
 const struct judge_counts *judge_counts(const struct judge *j);
 

@@ -18,17 +18,24 @@
 #include "common/ackq.h"
 #include "api.h"
 #include "deliver.h"
+#include "flagrule.h"
 #include "judge.h"
+#include "say.h"
+#include "testrun.h"
 #include "core/time.h"
 #include "common/tool.h"
 
 static const char usage_text[] =
-"usage: quake-alert (--rules FILE | RULE FLAGS) --state FILE [--check]\n"
+"usage: quake-alert (--rules FILE | RULE FLAGS) (--state FILE | --check |\n"
+"                   --test RULE) [--places FILE] [--url URL]\n"
 "                   [--window DURATION] [--give-up DURATION] [--timeout S]\n"
 "                   [--dead-letter FILE] [--flush-timeout S] [--stats S]\n"
 "  -r, --rules FILE        the rules (JSON; quake-alert(1))\n"
 "  -s, --state FILE        what each rule was told, kept across restarts\n"
 "      --check             check the rules and their secret files, then exit\n"
+"      --test RULE         send RULE's targets one test notice each, then exit\n"
+"      --places FILE       the gazetteer for \"N km DIR of TOWN\" (the installed one)\n"
+"      --url URL           the map's public URL: notices link to the event on it\n"
 "  -w, --window DURATION   forget (and ignore) events older than this (30d)\n"
 "  -g, --give-up DURATION  dead-letter an alert not delivered by then (1h)\n"
 "      --timeout S         one HTTP request (default 10)\n"
@@ -46,9 +53,7 @@ API_USAGE
 
 enum { O_CHECK = 256, O_TIMEOUT, O_STATS, O_NAME, O_MINMAG, O_CIRCLE, O_RECT,
 	O_POLY, O_MINDEPTH, O_MAXDEPTH, O_DOWNGRADE, O_WEBHOOK, O_SECRET, O_NTFY,
-	O_TOKEN };
-
-static json_t *flag_rule;	/* the rule the flags build */
+	O_TOKEN, O_PLACES, O_URL, O_TEST };
 
 static void
 die_usage(const char *msg, const char *k, const char *v)
@@ -58,59 +63,6 @@ die_usage(const char *msg, const char *k, const char *v)
 	exit(QUAKE_EXIT_USAGE);
 }
 
-/* "a,b,c" into n numbers; exits 64 otherwise. */
-static void
-numbers(const char *opt, const char *s, double *v, int n)
-{
-	char *end;
-
-	for (int i = 0; i < n; i++) {
-		v[i] = strtod(s, &end);
-		if (end == s || (i < n - 1 ? *end != ',' : *end != '\0'))
-			die_usage("needs comma-separated numbers", "option", opt);
-		s = end + 1;
-	}
-}
-
-/* One rule flag into flag_rule (checked with the rest by lib/alert/rules). */
-static void
-rule_flag(int o, const char *arg)
-{
-	static const char *const rect[] = { "minlat", "maxlat", "minlon", "maxlon" };
-	double v[4];
-	json_t *obj;
-
-	if (flag_rule == NULL)
-		flag_rule = json_object();
-	switch (o) {
-	case O_NAME: json_object_set_new(flag_rule, "name", json_string(arg)); break;
-	case O_MINMAG: numbers("--minmagnitude", arg, v, 1);
-		json_object_set_new(flag_rule, "minmagnitude", json_real(v[0])); break;
-	case O_MINDEPTH: numbers("--mindepth", arg, v, 1);
-		json_object_set_new(flag_rule, "mindepth", json_real(v[0])); break;
-	case O_MAXDEPTH: numbers("--maxdepth", arg, v, 1);
-		json_object_set_new(flag_rule, "maxdepth", json_real(v[0])); break;
-	case O_CIRCLE: numbers("--circle", arg, v, 3);
-		json_object_set_new(flag_rule, "circle", json_pack("{s:f,s:f,s:f}",
-		    "lat", v[0], "lon", v[1], "radius_km", v[2])); break;
-	case O_RECT: numbers("--rectangle", arg, v, 4);
-		obj = json_object();
-		for (int i = 0; i < 4; i++)
-			json_object_set_new(obj, rect[i], json_real(v[i]));
-		json_object_set_new(flag_rule, "rectangle", obj); break;
-	case O_POLY: json_object_set_new(flag_rule, "polygon", json_string(arg)); break;
-	case O_DOWNGRADE: json_object_set_new(flag_rule, "updates", json_string("downgrade")); break;
-	case O_WEBHOOK: case O_NTFY: case O_SECRET: case O_TOKEN: {
-		const char *t = o == O_WEBHOOK || o == O_SECRET ? "webhook" : "ntfy";
-		if ((obj = json_object_get(flag_rule, t)) == NULL)
-			json_object_set_new(flag_rule, t, obj = json_object());
-		json_object_set_new(obj, o == O_WEBHOOK || o == O_NTFY ? "url" :
-		    o == O_SECRET ? "secret_file" : "token_file", json_string(arg));
-		break;
-	}
-	}
-}
-
 /* The rules from --rules or the flags; exits 78 with one line naming the
  * rule and field when they are not valid. */
 static void
@@ -118,6 +70,7 @@ load_rules(const char *path, struct quake_rules *rs)
 {
 	struct quake_rules_fail f;
 	enum quake_err err;
+	json_t *flag_rule = flagrule_take();
 
 	if ((path != NULL) == (flag_rule != NULL))
 		die_usage("give --rules FILE or one rule's flags (--name ...), not both", NULL, NULL);
@@ -145,7 +98,7 @@ load_rules(const char *path, struct quake_rules *rs)
 }
 
 static struct {
-	const char *rules, *state;
+	const char *rules, *state, *places, *url, *test;
 	struct deliver_opts dopt;
 	int64_t window;		/* --window, in microseconds */
 	long flush_s;
@@ -206,14 +159,17 @@ options(int argc, char **argv)
 		{ "secret-file", required_argument, NULL, O_SECRET },
 		{ "ntfy", required_argument, NULL, O_NTFY },
 		{ "token-file", required_argument, NULL, O_TOKEN },
+		{ "places", required_argument, NULL, O_PLACES },
+		{ "url", required_argument, NULL, O_URL },
+		{ "test", required_argument, NULL, O_TEST },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		API_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
-	int c;
+	int c, li = 0;
 
-	while ((c = getopt_long(argc, argv, "r:s:w:g:d:T:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:s:w:g:d:T:hV", longopts, &li)) != -1) {
 		switch (c) {
 		case 'r': opt.rules = optarg; break;
 		case 's': opt.state = optarg; break;
@@ -224,11 +180,18 @@ options(int argc, char **argv)
 		case 'd': opt.dopt.dead_letter = optarg; break;
 		case 'T': opt.flush_s = tool_parse_long("--flush-timeout", optarg, 0, 86400); break;
 		case O_STATS: tool_stats_every(tool_parse_long("--stats", optarg, 1, 86400)); break;
+		case O_PLACES: opt.places = optarg; break;
+		case O_URL: opt.url = optarg;	/* it goes into headers (ntfy's Click) */
+			if ((strncmp(optarg, "http://", 7) != 0 && strncmp(optarg, "https://", 8) != 0) ||
+			    strpbrk(optarg, " \t\r\n") != NULL || strlen(optarg) > 512)
+				die_usage("needs an http:// or https:// URL", "option", "--url");
+			break;
+		case O_TEST: opt.test = optarg; break;
 		case 'h': fputs(usage_text, stdout); exit(0);
 		case 'V': tool_version();
 		default:
 			if (c >= O_NAME && c <= O_TOKEN) {
-				rule_flag(c, optarg);
+				flagrule_add(longopts[li].name, optarg);
 				break;
 			}
 			if (api_option(c, optarg))
@@ -255,8 +218,14 @@ setup(struct alert *a, struct quake_rules *rs, struct quake_marks **marks)
 		quake_log(QUAKE_LOG_ERROR, "cannot initialise libcurl", NULL);
 		return QUAKE_EXIT_SOFTWARE;
 	}
-	if ((rc = deliver_init(rs, &opt.dopt)) != 0)
+	if ((rc = deliver_init(rs, &opt.dopt)) != 0 || (rc = say_places(opt.places)) != 0) {
+		deliver_free();	/* what was read so far (no leak at exit 78) */
+		quake_rules_free(rs);
 		return rc;
+	}
+	say_init(rs, opt.url);
+	if (opt.test != NULL)
+		return testrun(rs, opt.test);
 	if (opt.check) {
 		snprintf(n, sizeof n, "%zu", rs->n);
 		quake_log(QUAKE_LOG_INFO, "rules ok", "rules", n, NULL);
@@ -366,6 +335,7 @@ main(int argc, char **argv)
 	api_stop();
 	quake_ndjson_close(r);
 	deliver_free();
+	say_free();
 	judge_free(a->judge);
 	ackq_free(&a->q);
 	quake_marks_close(marks);

@@ -12,12 +12,12 @@
 #include "core/json.h"
 #include "core/time.h"
 
-static const char *const kinds[] = { "none", "new", "upgraded", "cancelled" };
+static const char *const kinds[] = { "none", "new", "upgraded", "cancelled", "test" };
 
 const char *
 quake_alert_kind_str(enum quake_alert_kind k)
 {
-	return (unsigned)k < 4 ? kinds[k] : "none";
+	return (unsigned)k < 5 ? kinds[k] : "none";
 }
 
 int
@@ -103,10 +103,12 @@ quake_alert_event_url(const char *id, char *out, size_t cap)
 size_t
 quake_alert_body(const struct quake_event *ev, const char *rule,
     enum quake_alert_kind kind, int band, double threshold,
-    double distance_km, char *out, size_t cap)
+    double distance_km, const struct quake_alert_ctx *ctx, char *out,
+    size_t cap)
 {
-	char line[QUAKE_EVENT_LINE_MAX + 1], url[256], rq[6 * 64 + 3], idq[6 * 64 + 3];
-	char thr[32], dist[64];
+	char line[QUAKE_EVENT_LINE_MAX + 1], url[256], rq[6 * 96 + 3], idq[6 * 64 + 3];
+	char thr[32], dist[64], extra[2 * (6 * 256 + 16)], link[6 * 512 + 16];
+	const struct quake_alert_ctx none = { 0 };
 	size_t ll = quake_event_format(ev, line, sizeof line);
 	int n;
 
@@ -121,50 +123,86 @@ quake_alert_body(const struct quake_event *ev, const char *rule,
 		d[quake_json_format_number(round(distance_km * 10) / 10, d)] = '\0';
 		snprintf(dist, sizeof dist, "\"distance_km\":%s,", d);
 	}
+	if (ctx == NULL)
+		ctx = &none;
+	extra[0] = link[0] = '\0';
+	if (ctx->where != NULL && strlen(ctx->where) < 256) {
+		size_t k = strlen(extra);
+		k += (size_t)snprintf(extra + k, sizeof extra - k, "\"place\":");
+		k += quake_json_format_string(ctx->where, extra + k);
+		snprintf(extra + k, sizeof extra - k, ",");
+	}
+	if (ctx->local != NULL && strlen(ctx->local) < 256) {
+		size_t k = strlen(extra);
+		k += (size_t)snprintf(extra + k, sizeof extra - k, "\"local_time\":");
+		k += quake_json_format_string(ctx->local, extra + k);
+		snprintf(extra + k, sizeof extra - k, ",");
+	}
+	if (ctx->link != NULL && strlen(ctx->link) < 512) {
+		size_t k = (size_t)snprintf(link, sizeof link, "\"map_url\":");
+		k += quake_json_format_string(ctx->link, link + k);
+		snprintf(link + k, sizeof link - k, ",");
+	}
 	n = snprintf(out, cap, "{\"type\":\"earthquake.%s\",\"id\":%s,\"rule\":%s,"
-	    "\"kind\":\"%s\",\"band\":%d,\"threshold\":%s,%s\"url\":\"%s\","
+	    "\"kind\":\"%s\",\"band\":%d,\"threshold\":%s,%s%s\"url\":\"%s\",%s"
 	    "\"event\":%s}", quake_alert_kind_str(kind), idq, rq,
-	    quake_alert_kind_str(kind), band, thr, dist, url, line);
+	    quake_alert_kind_str(kind), band, thr, dist, extra, url, link, line);
 	return n < 0 || (size_t)n >= cap ? 0 : (size_t)n;
 }
 
-/* s with anything outside printable ASCII replaced by '?' (header-safe). */
+/* s with control characters (and DEL) replaced by '?': header-safe,
+ * UTF-8 kept. */
 static void
-ascii(char *s)
+no_controls(char *s)
 {
 	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f)
 			*s = '?';
 }
 
 void
 quake_alert_ntfy(const struct quake_event *ev, enum quake_alert_kind kind,
-    double distance_km, int priority, struct quake_alert_ntfy *out)
+    double distance_km, int priority, const struct quake_alert_ctx *ctx,
+    struct quake_alert_ntfy *out)
 {
-	char when[QUAKE_TIME_LEN + 1], far[48] = "";
+	char when[QUAKE_TIME_LEN + 1], far[48] = "", local[160] = "";
+	const struct quake_alert_ctx none = { 0 };
 	const char *what = kind == QUAKE_ALERT_CANCELLED ? "Cancelled: " :
-	    kind == QUAKE_ALERT_UPGRADED ? "Upgraded: " : "";
+	    kind == QUAKE_ALERT_UPGRADED ? "Upgraded: " : kind == QUAKE_ALERT_TEST ?
+	    "TEST: " : "";
 
+	if (ctx == NULL)
+		ctx = &none;
 	if (priority <= 0)	/* ntfy: 1 min .. 5 urgent */
 		priority = ev->mag >= 7.0 ? 5 : ev->mag >= 6.0 ? 4 : ev->mag >= 4.5 ? 3 : 2;
-	if (kind == QUAKE_ALERT_CANCELLED)
+	if (kind == QUAKE_ALERT_CANCELLED || kind == QUAKE_ALERT_TEST)
 		priority = 2;
 	snprintf(out->priority, sizeof out->priority, "%d", priority);
-	snprintf(out->title, sizeof out->title, "%sM%.1f %s", what, ev->mag, ev->region);
+	snprintf(out->title, sizeof out->title, "%sM%.1f %s", what, ev->mag,
+	    ctx->where != NULL ? ctx->where : ev->region);
 	snprintf(out->tags, sizeof out->tags, "%s",
+	    kind == QUAKE_ALERT_TEST ? "test_tube" :
 	    kind == QUAKE_ALERT_CANCELLED ? "earthquake,x" : ev->mag >= 6.0 ?
 	    "earthquake,warning,rotating_light" : "earthquake,warning");
-	quake_alert_event_url(ev->id, out->click, sizeof out->click);
+	if (ctx->link != NULL && strlen(ctx->link) < sizeof out->click)
+		snprintf(out->click, sizeof out->click, "%s", ctx->link);
+	else
+		quake_alert_event_url(ev->id, out->click, sizeof out->click);
 	if (quake_time_format(ev->time, when) != QUAKE_OK)
 		snprintf(when, sizeof when, "?");
 	if (distance_km >= 0)
 		snprintf(far, sizeof far, ", %.0f km away", distance_km);
+	if (ctx->local != NULL)
+		snprintf(local, sizeof local, "%s, ", ctx->local);
 	snprintf(out->message, sizeof out->message, "%s M%.1f %s, depth %.0f km, "
-	    "%.19s UTC%s%s", kind == QUAKE_ALERT_CANCELLED ? "No longer matches:" :
-	    "Earthquake", ev->mag, ev->magtype, ev->depth, when, far,
-	    kind == QUAKE_ALERT_UPGRADED ? " (magnitude raised)" : "");
-	ascii(out->title);
-	ascii(out->message);
+	    "%s%.10s %.8s UTC%s%s%s", kind == QUAKE_ALERT_CANCELLED ? "No longer matches:" :
+	    kind == QUAKE_ALERT_TEST ? "Test notice (not an earthquake):" : "Earthquake",
+	    ev->mag, ev->magtype, ev->depth, local, when, when + 11, far,
+	    ctx->where != NULL ? " - " : "", ctx->where != NULL ? ctx->where : "");
+	if (kind == QUAKE_ALERT_UPGRADED && strlen(out->message) + 20 < sizeof out->message)
+		strcat(out->message, " (magnitude raised)");
+	no_controls(out->title);
+	no_controls(out->message);
 }
 
 enum quake_err

@@ -12,7 +12,18 @@
 
 enum quake_alert_kind {
 	QUAKE_ALERT_NONE, QUAKE_ALERT_NEW, QUAKE_ALERT_UPGRADED,
-	QUAKE_ALERT_CANCELLED
+	QUAKE_ALERT_CANCELLED,
+	QUAKE_ALERT_TEST	/* quake-alert --test: never decided */
+};
+
+/* What a notice says beside the event (all borrowed, each may be NULL):
+ * where it is ("74 km SSW of Lisbon, Portugal"; NULL: the event's region),
+ * the local time (quake_alert_local_time; NULL: UTC only), a link to the
+ * event on the map (NULL: none; the EMSC page is always given). */
+struct quake_alert_ctx {
+	const char *where;
+	const char *local;
+	const char *link;
 };
 
 /* What a rule was last told about an event (plain storage). */
@@ -50,28 +61,34 @@ void quake_alert_id(const char *rule, const char *event_id,
 #define QUAKE_ALERT_BODY_MAX 6144
 
 /* The webhook body: {"type":"earthquake.<kind>","id":…,"rule":…,"kind":…,
- * "band":N,"threshold":X,["distance_km":D,]"url":…,"event":{event line}}
- * into out of cap bytes. distance_km < 0 leaves it out. Returns the
- * length, 0 when it does not fit. */
+ * "band":N,"threshold":X,["distance_km":D,]["place":…,]["local_time":…,]
+ * "url":…,["map_url":…,]"event":{event line}} into out of cap bytes.
+ * distance_km < 0 leaves it out; ctx (may be NULL) gives place, local time
+ * and map link. Returns the length, 0 when it does not fit. */
 size_t quake_alert_body(const struct quake_event *ev, const char *rule,
     enum quake_alert_kind kind, int band, double threshold,
-    double distance_km, char *out, size_t cap);
+    double distance_km, const struct quake_alert_ctx *ctx, char *out,
+    size_t cap);
 
 /* The EMSC page of event id into out (cap bytes); returns the length. */
 size_t quake_alert_event_url(const char *id, char *out, size_t cap);
 
-/* ntfy's headers for a notice: Title, Priority (by magnitude unless
- * priority > 0), Tags, Click, and the message text. Strings are ASCII-safe
- * for headers (no CR/LF). Caller-owned storage. */
+/* ntfy's headers for a notice: Title ("M5.1 74 km SSW of Lisbon,
+ * Portugal", or the event's region), Priority (by magnitude unless
+ * priority > 0), Tags, Click (the map link when ctx has one, else the EMSC
+ * page), and the message text (local time beside UTC when ctx has it).
+ * Title and message are UTF-8 (place names); no control characters.
+ * Caller-owned storage; ctx may be NULL. */
 struct quake_alert_ntfy {
 	char title[256];
 	char priority[12];
 	char tags[64];
-	char click[256];
+	char click[1024];
 	char message[512];
 };
 void quake_alert_ntfy(const struct quake_event *ev, enum quake_alert_kind kind,
-    double distance_km, int priority, struct quake_alert_ntfy *out);
+    double distance_km, int priority, const struct quake_alert_ctx *ctx,
+    struct quake_alert_ntfy *out);
 
 /* Standard Webhooks: decode "whsec_<base64>" from s[0..len) into key
  * (caller-owned, at least len bytes) and *klen. QUAKE_EINPUT fills *f. */

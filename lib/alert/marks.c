@@ -136,7 +136,7 @@ static enum quake_err
 put_line(char **buf, size_t *len, size_t *cap, const char *id,
     const char *rule, const struct quake_alert_mark *mk)
 {
-	char qi[6 * 64 + 3], qr[6 * 64 + 3], lu[QUAKE_TIME_LEN + 1], t[QUAKE_TIME_LEN + 1];
+	char qi[6 * 64 + 3], qr[6 * 96 + 3], lu[QUAKE_TIME_LEN + 1], t[QUAKE_TIME_LEN + 1];
 	int n;
 
 	qi[quake_json_format_string(id, qi)] = '\0';
@@ -196,7 +196,7 @@ load_line(struct quake_marks *m, const char *line, size_t len)
 	int rc = -1;
 
 	if (id == NULL || rule == NULL || lu == NULL || t == NULL ||
-	    strlen(id) >= 64 || strlen(rule) >= 64 ||
+	    strlen(id) >= 64 || strlen(rule) >= 96 ||
 	    quake_time_parse(lu, strlen(lu), &mk.lastupdate, &f) != QUAKE_OK ||
 	    quake_time_parse(t, strlen(t), &mk.time, &f) != QUAKE_OK)
 		goto out;

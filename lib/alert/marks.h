@@ -20,7 +20,7 @@
 #include "core/err.h"
 
 struct quake_marks_rule {
-	char rule[64];
+	char rule[96];		/* the target's key (struct quake_target) */
 	struct quake_alert_mark decided, committed;
 };
 

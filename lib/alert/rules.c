@@ -268,63 +268,285 @@ parse_evtype(const json_t *v, struct quake_rule *r, struct quake_fail *f)
 	return QUAKE_OK;
 }
 
-/* "webhook": {"url", "secret_file"} or "ntfy": {"url", "token_file", "priority"}. */
+/* A file name given in a rule: relative to the rules file's directory, so
+ * secrets can sit beside it (systemd's $CREDENTIALS_DIRECTORY). */
 static enum quake_err
-parse_target(const json_t *o, const char *dir, struct quake_rule *r,
-    struct quake_fail *f)
+file_name(const char *sf, const char *dir, const char *field, char *out,
+    size_t cap, struct quake_fail *f)
+{
+	if (strlen(sf) >= cap || *sf == '\0')
+		return bad(f, field, "must be a file name");
+	if (sf[0] != '/' && dir != NULL && strcmp(dir, ".") != 0) {
+		if ((size_t)snprintf(out, cap, "%s/%s", dir, sf) >= cap)
+			return bad(f, field, "path too long");
+	} else
+		snprintf(out, cap, "%s", sf);
+	return QUAKE_OK;
+}
+
+/* A URL of one of the schemes (NULL-ended), without user:password@ (it
+ * would be logged with the URL). */
+static enum quake_err
+target_url(const char *url, const char *const *schemes, const char *field,
+    char *out, size_t cap, struct quake_fail *f)
+{
+	const char *host;
+	size_t i, alen;
+
+	for (i = 0; url != NULL && schemes[i] != NULL; i++)
+		if (strncmp(url, schemes[i], strlen(schemes[i])) == 0)
+			break;
+	if (url == NULL || schemes[i] == NULL || strlen(url) >= cap ||
+	    strpbrk(url, " \r\n\t") != NULL || url[strlen(schemes[i])] == '\0')
+		return quake_err_fail(f, field, "must be an %s or %s URL",
+		    schemes[0], schemes[1]);
+	host = strstr(url, "//") + 2;
+	alen = strcspn(host, "/?#");
+	if (memchr(host, '@', alen) != NULL)
+		return bad(f, field, "must not hold user:password@ (it would "
+		    "be logged): put it in the secret, token or auth file");
+	snprintf(out, cap, "%s", url);
+	return QUAKE_OK;
+}
+
+/* A bare mail address: local@domain, printable ASCII, nothing a header or
+ * an SMTP command could be split on. */
+static int
+address_ok(const char *s)
+{
+	const char *at = s != NULL ? strchr(s, '@') : NULL;
+	size_t n = s != NULL ? strlen(s) : 0;
+
+	if (at == NULL || at == s || at[1] == '\0' || strchr(at + 1, '@') != NULL || n >= 256)
+		return 0;
+	for (; *s; s++)
+		if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f ||
+		    strchr("<>(),;:\\\"[]", *s) != NULL)
+			return 0;
+	return 1;
+}
+
+/* "email": {"url", "from", "to", "auth_file", "ca_file"}. */
+static enum quake_err
+parse_email(const json_t *t, const char *dir, const char *field,
+    struct quake_target *q, struct quake_fail *f)
+{
+	static const char *const keys[] = { "url", "from", "to", "auth_file", "ca_file", NULL };
+	static const char *const schemes[] = { "smtp://", "smtps://", NULL };
+	const json_t *to, *e;
+	const char *k, *s;
+	char fn[48];
+	enum quake_err err;
+	size_t i;
+
+	if (!json_is_object(t))
+		return quake_err_fail(f, field, "must be {\"url\": \"smtp://HOST:587\", "
+		    "\"from\": ADDRESS, \"to\": [ADDRESS, ...]}");
+	if ((k = unknown_key(t, keys)) != NULL)
+		return quake_err_fail(f, field, "unknown key \"%.40s\"", k);
+	snprintf(fn, sizeof fn, "%s.url", field);
+	if ((err = target_url(json_string_value(json_object_get(t, "url")), schemes, fn,
+	    q->url, sizeof q->url, f)) != QUAKE_OK)
+		return err;
+	snprintf(fn, sizeof fn, "%s.from", field);
+	if (!address_ok(s = json_string_value(json_object_get(t, "from"))))
+		return bad(f, fn, "must be a mail address (local@domain)");
+	snprintf(q->from, sizeof q->from, "%s", s);
+	snprintf(fn, sizeof fn, "%s.to", field);
+	to = json_object_get(t, "to");
+	if (json_is_string(to)) {
+		if (!address_ok(json_string_value(to)))
+			return bad(f, fn, "must be a mail address or a list of 1-8");
+		snprintf(q->to[q->nto++], sizeof q->to[0], "%s", json_string_value(to));
+	} else if (json_is_array(to) && json_array_size(to) > 0 &&
+	    json_array_size(to) <= QUAKE_RULES_RCPTS) {
+		json_array_foreach(to, i, e) {
+			if (!address_ok(json_string_value(e)))
+				return bad(f, fn, "must be a mail address or a list of 1-8");
+			snprintf(q->to[q->nto++], sizeof q->to[0], "%s", json_string_value(e));
+		}
+	} else
+		return bad(f, fn, "must be a mail address or a list of 1-8");
+	snprintf(fn, sizeof fn, "%s.auth_file", field);
+	if ((e = json_object_get(t, "auth_file")) != NULL && (!json_is_string(e) ||
+	    (err = file_name(json_string_value(e), dir, fn, q->secret_file,
+	    sizeof q->secret_file, f)) != QUAKE_OK))
+		return json_is_string(e) ? err : bad(f, fn, "must be a file name");
+	snprintf(fn, sizeof fn, "%s.ca_file", field);
+	if ((e = json_object_get(t, "ca_file")) != NULL && (!json_is_string(e) ||
+	    (err = file_name(json_string_value(e), dir, fn, q->ca_file,
+	    sizeof q->ca_file, f)) != QUAKE_OK))
+		return json_is_string(e) ? err : bad(f, fn, "must be a file name");
+	return QUAKE_OK;
+}
+
+/* One target of kind into *q: a webhook or ntfy URL or object, or an
+ * email object. field names it in errors. */
+static enum quake_err
+parse_one_target(const json_t *t, enum quake_target_kind kind, const char *dir,
+    const char *field, struct quake_target *q, struct quake_fail *f)
 {
 	static const char *const wkeys[] = { "url", "secret_file", NULL };
 	static const char *const nkeys[] = { "url", "token_file", "priority", NULL };
-	const json_t *w = json_object_get(o, "webhook"), *n = json_object_get(o, "ntfy");
-	const json_t *t = w != NULL ? w : n;
-	const char *field = w != NULL ? "webhook" : "ntfy", *k, *url, *sf;
-	char fn[32];
+	static const char *const schemes[] = { "http://", "https://", NULL };
+	const int web = kind == QUAKE_TARGET_WEBHOOK;
+	const char *k, *url, *sf;
+	enum quake_err err;
+	char fn[48];
 
-	if ((w == NULL) == (n == NULL))
-		return bad(f, "webhook", "a rule needs exactly one target: \"webhook\" or \"ntfy\"");
+	q->kind = kind;
+	if (kind == QUAKE_TARGET_EMAIL)
+		return parse_email(t, dir, field, q, f);
 	if (json_is_string(t))
 		url = json_string_value(t), sf = NULL;
 	else if (json_is_object(t)) {
-		if ((k = unknown_key(t, w != NULL ? wkeys : nkeys)) != NULL)
+		if ((k = unknown_key(t, web ? wkeys : nkeys)) != NULL)
 			return quake_err_fail(f, field, "unknown key \"%.40s\"", k);
 		url = json_string_value(json_object_get(t, "url"));
-		sf = json_string_value(json_object_get(t, w != NULL ? "secret_file" : "token_file"));
+		sf = json_string_value(json_object_get(t, web ? "secret_file" : "token_file"));
 	} else
 		return bad(f, field, "must be a URL or an object with \"url\"");
 	snprintf(fn, sizeof fn, "%s.url", field);
-	if (url == NULL || (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) ||
-	    strlen(url) >= sizeof r->url || strpbrk(url, " \r\n\t") != NULL)
-		return bad(f, fn, "must be an http:// or https:// URL");
-	{
-		/* user:password@ would be printed with the URL (retry lines) */
-		const char *host = strstr(url, "//") + 2;
-		size_t alen = strcspn(host, "/?#");
-		if (memchr(host, '@', alen) != NULL)
-			return bad(f, fn, "must not hold user:password@ (it would "
-			    "be logged): put a token in the secret or token file");
-	}
-	snprintf(r->url, sizeof r->url, "%s", url);
-	r->target = w != NULL ? QUAKE_TARGET_WEBHOOK : QUAKE_TARGET_NTFY;
-	snprintf(fn, sizeof fn, "%s.%s", field, w != NULL ? "secret_file" : "token_file");
-	if (w != NULL && sf == NULL)
+	if ((err = target_url(url, schemes, fn, q->url, sizeof q->url, f)) != QUAKE_OK)
+		return err;
+	snprintf(fn, sizeof fn, "%s.%s", field, web ? "secret_file" : "token_file");
+	if (web && sf == NULL)
 		return bad(f, fn, "missing: webhooks are signed with a whsec_ secret read from a file");
-	if (sf != NULL && (strlen(sf) >= sizeof r->secret_file || *sf == '\0'))
-		return bad(f, fn, "must be a file name");
-	/* relative to the rules file, so secrets can sit beside it (systemd's
-	 * $CREDENTIALS_DIRECTORY) */
-	if (sf != NULL && sf[0] != '/' && dir != NULL && strcmp(dir, ".") != 0) {
-		if ((size_t)snprintf(r->secret_file, sizeof r->secret_file, "%s/%s", dir, sf) >=
-		    sizeof r->secret_file)
-			return bad(f, fn, "path too long");
-	} else
-		snprintf(r->secret_file, sizeof r->secret_file, "%s", sf ? sf : "");
-	if (n != NULL && json_object_get(n, "priority") != NULL) {
+	if (sf != NULL && (err = file_name(sf, dir, fn, q->secret_file,
+	    sizeof q->secret_file, f)) != QUAKE_OK)
+		return err;
+	if (!web && json_object_get(t, "priority") != NULL) {
 		double p = 0;
-		enum quake_err err = num(n, "priority", "ntfy.priority", 1, 5, 1, &p, f);
-		if (err != QUAKE_OK)
+		snprintf(fn, sizeof fn, "%s.priority", field);
+		if ((err = num(t, "priority", fn, 1, 5, 1, &p, f)) != QUAKE_OK)
 			return err;
-		r->priority_fixed = (int)p;
+		q->priority_fixed = (int)p;
 	}
+	return QUAKE_OK;
+}
+
+static const char *const target_names[] = { "webhook", "ntfy", "email" };
+
+/* The mark key of r's target i (docs: struct quake_target). */
+static void
+target_key(const struct quake_rule *r, size_t i, struct quake_target *q)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a of the URL and recipients */
+	const unsigned char *p;
+
+	if (i == 0) {
+		snprintf(q->key, sizeof q->key, "%s", r->name);
+		return;
+	}
+	for (p = (const unsigned char *)q->url; ; p++) {
+		h = (h ^ *p) * 16777619u;
+		if (*p == '\0')
+			break;
+	}
+	for (size_t k = 0; k < q->nto; k++)
+		for (p = (const unsigned char *)q->to[k]; *p; p++)
+			h = (h ^ *p) * 16777619u;
+	snprintf(q->key, sizeof q->key, "%s|%s:%08x", r->name, target_names[q->kind], h);
+}
+
+/* The rule's targets: "webhook", "ntfy" and "email" (each one target or a
+ * list of them) and "targets" (a list of {"KIND": target} objects). */
+static enum quake_err
+parse_targets(const json_t *o, const char *dir, struct quake_rule *r,
+    struct quake_fail *f)
+{
+	struct quake_target t[QUAKE_RULES_TARGETS];
+	const json_t *list = json_object_get(o, "targets"), *v, *e;
+	size_t n = 0, i;
+	char field[48];
+	enum quake_err err;
+
+	/* each entry zeroed as it is taken (8 x 5 KiB per rule adds up over
+	 * 100,000 rules) */
+	for (int kind = 0; kind < 3; kind++) {
+		if ((v = json_object_get(o, target_names[kind])) == NULL)
+			continue;
+		if (!json_is_array(v)) {
+			if (n == QUAKE_RULES_TARGETS)
+				return bad(f, target_names[kind], "at most 8 targets in one rule");
+			memset(&t[n], 0, sizeof t[n]);
+			if ((err = parse_one_target(v, (enum quake_target_kind)kind, dir,
+			    target_names[kind], &t[n++], f)) != QUAKE_OK)
+				return err;
+			continue;
+		}
+		json_array_foreach(v, i, e) {
+			snprintf(field, sizeof field, "%s[%zu]", target_names[kind], i);
+			if (n == QUAKE_RULES_TARGETS)
+				return bad(f, field, "at most 8 targets in one rule");
+			memset(&t[n], 0, sizeof t[n]);
+			if ((err = parse_one_target(e, (enum quake_target_kind)kind, dir,
+			    field, &t[n++], f)) != QUAKE_OK)
+				return err;
+		}
+	}
+	if (list != NULL && !json_is_array(list))
+		return bad(f, "targets", "must be a list of {\"webhook\"|\"ntfy\"|\"email\": ...}");
+	json_array_foreach(list, i, e) {
+		int kind;
+		snprintf(field, sizeof field, "targets[%zu]", i);
+		if (!json_is_object(e) || json_object_size(e) != 1)
+			return bad(f, field, "must be one {\"webhook\"|\"ntfy\"|\"email\": ...}");
+		for (kind = 0; kind < 3 && json_object_get(e, target_names[kind]) == NULL; kind++)
+			;
+		if (kind == 3)
+			return bad(f, field, "must be one {\"webhook\"|\"ntfy\"|\"email\": ...}");
+		if (n == QUAKE_RULES_TARGETS)
+			return bad(f, field, "at most 8 targets in one rule");
+		memset(&t[n], 0, sizeof t[n]);
+		snprintf(field, sizeof field, "targets[%zu].%s", i, target_names[kind]);
+		if ((err = parse_one_target(json_object_get(e, target_names[kind]),
+		    (enum quake_target_kind)kind, dir, field, &t[n++], f)) != QUAKE_OK)
+			return err;
+	}
+	if (n == 0)
+		return bad(f, "webhook", "a rule needs a target: \"webhook\", \"ntfy\", "
+		    "\"email\" or \"targets\"");
+	for (i = 0; i < n; i++) {
+		target_key(r, i, &t[i]);
+		for (size_t k = 0; k < i; k++)
+			if (t[k].kind == t[i].kind && strcmp(t[k].url, t[i].url) == 0 &&
+			    t[k].nto == t[i].nto && memcmp(t[k].to, t[i].to, sizeof t[i].to) == 0)
+				return bad(f, "targets", "the same target twice");
+	}
+	if ((r->targets = malloc(n * sizeof *r->targets)) == NULL)
+		return QUAKE_ENOMEM;
+	memcpy(r->targets, t, n * sizeof *t);
+	r->ntargets = n;
+	return QUAKE_OK;
+}
+
+/* "aftershocks": true, or {"main_minmagnitude": M (5.5), "days": D (30)}. */
+static enum quake_err
+parse_aftershocks(const json_t *v, struct quake_rule *r, struct quake_fail *f)
+{
+	static const char *const keys[] = { "main_minmagnitude", "days", NULL };
+	double days = 30;
+	enum quake_err err;
+	const char *k;
+
+	r->as_minmag = 5.5;
+	if (json_is_true(v))
+		goto out;
+	if (json_is_false(v)) {
+		r->as_minmag = 0;
+		return QUAKE_OK;
+	}
+	if (!json_is_object(v))
+		return bad(f, "aftershocks", "must be true or {\"main_minmagnitude\": M, \"days\": D}");
+	if ((k = unknown_key(v, keys)) != NULL)
+		return quake_err_fail(f, "aftershocks", "unknown key \"%.40s\"", k);
+	if ((err = num(v, "main_minmagnitude", "aftershocks.main_minmagnitude", 4, 10, 0,
+	    &r->as_minmag, f)) != QUAKE_OK ||
+	    (err = num(v, "days", "aftershocks.days", 1, 365, 0, &days, f)) != QUAKE_OK)
+		return err;
+out:
+	r->as_days_us = (int64_t)(days * 86400e6);
 	return QUAKE_OK;
 }
 
@@ -337,6 +559,42 @@ name_ok(const char *s)
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-@") == n;
 }
 
+/* "tz" (the zone notices give local time in; night.tz when not given),
+ * "place" and "aftershocks". */
+static enum quake_err
+parse_extras(const json_t *o, struct quake_rules *rs, struct quake_rule *r,
+    struct quake_fail *f)
+{
+	const json_t *v;
+	const char *s;
+	enum quake_err err;
+	size_t i;
+
+	r->zone = r->tz;
+	if ((v = json_object_get(o, "tz")) != NULL) {
+		if ((s = json_string_value(v)) == NULL)
+			return bad(f, "tz", "must be a string");
+		if (strcmp(s, "UTC") == 0)
+			r->zone = -1;
+		else if (strlen(s) >= sizeof rs->tz[0].name || !tz_exists(s))
+			return quake_err_fail(f, "tz", "no time zone \"%.60s\" in the tz database", s);
+		else if ((err = tz_intern(rs, s, &i)) != QUAKE_OK)
+			return err;
+		else
+			r->zone = (int)i;
+	}
+	if ((v = json_object_get(o, "place")) != NULL) {
+		s = json_string_value(v);
+		if (s == NULL || *s == '\0' || strlen(s) >= sizeof r->place ||
+		    strpbrk(s, "\r\n\t") != NULL)
+			return bad(f, "place", "must be a name of 1-63 bytes");
+		snprintf(r->place, sizeof r->place, "%s", s);
+	}
+	if ((v = json_object_get(o, "aftershocks")) != NULL)
+		return parse_aftershocks(v, r, f);
+	return QUAKE_OK;
+}
+
 /* Rule object o into *r (zeroed by the caller). */
 static enum quake_err
 parse_rule(const json_t *o, const char *dir, struct quake_rules *rs,
@@ -345,7 +603,7 @@ parse_rule(const json_t *o, const char *dir, struct quake_rules *rs,
 	static const char *const keys[] = { "name", "minmagnitude",
 	    "night_minmagnitude", "night", "circle", "rectangle", "polygon",
 	    "mindepth", "maxdepth", "evtype", "webhook", "ntfy", "updates",
-	    "detections", NULL };
+	    "detections", "email", "targets", "tz", "place", "aftershocks", NULL };
 	const char *k, *name = json_string_value(json_object_get(o, "name"));
 	const json_t *v;
 	enum quake_err err;
@@ -357,6 +615,7 @@ parse_rule(const json_t *o, const char *dir, struct quake_rules *rs,
 		return bad(f, "name", "must be 1-63 of A-Z a-z 0-9 _ . - @");
 	snprintf(r->name, sizeof r->name, "%s", name);
 	r->tz = -1;
+	r->zone = -1;
 	r->mindepth = -INFINITY;
 	r->maxdepth = INFINITY;
 	if ((k = unknown_key(o, keys)) != NULL)
@@ -391,7 +650,9 @@ parse_rule(const json_t *o, const char *dir, struct quake_rules *rs,
 	if ((v = json_object_get(o, "evtype")) != NULL &&
 	    (err = parse_evtype(v, r, f)) != QUAKE_OK)
 		return err;
-	if ((err = parse_target(o, dir, r, f)) != QUAKE_OK)
+	if ((err = parse_targets(o, dir, r, f)) != QUAKE_OK)
+		return err;
+	if ((err = parse_extras(o, rs, r, f)) != QUAKE_OK)
 		return err;
 	if ((v = json_object_get(o, "updates")) != NULL) {
 		const char *u = json_string_value(v);
@@ -410,8 +671,10 @@ parse_rule(const json_t *o, const char *dir, struct quake_rules *rs,
 void
 quake_rules_free(struct quake_rules *rs)
 {
-	for (size_t i = 0; i < rs->n; i++)
+	for (size_t i = 0; i < rs->n; i++) {
 		quake_geo_free(&rs->rule[i].region);
+		free(rs->rule[i].targets);
+	}
 	free(rs->rule);
 	free(rs->tz);
 	memset(rs, 0, sizeof *rs);
@@ -594,4 +857,18 @@ quake_rules_match(struct quake_rules *rs, size_t i, const struct quake_event *ev
 	if (ev->mag < *threshold)
 		return 0;
 	return quake_geo_contains(&r->region, ev->lat, ev->lon);
+}
+
+long
+quake_rules_offset(struct quake_rules *rs, size_t i, int64_t t, const char **name)
+{
+	const struct quake_rule *r = &rs->rule[i];
+	int64_t s = t >= 0 ? t / 1000000 : (t - 999999) / 1000000;
+
+	if (r->zone < 0) {
+		*name = NULL;
+		return 0;
+	}
+	*name = rs->tz[r->zone].name;
+	return tz_offset(&rs->tz[r->zone], s);
 }

@@ -14,9 +14,32 @@
 #include "lines/event.h"
 #include "core/geo.h"
 
-enum quake_target_kind { QUAKE_TARGET_WEBHOOK, QUAKE_TARGET_NTFY };
+enum quake_target_kind { QUAKE_TARGET_WEBHOOK, QUAKE_TARGET_NTFY, QUAKE_TARGET_EMAIL };
 
 #define QUAKE_RULES_EVTYPES 16
+#define QUAKE_RULES_TARGETS 8	/* targets of one rule */
+#define QUAKE_RULES_RCPTS 8	/* recipients of one email target */
+#define QUAKE_RULES_KEY_MAX 96	/* a target's mark key, with its NUL */
+
+/* Where a rule's notices go. A rule has 1-8: "webhook", "ntfy", "email"
+ * (an object or a list of them) or "targets": [{"webhook": ...}, ...]. */
+struct quake_target {
+	enum quake_target_kind kind;
+	/* what the marks and notice ids are kept under: the rule's name for
+	 * its first target (so a one-target rule keeps its marks from before
+	 * targets were lists), "NAME|KIND:HASH" (HASH: 8 hex digits of the
+	 * URL and recipients) for the others */
+	char key[QUAKE_RULES_KEY_MAX];
+	char url[1024];			/* http(s)://, or smtp:// (STARTTLS) / smtps:// */
+	char secret_file[1024];		/* webhook: whsec_ secret; ntfy: bearer token;
+					 * email: "user:password" ("" none) */
+	int priority_fixed;		/* ntfy priority given (1-5), else by magnitude */
+	/* email only */
+	char from[256];
+	size_t nto;
+	char to[QUAKE_RULES_RCPTS][256];
+	char ca_file[1024];		/* CA certificates to trust ("" the system's) */
+};
 
 /* One time zone's cache: the UTC offset of one quarter hour. */
 struct quake_rules_tz {
@@ -38,11 +61,14 @@ struct quake_rule {
 	size_t nevtypes;		/* 0: any evtype */
 	char evtypes[QUAKE_RULES_EVTYPES][32];
 	int detections;			/* also matches quake-shake detection lines */
-	enum quake_target_kind target;
-	char url[1024];
-	char secret_file[1024];		/* webhook: whsec_ secret; ntfy: bearer token ("" none) */
+	size_t ntargets;		/* 1..QUAKE_RULES_TARGETS */
+	struct quake_target *targets;	/* owned */
 	int downgrade;			/* updates: "downgrade" */
-	int priority_fixed;		/* ntfy priority given (1-5), else by magnitude */
+	char place[64];			/* "place": the area's own name ("" none) */
+	int zone;			/* "tz" (or night.tz): index into tz, -1 UTC */
+	double as_minmag;		/* "aftershocks": main shocks from this
+					 * magnitude (0: no suppression) */
+	int64_t as_days_us;		/* for this long after the main shock */
 };
 
 struct quake_rules {
@@ -87,5 +113,11 @@ int quake_rules_match(struct quake_rules *rs, size_t i,
 
 /* The threshold in force for rule i at origin time t (µs). */
 double quake_rules_threshold(struct quake_rules *rs, size_t i, int64_t t);
+
+/* The UTC offset (seconds east) of rule i's zone at t (µs), with the
+ * zone's name in *name (borrowed from rs; NULL when the rule has no zone:
+ * UTC). Updates the time zone cache. */
+long quake_rules_offset(struct quake_rules *rs, size_t i, int64_t t,
+    const char **name);
 
 #endif

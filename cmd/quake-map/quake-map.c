@@ -20,6 +20,7 @@
 #include "detstream.h"
 #include "fdsnws.h"
 #include "evstream.h"
+#include "placer.h"
 #include "pos.h"
 #include "stats.h"
 #include "store.h"
@@ -37,7 +38,7 @@ static const char usage_text[] =
 "usage: quake-map [--listen [HOST:]PORT] [--assets DIR] [--window DURATION]\n"
 "                 [--max-events N] [--client-queue N] [--cert FILE --key FILE]\n"
 "                 [--dead-letter FILE] [--archive TABLE [-r REGION] [-e URL]\n"
-"                 [--profile NAME] [--imds-v1] [--archive-timeout S]]\n"
+"                 [--profile NAME] [--imds-v1] [--archive-timeout S]] [--places FILE]\n"
 "  -l, --listen ADDR     listen address (default 127.0.0.1:8080)\n"
 "  -A, --assets DIR      the page's files (default " QUAKE_ASSETS_DIR ")\n"
 "  -w, --window DUR      keep events this far back in event time (default 30d; 0: all)\n"
@@ -54,6 +55,7 @@ static const char usage_text[] =
 "      --profile NAME    shared config profile (env AWS_PROFILE)\n"
 "      --imds-v1         allow instance metadata without an IMDSv2 token\n"
 "      --archive-timeout S  seconds a table read may take before 503 (default 20)\n"
+"      --places FILE     gazetteer (default ASSETS/../places.tsv; '': none)\n"
 "  -h, --help            this help\n"
 "  -V, --version         print the version\n";
 
@@ -279,6 +281,7 @@ static const struct option longopts[] = {
 	{ "profile", required_argument, NULL, 257 },
 	{ "imds-v1", no_argument, NULL, 258 },
 	{ "archive-timeout", required_argument, NULL, 259 },
+	{ "places", required_argument, NULL, 260 },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -301,7 +304,8 @@ main(int argc, char **argv)
 	struct map m = { .window = 30LL * 86400 * 1000000 };
 	struct quake_fail f = { "", "" };
 	long max = 200000, queue = 10000;
-	const char *dead = NULL;
+	const char *dead = NULL, *places = NULL;
+	struct placer *pl;
 	struct archive_opts ao = { .table = getenv("QUAKE_ARCHIVE_TABLE"),
 	    .concurrency = 16, .timeout = 20 * 1000000LL };
 	enum quake_err err;
@@ -329,6 +333,7 @@ main(int argc, char **argv)
 		case 257: ao.profile = optarg; break;
 		case 258: ao.imds_v1 = 1; break;
 		case 259: ao.timeout = tool_parse_long("--archive-timeout", optarg, 1, 3600) * 1000000LL; break;
+		case 260: places = optarg; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': tool_version();
 		default: return usage(NULL);
@@ -345,6 +350,8 @@ main(int argc, char **argv)
 	if (dead != NULL && tool_dead_letter_open(dead) != 0)
 		return QUAKE_EXIT_IOERR;
 	if (ao.table != NULL && (m.ar = archive_new(&ao, &rc)) == NULL)
+		return rc;
+	if ((pl = placer_open(places, cfg.assets, &rc)) == NULL && rc != 0)
 		return rc;
 	if (strcmp(cfg.assets, QUAKE_ASSETS_DIR) == 0 && access(cfg.assets, X_OK) != 0) {
 		quake_log(QUAKE_LOG_WARN, "no page: the assets directory is missing",
@@ -363,6 +370,7 @@ main(int argc, char **argv)
 		quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
 		return QUAKE_EXIT_SOFTWARE;
 	}
+	store_set_places(m.st, pl);
 	fdsnws_set_archive(m.fdsn, m.ar, m.window);
 	err = serve(&m, &cfg, &f);
 	if (err == QUAKE_EUNAVAIL && strcmp(f.field, "assets") == 0)
@@ -377,6 +385,7 @@ main(int argc, char **argv)
 	detstream_free(m.det);
 	evstream_free(m.sse);
 	store_free(m.st);
+	placer_free(pl);
 	tool_dead_letter_close();
 	return rc;
 }

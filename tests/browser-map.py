@@ -522,7 +522,7 @@ def people(base):
         check("phones: a detection is a row of its own and in the banner (row after %s ms, banner after %s ms, measured)" %
               (ms and ms[0], ms and ms[1]), bool(seen), seen)
         check("phones: counted in the header and the badge (%s)" % hdr,
-              hdr[0] == "1 detection by phones" and not hdr[1] and "1 phones shaking" in hdr[2] and hdr[3].startswith("(1) "), hdr)
+              hdr[0] == "1 detection by phones" and not hdr[1] and "1 new detection" in hdr[2] and hdr[3].startswith("(1) "), hdr)
         check("phones: the legend entry only once there is a detection", not leg0 and hdr[4], [leg0, hdr[4]])
     finally:
         d.quit()
@@ -594,8 +594,12 @@ def phone(qm, lines, shot=None):
 
 
 def screenshot(base):
-    # a week of events, an alert and an open popup
-    qm = Map(base)
+    """SHOT (desktop: a week of events, a new M6.1 announced and open, an
+    aftershock sequence pinned), and beside it SHOT-phone.png (390x844, the
+    map), SHOT-phone-list.png (the list) and SHOT-sequence.png (the
+    sequence opened and zoomed to)"""
+    stem = SHOT[:-4] if SHOT.endswith(".png") else SHOT
+    qm = Map(base + sequence())
     d = browser("1400,860")
     try:
         d.get(ORIGIN + "/#win=7d&c=20.000,40.000,2")
@@ -605,9 +609,28 @@ def screenshot(base):
                  detection("shake-20261201T115950-c99ddf", 5, 42.35, 13.40, age_s=40)])
         time.sleep(1.5)
         d.find_element("css selector", '#list li[data-event-id="20261201_9999001"]').click()
+        d.execute_script("quakeMap.map.setView([5, -160], 2, {animate: false});"
+                         "quakeMap.events.get('20261201_9999001').marker.openPopup()")
         time.sleep(1)
         d.save_screenshot(SHOT)
-        print("screenshot: %s" % SHOT)
+        d.execute_script("quakeMap.map.closePopup()")
+        d.find_element("css selector", '#list li[data-event-id="seq_main_71"] .seq').click()
+        time.sleep(0.4)
+        d.find_element("css selector", '#list li[data-event-id="seq_main_71"]').click()
+        d.execute_script("quakeMap.map.setView([52.5, 160.3], 7, {animate: false})")
+        time.sleep(1)
+        d.save_screenshot(stem + "-sequence.png")
+        d.quit()
+        d = browser("500,844")
+        d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+        d.get(ORIGIN + "/")
+        live(d)
+        time.sleep(1)
+        d.save_screenshot(stem + "-phone.png")
+        d.find_element("id", "show-list").click()
+        time.sleep(0.5)
+        d.save_screenshot(stem + "-phone-list.png")
+        print("screenshots: %s, %s-{sequence,phone,phone-list}.png" % (SHOT, stem))
     finally:
         d.quit()
         qm.stop()

@@ -102,13 +102,13 @@
     var ev = rec.ev, box = el('div', 'popup'), dl = el('dl');
     box.setAttribute('data-event-id', ev.id);
     box.appendChild(el('h3', null, 'M ' + magText(ev) + ' ' + (ev.place || ev.region || '')));
-    if (ev.place) box.appendChild(el('p', 'place', ev.place));
     [['time', fmtTime(ev.time) + ' (' + ago(ev.time) + ')'],
      ['magnitude', magText(ev) + ' ' + (ev.magtype || '')],
      ['depth', ev.depth == null ? '?' : ev.depth + ' km'],
-     ['location', ev.lat + ', ' + ev.lon], ['region', ev.region || ''],
+     ['location', ev.lat + ', ' + ev.lon], ['place', ev.place || ''], ['region', ev.region || ''],
      ['agency', ev.auth || ''], ['updated', fmtTime(ev.lastupdate)]].forEach(function (r) {
-      dl.appendChild(el('dt', null, r[0])); dl.appendChild(el('dd', null, r[1]));
+      if (r[0] === 'place' && !r[1]) return;
+      dl.appendChild(el('dt', null, r[0])); dl.appendChild(el('dd', r[0] === 'place' ? 'place' : null, r[1]));
     });
     box.appendChild(dl);
     var a = el('a', null, 'EMSC event page');
@@ -294,7 +294,7 @@
     document.title = '(' + alertCount + ') ' + baseTitle;
     $('alerts').hidden = false;
     $('alerts').textContent = [newEvents ? newEvents + ' new ≥ M' + state.alert : '',
-      newDets ? newDets + ' phones shaking' : ''].filter(Boolean).join(' · ');
+      newDets ? newDets + (newDets === 1 ? ' new detection' : ' new detections') : ''].filter(Boolean).join(' · ');
     $('announce').textContent = text;
     $('banner').textContent = text;
     $('banner').hidden = false;

@@ -521,6 +521,11 @@ def people(base):
         ms = [round(t - sent * 1000) for t in seen] if seen else None
         check("phones: a detection is a row of its own and in the banner (row after %s ms, banner after %s ms, measured)" %
               (ms and ms[0], ms and ms[1]), bool(seen), seen)
+        drow = d.execute_script("return [document.querySelector('#list li.det[data-detection-id=\"shake-people-1\"] .region').textContent,"
+                                " document.getElementById('banner').textContent]")
+        dwant = place_ref([(38.72, -9.14)])[0].rstrip(" ?")
+        check("phones: the row and the banner name the place as pyproj does (%s)" % drow[0],
+              drow[0].endswith(", " + dwant) and dwant in drow[1], [drow, dwant])
         check("phones: counted in the header and the badge (%s)" % hdr,
               hdr[0] == "1 detection by phones" and not hdr[1] and "1 new detection" in hdr[2] and hdr[3].startswith("(1) "), hdr)
         check("phones: the legend entry only once there is a detection", not leg0 and hdr[4], [leg0, hdr[4]])

@@ -388,6 +388,8 @@ map_places() {
 		fail "places" "needs $tsv (make) and pyproj in $py (scripts/install-deps)"; return
 	fi
 	python3 tests/gen-lines.py 300 1 >"$TMP/places-in"
+	printf '{"kind":"detection","id":"shake-lx","time":"%s","lat":38.72,"lon":-9.14,"devices":4,"peak":0.5,"radius_km":2.3}\n' \
+		"$(date -u +%Y-%m-%dT%H:%M:%S.000000Z)" >>"$TMP/places-in"
 	qm_start $p --window 0 --assets "$TOP/$B/share/quake/web" <"$TMP/places-in"
 	curl -s "$u/fdsnws/event/1/query?format=geojson&orderby=time-asc" >"$TMP/places.geojson"
 	jq -r '.features[] | "\(.properties.lat) \(.properties.lon)"' "$TMP/places.geojson" |
@@ -399,6 +401,9 @@ map_places() {
 	check "places: the event stream carries the same place as the GeoJSON" test \
 		"$(timeout 3 curl -sN "$u/events/stream" | sed -n 's/^data: //p' | head -300 | jq -r .place | sort | md5sum)" = \
 		"$(sort "$TMP/places-got" | md5sum)"
+	check "places: a detection's place in /detections and its stream, as pyproj gives it ($(echo 38.72 -9.14 | "$py" tests/place_text.py "$tsv"))" test \
+		"$(curl -s "$u/detections" | jq -r '.features[0].properties.place')/$(timeout 3 curl -sN "$u/detections/stream" | sed -n 's/^data: //p' | jq -r .place)" = \
+		"$(echo 38.72 -9.14 | "$py" tests/place_text.py "$tsv")/$(echo 38.72 -9.14 | "$py" tests/place_text.py "$tsv")"
 	check "places: the text export's location name is still EMSC's region" test \
 		"$(curl -s "$u/fdsnws/event/1/query?format=text&limit=1&orderby=time-asc" | tail -1 | cut -d'|' -f13)" = "TEST REGION 0"
 	qm_stop

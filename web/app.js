@@ -259,7 +259,7 @@
       }
       var c = r.row.children;
       c[0].textContent = d.devices; c[0].title = d.devices + ' phones';
-      c[1].textContent = 'Phones shaking: ' + d.devices + ' devices';
+      c[1].textContent = 'Phones shaking: ' + d.devices + ' devices' + (d.place ? ', ' + d.place : '');
       c[2].textContent = fmtTime(d.time) + ' · peak ' + Number(d.peak).toPrecision(3) + ' m/s² · ' +
         d.lat.toFixed(2) + ', ' + d.lon.toFixed(2);
       r.row.t = t;
@@ -308,7 +308,7 @@
   /* shake.js: a detection that came live (not one held when the page opened) */
   function announceDetection(d) {
     newDets++;
-    banner('Phones shaking: ' + d.devices + ' devices at ' + d.lat.toFixed(2) + ', ' + d.lon.toFixed(2) +
+    banner('Phones shaking: ' + d.devices + ' devices ' + (d.place || 'at ' + d.lat.toFixed(2) + ', ' + d.lon.toFixed(2)) +
       ', ' + fmtTime(d.time));
     scheduleRender(true);
   }

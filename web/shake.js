@@ -32,7 +32,9 @@
     box.appendChild(el('h3', null, 'Phones shaking: ' + d.devices));
     [['time', qm.fmtTime(d.time) + ' (' + qm.ago(d.time) + ')'], ['devices', String(d.devices)],
      ['peak', Number(d.peak).toPrecision(3) + ' m/s²'], ['centroid', d.lat.toFixed(4) + ', ' + d.lon.toFixed(4)],
+     ['place', d.place || ''],
      ['radius', Number(d.radius_km).toFixed(1) + ' km'], ['id', d.id]].forEach(function (r) {
+      if (r[1] === '') return;
       dl.appendChild(el('dt', null, r[0])); dl.appendChild(el('dd', null, r[1]));
     });
     box.appendChild(dl);

@@ -371,6 +371,7 @@ main(int argc, char **argv)
 		return QUAKE_EXIT_SOFTWARE;
 	}
 	store_set_places(m.st, pl);
+	detstream_set_places(m.det, pl);
 	fdsnws_set_archive(m.fdsn, m.ar, m.window);
 	err = serve(&m, &cfg, &f);
 	if (err == QUAKE_EUNAVAIL && strcmp(f.field, "assets") == 0)

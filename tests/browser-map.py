@@ -587,7 +587,16 @@ def phone(qm, lines, shot=None):
             "return Array.from(document.querySelectorAll('.legend-toggle, .leaflet-bar a')).filter(function (e) {"
             " var r = e.getBoundingClientRect(); return r.width > 0 && (r.width < 44 || r.height < 44); }).map(function (e) {"
             " return e.className || e.tagName; })")
-        check("phone: every tap target of %d (toggles, rows, exports, legend, zoom) is at least 44 px (%s)" % (n, small[:4]), not small, small)
+        d.find_element("id", "show-filters").click()
+        time.sleep(0.3)
+        small += d.execute_script(
+            "return Array.from(document.querySelectorAll('#filters select, #filters input[type=search], #filters label,"
+            " .leaflet-control-layers-toggle')).filter(function (e) { var r = e.getBoundingClientRect();"
+            " return r.width > 0 && (r.width < 44 || r.height < 44); }).map(function (e) { var r = e.getBoundingClientRect();"
+            " return (e.id || e.className || e.tagName) + ' ' + Math.round(r.width) + 'x' + Math.round(r.height); })")
+        n += d.execute_script("return document.querySelectorAll('#filters select, #filters input[type=search], #filters label').length + 1")
+        d.find_element("id", "show-filters").click()
+        check("phone: every tap target of %d (toggles, rows, exports, legend, zoom, layers, filters) is at least 44 px (%s)" % (n, small[:4]), not small, small)
         check("phone: a row tapped shows the map, zoomed to it, its popup open (%s)" % z, z[0] != "none" and z[1] >= 6 and z[2], z)
         d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 800, "deviceScaleFactor": 1, "mobile": False})
         time.sleep(0.4)

@@ -4,7 +4,7 @@ headless Debian chromium (selenium), against the real quake-map started here on
 127.0.0.1:PORT and fed on its stdin. Prints one PASS/FAIL line per check.
 With --screenshot: replays a week of events (and a detection of shaking phones)
 and saves the page as a PNG."""
-import datetime, json, os, signal, subprocess, sys, tempfile, time, urllib.error, urllib.request
+import datetime, json, math, os, signal, subprocess, sys, tempfile, time, urllib.error, urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -151,6 +151,7 @@ def main():
         d.quit()
         if qm.p.poll() is None:
             qm.stop()
+    people(base)
 
 
 def run(qm, d, base):
@@ -332,14 +333,6 @@ def run(qm, d, base):
               wait(lambda: d.execute_script("return !!document.querySelector('path[data-event-id=\"live_0000003\"]')"), 3))
         check("live: events below the alert magnitude (M3.3, M2.2) and updates are not announced (%r)" % d.title,
               d.title == "quake map" and d.execute_script("return document.getElementById('alerts').hidden"))
-        # phone width: map above the list, nothing wider than the screen
-        d.set_window_size(400, 800)
-        time.sleep(0.5)
-        w = d.execute_script("var m = document.getElementById('map').getBoundingClientRect(),"
-                             " l = document.getElementById('list').getBoundingClientRect();"
-                             "return [document.documentElement.scrollWidth <= window.innerWidth, m.height > 200,"
-                             " l.top >= m.bottom - 1, l.width > 300]")
-        check("phone width: map above the list, no sideways scrolling", w == [True, True, True, True], w)
     finally:
         qm2.stop()
 
@@ -373,8 +366,9 @@ def shake(qm, d):
           not any(i.startswith("shake") for i in m + r), "%d/%d" % (len(m), len(r)))
     qm.send([detection("shake-live-1", 6, 35.68, 139.76, peak=1.25)])
     upd = wait(lambda: d.execute_script(JS_DOT % "shake-live-1" + "return e && e.textContent === '6'"), 3, 0.02)
-    check("shake: a newer revision (6 devices) changes it in place, one element",
-          upd and d.execute_script("return document.querySelectorAll('[data-detection-id=\"shake-live-1\"]').length") == 1)
+    check("shake: a newer revision (6 devices) changes it in place, one marker, one list row",
+          upd and d.execute_script("return [document.querySelectorAll('.shake-dot[data-detection-id=\"shake-live-1\"]').length,"
+                                   " document.querySelectorAll('#list li[data-detection-id=\"shake-live-1\"]').length]") == [1, 1])
     d.execute_script(JS_DOT % "shake-live-1" + "e.parentNode.dispatchEvent(new MouseEvent('click', {bubbles: true}))")
     pop = wait(lambda: d.execute_script("var p = document.querySelector('.leaflet-popup .shake-popup');"
                                         "return p && [p.dataset.detectionId, p.textContent]"), 3)
@@ -386,7 +380,7 @@ def shake(qm, d):
           d.execute_script("return document.querySelector('.shake-legend').textContent"))
     box = d.find_element("xpath", "//label[contains(., 'Phones shaking')]//input")
     box.click()
-    off = wait(lambda: d.execute_script("return document.querySelectorAll('[data-detection-id]').length === 0"), 2)
+    off = wait(lambda: d.execute_script("return document.querySelectorAll('[data-detection-id]').length === 0"), HANG)
     check("shake: switched off in the layer control, its markers and legend are gone (events stay)",
           off and not d.execute_script("return !!document.querySelector('.shake-legend')") and
           len(ids(d)[0]) == int(n_events))
@@ -407,9 +401,219 @@ def shake(qm, d):
           both == "shake-held-1:3 shake-live-1:6", both)
 
 
+PLACE_PY = os.path.join(os.environ.get("QUAKE_CACHE", os.path.expanduser("~/.cache/quake")), "venv-alert", "bin", "python")
+PLACES = os.path.join(os.path.dirname(ASSETS.rstrip("/")), "places.tsv")
+
+
+def place_ref(points):
+    """'N km DIR of <town>' of each (lat, lon) by tests/place_text.py: pyproj
+    and brute force over the gazetteer file quake-map reads (beside ASSETS)"""
+    out = subprocess.run([PLACE_PY, os.path.join(HERE, "place_text.py"), PLACES], capture_output=True, text=True,
+                         input="".join("%r %r\n" % p for p in points), check=True).stdout.splitlines()
+    return out
+
+
+def sequence(n=40):
+    """an M7.1 off Kamchatka 3 h ago and N smaller events after it within
+    30 km (Wells & Coppersmith's 2 L for M7.1 is ~95 km), deterministic"""
+    main = line("seq_main_71", 7.1, 52.5, 160.3, 3 * 3600, region="NEAR EAST COAST OF KAMCHATKA")
+    after = []
+    for i in range(n):
+        a = i * 2.399963
+        after.append(line("seq_after_%03d" % i, round(2.5 + (i * 7 % 25) / 10, 1), round(52.5 + 0.2 * math.sin(a) * (i % 5 + 1) / 5, 4),
+                          round(160.3 + 0.3 * math.cos(a) * (i % 5 + 1) / 5, 4), 3 * 3600 - 60 * (i + 1),
+                          region="NEAR EAST COAST OF KAMCHATKA"))
+    # an M3 as far again, in the same hour: no aftershock of it
+    return [main] + after + [line("seq_far_0001", 3.0, 49.0, 156.0, 3 * 3600 - 30, region="KURIL ISLANDS")]
+
+
+JS_ROWS = "return Array.from(document.querySelectorAll('#list li[data-event-id]'), function (li) {" \
+          " var e = quakeMap.events.get(li.dataset.eventId); return [li.dataset.eventId, e.t, e.ev.mag, li.className, li.hidden]; })"
+
+
+def people(base):
+    """issue 26: places, a sequence, the phones in the list, parity, a phone-sized page"""
+    seq = sequence()
+    qm = Map(base + seq)
+    d = browser()
+    try:
+        d.get(ORIGIN + "/#win=7d")
+        live(d)
+        first = wait(lambda: d.execute_script("var li = document.querySelector('#list li[data-event-id]');"
+                                              "return li && [li.dataset.eventId, li.querySelector('.seq') && li.querySelector('.seq').textContent,"
+                                              " document.querySelectorAll('#list li.after').length,"
+                                              " document.querySelectorAll('#list li.after:not([hidden])').length]"), HANG)
+        check("sequence: the M7.1 main shock is the first row, 'M7.1 and 40 aftershocks', they folded under it (%s)" % first,
+              first and first[0] == "seq_main_71" and "M7.1 and 40 aftershocks" in (first[1] or "") and first[2:] == [40, 0], first)
+        d.find_element("css selector", '#list li[data-event-id="seq_main_71"] .seq').click()
+        opened = wait(lambda: d.execute_script("var r = Array.from(document.querySelectorAll('#list li[data-event-id]'));"
+                                               "return r.slice(1, 41).every(function (li) { return li.classList.contains('after') && !li.hidden; })"
+                                               " && r[41] && !r[41].classList.contains('after') && r[41].dataset.eventId"), HANG)
+        check("sequence: opened, its 40 aftershocks follow it, then the other events (%s next)" % opened,
+              bool(opened) and opened != "seq_far_0001" or opened == "seq_far_0001", opened)
+        far = d.execute_script("var li = document.querySelector('#list li[data-event-id=\"seq_far_0001\"]');"
+                               "return li && [li.classList.contains('after'), li.hidden]")
+        check("sequence: an event beyond twice the rupture length is no aftershock", far == [False, False], far)
+        d.find_element("css selector", '#list li[data-event-id="seq_after_007"]').click()
+        z = wait(lambda: d.execute_script("var c = quakeMap.map.getCenter(), e = quakeMap.events.get('seq_after_007').ev;"
+                                          "return quakeMap.map.getZoom() >= 6 && Math.abs(c.lat - e.lat) < 0.5 &&"
+                                          " Math.abs(c.lng - e.lon) < 0.5 && quakeMap.map.getZoom()"), HANG)
+        check("row click: the map zooms to the event (zoom %s)" % z, bool(z), z)
+        # "N km DIR of <town>": the row and the popup, against pyproj over the same file
+        pop = wait(lambda: d.execute_script("var p = document.querySelector('.leaflet-popup .popup');"
+                                            "return p && p.dataset.eventId === 'seq_after_007' && p.querySelector('.place') &&"
+                                            " p.querySelector('.place').textContent"), HANG)
+        row = d.execute_script("return document.querySelector('#list li[data-event-id=\"seq_after_007\"] .region').textContent")
+        ev = d.execute_script("var e = quakeMap.events.get('seq_after_007').ev; return [e.lat, e.lon]")
+        mrow = d.execute_script("return document.querySelector('#list li[data-event-id=\"seq_main_71\"] .region').textContent")
+        want = place_ref([tuple(ev), (52.5, 160.3)])
+        check("place: popup and row say '%s' as pyproj does ('%s')" % (pop, want[0]),
+              pop == row == want[0].rstrip(" ?") or (want[0].endswith(" ?") and pop == row), [pop, row, want])
+        check("place: the main shock's row says '%s' ('%s')" % (mrow, want[1]),
+              mrow == want[1].rstrip(" ?") and " of " in mrow and "Russia" in mrow, [mrow, want[1]])
+        d.execute_script("quakeMap.map.closePopup(); quakeMap.map.setView([20, 10], 2, {animate: false})")
+        # badges: coloured by magnitude, not by age
+        bg = d.execute_script("function c(id) { return getComputedStyle(document.querySelector('#list li[data-event-id=\"' + id + '\"] .mag')).backgroundColor; }"
+                              "return [c('seq_main_71'), c('seq_after_000'), c('seq_after_010')]")
+        mags = d.execute_script("return ['seq_after_000', 'seq_after_010'].map(function (i) { return quakeMap.events.get(i).ev.mag; })")
+        check("badges: an M7.1 and an M%s of the same hour look different, two M2-4 alike (%s)" % (mags[0], bg),
+              bg[0] != bg[1] and (bg[1] == bg[2]) == ((2 <= mags[0] < 4) == (2 <= mags[1] < 4)), [bg, mags])
+        # sorts: oldest, smallest (the rows outside the sequence in that order), and the FDSN orderby
+        for val, key, fdsn in (("time-asc", 1, "time-asc"), ("mag-asc", 2, "magnitude-asc")):
+            Select(d.find_element("id", "f-sort")).select_by_value(val)
+            time.sleep(0.4)
+            rows = [r for r in d.execute_script(JS_ROWS) if "main" not in r[3] and "after" not in r[3]]
+            vals = [r[key] for r in rows]
+            check("sort: %s lists %d rows in that order, exports orderby=%s" % (val, len(rows), fdsn),
+                  len(rows) > 200 and vals == sorted(vals) and "orderby=" + fdsn in
+                  d.find_element("id", "x-geojson").get_attribute("href"), vals[:5])
+        Select(d.find_element("id", "f-sort")).select_by_value("time")
+        # every export cut by the region search
+        d.find_element("id", "f-q").send_keys("kamchatka")
+        time.sleep(0.5)
+        shown = sorted(d.execute_script("return Array.from(document.querySelectorAll('path[data-event-id]'), e => e.dataset.eventId)"))
+        got = d.execute_async_script(
+            "var done = arguments[arguments.length - 1];"
+            "Promise.all(['geojson', 'text', 'xml'].map(quakeMap.exportText)).then(done, function (e) { done(String(e)); })")
+        gj = sorted(f["id"] for f in json.loads(got[0])["features"])
+        tx = sorted(l.split("|")[0] for l in got[1].splitlines() if l and not l.startswith("#"))
+        qx = sorted(x.split('"')[0] for x in got[2].split('<event publicID="smi:eu.emsc-csem/event/')[1:])
+        check("export: with the region search 'kamchatka' GeoJSON, FDSN text and QuakeML hold exactly the %d shown" % len(shown),
+              len(shown) == 41 and gj == tx == qx == shown, [len(gj), len(tx), len(qx), len(shown)])
+        csv = sorted(r.split(",")[6] for r in d.execute_script("return quakeMap.csv()").splitlines()[1:])
+        check("export: the CSV too", csv == shown, len(csv))
+        d.find_element("id", "f-q").clear()
+        d.execute_script("var q = document.getElementById('f-q'); q.value = ''; q.dispatchEvent(new Event('input'))")
+        time.sleep(0.4)
+        # a detection: in the list (its own row), counted, announced; the time it took, measured
+        leg0 = d.execute_script("return !!document.querySelector('.shake-legend')")
+        d.execute_script(
+            "window.__det = {}; new MutationObserver(function () {"
+            " if (!__det.row && document.querySelector('#list li.det[data-detection-id=\"shake-people-1\"]')) __det.row = Date.now();"
+            " if (!__det.banner && /Phones shaking/.test(document.getElementById('banner').textContent)) __det.banner = Date.now();"
+            "}).observe(document.body, {subtree: true, childList: true, characterData: true})")
+        sent = time.time()
+        qm.send([detection("shake-people-1", 5, 38.72, -9.14, age_s=1)])
+        seen = wait(lambda: d.execute_script("return __det.row && __det.banner && [__det.row, __det.banner]"), HANG)
+        hdr = d.execute_script("return [document.getElementById('det-count').textContent, document.getElementById('det-count').hidden,"
+                               " document.getElementById('alerts').textContent, document.title,"
+                               " !!document.querySelector('.shake-legend')]")
+        ms = [round(t - sent * 1000) for t in seen] if seen else None
+        check("phones: a detection is a row of its own and in the banner (row after %s ms, banner after %s ms, measured)" %
+              (ms and ms[0], ms and ms[1]), bool(seen), seen)
+        drow = d.execute_script("return [document.querySelector('#list li.det[data-detection-id=\"shake-people-1\"] .region').textContent,"
+                                " document.getElementById('banner').textContent]")
+        dwant = place_ref([(38.72, -9.14)])[0].rstrip(" ?")
+        check("phones: the row and the banner name the place as pyproj does (%s)" % drow[0],
+              drow[0].endswith(", " + dwant) and dwant in drow[1], [drow, dwant])
+        check("phones: counted in the header and the badge (%s)" % hdr,
+              hdr[0] == "1 detection by phones" and not hdr[1] and "1 new detection" in hdr[2] and hdr[3].startswith("(1) "), hdr)
+        check("phones: the legend entry only once there is a detection", not leg0 and hdr[4], [leg0, hdr[4]])
+    finally:
+        d.quit()
+    phone(qm, base + seq)
+    qm.stop()
+
+
+def phone(qm, lines, shot=None):
+    """390x844: the held events in the first view, the legend small, 44 px targets, map/list toggle"""
+    d = browser("500,844")
+    try:   # a phone's viewport (a headless window is at least 500 px wide)
+        d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 390, "height": 844, "deviceScaleFactor": 3, "mobile": True})
+        d.get(ORIGIN + "/")
+        live(d)
+        time.sleep(0.8)
+        if shot:
+            d.save_screenshot(shot)
+        v = d.execute_script("return [window.innerWidth, window.innerHeight, document.documentElement.scrollWidth]")
+        pts = set(json.loads(l)["id"] for l in lines)
+        # where each marker is drawn, not where a world copy could show it
+        out = d.execute_script("var m = document.getElementById('map').getBoundingClientRect(), n = 0, k = 0;"
+                               "document.querySelectorAll('path[data-event-id]').forEach(function (e) { var r = e.getBoundingClientRect(),"
+                               " x = r.left + r.width / 2, y = r.top + r.height / 2; k++;"
+                               " if (x < m.left || x > m.right || y < m.top || y > m.bottom) n++; }); return [n, k]")
+        out = out[0] + len(pts) - out[1]
+        check("phone: at %dx%d every one of the %d held events is inside the first view (%d outside, zoom %s)" %
+              (v[0], v[1], len(pts), out, d.execute_script("return quakeMap.map.getZoom()")),
+              v[0] <= 400 and out == 0 and v[2] <= v[0], v)
+        a = d.execute_script("var m = document.getElementById('map').getBoundingClientRect(), s = 0;"
+                             "document.querySelectorAll('.legend, .shake-legend').forEach(function (e) {"
+                             " var r = e.getBoundingClientRect(); s += r.width * r.height; });"
+                             "return [s / (m.width * m.height), m.width, m.height]")
+        check("phone: the legend covers %.1f%% of the map (%dx%d), under 10%%" % (100 * a[0], a[1], a[2]), a[0] < 0.1 and a[2] > 500, a)
+        d.find_element("css selector", ".legend-toggle").click()
+        opened = d.execute_script("return !document.querySelector('.legend').classList.contains('closed') &&"
+                                  " /depth|age/.test(document.querySelector('.legend').textContent)")
+        check("phone: the legend opens from its button", opened)
+        d.find_element("css selector", ".legend-toggle").click()
+        d.find_element("id", "show-list").click()
+        time.sleep(0.3)
+        st = d.execute_script("var l = document.getElementById('list').getBoundingClientRect();"
+                              "return [getComputedStyle(document.getElementById('map')).display, l.top < innerHeight / 3, l.width > 350]")
+        check("phone: 'list' shows the list instead of the map, starting in the top third (%s)" % st, st == ["none", True, True], st)
+        small = d.execute_script(
+            "return Array.from(document.querySelectorAll('#panes button, #list li:not([hidden]), #list .seq, .legend-toggle,"
+            " .leaflet-bar a, #export a')).filter(function (e) { var r = e.getBoundingClientRect();"
+            " return r.width > 0 && (r.width < 44 || r.height < 44); }).map(function (e) { var r = e.getBoundingClientRect();"
+            " return (e.id || e.className || e.tagName) + ' ' + Math.round(r.width) + 'x' + Math.round(r.height); })")
+        n = d.execute_script("return document.querySelectorAll('#panes button, #list li:not([hidden]), #list .seq, #export a').length")
+        d.find_element("css selector", '#list li[data-event-id="seq_main_71"]').click()
+        time.sleep(0.3)
+        z = d.execute_script("return [getComputedStyle(document.getElementById('map')).display, quakeMap.map.getZoom(),"
+                             " !!document.querySelector('.leaflet-popup .popup')]")
+        d.find_element("id", "show-map").click()
+        time.sleep(0.3)
+        small += d.execute_script(
+            "return Array.from(document.querySelectorAll('.legend-toggle, .leaflet-bar a')).filter(function (e) {"
+            " var r = e.getBoundingClientRect(); return r.width > 0 && (r.width < 44 || r.height < 44); }).map(function (e) {"
+            " return e.className || e.tagName; })")
+        d.find_element("id", "show-filters").click()
+        time.sleep(0.3)
+        small += d.execute_script(
+            "return Array.from(document.querySelectorAll('#filters select, #filters input[type=search], #filters label,"
+            " .leaflet-control-layers-toggle')).filter(function (e) { var r = e.getBoundingClientRect();"
+            " return r.width > 0 && (r.width < 44 || r.height < 44); }).map(function (e) { var r = e.getBoundingClientRect();"
+            " return (e.id || e.className || e.tagName) + ' ' + Math.round(r.width) + 'x' + Math.round(r.height); })")
+        n += d.execute_script("return document.querySelectorAll('#filters select, #filters input[type=search], #filters label').length + 1")
+        d.find_element("id", "show-filters").click()
+        check("phone: every tap target of %d (toggles, rows, exports, legend, zoom, layers, filters) is at least 44 px (%s)" % (n, small[:4]), not small, small)
+        check("phone: a row tapped shows the map, zoomed to it, its popup open (%s)" % z, z[0] != "none" and z[1] >= 6 and z[2], z)
+        d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 800, "deviceScaleFactor": 1, "mobile": False})
+        time.sleep(0.4)
+        dk = d.execute_script("return [getComputedStyle(document.getElementById('panes')).display,"
+                              " getComputedStyle(document.getElementById('side')).display, getComputedStyle(document.getElementById('filters')).display]")
+        check("desktop width: map and list side by side, the filter bar shown, no toggle (%s)" % dk, dk == ["none", "flex", "flex"], dk)
+    finally:
+        d.quit()
+
+
 def screenshot(base):
-    # a week of events, an alert and an open popup
-    qm = Map(base)
+    """SHOT (desktop: a week of events, a new M6.1 announced and open, an
+    aftershock sequence pinned), and beside it SHOT-phone.png (390x844, the
+    map), SHOT-phone-list.png (the list) and SHOT-sequence.png (the
+    sequence opened and zoomed to)"""
+    stem = SHOT[:-4] if SHOT.endswith(".png") else SHOT
+    qm = Map(base + sequence())
     d = browser("1400,860")
     try:
         d.get(ORIGIN + "/#win=7d&c=20.000,40.000,2")
@@ -419,9 +623,28 @@ def screenshot(base):
                  detection("shake-20261201T115950-c99ddf", 5, 42.35, 13.40, age_s=40)])
         time.sleep(1.5)
         d.find_element("css selector", '#list li[data-event-id="20261201_9999001"]').click()
+        d.execute_script("quakeMap.map.setView([5, -160], 2, {animate: false});"
+                         "quakeMap.events.get('20261201_9999001').marker.openPopup()")
         time.sleep(1)
         d.save_screenshot(SHOT)
-        print("screenshot: %s" % SHOT)
+        d.execute_script("quakeMap.map.closePopup()")
+        d.find_element("css selector", '#list li[data-event-id="seq_main_71"] .seq').click()
+        time.sleep(0.4)
+        d.find_element("css selector", '#list li[data-event-id="seq_main_71"]').click()
+        d.execute_script("quakeMap.map.setView([52.5, 160.3], 7, {animate: false})")
+        time.sleep(1)
+        d.save_screenshot(stem + "-sequence.png")
+        d.quit()
+        d = browser("500,844")
+        d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+        d.get(ORIGIN + "/")
+        live(d)
+        time.sleep(1)
+        d.save_screenshot(stem + "-phone.png")
+        d.find_element("id", "show-list").click()
+        time.sleep(0.5)
+        d.save_screenshot(stem + "-phone-list.png")
+        print("screenshots: %s, %s-{sequence,phone,phone-list}.png" % (SHOT, stem))
     finally:
         d.quit()
         qm.stop()

@@ -403,3 +403,47 @@ assert d == {"tiles": "https://tiles.example.org:8443/osm/{z}/{x}/{y}{r}.png", "
 	"$QM" --tiles 'https://a.org/{z}/{x}/{y}' --tiles-attribution "$(printf 'a\nb')" </dev/null 2>/dev/null
 	check "tiles: a control character in the attribution: 64" test $? -eq 64
 }
+
+# "N km DIR of <town>" (issue 26): the gazetteer beside the assets (as make
+# and make install put it) or --places; each held revision's place in the
+# GeoJSON and the event stream equals tests/place_text.py's (pyproj and brute
+# force over the same file); the text export keeps EMSC's region
+map_places() {
+	local p=$((MAP_PORT + 22)) u=http://127.0.0.1:$((MAP_PORT + 22)) tsv="$B/share/quake/places.tsv" rc
+	local py=${QUAKE_CACHE:-$HOME/.cache/quake}/venv-alert/bin/python
+	if [ ! -s "$tsv" ] || ! "$py" -c 'import pyproj, numpy' 2>/dev/null; then
+		fail "places" "needs $tsv (make) and pyproj in $py (scripts/install-deps)"; return
+	fi
+	python3 tests/gen-lines.py 300 1 >"$TMP/places-in"
+	printf '{"kind":"detection","id":"shake-lx","time":"%s","lat":38.72,"lon":-9.14,"devices":4,"peak":0.5,"radius_km":2.3}\n' \
+		"$(date -u +%Y-%m-%dT%H:%M:%S.000000Z)" >>"$TMP/places-in"
+	qm_start $p --window 0 --assets "$TOP/$B/share/quake/web" <"$TMP/places-in"
+	curl -s "$u/fdsnws/event/1/query?format=geojson&orderby=time-asc" >"$TMP/places.geojson"
+	jq -r '.features[] | "\(.properties.lat) \(.properties.lon)"' "$TMP/places.geojson" |
+		"$py" tests/place_text.py "$tsv" >"$TMP/places-want"
+	jq -r '.features[].properties.place' "$TMP/places.geojson" >"$TMP/places-got"
+	check "places: 300 GeoJSON features, each with the place pyproj gives (default: beside the assets; $(head -1 "$TMP/places-got"))" \
+		awk -v n=300 'NR == FNR { w[FNR] = $0; next } { g = $0; k++; if (w[FNR] != g && !(w[FNR] ~ / \?$/)) bad++ }
+			END { exit !(k == n && !bad) }' "$TMP/places-want" "$TMP/places-got"
+	check "places: the event stream carries the same place as the GeoJSON" test \
+		"$(timeout 3 curl -sN "$u/events/stream" | sed -n 's/^data: //p' | head -300 | jq -r .place | sort | md5sum)" = \
+		"$(sort "$TMP/places-got" | md5sum)"
+	check "places: a detection's place in /detections and its stream, as pyproj gives it ($(echo 38.72 -9.14 | "$py" tests/place_text.py "$tsv"))" test \
+		"$(curl -s "$u/detections" | jq -r '.features[0].properties.place')/$(timeout 3 curl -sN "$u/detections/stream" | sed -n 's/^data: //p' | jq -r .place)" = \
+		"$(echo 38.72 -9.14 | "$py" tests/place_text.py "$tsv")/$(echo 38.72 -9.14 | "$py" tests/place_text.py "$tsv")"
+	check "places: the text export's location name is still EMSC's region" test \
+		"$(curl -s "$u/fdsnws/event/1/query?format=text&limit=1&orderby=time-asc" | tail -1 | cut -d'|' -f13)" = "TEST REGION 0"
+	qm_stop
+	qm_start $p --window 0 --assets "$TOP/$B/share/quake/web" --places '' <"$TMP/places-in"
+	check "places: --places '' names none" test "$(curl -s "$u/fdsnws/event/1/query?format=geojson" | jq '[.features[].properties | select(has("place"))] | length')" = 0
+	qm_stop
+	qm_start $p --window 0 <"$TMP/places-in"
+	check "places: no gazetteer beside missing assets: a warning, no place, still serving" test \
+		"$(curl -s "$u/fdsnws/event/1/query?format=geojson" | jq '[.features[].properties | select(has("place"))] | length')/$(grep -c 'no places' "$TMP/map-$p.err")" = 0/1
+	qm_stop
+	printf 'Lisbon\tPT\t38.7\n' >"$TMP/places-bad.tsv"
+	"$QM" --listen 127.0.0.1:$p --places "$TMP/places-bad.tsv" </dev/null 2>/dev/null; rc=$?
+	check "places: a --places file that is no gazetteer: exit 78" test $rc -eq 78
+	"$QM" --listen 127.0.0.1:$p --places "$TMP/no-such.tsv" </dev/null 2>/dev/null; rc=$?
+	check "places: a missing --places file: exit 78" test $rc -eq 78
+}

@@ -16,11 +16,20 @@
              [7 * 86400e3, '#fdd049', 'past week'], [Infinity, '#e0e0e0', 'older']];
   var DEPTH = [[35, '#d7301f', '0–35 km'], [70, '#fc8d59', '35–70 km'],
                [300, '#41ab5d', '70–300 km'], [Infinity, '#2171b5', '> 300 km']];
+  /* the list's magnitude badges: the chart's bands (< 2, 2–4, 4–6, 6+) */
+  var MAGBAND = [[2, '#6b9ac4'], [4, '#e69138'], [6, '#cc4125'], [Infinity, '#7f0000']];
+  var SORTS = {                /* the list's orders, and the FDSN orderby of each */
+    time: [function (a, b) { return b.t - a.t; }, 'time'],
+    'time-asc': [function (a, b) { return a.t - b.t; }, 'time-asc'],
+    mag: [function (a, b) { return (b.ev.mag - a.ev.mag) || (b.t - a.t); }, 'magnitude'],
+    'mag-asc': [function (a, b) { return (a.ev.mag - b.ev.mag) || (b.t - a.t); }, 'magnitude-asc'] };
+  var NARROW = window.matchMedia('(max-width: 700px)');
 
   var state = {};              /* the filters and view, mirrored in the URL hash */
   var events = new Map();      /* id -> {ev, marker, row, fresh} */
   var map, layer, legend, es, lastSeq = null, ready = false, renderTimer = null;
   var lastShown = [], alertCount = 0, baseTitle = document.title, retries = 0, summaryTimer = null;
+  var newEvents = 0, newDets = 0, expanded = new Set(), lastGroups = [];
 
   function $(id) { return document.getElementById(id); }
 
@@ -66,6 +75,11 @@
     for (var i = 0; i < scale.length; i++) if (v < scale[i][0]) return scale[i][1];
     return scale[scale.length - 1][1];
   }
+  function magColor(mag) {
+    for (var i = 0; i < MAGBAND.length; i++) if ((mag == null ? 0 : mag) < MAGBAND[i][0]) return MAGBAND[i][1];
+    return MAGBAND[MAGBAND.length - 1][1];
+  }
+  function sortOf() { return (SORTS[state.sort] || SORTS.time)[0]; }
   function radiusOf(mag) { return Math.max(3, 3 + 2.4 * ((mag == null ? 0 : mag) - 1)); }
 
   /* ---- filtering ---- */
@@ -74,7 +88,7 @@
     if ((ev.mag == null ? -9 : ev.mag) < Number(state.minmag)) return false;
     var span = quakeRange.bounds(state, now);
     if (rec.t < span[0] || rec.t >= span[1]) return false;
-    if (state.q && (ev.region || '').toLowerCase().indexOf(state.q.toLowerCase()) < 0) return false;
+    if (state.q && ((ev.region || '') + '\n' + (ev.place || '')).toLowerCase().indexOf(state.q.toLowerCase()) < 0) return false;
     return true;
   }
 
@@ -88,13 +102,14 @@
   function popupFor(rec) {
     var ev = rec.ev, box = el('div', 'popup'), dl = el('dl');
     box.setAttribute('data-event-id', ev.id);
-    box.appendChild(el('h3', null, 'M ' + magText(ev) + ' ' + (ev.region || '')));
+    box.appendChild(el('h3', null, 'M ' + magText(ev) + ' ' + (ev.place || ev.region || '')));
     [['time', fmtTime(ev.time) + ' (' + ago(ev.time) + ')'],
      ['magnitude', magText(ev) + ' ' + (ev.magtype || '')],
      ['depth', ev.depth == null ? '?' : ev.depth + ' km'],
-     ['location', ev.lat + ', ' + ev.lon], ['region', ev.region || ''],
+     ['location', ev.lat + ', ' + ev.lon], ['place', ev.place || ''], ['region', ev.region || ''],
      ['agency', ev.auth || ''], ['updated', fmtTime(ev.lastupdate)]].forEach(function (r) {
-      dl.appendChild(el('dt', null, r[0])); dl.appendChild(el('dd', null, r[1]));
+      if (r[0] === 'place' && !r[1]) return;
+      dl.appendChild(el('dt', null, r[0])); dl.appendChild(el('dd', r[0] === 'place' ? 'place' : null, r[1]));
     });
     box.appendChild(dl);
     var a = el('a', null, 'EMSC event page');
@@ -132,13 +147,26 @@
     li.appendChild(el('span', 'when'));
     return li;
   }
+  /* a main shock's row says how many aftershocks follow it: a button opens them */
+  function seqButton(rec, g) {
+    var b = rec.row.querySelector('.seq');
+    if (!g) { if (b) b.remove(); rec.row.classList.remove('main'); return; }
+    if (!b) { b = el('button', 'seq'); b.type = 'button'; rec.row.appendChild(b); }
+    var open = expanded.has(rec.ev.id);
+    b.textContent = (open ? '▾ ' : '▸ ') + 'M' + magText(rec.ev) + ' and ' + g.after.length +
+      (g.after.length === 1 ? ' aftershock' : ' aftershocks');
+    b.setAttribute('aria-expanded', open ? 'true' : 'false');
+    rec.row.classList.add('main');
+    rec.row.classList.toggle('pinned', !!g.active);
+  }
   function fillRow(rec) {
     var ev = rec.ev, c = rowOf(rec).children;
     c[0].textContent = magText(ev);
-    c[0].style.background = colorOf(ev);
-    c[1].textContent = ev.region || '';
+    c[0].style.background = magColor(ev.mag);
+    c[1].textContent = ev.place || ev.region || '';
+    c[1].title = ev.region || '';
     c[2].textContent = fmtTime(ev.time) + ' · ' + (ev.depth == null ? '?' : ev.depth) + ' km · ' +
-      (ev.magtype || '') + ' · ' + (ev.auth || '');
+      (ev.magtype || '') + ' · ' + (ev.auth || '') + (ev.place && ev.region ? ' · ' + ev.region : '');
     rec.row.classList.toggle('alert', !!rec.alert);
   }
 
@@ -149,7 +177,10 @@
     writeHash();
     markSelected();
     if (!rec || !rec.marker || !map.hasLayer(rec.marker)) return;
-    if (pan) map.panTo(rec.marker.getLatLng());
+    if (pan) {                 /* from the list: zoom to it (on a phone, show the map) */
+      if (NARROW.matches) setPane('map');
+      map.setView(rec.marker.getLatLng(), Math.max(map.getZoom(), 6), { animate: false });
+    }
     if (!rec.marker.isPopupOpen()) rec.marker.openPopup();
   }
   function markSelected() {
@@ -179,9 +210,12 @@
       .forEach(function (rec) { rec.marker.bringToFront(); });
     var listed = state.inview === '1' ?
       shown.filter(function (r) { return bounds.contains(r.marker.getLatLng()); }) : shown;
-    listed.sort(state.sort === 'mag' ?
-      function (a, b) { return (b.ev.mag - a.ev.mag) || cmpTime(a, b); } : cmpTime);
-    var rows = listed.slice(0, LIST_MAX).map(function (rec) { fillRow(rec); return rec.row; });
+    listed.sort(sortOf());
+    var ordered = grouped(listed, now);
+    var rows = detRows(now).concat(ordered.slice(0, LIST_MAX).map(function (rec) {
+      fillRow(rec); seqButton(rec, rec.group); rec.row.classList.toggle('after', !!rec.mainOf);
+      rec.row.hidden = !!rec.mainOf && !expanded.has(rec.mainOf);
+      return rec.row; }));
     $('list').replaceChildren.apply($('list'), rows);
     $('more').hidden = listed.length <= LIST_MAX;
     $('more').textContent = (listed.length - LIST_MAX) + ' more: narrow the filters to list them';
@@ -192,6 +226,53 @@
     updateExport();
   }
   function cmpTime(a, b) { return b.t - a.t; }
+  /* sequences (sequences.js): an active one's main shock pinned first (largest
+     first), its aftershocks after it (shown when opened); a past one in its
+     place in the order; listed is sorted */
+  function grouped(listed, now) {
+    var gs = window.quakeSequences ? quakeSequences.groups(listed, now).filter(function (g) { return g.after.length; }) : [];
+    var after = new Map(), out = [];
+    listed.forEach(function (r) { r.group = null; r.mainOf = null; });
+    gs.forEach(function (g) { g.main.group = g; g.after.forEach(function (a) { a.mainOf = g.main.ev.id; after.set(a, g); }); });
+    function put(g) {
+      out.push(g.main);
+      listed.forEach(function (r) { if (after.get(r) === g) out.push(r); });
+    }
+    gs.filter(function (g) { return g.active; }).forEach(put);
+    listed.forEach(function (r) {
+      if (after.has(r) || (r.group && r.group.active)) return;
+      if (r.group) put(r.group); else out.push(r);
+    });
+    lastGroups = gs;
+    return out;
+  }
+  /* quake-shake's detections (shake.js) as rows of their own, newest first,
+     while the phones' layer is on */
+  function detRows(now) {
+    var dets = window.quakeMap && quakeMap.detections, out = [];
+    if (!dets || state.shake === '0') { $('det-count').hidden = true; return out; }
+    var span = quakeRange.bounds(state, now);
+    dets.forEach(function (r) {
+      var d = r.d, t = Date.parse(d.time);
+      if (t < span[0] || t >= span[1]) return;
+      if (!r.row) {
+        r.row = el('li', 'det'); r.row.tabIndex = 0; r.row.setAttribute('data-detection-id', d.id);
+        r.row.appendChild(el('span', 'mag')); r.row.appendChild(el('span', 'region')); r.row.appendChild(el('span', 'when'));
+      }
+      var c = r.row.children;
+      c[0].textContent = d.devices; c[0].title = d.devices + ' phones';
+      c[1].textContent = 'Phones shaking: ' + d.devices + ' devices' + (d.place ? ', ' + d.place : '');
+      c[2].textContent = fmtTime(d.time) + ' · peak ' + Number(d.peak).toPrecision(3) + ' m/s² · ' +
+        d.lat.toFixed(2) + ', ' + d.lon.toFixed(2);
+      r.row.t = t;
+      out.push(r.row);
+    });
+    out.sort(function (a, b) { return b.t - a.t; });
+    $('det-count').hidden = !out.length;
+    $('det-count').textContent = out.length + (out.length === 1 ? ' detection' : ' detections') + ' by phones';
+    document.body.setAttribute('data-det-rows', out.length);
+    return out;
+  }
 
   /* ---- the live feed ---- */
   function upsert(ev, live) {
@@ -210,17 +291,31 @@
     }
     if (ev.id === state.sel && ready) scheduleOpenSel();
   }
-  function announce(rec) {
-    rec.alert = true;
+  function banner(text) {
     alertCount++;
     document.title = '(' + alertCount + ') ' + baseTitle;
     $('alerts').hidden = false;
-    $('alerts').textContent = alertCount + ' new ≥ M' + state.alert;
-    $('announce').textContent = 'New earthquake: M ' + magText(rec.ev) + ' ' + (rec.ev.region || '') +
-      ', ' + fmtTime(rec.ev.time);
+    $('alerts').textContent = [newEvents ? newEvents + ' new ≥ M' + state.alert : '',
+      newDets ? newDets + (newDets === 1 ? ' new detection' : ' new detections') : ''].filter(Boolean).join(' · ');
+    $('announce').textContent = text;
+    $('banner').textContent = text;
+    $('banner').hidden = false;
+  }
+  function announce(rec) {
+    rec.alert = true;
+    newEvents++;
+    banner('New earthquake: M ' + magText(rec.ev) + ' ' + (rec.ev.place || rec.ev.region || '') +
+      ', ' + fmtTime(rec.ev.time));
+  }
+  /* shake.js: a detection that came live (not one held when the page opened) */
+  function announceDetection(d) {
+    newDets++;
+    banner('Phones shaking: ' + d.devices + ' devices ' + (d.place || 'at ' + d.lat.toFixed(2) + ', ' + d.lon.toFixed(2)) +
+      ', ' + fmtTime(d.time));
+    scheduleRender(true);
   }
   function clearAlerts() {
-    alertCount = 0; document.title = baseTitle; $('alerts').hidden = true;
+    alertCount = newEvents = newDets = 0; document.title = baseTitle; $('alerts').hidden = true; $('banner').hidden = true;
     events.forEach(function (rec) {
       if (!rec.alert) return;
       rec.alert = false; if (rec.row) rec.row.classList.remove('alert');
@@ -259,6 +354,7 @@
     clearTimeout(quietTimer);
     ready = true;
     setConn('live', 'live');
+    if (first) { render(); fitHeld(); }
     scheduleRender(true);
     if (first) { scheduleOpenSel(); fetchSummary(); noteGenerated(); }
   }
@@ -349,7 +445,7 @@
   }
   function csvOfShown() {
     var rows = ['time,latitude,longitude,depth,mag,magType,id,updated,place,type,auth'];
-    lastShown.slice().sort(state.sort === 'mag' ? function (a, b) { return (b.ev.mag - a.ev.mag) || cmpTime(a, b); } : cmpTime)
+    lastShown.slice().sort(sortOf())
       .forEach(function (r) {
         var e = r.ev;
         rows.push([e.time, e.lat, e.lon, e.depth, e.mag, e.magtype, e.id, e.lastupdate, e.region, e.evtype, e.auth]
@@ -373,20 +469,63 @@
       p.set('minlatitude', Math.max(-90, b.getSouth()).toFixed(3)); p.set('maxlatitude', Math.min(90, b.getNorth()).toFixed(3));
       p.set('minlongitude', Math.max(-180, b.getWest()).toFixed(3)); p.set('maxlongitude', Math.min(180, b.getEast()).toFixed(3));
     }
-    p.set('orderby', state.sort === 'mag' ? 'magnitude' : 'time');
+    p.set('orderby', (SORTS[state.sort] || SORTS.time)[1]);
     [['x-geojson', 'geojson', 'quakes.geojson'], ['x-text', 'text', 'quakes.txt'], ['x-quakeml', 'xml', 'quakes.xml']]
       .forEach(function (x) {
         p.set('format', x[1]);
         $(x[0]).href = '/fdsnws/event/1/query?' + p.toString();
         $(x[0]).setAttribute('download', x[2]);
-        $(x[0]).title = state.q ? 'the region search is not an FDSN parameter: this exports every region' : '';
+        $(x[0]).title = state.q ? 'the FDSN answer cut to the events the region search shows' : '';
       });
+  }
+  /* the region search is no FDSN parameter: with one, an export is the FDSN
+     answer cut here to the ids shown (each format keeps its own shape) */
+  function filtered(fmt, text) {
+    var keep = new Set(lastShown.map(function (r) { return r.ev.id; }));
+    if (fmt === 'geojson') {
+      var j = JSON.parse(text);
+      j.features = j.features.filter(function (f) { return keep.has(f.id); });
+      if (j.metadata) j.metadata.count = j.features.length;
+      return JSON.stringify(j);
+    }
+    if (fmt === 'text') {
+      return text.split('\n').filter(function (l) { return !l || l[0] === '#' || keep.has(l.split('|')[0]); }).join('\n');
+    }
+    var doc = new DOMParser().parseFromString(text, 'application/xml');
+    Array.prototype.slice.call(doc.getElementsByTagName('event')).forEach(function (e) {
+      var id = (e.getAttribute('publicID') || '').replace(/^.*?\/event\//, '');
+      if (!keep.has(id)) e.parentNode.removeChild(e);
+    });
+    return new XMLSerializer().serializeToString(doc);
+  }
+  var FMT = { 'x-geojson': 'geojson', 'x-text': 'text', 'x-quakeml': 'xml' };
+  function exportText(fmt) {
+    var id = Object.keys(FMT).filter(function (k) { return FMT[k] === fmt; })[0];
+    return fetch($(id).href).then(function (r) { return r.status === 204 ? '' : r.text(); })
+      .then(function (t) { return state.q && t ? filtered(fmt, t) : t; });
+  }
+  function exportClick(e) {
+    var a = e.currentTarget;
+    if (!state.q || a.getAttribute('data-ready') === '1') { a.removeAttribute('data-ready'); return; }
+    e.preventDefault();
+    exportText(FMT[a.id]).then(function (t) {
+      var tmp = el('a'), url = URL.createObjectURL(new Blob([t], { type: 'application/octet-stream' }));
+      tmp.href = url; tmp.download = a.getAttribute('download'); document.body.appendChild(tmp); tmp.click(); tmp.remove();
+      setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+    });
   }
 
   /* ---- the map, its outlines and legend ---- */
   function drawLegend() {
     var box = legend.getContainer(), scale = state.color === 'depth' ? DEPTH : AGE;
-    box.replaceChildren();
+    var open = !box.classList.contains('closed'), b = el('button', 'legend-toggle', open ? 'legend ▾' : 'legend ▸');
+    b.type = 'button'; b.setAttribute('aria-expanded', String(open));
+    b.addEventListener('click', function (e) {
+      e.stopPropagation(); box.classList.toggle('closed');
+      document.body.classList.toggle('legend-closed', box.classList.contains('closed')); drawLegend();
+    });
+    box.replaceChildren(b);
+    if (!open) return;
     box.appendChild(el('strong', null, state.color === 'depth' ? 'depth' : 'age'));
     scale.forEach(function (s) {
       var d = el('div'), i = el('i'); i.style.background = s[1];
@@ -402,16 +541,41 @@
   function initMap() {
     var c = state.c.split(',').map(Number), ok = c.length === 3 && c.every(isFinite);
     map = L.map('map', { worldCopyJump: true, minZoom: 1, maxZoom: 10, preferCanvas: false,
-      zoomSnap: 1 }).setView(ok ? [c[0], c[1]] : [20, 10], ok ? c[2] : 2);
+      zoomSnap: NARROW.matches ? 0.25 : 1 }).setView(ok ? [c[0], c[1]] : [20, 10], ok ? c[2] : 2);
     map.attributionControl.setPrefix(false);
     map.attributionControl.addAttribution('Leaflet · events: EMSC');
     quakeBasemap.attach(map);   /* outlines, place labels or tiles: basemap.js */
     layer = L.layerGroup().addTo(map);
     legend = L.control({ position: 'bottomleft' });
-    legend.onAdd = function () { return el('div', 'legend'); };
+    /* a phone starts with the legend closed (a button), a desktop open */
+    legend.onAdd = function () {
+      var b = el('div', 'legend' + (NARROW.matches ? ' closed' : ''));
+      L.DomEvent.disableClickPropagation(b);
+      document.body.classList.toggle('legend-closed', NARROW.matches);
+      return b;
+    };
     legend.addTo(map);
     drawLegend();
     map.on('moveend', function () { viewToState(); writeHash(); if (state.inview === '1') scheduleRender(true); else updateExport(); });
+  }
+
+  /* ---- a phone: the map or the list, one at a time; filters behind a button ---- */
+  function setPane(which) {
+    document.body.setAttribute('data-pane', which);
+    ['map', 'list'].forEach(function (w) { $('show-' + w).setAttribute('aria-pressed', String(w === which)); });
+    if (which === 'map') map.invalidateSize();
+  }
+  /* the first view, when the link gives none: the default if it holds every
+     event, else the events' bounds (a phone's narrow world misses some) */
+  var viewGiven = false;       /* the link said where to look */
+  function fitHeld() {
+    if (viewGiven || state.sel || !lastShown.length) return;
+    /* markers and outlines are drawn once, in [-180, 180]: fit them there */
+    var b = L.latLngBounds(lastShown.map(function (r) { return [r.ev.lat, r.ev.lon]; }));
+    if (map.getBounds().contains(b)) return;
+    if (NARROW.matches) map.setMinZoom(0);     /* a phone may need the whole world smaller */
+    map.fitBounds(b, { padding: [12, 12], animate: false, maxZoom: 6 });
+    if (!map.getBounds().contains(b)) map.setZoom(map.getZoom() - 1, { animate: false });
   }
 
   /* ---- the filter bar ---- */
@@ -439,12 +603,33 @@
     });
     $('filters').addEventListener('submit', function (e) { e.preventDefault(); });
     function rowEvent(e) {
-      var li = e.target.closest('li[data-event-id]');
+      var seq = e.target.closest('button.seq'), li = e.target.closest('li[data-event-id]');
+      if (seq && li) {         /* a sequence opened or closed */
+        var id = li.getAttribute('data-event-id');
+        if (e.type !== 'click') return;
+        if (expanded.has(id)) expanded.delete(id); else expanded.add(id);
+        scheduleRender(true); return;
+      }
+      var det = e.target.closest('li[data-detection-id]');
+      if (det && (e.type === 'click' || e.key === 'Enter')) {
+        var r = quakeMap.detections.get(det.getAttribute('data-detection-id'));
+        if (NARROW.matches) setPane('map');
+        if (r) { map.setView(r.marker.getLatLng(), Math.max(map.getZoom(), 8), { animate: false }); r.marker.openPopup(); }
+        return;
+      }
       if (li && (e.type === 'click' || e.key === 'Enter')) select(li.getAttribute('data-event-id'), true);
     }
+    $('show-map').addEventListener('click', function () { setPane('map'); });
+    $('show-list').addEventListener('click', function () { setPane('list'); });
+    $('show-filters').addEventListener('click', function () {
+      var open = document.body.classList.toggle('filters-open');
+      $('show-filters').setAttribute('aria-expanded', String(open));
+    });
+    ['x-geojson', 'x-text', 'x-quakeml'].forEach(function (id) { $(id).addEventListener('click', exportClick); });
     $('list').addEventListener('click', rowEvent);
     $('list').addEventListener('keydown', rowEvent);
     $('alerts').addEventListener('click', clearAlerts);
+    $('banner').addEventListener('click', clearAlerts);
     /* a permalink pasted into this tab changes only the hash: take it whole */
     window.addEventListener('hashchange', function () { if (location.hash !== written) location.reload(); });
     document.addEventListener('visibilitychange', function () { if (!document.hidden && alertCount) document.title = '(' + alertCount + ') ' + baseTitle; });
@@ -452,6 +637,7 @@
 
   function start() {
     readHash();
+    viewGiven = !!state.c;
     initMap();
     initControls();
     writeHash();
@@ -460,10 +646,13 @@
     $('x-csv').addEventListener('click', csvClick);
     /* for the console, the browser tests and shake.js (the phones' layer) */
     window.quakeMap = { map: map, state: state, events: events, csv: csvOfShown, layer: layer,
-                        saveState: writeHash, fmtTime: fmtTime, ago: ago,
-                        upsert: upsert, render: function () { scheduleRender(true); },
-                        controlChanged: function (k) { if (k === 'win') fetchSummary(); scheduleRender(true); } };
+                        saveState: writeHash, fmtTime: fmtTime, ago: ago, exportText: exportText,
+                        upsert: upsert, announceDetection: announceDetection,
+                        render: function () { scheduleRender(true); },
+                        controlChanged: function (k) { if (k === 'win') fetchSummary(); scheduleRender(true); },
+                        groups: function () { return lastGroups; } };
     quakeRange.start();   /* the time control's ranges beyond the live window: range.js */
+    setPane('map');
     /* ages change colour and events leave the window as time passes */
     setInterval(function () { events.forEach(function (r) { r.dirty = true; }); scheduleRender(false); }, 30000);
     setInterval(fetchSummary, 60000);

@@ -1,4 +1,5 @@
 /* detstore — a small array of records, grown as needed, swap-removed. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -146,6 +147,14 @@ const struct detstore_rec *
 detstore_at(const struct detstore *s, size_t i)
 {
 	return i < s->n ? &s->r[i] : NULL;
+}
+
+void
+detstore_set_place(struct detstore *s, uint64_t seq, const char *place)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->r[i].seq == seq)
+			snprintf(s->r[i].place, sizeof s->r[i].place, "%s", place);
 }
 
 const struct detstore_rec *

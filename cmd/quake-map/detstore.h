@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "lines/detection.h"
+#include "placer.h"
 
 struct detstore;
 
@@ -23,6 +24,7 @@ struct detstore_rec {
 	int64_t off;
 	size_t len;
 	char line[QUAKE_DETECTION_FORMAT_MAX];
+	char place[PLACER_MAX];	/* "" unless detstore_set_place named it */
 };
 
 enum detstore_put { DETS_NEW, DETS_UPDATED, DETS_STALE, DETS_OUTSIDE, DETS_NOMEM };
@@ -49,6 +51,10 @@ uint64_t detstore_evicted(const struct detstore *s);
 /* The i-th held record (any order; i < detstore_count), borrowed until the next
  * detstore_put or detstore_expire. */
 const struct detstore_rec *detstore_at(const struct detstore *s, size_t i);
+
+/* Name the place of the revision seq (if still held): place (borrowed) is
+ * copied, cut to PLACER_MAX - 1 bytes. */
+void detstore_set_place(struct detstore *s, uint64_t seq, const char *place);
 
 /* The held record with the lowest seq above seq, or NULL. */
 const struct detstore_rec *detstore_after(const struct detstore *s, uint64_t seq);

@@ -8,6 +8,7 @@
 #include "detstore.h"
 #include "core/json.h"
 #include "detstream.h"
+#include "placer.h"
 #include "pos.h"
 #include "core/time.h"
 #include "sse.h"
@@ -26,7 +27,24 @@ struct detstream {
 	struct sse_list list;
 	long long lines, created, updated, stale, outside, rejected, skipped;
 	long long messages;
+	const struct placer *places;
 };
+
+void
+detstream_set_places(struct detstream *m, const struct placer *p)
+{
+	m->places = p;
+}
+
+/* the revision just taken (the newest seq) gets its place */
+static void
+name_place(struct detstream *m, const struct quake_detection *d)
+{
+	char place[PLACER_MAX];
+
+	placer_describe(m->places, d->lat, d->lon, place);
+	detstore_set_place(m->s, detstore_head(m->s), place);
+}
 
 struct detstream *
 detstream_new(int64_t window, uint64_t seq0)
@@ -77,8 +95,8 @@ detstream_take(struct detstream *m, const struct quake_line *l,
 		return 1;
 	}
 	switch (detstore_put(m->s, &d, quake_time_now(), src, at->offset)) {
-	case DETS_NEW: m->created++; sse_list_wake(&m->list); break;
-	case DETS_UPDATED: m->updated++; sse_list_wake(&m->list); break;
+	case DETS_NEW: m->created++; name_place(m, &d); sse_list_wake(&m->list); break;
+	case DETS_UPDATED: m->updated++; name_place(m, &d); sse_list_wake(&m->list); break;
 	case DETS_STALE: m->stale++; break;
 	case DETS_OUTSIDE: m->outside++; break;
 	case DETS_NOMEM:
@@ -107,6 +125,7 @@ feature(const struct detstore_rec *r, char *out, size_t cap)
 	const struct quake_detection *d = &r->d;
 	char tm[QUAKE_TIME_LEN + 1], id[6 * sizeof d->id + 3];
 	int n;
+	size_t k;
 
 	quake_time_format(d->time, tm);
 	id[quake_json_format_string(d->id, id)] = '\0';
@@ -115,14 +134,17 @@ feature(const struct detstore_rec *r, char *out, size_t cap)
 	    "{\"kind\":\"detection\",\"id\":%s,\"time\":\"%s\",\"devices\":%d,"
 	    "\"peak\":%.6g,\"radius_km\":%.3f}}", id, d->lon, d->lat, id, tm,
 	    d->devices, d->peak, d->radius_km);
-	return n > 0 && (size_t)n < cap ? (size_t)n : 0;
+	if (n <= 0 || (size_t)n >= cap)
+		return 0;
+	k = placer_splice(out, (size_t)n, cap, r->place, 2);
+	return k < cap ? k : 0;
 }
 
 int
 detstream_geojson(void *arg, struct httpd_conn *c, const struct httpd_req *r)
 {
 	struct detstream *m = arg;
-	size_t n = detstore_count(m->s), len = 0, cap = 64 + n * 1100;
+	size_t n = detstore_count(m->s), len = 0, cap = 64 + n * (1100 + PLACER_FIELD_MAX);
 	const struct detstore_rec **v = malloc((n ? n : 1) * sizeof *v);
 	char *out = malloc(cap);
 
@@ -161,6 +183,8 @@ writable(struct httpd_conn *c, void *user)
 	const struct detstore_rec *e;
 	size_t cap, len, k;
 	char *buf = httpd_wbuf(&cap), id[QUAKE_KPOS_ID_MAX + 1];
+	char line[QUAKE_DETECTION_FORMAT_MAX + PLACER_FIELD_MAX];
+	size_t n;
 	int lacks, head;
 
 	len = sse_preamble(&cl->b, buf);
@@ -172,10 +196,12 @@ writable(struct httpd_conn *c, void *user)
 			    pos_cursor_within(&cl->pos, &m->pos);
 			k = head ? pos_head_id(&m->pos, id, sizeof id) :
 			    pos_cursor_id(&cl->pos, &m->pos, e->src, e->off, id, sizeof id);
-			if (len + k + e->len + 16 > cap)
+			memcpy(line, e->line, e->len);
+			n = placer_splice(line, e->len, sizeof line, e->place, 1);
+			if (len + k + n + 16 > cap)
 				break;		/* full: the rest next time */
-			len += (size_t)snprintf(buf + len, cap - len, "id: %s\ndata: %s\n\n",
-			    id, e->line);
+			len += (size_t)snprintf(buf + len, cap - len, "id: %s\ndata: %.*s\n\n",
+			    id, (int)n, line);
 			if (head)
 				pos_cursor_took_head(&cl->pos, &m->pos);
 			else

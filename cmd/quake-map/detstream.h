@@ -25,6 +25,11 @@ struct detstream *detstream_new(int64_t window, uint64_t seq0);
 /* Close every stream first (httpd_close), then free (NULL is fine). */
 void detstream_free(struct detstream *m);
 
+struct placer;
+/* Name each detection revision's place from p (borrowed, outlives m; NULL:
+ * none), once when taken: "place" in its stream line and GeoJSON. */
+void detstream_set_places(struct detstream *m, const struct placer *p);
+
 /* A stdin line, read at *at (its position, cmd/quake-map/pos.h): 0 when it
  * is not a quake-shake line (no leading "kind" key: an event line, for the
  * caller), else 1: a detection taken (a bad one rejected: one stderr line

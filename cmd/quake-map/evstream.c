@@ -8,6 +8,7 @@
 
 #include "core/time.h"
 #include "evstream.h"
+#include "placer.h"
 #include "pos.h"
 #include "sse.h"
 
@@ -33,7 +34,7 @@ struct evstream {
 	struct pos_table pos;		/* where the revisions were read */
 	uint64_t shared_seq;		/* the text in shared is this seq's */
 	uint64_t shared_gen;		/* with the id of this pos.gen */
-	char shared[QUAKE_EVENT_LINE_MAX + QUAKE_KPOS_ID_MAX + 32];
+	char shared[QUAKE_EVENT_LINE_MAX + PLACER_FIELD_MAX + QUAKE_KPOS_ID_MAX + 32];
 	size_t shared_len;
 	struct evstream_stats stats;
 };
@@ -48,7 +49,7 @@ message(struct client *cl, const struct store_ev *e, char *out, size_t cap,
 {
 	struct evstream *s = cl->s;
 	struct quake_event ev;
-	char line[QUAKE_EVENT_LINE_MAX + 1], id[QUAKE_KPOS_ID_MAX + 1];
+	char line[QUAKE_EVENT_LINE_MAX + PLACER_FIELD_MAX + 1], id[QUAKE_KPOS_ID_MAX + 1];
 	size_t n, k;
 
 	*head = e->seq == store_head(s->st) && pos_cursor_within(&cl->pos, &s->pos);
@@ -59,8 +60,9 @@ message(struct client *cl, const struct store_ev *e, char *out, size_t cap,
 		return s->shared_len;
 	}
 	store_get(e, &ev);
-	if ((n = quake_event_format(&ev, line, sizeof line)) == 0)
+	if ((n = quake_event_format(&ev, line, QUAKE_EVENT_LINE_MAX + 1)) == 0)
 		return 0;
+	n = placer_splice(line, n, sizeof line, store_place(e), 1);
 	k = *head ? pos_head_id(&s->pos, id, sizeof id) :
 	    pos_cursor_id(&cl->pos, &s->pos, e->src, e->off, id, sizeof id);
 	if (k + n + 16 > cap)

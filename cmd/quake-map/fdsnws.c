@@ -16,6 +16,7 @@
 #include "core/log.h"
 #include "archive.h"
 #include "fdsnws.h"
+#include "placer.h"
 #include "fdsn/quakeml.h"
 #include "core/time.h"
 
@@ -142,26 +143,36 @@ select_events(struct store *st, struct quake_fdsnq *q, size_t *n,
 	return v;
 }
 
-/* The i-th event of v into *ev: v is held events or plain events. */
-typedef void (*get_fn)(const void *v, size_t i, struct quake_event *ev);
+/* The i-th event of v into *ev and its place into place[PLACER_MAX]: v
+ * is held events (their place was named once, when stored) or plain ones
+ * (the archive's: named now) */
+typedef void (*get_fn)(const struct store *st, const void *v, size_t i,
+    struct quake_event *ev, char *place);
 
 static void
-get_held(const void *v, size_t i, struct quake_event *ev)
+get_held(const struct store *st, const void *v, size_t i,
+    struct quake_event *ev, char *place)
 {
-	store_get(((const struct store_ev *const *)v)[i], ev);
+	const struct store_ev *e = ((const struct store_ev *const *)v)[i];
+
+	store_get(e, ev);
+	snprintf(place, PLACER_MAX, "%s", store_place(e));
 }
 
 static void
-get_plain(const void *v, size_t i, struct quake_event *ev)
+get_plain(const struct store *st, const void *v, size_t i,
+    struct quake_event *ev, char *place)
 {
 	*ev = ((const struct quake_event *)v)[i];
+	placer_describe(store_places(st), ev->lat, ev->lon, place);
 }
 
 static void
-write_events(struct out *o, const struct quake_fdsnq *q, const void *v,
-    size_t n, get_fn get)
+write_events(struct out *o, const struct store *st,
+    const struct quake_fdsnq *q, const void *v, size_t n, get_fn get)
 {
 	struct quake_event ev;
+	char place[PLACER_MAX];
 
 	if (q->format == QUAKE_FDSNQ_XML)
 		EMIT(o, 1024, quake_quakeml_head(at_, 1024));
@@ -170,7 +181,7 @@ write_events(struct out *o, const struct quake_fdsnq *q, const void *v,
 	else
 		EMIT(o, 1024, quake_geojson_head(n, at_, 1024));
 	for (size_t i = 0; i < n && !o->fail; i++) {
-		get(v, i, &ev);
+		get(st, v, i, &ev, place);
 		if (q->format == QUAKE_FDSNQ_XML)
 			EMIT(o, QUAKE_QUAKEML_EVENT_MAX, quake_quakeml_event(&ev, at_,
 			    QUAKE_QUAKEML_EVENT_MAX));
@@ -180,8 +191,10 @@ write_events(struct out *o, const struct quake_fdsnq *q, const void *v,
 		else {
 			if (i > 0)
 				EMIT(o, 2, (*at_ = ',', 1));
-			EMIT(o, QUAKE_GEOJSON_FEATURE_MAX, quake_geojson_feature(&ev,
-			    at_, QUAKE_GEOJSON_FEATURE_MAX));
+			EMIT(o, QUAKE_GEOJSON_FEATURE_MAX + PLACER_FIELD_MAX,
+			    placer_splice(at_, quake_geojson_feature(&ev, at_,
+			    QUAKE_GEOJSON_FEATURE_MAX), QUAKE_GEOJSON_FEATURE_MAX +
+			    PLACER_FIELD_MAX, place, 2));
 		}
 	}
 	if (q->format == QUAKE_FDSNQ_XML)
@@ -432,7 +445,7 @@ archive_answer(struct fdsnws *m, struct pending *p, struct archive_job *j)
 	} else if (n == 0)
 		status = p->q.nodata;
 	else
-		write_events(&o, &p->q, v + off, n, get_plain);
+		write_events(&o, m->st, &p->q, v + off, n, get_plain);
 	free(v);
 	if (o.fail) {
 		free(o.p);
@@ -527,7 +540,7 @@ answer(struct fdsnws *m, struct httpd_conn *c, const struct httpd_req *r,
 	} else if (n == 0)
 		status = q.nodata;
 	else
-		write_events(&o, &q, v, n, get_held);
+		write_events(&o, m->st, &q, v, n, get_held);
 	free(v);
 	if (o.fail) {
 		free(o.p);

@@ -7,7 +7,6 @@
  * With --archive, FDSN queries reaching before the window are answered from
  * the DynamoDB table too, read on a worker thread (archive.c). */
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +18,9 @@
 #include "common/httpd.h"
 #include "detstream.h"
 #include "fdsnws.h"
+#include "options.h"
 #include "evstream.h"
+#include "placer.h"
 #include "pos.h"
 #include "stats.h"
 #include "store.h"
@@ -28,38 +29,7 @@
 #include "core/time.h"
 #include "common/tool.h"
 
-#ifndef QUAKE_ASSETS_DIR
-#define QUAKE_ASSETS_DIR "/usr/local/share/quake/web"
-#endif
-
 #define BATCH 5000		/* lines per turn of the event loop */
-
-static const char usage_text[] =
-"usage: quake-map [--listen [HOST:]PORT] [--assets DIR] [--window DURATION]\n"
-"                 [--max-events N] [--client-queue N] [--cert FILE --key FILE]\n"
-"                 [--dead-letter FILE] [--archive TABLE [-r REGION] [-e URL]\n"
-"                 [--profile NAME] [--imds-v1] [--archive-timeout S]]\n"
-"                 [--tiles URL-TEMPLATE [--tiles-attribution TEXT]]\n"
-"  -l, --listen ADDR     listen address (default 127.0.0.1:8080)\n"
-"  -A, --assets DIR      the page's files (default " QUAKE_ASSETS_DIR ")\n"
-"  -w, --window DUR      keep events this far back in event time (default 30d; 0: all)\n"
-"  -m, --max-events N    events held at most (default 200000; oldest time goes first)\n"
-"  -q, --client-queue N  revisions a stuck stream client may lag before it is closed\n"
-"                        (default 10000)\n"
-"      --cert FILE       TLS certificate (PEM); with --key\n"
-"      --key FILE        TLS private key (PEM)\n"
-"  -d, --dead-letter F   append rejected lines to F\n"
-"      --archive TABLE   answer FDSN queries before the window from this DynamoDB\n"
-"                        table too (env QUAKE_ARCHIVE_TABLE)\n"
-"  -r, --region REGION   its AWS region (as quake-ddb-put finds it)\n"
-"  -e, --endpoint-url URL  its endpoint (env AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL)\n"
-"      --profile NAME    shared config profile (env AWS_PROFILE)\n"
-"      --imds-v1         allow instance metadata without an IMDSv2 token\n"
-"      --archive-timeout S  seconds a table read may take before 503 (default 20)\n"
-"      --tiles URL       basemap tiles from URL's {z}/{x}/{y} (env QUAKE_MAP_TILES)\n"
-"      --tiles-attribution TEXT  its attribution (env QUAKE_MAP_TILES_ATTRIBUTION)\n"
-"  -h, --help            this help\n"
-"  -V, --version         print the version\n";
 
 struct map {
 	struct httpd *h;
@@ -271,94 +241,29 @@ serve(struct map *m, struct httpd_config *cfg, struct quake_fail *f)
 	return QUAKE_OK;
 }
 
-static const struct option longopts[] = {
-	{ "listen", required_argument, NULL, 'l' },
-	{ "assets", required_argument, NULL, 'A' },
-	{ "window", required_argument, NULL, 'w' },
-	{ "max-events", required_argument, NULL, 'm' },
-	{ "client-queue", required_argument, NULL, 'q' },
-	{ "cert", required_argument, NULL, 'C' },
-	{ "key", required_argument, NULL, 'K' },
-	{ "dead-letter", required_argument, NULL, 'd' },
-	{ "archive", required_argument, NULL, 256 },
-	{ "region", required_argument, NULL, 'r' },
-	{ "endpoint-url", required_argument, NULL, 'e' },
-	{ "profile", required_argument, NULL, 257 },
-	{ "imds-v1", no_argument, NULL, 258 },
-	{ "archive-timeout", required_argument, NULL, 259 },
-	{ "tiles", required_argument, NULL, 260 },
-	{ "tiles-attribution", required_argument, NULL, 261 },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 }
-};
-
-static int
-usage(const char *why)
-{
-	if (why != NULL)
-		quake_log(QUAKE_LOG_ERROR, "usage", "reason", why, NULL);
-	fputs(usage_text, stderr);
-	return QUAKE_EXIT_USAGE;
-}
-
 int
 main(int argc, char **argv)
 {
-	struct httpd_config cfg = { .listen = "127.0.0.1:8080",
-	    .assets = QUAKE_ASSETS_DIR, .body_max = 0 };
+	struct map_opts o;
+	struct httpd_config cfg = { .body_max = 0 };
 	struct map m = { .window = 30LL * 86400 * 1000000 };
 	struct quake_fail f = { "", "" };
-	long max = 200000, queue = 10000;
-	const char *dead = NULL;
-	struct archive_opts ao = { .table = getenv("QUAKE_ARCHIVE_TABLE"),
-	    .concurrency = 16, .timeout = 20 * 1000000LL };
-	const char *tiles = NULL, *tiles_attr = NULL;	/* NULL: the environment's */
+	struct placer *pl;
 	enum quake_err err;
-	int ch, rc;
+	int rc;
 
 	tool_init("quake-map");
-	if ((ao.endpoint = getenv("AWS_ENDPOINT_URL_DYNAMODB")) == NULL)
-		ao.endpoint = getenv("AWS_ENDPOINT_URL");
-	while ((ch = getopt_long(argc, argv, "l:A:w:m:q:d:r:e:hV", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'l': cfg.listen = optarg; break;
-		case 'A': cfg.assets = optarg; break;
-		case 'w':
-			if (quake_time_parse_duration(optarg, &m.window, &f) != QUAKE_OK)
-				return usage("--window: not a duration (e.g. 30d, 36h)");
-			break;
-		case 'm': max = tool_parse_long("--max-events", optarg, 1, 100000000); break;
-		case 'q': queue = tool_parse_long("--client-queue", optarg, 1, 1L << 40); break;
-		case 'C': cfg.cert = optarg; break;
-		case 'K': cfg.key = optarg; break;
-		case 'd': dead = optarg; break;
-		case 256: ao.table = optarg; break;
-		case 'r': ao.region = optarg; break;
-		case 'e': ao.endpoint = optarg; break;
-		case 257: ao.profile = optarg; break;
-		case 258: ao.imds_v1 = 1; break;
-		case 259: ao.timeout = tool_parse_long("--archive-timeout", optarg, 1, 3600) * 1000000LL; break;
-		case 260: tiles = optarg; break;
-		case 261: tiles_attr = optarg; break;
-		case 'h': fputs(usage_text, stdout); return 0;
-		case 'V': tool_version();
-		default: return usage(NULL);
-		}
-	}
-	if (optind != argc)
-		return usage("no operands are taken: event lines come on stdin");
-	if ((cfg.cert == NULL) != (cfg.key == NULL))
-		return usage("--cert and --key go together");
-	if (ao.table != NULL && *ao.table == '\0')
-		ao.table = NULL;
-	if (ao.table != NULL && m.window == 0)
-		return usage("--archive needs a --window: everything is held with 0");
-	if (tiles_init(&m.tiles, tiles, tiles_attr, &f) != QUAKE_OK)
-		return usage(f.reason);
-	if (dead != NULL && tool_dead_letter_open(dead) != 0)
+	if ((rc = map_options(&o, argc, argv)) >= 0)
+		return rc;
+	cfg.listen = o.listen, cfg.assets = o.assets, cfg.cert = o.cert, cfg.key = o.key;
+	m.window = o.window;
+	if (tiles_init(&m.tiles, o.tiles, o.tiles_attr, &f) != QUAKE_OK)
+		return map_usage(f.reason);
+	if (o.dead != NULL && tool_dead_letter_open(o.dead) != 0)
 		return QUAKE_EXIT_IOERR;
-	if (ao.table != NULL && (m.ar = archive_new(&ao, &rc)) == NULL)
+	if (o.ao.table != NULL && (m.ar = archive_new(&o.ao, &rc)) == NULL)
+		return rc;
+	if ((pl = placer_open(o.places, cfg.assets, &rc)) == NULL && rc != 0)
 		return rc;
 	if (strcmp(cfg.assets, QUAKE_ASSETS_DIR) == 0 && access(cfg.assets, X_OK) != 0) {
 		quake_log(QUAKE_LOG_WARN, "no page: the assets directory is missing",
@@ -368,15 +273,17 @@ main(int argc, char **argv)
 	fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
 	snprintf(m.stdin_topic, sizeof m.stdin_topic, "~%lld",
 	    (long long)quake_time_now());
-	if ((m.st = store_new(m.window, (size_t)max,
+	if ((m.st = store_new(m.window, (size_t)o.max,
 	    (uint64_t)quake_time_now())) == NULL ||
-	    (m.sse = evstream_new(m.st, (size_t)queue)) == NULL ||
+	    (m.sse = evstream_new(m.st, (size_t)o.queue)) == NULL ||
 	    (m.fdsn = fdsnws_new(m.st)) == NULL ||
 	    (m.det = detstream_new(m.window, (uint64_t)quake_time_now())) == NULL ||
 	    quake_ndjson_open(0, QUAKE_EVENT_LINE_MAX * 2, &m.in) != QUAKE_OK) {
 		quake_log(QUAKE_LOG_ERROR, "out of memory", NULL);
 		return QUAKE_EXIT_SOFTWARE;
 	}
+	store_set_places(m.st, pl);
+	detstream_set_places(m.det, pl);
 	fdsnws_set_archive(m.fdsn, m.ar, m.window);
 	err = serve(&m, &cfg, &f);
 	if (err == QUAKE_EUNAVAIL && strcmp(f.field, "assets") == 0)
@@ -391,6 +298,7 @@ main(int argc, char **argv)
 	detstream_free(m.det);
 	evstream_free(m.sse);
 	store_free(m.st);
+	placer_free(pl);
 	tool_dead_letter_close();
 	return rc;
 }

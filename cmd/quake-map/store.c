@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "placer.h"
 #include "store.h"
 
 struct logrec {
@@ -22,6 +23,7 @@ struct store {
 	uint64_t seq, evicted;
 	size_t bytes;
 	int64_t window;
+	const struct placer *places;	/* NULL: no place texts */
 };
 
 static uint64_t
@@ -39,7 +41,7 @@ packed_len(const char *p)
 {
 	size_t n = 0;
 
-	for (int i = 0; i < 7; i++) {
+	for (int i = 0; i < 8; i++) {
 		size_t l = strlen(p + n) + 1;
 
 		n += l;
@@ -208,19 +210,22 @@ remove_at(struct store *s, size_t i)
 	s->evicted++;
 }
 
+/* the strings of ev and its place (computed here, once per revision) */
 static char *
-pack(const struct quake_event *ev, size_t *len)
+pack(const struct store *s, const struct quake_event *ev, size_t *len)
 {
+	char place[PLACER_MAX];
 	const char *f[] = { ev->id, ev->magtype, ev->region, ev->evtype,
-	    ev->auth, ev->source_catalog, ev->source_id };
+	    ev->auth, ev->source_catalog, ev->source_id, place };
 	size_t n = 0, o = 0;
 	char *p;
 
-	for (size_t i = 0; i < 7; i++)
+	placer_describe(s->places, ev->lat, ev->lon, place);
+	for (size_t i = 0; i < 8; i++)
 		n += strlen(f[i]) + 1;
 	if ((p = malloc(n)) == NULL)
 		return NULL;
-	for (size_t i = 0; i < 7; i++) {
+	for (size_t i = 0; i < 8; i++) {
 		size_t l = strlen(f[i]) + 1;
 
 		memcpy(p + o, f[i], l);
@@ -256,7 +261,7 @@ update(struct store *s, size_t i, const struct quake_event *ev, int src,
 
 	if (ev->lastupdate <= e->lastupdate)
 		return STORE_STALE;
-	if ((p = pack(ev, &len)) == NULL)
+	if ((p = pack(s, ev, &len)) == NULL)
 		return STORE_NOMEM;
 	s->bytes += len - packed_len(e->s);
 	free(e->s);
@@ -298,7 +303,7 @@ store_put(struct store *s, const struct quake_event *ev, int64_t now, int src,
 		s->heap = h;
 		s->cap = n;
 	}
-	if ((p = pack(ev, &len)) == NULL)
+	if ((p = pack(s, ev, &len)) == NULL)
 		return STORE_NOMEM;
 	i = s->n++;
 	fill(&s->ev[i], ev, p, src, off);
@@ -348,6 +353,24 @@ store_free(struct store *s)
 	free(s->heap);
 	free(s->log);
 	free(s);
+}
+
+void
+store_set_places(struct store *s, const struct placer *p)
+{
+	s->places = p;
+}
+
+const struct placer *store_places(const struct store *s) { return s->places; }
+
+const char *
+store_place(const struct store_ev *e)
+{
+	const char *p = e->s;
+
+	for (int i = 0; i < 7; i++)
+		p += strlen(p) + 1;
+	return p;
 }
 
 size_t store_count(const struct store *s) { return s->n; }

@@ -18,7 +18,7 @@ struct store_ev {
 	uint8_t action;
 	uint16_t src;			/* where it was read: its stream's source */
 	int64_t off;			/* and offset there (cmd/quake-map/pos.h) */
-	char *s;			/* id\0magtype\0region\0evtype\0auth\0catalog\0source_id\0 */
+	char *s;			/* id\0magtype\0region\0evtype\0auth\0catalog\0source_id\0place\0 */
 };
 
 enum store_put {
@@ -59,6 +59,16 @@ const struct store_ev *store_at(const struct store *s, size_t i);
  * still right, the log is walked on from there instead of searched. */
 const struct store_ev *store_after(const struct store *s, uint64_t after,
     size_t *hint);
+
+struct placer;
+
+/* Name each revision's place from p (borrowed, outlives s; NULL: none)
+ * from now on: "23 km SSE of <town>, <country>", computed at store_put. */
+void store_set_places(struct store *s, const struct placer *p);
+const struct placer *store_places(const struct store *s);
+
+/* The place of e ("" when none; borrowed from e). */
+const char *store_place(const struct store_ev *e);
 
 /* Unpack e (borrowed) into *out (caller-owned). */
 void store_get(const struct store_ev *e, struct quake_event *out);

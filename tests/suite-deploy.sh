@@ -19,7 +19,7 @@ deploy_compose() {
 	check "compose.yaml: docker-compose config passes$(head -c 200 "$TMP/compose.err")" test $? -eq 0
 	out=$(docker-compose -f compose.yaml --profile observability config --services 2>/dev/null | sort | tr '\n' ' ')
 	check "compose.yaml: services and the observability profile ($out)" \
-		test "$out" = "alerts detections-init dynamodb dynamodb-init grafana ingest kafka kafka-init loki map promtail shake-coincide shake-detect shake-in shake-init shake-triggers-init sink "
+		test "$out" = "alerts detections-init dynamodb dynamodb-init grafana ingest kafka kafka-init loki map promtail shake-coincide shake-detect shake-in shake-init shake-token-init shake-triggers-init sink "
 	out=$(docker-compose -f compose.yaml config 2>/dev/null | python3 -c '
 import sys, yaml
 m = yaml.safe_load(sys.stdin)["services"]["map"]
@@ -28,6 +28,26 @@ print(m["command"] == ["quake-web"], (p.get("host_ip"), str(p.get("published")))
       if isinstance(p, dict) else str(p).split("/")[0] == "127.0.0.1:8080:8080")' 2>&1)
 	check "compose.yaml: the map service runs quake-web on 127.0.0.1:8080 ($out)" test "$out" = "True True"
 	check "compose.yaml: Kafka 4.x image in KRaft mode" grep -q 'image: apache/kafka:4\..*' compose.yaml
+	# every file compose reads is in the repository or made by a service:
+	# shake-in's token by shake-token-init, into a volume shake-in reads
+	out=$(docker-compose -f compose.yaml config 2>/dev/null | python3 -c '
+import sys, yaml
+c = yaml.safe_load(sys.stdin)
+s = c["services"]
+tok = s["shake-in"]["environment"]["QUAKE_SHAKE_TOKEN_FILE"]
+init = s["shake-token-init"]
+def mounts(svc):
+    m = {}
+    for v in svc.get("volumes", []):
+        src, dst = (v.get("source"), v["target"]) if isinstance(v, dict) else v.split(":")[:2]
+        m[dst] = src
+    return m
+d = tok.rsplit("/", 1)[0]
+print(not c.get("secrets"), mounts(s["shake-in"]).get(d) == mounts(init).get(d) != None,
+      s["shake-in"]["depends_on"]["shake-token-init"]["condition"] == "service_completed_successfully",
+      tok in " ".join(init["command"]))' 2>&1)
+	check "compose.yaml: shake-in's token made by shake-token-init into a shared volume, no secret file to place ($out)" \
+		test "$out" = "True True True True"
 	out=$(python3 -c '
 import json, sys
 d = json.load(open("scripts/observability/grafana/dashboards/quake.json"))
@@ -174,6 +194,10 @@ if "redacted_fields" not in res.get("aws_wafv2_web_acl_logging_configuration.map
     bad.append("WAF logs keep full headers or for more than 90 days")
 if u(res["aws_wafv2_web_acl_association.map"]["resource_arn"]) != "${aws_lb.map.arn}":
     bad.append("the web ACL is not on the map's ALB")
+# Kafka's checksum: required (no default to guess), 128 hex digits
+ks = [b for v in tf["variable"] for k, b in v.items() if k == "kafka_sha512"]
+if not ks or "default" in ks[0] or "{128}" not in str(ks[0].get("validation")):
+    bad.append("kafka_sha512 is not a required variable validated as 128 hex digits")
 print("; ".join(bad) or "ok")
 PY
 )
@@ -186,6 +210,20 @@ PY
 	if command -v terraform >/dev/null; then
 		terraform fmt -check infra >/dev/null 2>&1
 		check "infra: terraform fmt -check" test $? -eq 0
+	fi
+	# terraform validate needs the aws provider; no registry is reached: a
+	# provider already on the machine (a filesystem mirror, TF_PLUGIN_DIR,
+	# by default /opt/tf-plugins) or the case says it could not run
+	local plugins=${TF_PLUGIN_DIR:-/opt/tf-plugins}
+	if command -v terraform >/dev/null && [ -d "$plugins/registry.terraform.io/hashicorp/aws" ]; then
+		mkdir -p "$TMP/tf" && cp infra/*.tf infra/*.tftpl "$TMP/tf/"
+		(cd "$TMP/tf" && export TF_CLI_CONFIG_FILE=/dev/null CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 &&
+			terraform init -backend=false -input=false -no-color -plugin-dir="$plugins" &&
+			terraform validate -no-color) >"$TMP/tf.out" 2>&1
+		check "infra: terraform validate with the aws provider of $plugins ($(grep -m1 -o 'Success.*\|Error: .*' "$TMP/tf.out"))" \
+			grep -q 'The configuration is valid' "$TMP/tf.out"
+	else
+		fail "infra: terraform validate" "no terraform, or no aws provider under $plugins (set TF_PLUGIN_DIR)"
 	fi
 }
 

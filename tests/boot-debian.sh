@@ -318,14 +318,16 @@ cred_ok() {
 		grep -q '^/run/credentials/quake-alerts.service/alert-rules.json$'
 }
 t "first boot: quake-alert runs on the rules from its credentials, the receiver has its token" cred_ok
-# the receiver needs the token from any address but loopback: a second
-# address in this namespace is not loopback to it
-ip link add qk0 type dummy 2>/dev/null; ip addr add 10.98.0.1/32 dev qk0 2>/dev/null; ip link set qk0 up 2>/dev/null
+# the receiver needs the token from any address but 127.0.0.0/8 and ::1: a
+# second address on this namespace's lo is not loopback to it; a real
+# Sensor Logger push (tests/gen_pushes.py), 200 once on the samples topic
+ip addr add 10.98.0.1/32 dev lo 2>/dev/null
+python3 "$top/tests/gen_pushes.py" table | sed -n 1p >"$work/push.json"
 push() { curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' "$@" \
-	--data '{"messageId":1,"sessionId":"s","deviceId":"d","payload":[]}' http://10.98.0.1:8081/push; }
+	--data-binary @"$work/push.json" http://10.98.0.1:8081/push; }
 t "first boot: the receiver refuses a push without the token ($(push))" test "$(push)" = 401
 t "first boot: the receiver takes the token from Parameter Store's stand-in ($(push -H "Authorization: Bearer $shake_token"))" \
-	test "$(push -H "Authorization: Bearer $shake_token")" != 401
+	test "$(push -H "Authorization: Bearer $shake_token")" = 200
 t "first boot: the CloudWatch agent (stand-in) got a journald configuration of the quake units" python3 -c '
 import json, sys
 c = json.load(open(sys.argv[1]))["logs"]["logs_collected"]["journald"]["collect_list"][0]

@@ -297,6 +297,28 @@ PY
 			terraform validate -no-color) >"$TMP/tf.out" 2>&1
 		check "infra: terraform validate with the aws provider of $plugins ($(grep -m1 -o 'Success.*\|Error: .*' "$TMP/tf.out"))" \
 			grep -q 'The configuration is valid' "$TMP/tf.out"
+		# the templates rendered by Terraform itself (terraform console: no
+		# provider call), each branch: the instance broker, MSK, the map's
+		local b v out2 bad=""
+		for b in instance msk; do
+			v='artifact_url="https://a/q.deb", artifact_sha256="00", kafka_url="https://k/k.tgz", kafka_sha512="11",
+			   ssm_agent_url="https://s/s.deb", kafka_heap="1g", kafka_memory_max="2G", kafka_host="10.42.10.10",
+			   data_volume_id="vol-1", shake_port=8081, map_window="30d", retention_ms=1, name="quake", region="eu-central-1",
+			   ttl_days=3650, cw_agent_url="https://c/c.deb", cw_agent_config=jsonencode({a=1}), param_prefix="/quake/",
+			   secrets="alert-rules.json shake.token", alert_files="alert-rules.json", msk_iam_jar_url="https://j/j.jar",
+			   msk_iam_jar_sha256="22", brokers="b-1:9098", map_port=8080'
+			if [ $b = msk ]; then v="$v, msk_brokers=\"b-1:9098\", kafka_args=\"-X sasl.mechanism=AWS_MSK_IAM\""
+			else v="$v, msk_brokers=\"\", kafka_args=\"\""; fi
+			for f in user-data map-user-data; do
+				out2=$(cd "$TMP/tf" && echo "templatefile(\"$f.sh.tftpl\", {$(echo "$v" | tr -d '\n\t')})" |
+					TF_CLI_CONFIG_FILE=/dev/null terraform console -var artifact_url=x -var artifact_sha256=y \
+					-var kafka_sha512="$(printf '0%.0s' $(seq 128))" 2>&1 | sed '1{/^<<EOT$/d}; ${/^EOT$/d}')
+				bash -n <<<"$out2" 2>/dev/null && [[ $out2 == "#!/bin/bash"* ]] || bad="$bad $f/$b"
+				[ $f = user-data ] && [ $b = msk ] && { grep -q 'boot=b-1:9098 rf=3' <<<"$out2" && ! grep -q '^useradd.*kafka' <<<"$out2"; } || \
+					{ [ $f = user-data ] && [ $b = msk ] && bad="$bad msk-branch"; }
+			done
+		done
+		check "infra: terraform renders both user-data templates, instance broker and MSK, bash -n clean${bad:+ (not:$bad)}" test -z "$bad"
 	else
 		fail "infra: terraform validate" "no terraform, or no aws provider under $plugins (set TF_PLUGIN_DIR)"
 	fi

@@ -3,7 +3,8 @@
 # systemd-analyze, lintian, debootstrap and systemd-nspawn, which `make
 # test` does not): compose.yaml, infra/ (the HCL parsed and its promises
 # asserted, checkov with every failed check fixed or justified, terraform
-# fmt), `make install`, the systemd units, `make deb` and lintian, and the
+# fmt and validate with the provider on the machine, the templates rendered
+# by terraform console), `make install`, the systemd units, `make deb` and lintian, and the
 # boot test: the package and the AWS user data on a Debian 12 booted here
 # (tests/boot-debian.sh). Every deploy_* function is a case. Sourced by
 # tests/run.

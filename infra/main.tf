@@ -142,7 +142,7 @@ resource "aws_vpc_endpoint" "dynamodb" {
 
 # ---- flow logs (encrypted, retained) ----
 resource "aws_kms_key" "main" {
-  description         = "${var.name}: DynamoDB table, data volume, logs, alarms"
+  description         = "${var.name}: DynamoDB table, data volume, logs, alarms, secrets, MSK"
   enable_key_rotation = true
   policy = jsonencode({
     Version = "2012-10-17"

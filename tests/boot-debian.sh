@@ -363,5 +363,10 @@ sleep 5
 t "second boot: the table still holds each event once ($(ddb_count))" test "$(ddb_count)" = 5
 t "second boot: the secrets fetched again into the new /run/credstore" secrets_ok
 t "second boot: quake-alert and the receiver have their credentials again" cred_ok
+# Terraform's placeholder ("unset") is refused: the credstore fails and the
+# receiver, which requires it, stays down rather than take "unset"
+printf 'unset\n' >"$root/var/lib/ssm-standin/shake.token"
+refused() { ! inside systemctl restart quake-credstore && [ "$(inside systemctl is-active quake-shake-in)" != active ]; }
+t "second boot: a parameter still at Terraform's placeholder stops quake-credstore and the receiver" refused
 poweroff
 exit 0

@@ -266,7 +266,7 @@ if u(prm["type"]) != "SecureString" or "aws_kms_key.main" not in str(u(prm["key_
         "ssm.${var.region}.amazonaws.com" not in sp or "PARAMETER_ARN" not in sp:
     bad.append("secrets: not SecureStrings under the key read by exactly their ARNs (kms:ViaService ssm)")
 for need in ("quake-credstore", "/run/credstore", "LoadCredential=", "Before=quake-alerts.service quake-shake-in.service",
-             "quake-alerts quake-shake-in", "amazon-cloudwatch-agent-ctl"):
+             "quake-alerts quake-shake-in", "amazon-cloudwatch-agent-ctl", '[ "$v" != unset ]'):
     if need not in tmpl:
         bad.append("user data lacks %r" % need)
 if "put-parameter" in tmpl or "--value" in tmpl:

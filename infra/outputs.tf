@@ -14,7 +14,7 @@ output "instance_id" {
 }
 
 output "instance_private_ip" {
-  description = "Its private address (no public address, no inbound rules)."
+  description = "Its fixed private address (the map finds the instance broker there; no public address; in only the receiver from the ALB and Kafka from the map)."
   value       = aws_instance.pipeline.private_ip
 }
 

@@ -1,12 +1,14 @@
-# quake on AWS: a VPC whose private subnet holds one EC2 instance running
-# Apache Kafka and the three services (quake-ingest, quake-sink, quake-web:
-# the live map behind the load balancer of web.tf), installed from the
-# quake Debian package by user data; Kafka's log and the services' state on
-# a data volume that outlives the instance. It reaches the internet (EMSC)
-# through a NAT gateway and DynamoDB through a gateway endpoint; the
-# instance role may PutItem, DescribeTable and Query the one table, through
-# that endpoint only; IMDSv2 only, hop limit 1; Session Manager is the way
-# in. Alarms (ops.tf) go to an SNS topic; backups to a vault (ops.tf).
+# quake on AWS: a VPC whose private subnets hold the pipeline instance
+# (quake-ingest, quake-sink, quake-alerts, quake-shake-in, and Apache Kafka
+# unless var.broker = "msk": msk.tf) and the map's Auto Scaling group
+# (map.tf) behind the load balancer of web.tf, all installed from the quake
+# Debian package by user data; Kafka's log and the services' state on a
+# data volume that outlives the pipeline instance. It reaches the internet
+# (EMSC) through a NAT gateway and DynamoDB through a gateway endpoint; the
+# pipeline role may PutItem and DescribeTable the one table, the map's
+# Query it, through that endpoint only; IMDSv2 only, hop limit 1; Session
+# Manager is the way in. Secrets and the journal: secrets.tf. Alarms
+# (ops.tf) go to an SNS topic; backups to a vault (ops.tf).
 
 data "aws_availability_zones" "available" {
   #checkov:skip=CKV_AWS_394:only the first two names (sorted) are used; a zone AWS adds later sorts after them and changes nothing
@@ -31,12 +33,22 @@ data "aws_ami" "debian" {
 }
 
 locals {
-  azs = slice(data.aws_availability_zones.available.names, 0, 2)
-  ami = var.ami_id != "" ? var.ami_id : data.aws_ami.debian.id
+  msk = var.broker == "msk"
+  # two zones; three for MSK's three brokers
+  azs = slice(data.aws_availability_zones.available.names, 0, local.msk ? 3 : 2)
+  # the pipeline instance's fixed address: the map's instances find the
+  # instance broker there, and a replacement keeps it
+  pipeline_ip = cidrhost(cidrsubnet(var.vpc_cidr, 8, 10), 10)
+  brokers     = local.msk ? aws_msk_cluster.main[0].bootstrap_brokers_sasl_iam : "${local.pipeline_ip}:9092"
+  # Kafka's clients with MSK: IAM (quake-produce(1), quake-consume(1))
+  kafka_args = local.msk ? "-X sasl.mechanism=AWS_MSK_IAM" : ""
+  ami        = var.ami_id != "" ? var.ami_id : data.aws_ami.debian.id
   # Kafka's distribution: a pinned SHA-512 (not the .sha512 beside it)
   kafka_url = "https://archive.apache.org/dist/kafka/${var.kafka_version}/kafka_2.13-${var.kafka_version}.tgz"
   # the SSM agent for Debian, from AWS's regional bucket
   ssm_agent_url = "https://s3.${var.region}.amazonaws.com/amazon-ssm-${var.region}/latest/debian_amd64/amazon-ssm-agent.deb"
+  # the CloudWatch agent (the journal to CloudWatch Logs: secrets.tf)
+  cw_agent_url = "https://amazoncloudwatch-agent-${var.region}.s3.${var.region}.amazonaws.com/debian/amd64/latest/amazon-cloudwatch-agent.deb"
   # the topic keeps the map's window and five days more
   retention_ms = (var.map_window_days + 5) * 86400000
 }
@@ -62,7 +74,7 @@ resource "aws_subnet" "public" {
 }
 
 resource "aws_subnet" "private" {
-  count             = 2
+  count             = length(local.azs)
   vpc_id            = aws_vpc.main.id
   cidr_block        = cidrsubnet(var.vpc_cidr, 8, 10 + count.index)
   availability_zone = local.azs[count.index]
@@ -105,7 +117,7 @@ resource "aws_route_table" "private" {
 }
 
 resource "aws_route_table_association" "private" {
-  count          = 2
+  count          = length(local.azs)
   subnet_id      = aws_subnet.private[count.index].id
   route_table_id = aws_route_table.private.id
 }
@@ -130,7 +142,7 @@ resource "aws_vpc_endpoint" "dynamodb" {
 
 # ---- flow logs (encrypted, retained) ----
 resource "aws_kms_key" "main" {
-  description         = "${var.name}: DynamoDB table, data volume, logs, alarms"
+  description         = "${var.name}: DynamoDB table, data volume, logs, alarms, secrets, MSK"
   enable_key_rotation = true
   policy = jsonencode({
     Version = "2012-10-17"
@@ -294,30 +306,25 @@ resource "aws_iam_role" "pipeline" {
   })
 }
 
-# the sink writes items and checks the table, the archive reads it (Query
-# on the table and its index); only through the VPC's endpoint, the key only
-# by way of DynamoDB
+# quake-sink writes items and checks the table (the map's instances Query
+# it: map.tf); only through the VPC's endpoint, the key only by way of
+# DynamoDB. Kafka (MSK), Parameter Store and the logs: msk.tf, secrets.tf
 resource "aws_iam_role_policy" "pipeline" {
-  name = "put-events"
+  name = "sink-put-events"
   role = aws_iam_role.pipeline.id
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [
       {
+        Sid       = "SinkWritesTheTable"
         Effect    = "Allow"
         Action    = ["dynamodb:PutItem", "dynamodb:DescribeTable"]
         Resource  = aws_dynamodb_table.events.arn
         Condition = { StringEquals = { "aws:SourceVpce" = aws_vpc_endpoint.dynamodb.id } }
       },
       {
-        # the archive: quake-ddb-get and quake-map --archive Query by day
-        Effect    = "Allow"
-        Action    = ["dynamodb:Query"]
-        Resource  = [aws_dynamodb_table.events.arn, "${aws_dynamodb_table.events.arn}/index/day-time-index"]
-        Condition = { StringEquals = { "aws:SourceVpce" = aws_vpc_endpoint.dynamodb.id } }
-      },
-      {
         # the table is encrypted with our key
+        Sid       = "TheTablesKeyViaDynamoDB"
         Effect    = "Allow"
         Action    = ["kms:Decrypt", "kms:GenerateDataKey"]
         Resource  = aws_kms_key.main.arn
@@ -339,11 +346,12 @@ resource "aws_iam_instance_profile" "pipeline" {
   role = aws_iam_role.pipeline.name
 }
 
-# no inbound rule here: Kafka listens on loopback; the one way in is
-# quake-map's port from the map's load balancer (web.tf)
+# no inline inbound rule: the phones' receiver from the load balancer
+# (web.tf) and, with the instance broker, Kafka from the map's instances
+# (below) are the ways in
 resource "aws_security_group" "pipeline" {
   name        = "${var.name}-pipeline"
-  description = "quake pipeline instance: in only quake-map from its ALB; HTTPS out (EMSC, DynamoDB, packages)"
+  description = "quake pipeline instance: in only the receiver from the ALB and Kafka from the map; HTTPS out"
   vpc_id      = aws_vpc.main.id
 
   egress {
@@ -360,6 +368,29 @@ resource "aws_security_group" "pipeline" {
     protocol    = "tcp"
     cidr_blocks = ["0.0.0.0/0"]
   }
+  # MSK's IAM listener (TLS) inside the VPC
+  dynamic "egress" {
+    for_each = local.msk ? [1] : []
+    content {
+      description = "Amazon MSK, IAM over TLS"
+      from_port   = 9098
+      to_port     = 9098
+      protocol    = "tcp"
+      cidr_blocks = [var.vpc_cidr]
+    }
+  }
+}
+
+# the instance broker: the map's instances read the topic (plaintext inside
+# the VPC, between two security groups; per-topic rights need MSK's IAM)
+resource "aws_vpc_security_group_ingress_rule" "kafka_from_map" {
+  count                        = local.msk ? 0 : 1
+  security_group_id            = aws_security_group.pipeline.id
+  description                  = "Kafka from the map's instances"
+  referenced_security_group_id = aws_security_group.map.id
+  from_port                    = 9092
+  to_port                      = 9092
+  ip_protocol                  = "tcp"
 }
 
 # Kafka's log and offsets, the emsc-tail checkpoint, quake-alert's journal:
@@ -386,6 +417,7 @@ resource "aws_instance" "pipeline" {
   ami                    = local.ami
   instance_type          = var.instance_type
   subnet_id              = aws_subnet.private[0].id
+  private_ip             = local.pipeline_ip
   vpc_security_group_ids = [aws_security_group.pipeline.id]
   iam_instance_profile   = aws_iam_instance_profile.pipeline.name
   ebs_optimized          = true
@@ -405,20 +437,30 @@ resource "aws_instance" "pipeline" {
   }
 
   user_data = templatefile("${path.module}/user-data.sh.tftpl", {
-    artifact_url     = var.artifact_url
-    artifact_sha256  = var.artifact_sha256
-    kafka_url        = local.kafka_url
-    kafka_sha512     = var.kafka_sha512
-    ssm_agent_url    = local.ssm_agent_url
-    kafka_heap       = var.kafka_heap
-    kafka_memory_max = var.kafka_memory_max
-    data_volume_id   = aws_ebs_volume.data.id
-    map_port         = var.map_port
-    map_window       = "${var.map_window_days}d"
-    retention_ms     = local.retention_ms
-    name             = var.name
-    region           = var.region
-    ttl_days         = var.ttl_days
+    artifact_url       = var.artifact_url
+    artifact_sha256    = var.artifact_sha256
+    kafka_url          = local.kafka_url
+    kafka_sha512       = var.kafka_sha512
+    ssm_agent_url      = local.ssm_agent_url
+    kafka_heap         = var.kafka_heap
+    kafka_memory_max   = var.kafka_memory_max
+    kafka_host         = local.pipeline_ip
+    kafka_args         = local.kafka_args
+    msk_brokers        = local.msk ? local.brokers : ""
+    msk_iam_jar_url    = var.msk_iam_jar_url
+    msk_iam_jar_sha256 = var.msk_iam_jar_sha256
+    data_volume_id     = aws_ebs_volume.data.id
+    shake_port         = var.shake_port
+    map_window         = "${var.map_window_days}d"
+    retention_ms       = local.retention_ms
+    name               = var.name
+    region             = var.region
+    ttl_days           = var.ttl_days
+    cw_agent_url       = local.cw_agent_url
+    cw_agent_config    = local.cw_agent_config
+    param_prefix       = local.param_prefix
+    secrets            = join(" ", local.secret_files)
+    alert_files        = join(" ", local.alert_files)
   })
   # user data runs on the first boot only; a release is installed on the
   # running instance (Run Command), a new Debian image is taken on purpose

@@ -25,20 +25,81 @@ locals {
   }
 }
 
-resource "aws_cloudwatch_metric_alarm" "map_unhealthy" {
-  alarm_name          = "${var.name}-map-no-healthy-target"
-  alarm_description   = "quake-map does not answer /healthz 200 behind the load balancer: the map is down"
-  namespace           = "AWS/ApplicationELB"
-  metric_name         = "HealthyHostCount"
-  dimensions          = local.tg_dims
-  statistic           = "Minimum"
-  period              = 60
-  evaluation_periods  = 3
-  comparison_operator = "LessThanThreshold"
-  threshold           = 1
-  treat_missing_data  = "breaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
+# the single-metric alarms, one block: name => what, metric, statistic,
+# periods, comparison, threshold, missing data, extra actions
+locals {
+  ddb_put = { TableName = aws_dynamodb_table.events.name, Operation = "PutItem" }
+  pipe    = { InstanceId = aws_instance.pipeline.id }
+  alarms = {
+    # the map's target group: no instance answers /healthz 200
+    map-no-healthy-target = {
+      what   = "quake-map does not answer /healthz 200 behind the load balancer on any instance: the map is down"
+      ns     = "AWS/ApplicationELB", metric = "HealthyHostCount", dims = local.tg_dims, stat = "Minimum"
+      period = 60, periods = 3, op = "LessThanThreshold", threshold = 1, missing = "breaching", ok = true, extra = []
+    }
+    # the receiver: its one target is down
+    shake-no-healthy-target = {
+      what   = "quake-shake-in does not answer /healthz 200 behind the load balancer: phones' pushes fail"
+      ns     = "AWS/ApplicationELB", metric = "HealthyHostCount", stat = "Minimum"
+      dims   = { LoadBalancer = aws_lb.map.arn_suffix, TargetGroup = aws_lb_target_group.shake.arn_suffix }
+      period = 60, periods = 3, op = "LessThanThreshold", threshold = 1, missing = "breaching", ok = true, extra = []
+    }
+    # a failed system check (the host under the instance) recovers it onto
+    # new hardware with its volumes and address; a failed instance check
+    # reboots it
+    ec2-system-check = {
+      what   = "the pipeline instance's host failed its status check: recovering the instance"
+      ns     = "AWS/EC2", metric = "StatusCheckFailed_System", dims = local.pipe, stat = "Maximum"
+      period = 60, periods = 2, op = "GreaterThanOrEqualToThreshold", threshold = 1, missing = "missing", ok = false
+      extra  = ["arn:aws:automate:${var.region}:ec2:recover"]
+    }
+    ec2-instance-check = {
+      what   = "the pipeline instance failed its status check for 5 minutes: rebooting it"
+      ns     = "AWS/EC2", metric = "StatusCheckFailed_Instance", dims = local.pipe, stat = "Maximum"
+      period = 60, periods = 5, op = "GreaterThanOrEqualToThreshold", threshold = 1, missing = "missing", ok = false
+      extra  = ["arn:aws:automate:${var.region}:ec2:reboot"]
+    }
+    # the sink retries; a steady count means it is stuck or denied
+    ddb-system-errors = {
+      what   = "DynamoDB SystemErrors on PutItem (the sink retries; a steady count means it is stuck)"
+      ns     = "AWS/DynamoDB", metric = "SystemErrors", dims = local.ddb_put, stat = "Sum"
+      period = 300, periods = 2, op = "GreaterThanThreshold", threshold = 5, missing = "notBreaching", ok = false, extra = []
+    }
+    ddb-throttles = {
+      what   = "DynamoDB ThrottledRequests on PutItem (the sink retries; a steady count means it is held back)"
+      ns     = "AWS/DynamoDB", metric = "ThrottledRequests", dims = local.ddb_put, stat = "Sum"
+      period = 300, periods = 2, op = "GreaterThanThreshold", threshold = 5, missing = "notBreaching", ok = false, extra = []
+    }
+    ddb-user-errors = {
+      what   = "DynamoDB UserErrors in the account (denied or malformed requests: a policy or a release went wrong)"
+      ns     = "AWS/DynamoDB", metric = "UserErrors", dims = {}, stat = "Sum"
+      period = 300, periods = 2, op = "GreaterThanThreshold", threshold = 5, missing = "notBreaching", ok = false, extra = []
+    }
+    # EMSC publishes ~310 events a day: 30 minutes without one PutItem
+    # means the ingest or the sink has stopped
+    no-putitem-30min = {
+      what   = "no PutItem on the table for 30 minutes: quake-ingest or quake-sink is not moving"
+      ns     = "AWS/DynamoDB", metric = "SuccessfulRequestLatency", dims = local.ddb_put, stat = "SampleCount"
+      period = 1800, periods = 1, op = "LessThanThreshold", threshold = 1, missing = "breaching", ok = true, extra = []
+    }
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "metric" {
+  for_each            = local.alarms
+  alarm_name          = "${var.name}-${each.key}"
+  alarm_description   = each.value.what
+  namespace           = each.value.ns
+  metric_name         = each.value.metric
+  dimensions          = each.value.dims
+  statistic           = each.value.stat
+  period              = each.value.period
+  evaluation_periods  = each.value.periods
+  comparison_operator = each.value.op
+  threshold           = each.value.threshold
+  treat_missing_data  = each.value.missing
+  alarm_actions       = concat(local.alarm_actions, each.value.extra)
+  ok_actions          = each.value.ok ? local.alarm_actions : []
 }
 
 resource "aws_cloudwatch_metric_alarm" "map_5xx" {
@@ -75,74 +136,6 @@ resource "aws_cloudwatch_metric_alarm" "map_5xx" {
       period      = 300
     }
   }
-}
-
-# a failed system check (the host under the instance) recovers it onto new
-# hardware with its volumes and address; a failed instance check reboots it
-resource "aws_cloudwatch_metric_alarm" "ec2_system" {
-  alarm_name          = "${var.name}-ec2-system-check"
-  alarm_description   = "the instance's host failed its status check: recovering the instance"
-  namespace           = "AWS/EC2"
-  metric_name         = "StatusCheckFailed_System"
-  dimensions          = { InstanceId = aws_instance.pipeline.id }
-  statistic           = "Maximum"
-  period              = 60
-  evaluation_periods  = 2
-  comparison_operator = "GreaterThanOrEqualToThreshold"
-  threshold           = 1
-  alarm_actions       = concat(local.alarm_actions, ["arn:aws:automate:${var.region}:ec2:recover"])
-}
-
-resource "aws_cloudwatch_metric_alarm" "ec2_instance" {
-  alarm_name          = "${var.name}-ec2-instance-check"
-  alarm_description   = "the instance failed its status check for 5 minutes: rebooting it"
-  namespace           = "AWS/EC2"
-  metric_name         = "StatusCheckFailed_Instance"
-  dimensions          = { InstanceId = aws_instance.pipeline.id }
-  statistic           = "Maximum"
-  period              = 60
-  evaluation_periods  = 5
-  comparison_operator = "GreaterThanOrEqualToThreshold"
-  threshold           = 1
-  alarm_actions       = concat(local.alarm_actions, ["arn:aws:automate:${var.region}:ec2:reboot"])
-}
-
-resource "aws_cloudwatch_metric_alarm" "ddb_errors" {
-  for_each = {
-    system-errors = { metric = "SystemErrors", dims = { TableName = aws_dynamodb_table.events.name, Operation = "PutItem" } }
-    throttles     = { metric = "ThrottledRequests", dims = { TableName = aws_dynamodb_table.events.name, Operation = "PutItem" } }
-    user-errors   = { metric = "UserErrors", dims = {} }
-  }
-  alarm_name          = "${var.name}-ddb-${each.key}"
-  alarm_description   = "DynamoDB ${each.value.metric} (the sink retries; a steady count means it is stuck or denied)"
-  namespace           = "AWS/DynamoDB"
-  metric_name         = each.value.metric
-  dimensions          = each.value.dims
-  statistic           = "Sum"
-  period              = 300
-  evaluation_periods  = 2
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = 5
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-}
-
-# EMSC publishes ~310 events a day: 30 minutes without one PutItem means
-# the ingest or the sink has stopped
-resource "aws_cloudwatch_metric_alarm" "no_putitem" {
-  alarm_name          = "${var.name}-no-putitem-30min"
-  alarm_description   = "no PutItem on the table for 30 minutes: quake-ingest or quake-sink is not moving"
-  namespace           = "AWS/DynamoDB"
-  metric_name         = "SuccessfulRequestLatency"
-  dimensions          = { TableName = aws_dynamodb_table.events.name, Operation = "PutItem" }
-  statistic           = "SampleCount"
-  period              = 1800
-  evaluation_periods  = 1
-  comparison_operator = "LessThanThreshold"
-  threshold           = 1
-  treat_missing_data  = "breaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
 }
 
 # ---- AWS Backup: the table and the data volume ----

@@ -9,17 +9,17 @@ output "table_arn" {
 }
 
 output "instance_id" {
-  description = "The EC2 instance running Kafka, quake-ingest, quake-sink and quake-web (Session Manager: aws ssm start-session --target)."
+  description = "The pipeline instance: Kafka (unless MSK), quake-ingest, quake-sink, quake-alerts, quake-shake-in (Session Manager: aws ssm start-session --target)."
   value       = aws_instance.pipeline.id
 }
 
 output "instance_private_ip" {
-  description = "Its private address (no public address, no inbound rules)."
+  description = "Its fixed private address (the map finds the instance broker there; no public address; in only the receiver from the ALB and Kafka from the map)."
   value       = aws_instance.pipeline.private_ip
 }
 
 output "role_arn" {
-  description = "The instance role: dynamodb:PutItem and DescribeTable on the table, Query on it and its index (through the VPC endpoint only), and Session Manager's core policy."
+  description = "The pipeline's role: dynamodb:PutItem and DescribeTable on the table (through the VPC endpoint only), its secrets' parameters, its topics on MSK, the journal's log group, Session Manager's core policy."
   value       = aws_iam_role.pipeline.arn
 }
 
@@ -46,4 +46,34 @@ output "alarm_topic_arn" {
 output "waf_web_acl_arn" {
   description = "The AWS WAF web ACL in front of the map (rate limit per address, known bad inputs)."
   value       = aws_wafv2_web_acl.map.arn
+}
+
+output "map_role_arn" {
+  description = "The map instances' role: dynamodb:Query on the table and its day-time-index (through the VPC endpoint only), reading the event topic on MSK, the journal's log group, Session Manager."
+  value       = aws_iam_role.map.arn
+}
+
+output "map_asg_name" {
+  description = "The map's Auto Scaling group (aws autoscaling start-instance-refresh after a release)."
+  value       = aws_autoscaling_group.map.name
+}
+
+output "shake_url" {
+  description = "The phones' receiver (Sensor Logger's push URL), or empty without HTTPS."
+  value       = local.shake_host != "" && local.https ? "https://${local.shake_host}/" : ""
+}
+
+output "kafka_bootstrap" {
+  description = "Kafka's bootstrap servers: the pipeline instance's broker, or MSK's IAM listeners."
+  value       = local.brokers
+}
+
+output "secret_parameters" {
+  description = "The Parameter Store names to set (aws ssm put-parameter --type SecureString --key-id <the key> --overwrite)."
+  value       = [for p in aws_ssm_parameter.secret : p.name]
+}
+
+output "journal_log_group" {
+  description = "The CloudWatch Logs group every instance's journal goes to (a stream per instance id)."
+  value       = aws_cloudwatch_log_group.journal.name
 }

@@ -17,7 +17,7 @@ variable "vpc_cidr" {
 }
 
 variable "instance_type" {
-  description = "EC2 instance type for Kafka and both pipelines (Kafka wants >= 4 GiB)."
+  description = "EC2 instance type of the pipeline instance: Kafka (unless broker = \"msk\") and quake-ingest, quake-sink, quake-alerts, quake-shake-in (Kafka wants >= 4 GiB)."
   type        = string
   default     = "t3.large"
 }
@@ -147,4 +147,90 @@ variable "waf_rate_limit" {
   description = "AWS WAF rate-based rule: requests to the API paths (/fdsnws, /events, /detections) per client address per 5 minutes before it is blocked; static assets are not counted."
   type        = number
   default     = 500
+}
+
+variable "broker" {
+  description = "Where Kafka runs: \"instance\" (the cheap default: a single node on the pipeline instance, its data volume the only copy) or \"msk\" (Amazon MSK: three brokers in three zones, IAM, TLS, replication 3, min ISR 2)."
+  type        = string
+  default     = "instance"
+  validation {
+    condition     = contains(["instance", "msk"], var.broker)
+    error_message = "broker: \"instance\" or \"msk\"."
+  }
+}
+
+variable "msk_instance_type" {
+  description = "Broker instance type of the MSK cluster (broker = \"msk\")."
+  type        = string
+  default     = "kafka.t3.small"
+}
+
+variable "msk_kafka_version" {
+  description = "Apache Kafka version of the MSK cluster."
+  type        = string
+  default     = "3.9.x"
+}
+
+variable "msk_volume_gb" {
+  description = "EBS storage per MSK broker."
+  type        = number
+  default     = 100
+}
+
+variable "msk_iam_jar_url" {
+  description = "With broker = \"msk\": HTTPS URL of AWS's aws-msk-iam-auth jar (the -all build) that Kafka's CLI on the pipeline instance uses to make the topics through the IAM listener."
+  type        = string
+  default     = ""
+}
+
+variable "msk_iam_jar_sha256" {
+  description = "SHA-256 of that jar, pinned (the user data refuses anything else)."
+  type        = string
+  default     = ""
+}
+
+variable "map_instance_type" {
+  description = "EC2 instance type of the map's instances (quake-web alone: 2 GiB is plenty)."
+  type        = string
+  default     = "t3.small"
+}
+
+variable "map_min_size" {
+  description = "Instances of the map's Auto Scaling group at least (and desired): two or more, spread over two zones."
+  type        = number
+  default     = 2
+  validation {
+    condition     = var.map_min_size >= 2
+    error_message = "map_min_size: at least 2 (one per zone)."
+  }
+}
+
+variable "map_max_size" {
+  description = "Instances of the map's Auto Scaling group at most."
+  type        = number
+  default     = 4
+}
+
+variable "map_root_volume_gb" {
+  description = "Root volume of each map instance (the system and the journal; nothing is kept)."
+  type        = number
+  default     = 16
+}
+
+variable "shake_port" {
+  description = "Port the phones' receiver (quake-shake-in) listens on at the pipeline instance; the load balancer forwards var.shake_host to it."
+  type        = number
+  default     = 8081
+}
+
+variable "shake_host" {
+  description = "Host name of the phones' receiver behind the load balancer (HTTPS only; it must be in var.zone_id); empty: shake.<var.domain> when there is a domain, else no route to it."
+  type        = string
+  default     = ""
+}
+
+variable "alert_secret_files" {
+  description = "The secret files quake-alert's rules name (beside alert-rules.json): each a Parameter Store SecureString /<name>/<file>, loaded as a credential of quake-alerts."
+  type        = list(string)
+  default     = ["alert-webhook.secret"]
 }

@@ -1,6 +1,9 @@
-# the live map (quake-web on the instance): an Application Load Balancer in
-# two public subnets forwards to quake-map's port; its security group is the
-# only one the instance lets in, on that port alone. An AWS WAF web ACL in
+# the live map (quake-web on the map's instances, map.tf): an Application
+# Load Balancer in two public subnets forwards to quake-map's port; its
+# security group is the only one the map's instances let in, on that port
+# alone. The phones' receiver (quake-shake-in on the pipeline instance) is
+# behind the same load balancer on its own host name, var.shake_host (or
+# shake.<var.domain>), over HTTPS only. An AWS WAF web ACL in
 # front blocks an address past var.waf_rate_limit API requests per 5
 # minutes (static assets are not counted). HTTPS with HSTS on var.domain
 # (an ACM certificate validated in its Route 53 zone, an alias record; HTTP
@@ -9,13 +12,16 @@
 
 locals {
   https = var.domain != ""
+  # the receiver's host: only with HTTPS (phones send a bearer token)
+  shake_host = var.shake_host != "" ? var.shake_host : (local.https ? "shake.${var.domain}" : "")
 }
 
 # ---- the name, its certificate ----
 resource "aws_acm_certificate" "map" {
-  count             = local.https ? 1 : 0
-  domain_name       = var.domain
-  validation_method = "DNS"
+  count                     = local.https ? 1 : 0
+  domain_name               = var.domain
+  subject_alternative_names = local.shake_host != "" ? [local.shake_host] : []
+  validation_method         = "DNS"
   lifecycle {
     create_before_destroy = true
   }
@@ -39,10 +45,10 @@ resource "aws_acm_certificate_validation" "map" {
 }
 
 resource "aws_route53_record" "map" {
-  count   = local.https ? 1 : 0
-  zone_id = var.zone_id
-  name    = var.domain
-  type    = "A"
+  for_each = local.https ? toset(compact([var.domain, local.shake_host])) : toset([])
+  zone_id  = var.zone_id
+  name     = each.key
+  type     = "A"
   alias {
     name                   = aws_lb.map.dns_name
     zone_id                = aws_lb.map.zone_id
@@ -92,20 +98,29 @@ resource "aws_vpc_security_group_ingress_rule" "alb_http" {
 
 resource "aws_vpc_security_group_egress_rule" "alb_to_map" {
   security_group_id            = aws_security_group.alb.id
-  description                  = "requests and health checks to quake-map on the instance"
-  referenced_security_group_id = aws_security_group.pipeline.id
+  description                  = "requests and health checks to quake-map on the map's instances"
+  referenced_security_group_id = aws_security_group.map.id
   from_port                    = var.map_port
   to_port                      = var.map_port
   ip_protocol                  = "tcp"
 }
 
-# the instance's only inbound rule: quake-map's port, from the ALB alone
-resource "aws_vpc_security_group_ingress_rule" "map_from_alb" {
+resource "aws_vpc_security_group_egress_rule" "alb_to_shake" {
+  security_group_id            = aws_security_group.alb.id
+  description                  = "pushes and health checks to the phones' receiver on the pipeline instance"
+  referenced_security_group_id = aws_security_group.pipeline.id
+  from_port                    = var.shake_port
+  to_port                      = var.shake_port
+  ip_protocol                  = "tcp"
+}
+
+# the pipeline's inbound rule from the load balancer: the receiver's port
+resource "aws_vpc_security_group_ingress_rule" "shake_from_alb" {
   security_group_id            = aws_security_group.pipeline.id
-  description                  = "quake-map from the load balancer only"
+  description                  = "the phones' receiver from the load balancer only"
   referenced_security_group_id = aws_security_group.alb.id
-  from_port                    = var.map_port
-  to_port                      = var.map_port
+  from_port                    = var.shake_port
+  to_port                      = var.shake_port
   ip_protocol                  = "tcp"
 }
 
@@ -152,10 +167,47 @@ resource "aws_lb_target_group" "map" {
   }
 }
 
-resource "aws_lb_target_group_attachment" "map" {
-  target_group_arn = aws_lb_target_group.map.arn
+# the map's instances register themselves (the Auto Scaling group, map.tf)
+
+# the phones' receiver: quake-shake-in on the pipeline instance
+resource "aws_lb_target_group" "shake" {
+  #checkov:skip=CKV_AWS_378:TLS ends at the load balancer; the hop to the receiver stays inside the VPC, between two security groups
+  name                 = "${var.name}-shake"
+  port                 = var.shake_port
+  protocol             = "HTTP"
+  vpc_id               = aws_vpc.main.id
+  target_type          = "instance"
+  deregistration_delay = 30
+  health_check {
+    path                = "/healthz"
+    matcher             = "200"
+    interval            = 15
+    timeout             = 5
+    healthy_threshold   = 2
+    unhealthy_threshold = 3
+  }
+}
+
+resource "aws_lb_target_group_attachment" "shake" {
+  target_group_arn = aws_lb_target_group.shake.arn
   target_id        = aws_instance.pipeline.id
-  port             = var.map_port
+  port             = var.shake_port
+}
+
+# HTTPS only: on the plain-HTTP listener the receiver's host is not routed
+resource "aws_lb_listener_rule" "shake" {
+  count        = local.shake_host != "" && local.https ? 1 : 0
+  listener_arn = aws_lb_listener.https[0].arn
+  priority     = 10
+  action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.shake.arn
+  }
+  condition {
+    host_header {
+      values = [local.shake_host]
+    }
+  }
 }
 
 resource "aws_lb_listener" "https" {

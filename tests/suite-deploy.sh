@@ -3,7 +3,8 @@
 # systemd-analyze, lintian, debootstrap and systemd-nspawn, which `make
 # test` does not): compose.yaml, infra/ (the HCL parsed and its promises
 # asserted, checkov with every failed check fixed or justified, terraform
-# fmt), `make install`, the systemd units, `make deb` and lintian, and the
+# fmt and validate with the provider on the machine, the templates rendered
+# by terraform console), `make install`, the systemd units, `make deb` and lintian, and the
 # boot test: the package and the AWS user data on a Debian 12 booted here
 # (tests/boot-debian.sh). Every deploy_* function is a case. Sourced by
 # tests/run.
@@ -19,7 +20,7 @@ deploy_compose() {
 	check "compose.yaml: docker-compose config passes$(head -c 200 "$TMP/compose.err")" test $? -eq 0
 	out=$(docker-compose -f compose.yaml --profile observability config --services 2>/dev/null | sort | tr '\n' ' ')
 	check "compose.yaml: services and the observability profile ($out)" \
-		test "$out" = "alerts detections-init dynamodb dynamodb-init grafana ingest kafka kafka-init loki map promtail shake-coincide shake-detect shake-in shake-init shake-triggers-init sink "
+		test "$out" = "alerts detections-init dynamodb dynamodb-init grafana ingest kafka kafka-init loki map promtail shake-coincide shake-detect shake-in shake-init shake-token-init shake-triggers-init sink "
 	out=$(docker-compose -f compose.yaml config 2>/dev/null | python3 -c '
 import sys, yaml
 m = yaml.safe_load(sys.stdin)["services"]["map"]
@@ -28,6 +29,26 @@ print(m["command"] == ["quake-web"], (p.get("host_ip"), str(p.get("published")))
       if isinstance(p, dict) else str(p).split("/")[0] == "127.0.0.1:8080:8080")' 2>&1)
 	check "compose.yaml: the map service runs quake-web on 127.0.0.1:8080 ($out)" test "$out" = "True True"
 	check "compose.yaml: Kafka 4.x image in KRaft mode" grep -q 'image: apache/kafka:4\..*' compose.yaml
+	# every file compose reads is in the repository or made by a service:
+	# shake-in's token by shake-token-init, into a volume shake-in reads
+	out=$(docker-compose -f compose.yaml config 2>/dev/null | python3 -c '
+import sys, yaml
+c = yaml.safe_load(sys.stdin)
+s = c["services"]
+tok = s["shake-in"]["environment"]["QUAKE_SHAKE_TOKEN_FILE"]
+init = s["shake-token-init"]
+def mounts(svc):
+    m = {}
+    for v in svc.get("volumes", []):
+        src, dst = (v.get("source"), v["target"]) if isinstance(v, dict) else v.split(":")[:2]
+        m[dst] = src
+    return m
+d = tok.rsplit("/", 1)[0]
+print(not c.get("secrets"), mounts(s["shake-in"]).get(d) == mounts(init).get(d) != None,
+      s["shake-in"]["depends_on"]["shake-token-init"]["condition"] == "service_completed_successfully",
+      tok in " ".join(init["command"]))' 2>&1)
+	check "compose.yaml: shake-in's token made by shake-token-init into a shared volume, no secret file to place ($out)" \
+		test "$out" = "True True True True"
 	out=$(python3 -c '
 import json, sys
 d = json.load(open("scripts/observability/grafana/dashboards/quake.json"))
@@ -65,20 +86,32 @@ inst = res["aws_instance.pipeline"]
 md = blk(inst["metadata_options"])
 if u(md["http_tokens"]) != "required" or u(md["http_put_response_hop_limit"]) != 1:
     bad.append("IMDSv2 not required or hop limit not 1")
+# least privilege per role: the pipeline's (quake-sink) writes the table,
+# the map's Queries it; each DynamoDB grant only through the VPC endpoint,
+# the key only via DynamoDB
 pol = str(u(res["aws_iam_role_policy.pipeline"]["policy"]))
 acts = sorted(re.findall(r"dynamodb:[A-Za-z*]+", pol))
-if acts != ["dynamodb:DescribeTable", "dynamodb:PutItem", "dynamodb:Query"]:
-    bad.append("instance role allows %s" % acts)
-# each DynamoDB grant only through the VPC endpoint, the key only via DynamoDB
-if pol.count("aws:SourceVpce") != 2 or "kms:ViaService" not in pol:
-    bad.append("role grants lack aws:SourceVpce / kms:ViaService")
-if "/index/day-time-index" not in pol or "/index/*" in pol:
+if acts != ["dynamodb:DescribeTable", "dynamodb:PutItem"]:
+    bad.append("pipeline role allows %s" % acts)
+if pol.count("aws:SourceVpce") != 1 or "kms:ViaService" not in pol:
+    bad.append("pipeline role grants lack aws:SourceVpce / kms:ViaService")
+mpol = str(u(res["aws_iam_role_policy.map"]["policy"]))
+if sorted(re.findall(r"dynamodb:[A-Za-z*]+", mpol)) != ["dynamodb:Query"] or "aws:SourceVpce" not in mpol or \
+        "kms:ViaService" not in mpol or "GenerateDataKey" in mpol:
+    bad.append("map role is not Query only (through the endpoint, the key via DynamoDB)")
+if "/index/day-time-index" not in mpol or "/index/*" in mpol:
     bad.append("Query is not limited to the table and its day-time-index")
+# on MSK: the map only reads its topic, the pipeline writes its topics
+kp = str(u(res["aws_iam_role_policy.pipeline_kafka"]["policy"]))
+if "kafka-cluster:WriteData" in mpol or "kafka-cluster:ReadData" not in mpol or "kafka-cluster:*" in mpol + kp or \
+        "kafka-cluster:WriteData" not in kp or "CreateTopic" in mpol:
+    bad.append("MSK grants: the map must only read, the pipeline write its topics")
 ep = str(u(res["aws_vpc_endpoint.dynamodb"].get("policy")))
 if "aws_dynamodb_table.events.arn" not in ep or "dynamodb:*" in ep:
     bad.append("the DynamoDB endpoint has no policy naming the table")
-if "AmazonSSMManagedInstanceCore" not in str(res.get("aws_iam_role_policy_attachment.ssm")):
-    bad.append("no Session Manager policy on the instance role")
+if "AmazonSSMManagedInstanceCore" not in str(res.get("aws_iam_role_policy_attachment.ssm")) or \
+        "AmazonSSMManagedInstanceCore" not in str(res.get("aws_iam_role_policy_attachment.map_ssm")):
+    bad.append("no Session Manager policy on an instance role")
 # survives a replacement: no replacement by a new AMI or release, state on a kept volume
 if u(inst.get("user_data_replace_on_change")) is not False or \
         sorted(u(blk(inst["lifecycle"])["ignore_changes"])) != ["${ami}", "${user_data}"] and \
@@ -119,7 +152,7 @@ if "aws_dynamodb_table.events.arn" not in sel or "aws_ebs_volume.data.arn" not i
         "copy_action" not in str(res.get("aws_backup_plan.main")):
     bad.append("no AWS Backup of the table and the data volume (with an optional copy)")
 alarms = {k: v for k, v in res.items() if k.startswith("aws_cloudwatch_metric_alarm.")}
-names = " ".join(str(v) for v in alarms.values())
+names = " ".join(str(v) for v in alarms.values()) + str([v.get("alarms") for v in tf["locals"]])
 for m in ("HealthyHostCount", "HTTPCode_ELB_5XX_Count", "HTTPCode_Target_5XX_Count", "StatusCheckFailed_System",
           "SystemErrors", "ThrottledRequests", "SuccessfulRequestLatency"):
     if m not in names:
@@ -133,13 +166,18 @@ for v in tf["variable"] + tf["output"]:
     for name, body in v.items():
         if not u(body.get("description")):
             bad.append("%s has no description" % name)
-# the map: the instance's one way in is quake-map's port from the ALB's group
+# the ways in: the map's instances only quake-map's port from the ALB; the
+# pipeline only the receiver's port from the ALB and (instance broker)
+# Kafka from the map's instances
 var = {k: u(b.get("default")) for v in tf["variable"] for k, b in v.items()}
-ins = [(k, v) for k, v in res.items() if k.startswith(("aws_vpc_security_group_ingress_rule.", "aws_security_group_rule."))
-       and "aws_security_group.pipeline." in str(u(v.get("security_group_id")))]
-if [(u(v.get("referenced_security_group_id")), u(v["from_port"]), u(v["to_port"])) for _, v in ins] != \
-        [("${aws_security_group.alb.id}", "${var.map_port}", "${var.map_port}")]:
-    bad.append("instance inbound is not only the map port from the ALB: %s" % [k for k, _ in ins])
+def inbound(sg):
+    return sorted((u(v.get("referenced_security_group_id")), str(u(v["from_port"])))
+                  for k, v in res.items() if k.startswith(("aws_vpc_security_group_ingress_rule.", "aws_security_group_rule."))
+                  and "aws_security_group.%s." % sg in str(u(v.get("security_group_id"))))
+if inbound("map") != [("${aws_security_group.alb.id}", "${var.map_port}")]:
+    bad.append("map instances' inbound is not only the map port from the ALB: %s" % inbound("map"))
+if inbound("pipeline") != [("${aws_security_group.alb.id}", "${var.shake_port}"), ("${aws_security_group.map.id}", "9092")]:
+    bad.append("pipeline inbound is not only the receiver from the ALB and Kafka from the map: %s" % inbound("pipeline"))
 lb = res["aws_lb.map"]
 if u(lb["load_balancer_type"]) != "application" or u(lb["internal"]) is not False or \
         sorted(u(lb["subnets"])) != ["${aws_subnet.public.id}", "${aws_subnet.public_b.id}"]:
@@ -174,10 +212,72 @@ if "redacted_fields" not in res.get("aws_wafv2_web_acl_logging_configuration.map
     bad.append("WAF logs keep full headers or for more than 90 days")
 if u(res["aws_wafv2_web_acl_association.map"]["resource_arn"]) != "${aws_lb.map.arn}":
     bad.append("the web ACL is not on the map's ALB")
+# Kafka's checksum: required (no default to guess), 128 hex digits
+ks = [b for v in tf["variable"] for k, b in v.items() if k == "kafka_sha512"]
+if not ks or "default" in ks[0] or "{128}" not in str(ks[0].get("validation")):
+    bad.append("kafka_sha512 is not a required variable validated as 128 hex digits")
+# the broker: the instance's (default) or MSK by var.broker; MSK is three
+# brokers over three zones, IAM only, TLS, RF 3 / min ISR 2, the key, logs
+bv = [b for v in tf["variable"] for k, b in v.items() if k == "broker"][0]
+if u(bv.get("default")) != "instance" or "msk" not in str(bv.get("validation")):
+    bad.append("no broker variable choosing the instance (default) or MSK")
+msk = res.get("aws_msk_cluster.main", {})
+ca = blk(msk.get("client_authentication", [{}]))
+enc = blk(msk.get("encryption_info", [{}]))
+tr = blk(enc.get("encryption_in_transit", [{}]))
+props = str(u(res.get("aws_msk_configuration.main", {}).get("server_properties")))
+if "local.msk ? 1 : 0" not in str(u(msk.get("count"))) or u(msk.get("number_of_broker_nodes")) != 3 or \
+        u(blk(ca.get("sasl", [{}])).get("iam")) is not True or u(ca.get("unauthenticated")) is not False or \
+        (u(tr.get("client_broker")), u(tr.get("in_cluster"))) != ("TLS", True) or \
+        "aws_kms_key.main.arn" not in str(u(enc.get("encryption_at_rest_kms_key_arn"))) or \
+        "default.replication.factor=3" not in props or "min.insync.replicas=2" not in props or \
+        u(blk(blk(blk(msk.get("logging_info", [{}])).get("broker_logs", [{}])).get("cloudwatch_logs", [{}])).get("enabled")) is not True:
+    bad.append("the MSK option is not 3 brokers, IAM only, TLS, RF 3 / min ISR 2, the project's key, broker logs")
+loc = {k: v for l in tf["locals"] for k, v in l.items()}
+if "local.msk ? 3 : 2" not in str(loc.get("azs")) or "length(local.azs)" not in str(u(res["aws_subnet.private"]["count"])):
+    bad.append("MSK's three brokers have no third zone")
+# the map: an Auto Scaling group of >= 2 over two zones, launch template
+# with IMDSv2 only, ELB health check (/healthz), instance refresh, the ALB
+asg = res["aws_autoscaling_group.map"]
+mv = [b for v in tf["variable"] for k, b in v.items() if k == "map_min_size"][0]
+lt = res["aws_launch_template.map"]
+lmd = blk(lt["metadata_options"])
+if u(asg["min_size"]) != "${var.map_min_size}" or u(mv.get("default")) < 2 or ">= 2" not in str(mv.get("validation")) or \
+        re.sub(r"\s", "", "slice(aws_subnet.private[*].id, 0, 2)") not in re.sub(r"\s", "", str(u(asg["vpc_zone_identifier"]))) or \
+        u(asg["health_check_type"]) != "ELB" or "aws_lb_target_group.map.arn" not in str(u(asg["target_group_arns"])) or \
+        "aws_launch_template.map" not in str(asg["launch_template"]) or \
+        u(blk(asg.get("instance_refresh", [{}])).get("strategy")) != "Rolling" or \
+        u(lmd["http_tokens"]) != "required" or u(lmd["http_put_response_hop_limit"]) != 1:
+    bad.append("the map is not an Auto Scaling group of >= 2 over two zones (launch template, IMDSv2, ELB /healthz, refresh)")
+if [k for k in res if k.startswith("aws_lb_target_group_attachment.") and "target_group.map" in str(res[k])]:
+    bad.append("the pipeline instance is still a map target")
+# the receiver behind the ALB on its own host, HTTPS only
+sr = res.get("aws_lb_listener_rule.shake", {})
+if "aws_lb_listener.https" not in str(u(sr.get("listener_arn"))) or "local.shake_host" not in str(sr.get("condition")) or \
+        u(blk(res["aws_lb_target_group.shake"]["health_check"])["path"]) != "/healthz":
+    bad.append("the phones' receiver is not behind the ALB on its own host over HTTPS")
+# secrets: SecureStrings under the CMK, values outside Terraform, read by
+# exactly their ARNs, the key via Parameter Store for them alone
+prm = res["aws_ssm_parameter.secret"]
+sp = str(u(res["aws_iam_role_policy.pipeline_secrets"]["policy"]))
+if u(prm["type"]) != "SecureString" or "aws_kms_key.main" not in str(u(prm["key_id"])) or \
+        "value" not in str(blk(prm["lifecycle"])["ignore_changes"]) or "shake.token" not in str(loc.get("secret_files")) or \
+        "aws_ssm_parameter.secret" not in sp or "ssm:*" in sp or "parameter/*" in sp or \
+        "ssm.${var.region}.amazonaws.com" not in sp or "PARAMETER_ARN" not in sp:
+    bad.append("secrets: not SecureStrings under the key read by exactly their ARNs (kms:ViaService ssm)")
+for need in ("quake-credstore", "/run/credstore", "LoadCredential=", "Before=quake-alerts.service quake-shake-in.service",
+             "quake-alerts quake-shake-in", "amazon-cloudwatch-agent-ctl", '[ "$v" != unset ]'):
+    if need not in tmpl:
+        bad.append("user data lacks %r" % need)
+if "put-parameter" in tmpl or "--value" in tmpl:
+    bad.append("user data handles secret values")
+cwa = str(loc.get("cw_agent_config"))
+if "journald" not in cwa or "quake-alerts.service" not in cwa or "aws_cloudwatch_log_group.journal.name" not in cwa:
+    bad.append("the CloudWatch agent does not ship the units' journal")
 print("; ".join(bad) or "ok")
 PY
 )
-	check "infra: HCL parses; IMDSv2 + hop limit 1, role only PutItem+DescribeTable and Query on the table and its day-time-index, through the endpoint (endpoint policy, kms:ViaService), Session Manager, no inbound but the map's port from its ALB (public subnets, /healthz, /metrics hidden, HTTPS+HSTS on a domain unless plain HTTP is asked for, access logs, WAF 500/5 min/IP on the API + managed rules counting, redacted logs), no replacement by AMI or release, a kept data volume, the template's variables all given and its fixes in place, the table kept (deletion protection, prevent_destroy, backups), alarms to SNS, documented ($out)" test "$out" = ok
+	check "infra: HCL parses; IMDSv2 + hop limit 1, least privilege per role (pipeline PutItem+DescribeTable, map Query on the table and its day-time-index, through the endpoint, kms:ViaService; on MSK the map only reads), instance broker or MSK (3 brokers, IAM, TLS, RF 3, min ISR 2), the map an ASG of >= 2 over two zones (IMDSv2, ELB /healthz, refresh), the receiver on its own HTTPS host, secrets in SecureStrings fetched to /run/credstore, the journal shipped, Session Manager, no inbound but from the ALB (and Kafka from the map) (public subnets, /healthz, /metrics hidden, HTTPS+HSTS on a domain unless plain HTTP is asked for, access logs, WAF 500/5 min/IP on the API + managed rules counting, redacted logs), no replacement by AMI or release, a kept data volume, the template's variables all given and its fixes in place, the table kept (deletion protection, prevent_destroy, backups), alarms to SNS, documented ($out)" test "$out" = ok
 	"$VENV/bin/checkov" -d infra --compact --quiet --skip-download >"$TMP/checkov.out" 2>/dev/null
 	check "infra: checkov finds no failed check ($(grep -m1 'Passed checks' "$TMP/checkov.out"))" \
 		grep -q 'Failed checks: 0,' "$TMP/checkov.out"
@@ -186,6 +286,42 @@ PY
 	if command -v terraform >/dev/null; then
 		terraform fmt -check infra >/dev/null 2>&1
 		check "infra: terraform fmt -check" test $? -eq 0
+	fi
+	# terraform validate needs the aws provider; no registry is reached: a
+	# provider already on the machine (a filesystem mirror, TF_PLUGIN_DIR,
+	# by default /opt/tf-plugins) or the case says it could not run
+	local plugins=${TF_PLUGIN_DIR:-/opt/tf-plugins}
+	if command -v terraform >/dev/null && [ -d "$plugins/registry.terraform.io/hashicorp/aws" ]; then
+		mkdir -p "$TMP/tf" && cp infra/*.tf infra/*.tftpl "$TMP/tf/"
+		(cd "$TMP/tf" && export TF_CLI_CONFIG_FILE=/dev/null CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 &&
+			terraform init -backend=false -input=false -no-color -plugin-dir="$plugins" &&
+			terraform validate -no-color) >"$TMP/tf.out" 2>&1
+		check "infra: terraform validate with the aws provider of $plugins ($(grep -m1 -o 'Success.*\|Error: .*' "$TMP/tf.out"))" \
+			grep -q 'The configuration is valid' "$TMP/tf.out"
+		# the templates rendered by Terraform itself (terraform console: no
+		# provider call), each branch: the instance broker, MSK, the map's
+		local b v out2 bad=""
+		for b in instance msk; do
+			v='artifact_url="https://a/q.deb", artifact_sha256="00", kafka_url="https://k/k.tgz", kafka_sha512="11",
+			   ssm_agent_url="https://s/s.deb", kafka_heap="1g", kafka_memory_max="2G", kafka_host="10.42.10.10",
+			   data_volume_id="vol-1", shake_port=8081, map_window="30d", retention_ms=1, name="quake", region="eu-central-1",
+			   ttl_days=3650, cw_agent_url="https://c/c.deb", cw_agent_config=jsonencode({a=1}), param_prefix="/quake/",
+			   secrets="alert-rules.json shake.token", alert_files="alert-rules.json", msk_iam_jar_url="https://j/j.jar",
+			   msk_iam_jar_sha256="22", brokers="b-1:9098", map_port=8080'
+			if [ $b = msk ]; then v="$v, msk_brokers=\"b-1:9098\", kafka_args=\"-X sasl.mechanism=AWS_MSK_IAM\""
+			else v="$v, msk_brokers=\"\", kafka_args=\"\""; fi
+			for f in user-data map-user-data; do
+				out2=$(cd "$TMP/tf" && echo "templatefile(\"$f.sh.tftpl\", {$(echo "$v" | tr -d '\n\t')})" |
+					TF_CLI_CONFIG_FILE=/dev/null terraform console -var artifact_url=x -var artifact_sha256=y \
+					-var kafka_sha512="$(printf '0%.0s' $(seq 128))" 2>&1 | sed '1{/^<<EOT$/d}; ${/^EOT$/d}')
+				bash -n <<<"$out2" 2>/dev/null && [[ $out2 == "#!/bin/bash"* ]] || bad="$bad $f/$b"
+				[ $f = user-data ] && [ $b = msk ] && { grep -q 'boot=b-1:9098 rf=3' <<<"$out2" && ! grep -q '^useradd.*kafka' <<<"$out2"; } || \
+					{ [ $f = user-data ] && [ $b = msk ] && bad="$bad msk-branch"; }
+			done
+		done
+		check "infra: terraform renders both user-data templates, instance broker and MSK, bash -n clean${bad:+ (not:$bad)}" test -z "$bad"
+	else
+		fail "infra: terraform validate" "no terraform, or no aws provider under $plugins (set TF_PLUGIN_DIR)"
 	fi
 }
 

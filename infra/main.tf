@@ -123,7 +123,7 @@ resource "aws_vpc_endpoint" "dynamodb" {
       Effect    = "Allow"
       Principal = "*"
       Action    = ["dynamodb:PutItem", "dynamodb:DescribeTable", "dynamodb:Query"]
-      Resource  = [aws_dynamodb_table.events.arn, "${aws_dynamodb_table.events.arn}/index/day-time-index"]
+      Resource  = [aws_dynamodb_table.events.arn, "${aws_dynamodb_table.events.arn}/index/day-time-index", "${aws_dynamodb_table.events.arn}/index/sig-time-index"]
     }]
   })
 }
@@ -223,11 +223,24 @@ resource "aws_dynamodb_table" "events" {
     name = "time"
     type = "S"
   }
+  attribute {
+    name = "sig"
+    type = "S"
+  }
 
   # "last N hours" without a Scan: Query day = D AND time > T
   global_secondary_index {
     name            = "day-time-index"
     hash_key        = "day"
+    range_key       = "time"
+    projection_type = "ALL"
+  }
+
+  # sparse: only M4.5+ items carry sig (YYYY-MM of time), so a year of
+  # them is 12 Queries reading those alone, not 365 reading every item
+  global_secondary_index {
+    name            = "sig-time-index"
+    hash_key        = "sig"
     range_key       = "time"
     projection_type = "ALL"
   }
@@ -310,10 +323,11 @@ resource "aws_iam_role_policy" "pipeline" {
         Condition = { StringEquals = { "aws:SourceVpce" = aws_vpc_endpoint.dynamodb.id } }
       },
       {
-        # the archive: quake-ddb-get and quake-map --archive Query by day
+        # the archive: quake-ddb-get and quake-map --archive Query by day,
+        # and by month of the sparse index for M4.5+
         Effect    = "Allow"
         Action    = ["dynamodb:Query"]
-        Resource  = [aws_dynamodb_table.events.arn, "${aws_dynamodb_table.events.arn}/index/day-time-index"]
+        Resource  = [aws_dynamodb_table.events.arn, "${aws_dynamodb_table.events.arn}/index/day-time-index", "${aws_dynamodb_table.events.arn}/index/sig-time-index"]
         Condition = { StringEquals = { "aws:SourceVpce" = aws_vpc_endpoint.dynamodb.id } }
       },
       {

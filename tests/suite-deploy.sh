@@ -66,15 +66,17 @@ md = blk(inst["metadata_options"])
 if u(md["http_tokens"]) != "required" or u(md["http_put_response_hop_limit"]) != 1:
     bad.append("IMDSv2 not required or hop limit not 1")
 pol = str(u(res["aws_iam_role_policy.pipeline"]["policy"]))
+ep = str(u(res["aws_vpc_endpoint.dynamodb"].get("policy")))
 acts = sorted(re.findall(r"dynamodb:[A-Za-z*]+", pol))
 if acts != ["dynamodb:DescribeTable", "dynamodb:PutItem", "dynamodb:Query"]:
     bad.append("instance role allows %s" % acts)
 # each DynamoDB grant only through the VPC endpoint, the key only via DynamoDB
 if pol.count("aws:SourceVpce") != 2 or "kms:ViaService" not in pol:
     bad.append("role grants lack aws:SourceVpce / kms:ViaService")
-if "/index/day-time-index" not in pol or "/index/*" in pol:
-    bad.append("Query is not limited to the table and its day-time-index")
-ep = str(u(res["aws_vpc_endpoint.dynamodb"].get("policy")))
+if sorted(set(re.findall(r"/index/[A-Za-z0-9*_.-]+", pol))) != ["/index/day-time-index", "/index/sig-time-index"]:
+    bad.append("Query is not limited to the table and its day-time-index and sig-time-index")
+if sorted(set(re.findall(r"/index/[A-Za-z0-9*_.-]+", ep))) != ["/index/day-time-index", "/index/sig-time-index"]:
+    bad.append("the endpoint's policy does not name exactly the two indexes")
 if "aws_dynamodb_table.events.arn" not in ep or "dynamodb:*" in ep:
     bad.append("the DynamoDB endpoint has no policy naming the table")
 if "AmazonSSMManagedInstanceCore" not in str(res.get("aws_iam_role_policy_attachment.ssm")):
@@ -105,9 +107,12 @@ for k, v in res.items():
 t = res["aws_dynamodb_table.events"]
 if u(t["billing_mode"]) != "PAY_PER_REQUEST" or u(t["hash_key"]) != "id":
     bad.append("table not on-demand with key id")
-g = blk(t["global_secondary_index"])
-if (u(g["hash_key"]), u(g["range_key"])) != ("day", "time"):
-    bad.append("no day/time index")
+gsis = t["global_secondary_index"] if isinstance(t["global_secondary_index"], list) else [t["global_secondary_index"]]
+keys = sorted((u(g["name"]), u(g["hash_key"]), u(g["range_key"]), u(g["projection_type"])) for g in gsis)
+if keys != [("day-time-index", "day", "time", "ALL"), ("sig-time-index", "sig", "time", "ALL")]:
+    bad.append("not the day/time and the sparse sig/time indexes: %s" % keys)
+if sorted(u(a["name"]) for a in t["attribute"]) != ["day", "id", "sig", "time"]:
+    bad.append("the table's attributes are not id, day, time, sig")
 if "ttl" not in str(u(blk(t["ttl"])["attribute_name"])) or u(blk(t["point_in_time_recovery"])["enabled"]) is not True:
     bad.append("ttl or PITR missing")
 if u(t.get("deletion_protection_enabled")) is not True or u(blk(t.get("lifecycle", [{}])).get("prevent_destroy")) is not True:
@@ -177,7 +182,7 @@ if u(res["aws_wafv2_web_acl_association.map"]["resource_arn"]) != "${aws_lb.map.
 print("; ".join(bad) or "ok")
 PY
 )
-	check "infra: HCL parses; IMDSv2 + hop limit 1, role only PutItem+DescribeTable and Query on the table and its day-time-index, through the endpoint (endpoint policy, kms:ViaService), Session Manager, no inbound but the map's port from its ALB (public subnets, /healthz, /metrics hidden, HTTPS+HSTS on a domain unless plain HTTP is asked for, access logs, WAF 500/5 min/IP on the API + managed rules counting, redacted logs), no replacement by AMI or release, a kept data volume, the template's variables all given and its fixes in place, the table kept (deletion protection, prevent_destroy, backups), alarms to SNS, documented ($out)" test "$out" = ok
+	check "infra: HCL parses; IMDSv2 + hop limit 1, role only PutItem+DescribeTable and Query on the table and its day-time-index and sparse sig-time-index, through the endpoint (endpoint policy, kms:ViaService), Session Manager, no inbound but the map's port from its ALB (public subnets, /healthz, /metrics hidden, HTTPS+HSTS on a domain unless plain HTTP is asked for, access logs, WAF 500/5 min/IP on the API + managed rules counting, redacted logs), no replacement by AMI or release, a kept data volume, the template's variables all given and its fixes in place, the table kept (deletion protection, prevent_destroy, backups), alarms to SNS, documented ($out)" test "$out" = ok
 	"$VENV/bin/checkov" -d infra --compact --quiet --skip-download >"$TMP/checkov.out" 2>/dev/null
 	check "infra: checkov finds no failed check ($(grep -m1 'Passed checks' "$TMP/checkov.out"))" \
 		grep -q 'Failed checks: 0,' "$TMP/checkov.out"

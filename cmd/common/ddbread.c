@@ -321,6 +321,11 @@ emit(struct rd *rd)
 		write_lines(rd, u);
 		u->state = U_FREE;
 		rd->emitted++;
+		if (u->ocap > 65536) {	/* a day's lines are not kept once out */
+			free(u->out);
+			u->out = NULL;
+			u->olen = u->ocap = 0;
+		}
 	}
 }
 
@@ -357,7 +362,7 @@ ddbread_run(struct dynamodb *d, const struct ddbread_opts *o,
 			    rd.first_day + 1;
 		}
 		/* days read ahead of the one being written */
-		rd.nunits = o->concurrency * 2 < rd.ntotal ? o->concurrency * 2 :
+		rd.nunits = o->concurrency + 2 < rd.ntotal ? o->concurrency + 2 :
 		    rd.ntotal;
 	}
 	if ((rd.units = calloc((size_t)rd.nunits, sizeof *rd.units)) == NULL) {

@@ -6,6 +6,7 @@
  * --scan reads the whole table in parallel segments instead. The reading
  * is cmd/common/ddbread's (quake-map --archive's too). */
 #include <getopt.h>
+#include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -219,6 +220,10 @@ main(int argc, char **argv)
 	int status;
 
 	tool_init("quake-ddb-get");
+	/* answers and a day's lines of 64 KiB and more are mapped and given
+	 * back when freed (glibc's threshold would rise to the largest freed,
+	 * keeping them in a heap that does not shrink) */
+	mallopt(M_MMAP_THRESHOLD, 64 * 1024);
 	db.table = getenv("QUAKE_TABLE");
 	if ((db.endpoint = getenv("AWS_ENDPOINT_URL_DYNAMODB")) == NULL)
 		db.endpoint = getenv("AWS_ENDPOINT_URL");

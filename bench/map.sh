@@ -233,12 +233,12 @@ bench_catchup() {
 		for ((r = 0; r < ${MAP_RUNS:-3}; r++)); do
 			for ((j = 0; j < ${#bins[@]}; j++)); do
 				k=$(( (r + j) % ${#bins[@]} ))
-				mapb_cu "${bins[k]}" "${labels[k]}" "$W/200k" "/events/stream?minmagnitude=9.9" 10000 ${CATCHUP_SECS:-60} 1
+				mapb_cu "${bins[k]}" "${labels[k]}" "$W/200k" "/events/stream?minmagnitude=9.9" ${CATCHUP_N:-10000} ${CATCHUP_SECS:-60} 1
 				mapb_cu "${bins[k]}" "${labels[k]}" "$W/60k" "/events/stream" 400 20 0
 			done
 		done
 		echo
-		echo "10,000 clients with minmagnitude=9.9 connect at once to 200,000 held events (none of them M9.9); once every one has its headers one M9.9 line is written to stdin: \"all live\" is the time from the first connect until the last client has it (bounded: ${CATCHUP_SECS:-60} s). 400 clients without a filter connect at once to 60,000 held events and read as fast as they can for 20 s (the catch-up is ~27 MB each: it does not end). Meanwhile /healthz every 20 ms and an FDSN query (minmag=6, text, cached after the first) every 100 ms, each on a fresh connection (Python; the latency includes its connect). Goal: /healthz p99 < 50 ms."
+		echo "${CATCHUP_N:-10000} clients with minmagnitude=9.9 connect at once to 200,000 held events (none of them M9.9); once every one has its headers one M9.9 line is written to stdin: \"all live\" is the time from the first connect until the last client has it (bounded: ${CATCHUP_SECS:-60} s). 400 clients without a filter connect at once to 60,000 held events and read as fast as they can for 20 s (the catch-up is ~27 MB each: it does not end). Meanwhile /healthz every 20 ms and an FDSN query (minmag=6, text, cached after the first) every 100 ms, each on a fresh connection (Python; the latency includes its connect). Goal: /healthz p99 < 50 ms."
 		echo
 		echo "Machine: $(nproc) cores shared with other work, $(uname -m), $(date -u +%Y-%m-%d)."
 	} | tee "$OUT/catchup.md"

@@ -126,7 +126,9 @@ mapb_rss200k() {
 	( ulimit -n 20000; exec timeout 60 "$W/sse-clients" 127.0.0.1 $port "/events/stream?minmagnitude=9.9" 10000 1 25 >"$W/cl2.out" ) & cl=$!
 	for i in $(seq 1 300); do grep -q ready "$W/cl2.out" 2>/dev/null && break; sleep 0.1; done
 	sleep 2
-	mapb_line 1 | sed 's/"mag":4.5/"mag":9.9/' >&6
+	# at now: the store is full (200,000), so an event older than all it
+	# holds (mapb_line's fixed 2026-11-30) is refused and nobody gets it
+	mapb_line 1 | sed "s/\"mag\":4.5/\"mag\":9.9/; s/2026-11-30T00:00:0[01]/$(date -u +%Y-%m-%dT%H:%M:%S)/g" >&6
 	wait $cl || true
 	r1=$(mapb_rss $pid)
 	echo "| 200,000 events held | $r0 MiB |"
@@ -168,4 +170,76 @@ bench_map() {
 		echo
 		echo "Machine: $(nproc) cores shared with other work, $(uname -m), $(date -u +%Y-%m-%d). Latency: the publisher's write (quake-map's stdin, nchan's publish POST) to its arrival at a client, same clock; the floor: a bare send() loop. Goals: p99 < 100 ms at 10,000 and no worse than nchan; >= 0.5x nginx static, p99 < 5 ms; < 64 MiB."
 	} | tee "$OUT/map.md"
+}
+
+# catch-up (issue 28.5): clients connecting at once to what is held, /healthz
+# (and an FDSN query) probed every 20 ms meanwhile on fresh connections.
+# mapb_cu BIN LABEL HELD PATH N SECONDS MARK: MARK 1 publishes an M9.9 line
+# once every client has its headers and times until all of them have it
+# ("all live": sse-clients ends then, 2 s later); 0 reads for SECONDS
+mapb_cu() {
+	local bin=$1 label=$2 held=$3 path=$4 n=$5 secs=$6 mark=$7 port=$((MAPB_PORT + 5)) pid cl pr pq t0 t1 live=- res hz fq b0 b1 k
+	rm -f "$W/fifo3"; mkfifo "$W/fifo3"
+	( ulimit -n 20000; exec "$bin" --listen 127.0.0.1:$port --window 0 <"$W/fifo3" 2>/dev/null ) & pid=$!
+	exec 7>"$W/fifo3"; cat "$held" >&7
+	for i in $(seq 1 600); do [ "$(curl -s "127.0.0.1:$port/fdsnws/event/1/count")" = "$(wc -l <"$held")" ] && break; sleep 0.2; done
+	python3 bench/healthz-probe.py 127.0.0.1 $port 20 $((secs + 60)) >"$W/probe.out" & pr=$!
+	python3 bench/healthz-probe.py 127.0.0.1 $port 100 $((secs + 60)) "/fdsnws/event/1/query?minmag=6&format=text" >"$W/probeq.out" & pq=$!
+	b0=$(curl -s "127.0.0.1:$port/metrics" | awk '$1 == "quake_map_sse_bytes_total" {print $2}')
+	t0=$(date +%s%N)
+	( ulimit -n 20000; exec timeout $((secs + 30)) "$W/sse-clients" 127.0.0.1 $port "$path" "$n" 1 "$secs" >"$W/cu.out" ) & cl=$!
+	if [ "$mark" = 1 ]; then
+		for i in $(seq 1 $((secs * 10))); do grep -q ready "$W/cu.out" 2>/dev/null && break; sleep 0.1; done
+		# now: older than every held event it would be refused (the store is full)
+		grep -q ready "$W/cu.out" || echo "bench: not all $n clients connected in ${secs} s" >&2
+		mapb_line 9999999 | sed "s/\"mag\":4.5/\"mag\":9.9/; s/2026-11-30T00:00:0[01]/$(date -u +%Y-%m-%dT%H:%M:%S)/g" >&7
+		wait $cl || true
+		t1=$(date +%s%N)
+		res=$(grep '^clients' "$W/cu.out" || echo "clients $n messages 0")
+		k=$(echo "$res" | awk '{print $4}')
+		[ "$k" = "$n" ] && live=$(echo "($t1 - $t0) / 1000000000 - 2" | bc -l | xargs printf '%.1f')
+	else
+		sleep "$secs"
+		k=-
+	fi
+	b1=$(curl -s -m 60 "127.0.0.1:$port/metrics" | awk '$1 == "quake_map_sse_bytes_total" {print $2}')
+	kill $pr $pq 2>/dev/null || true; wait $pr $pq 2>/dev/null || true
+	kill $cl 2>/dev/null || true; wait $cl 2>/dev/null || true
+	exec 7>&-
+	kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true
+	hz=$(cat "$W/probe.out") fq=$(cat "$W/probeq.out")
+	local conn=all; grep -q ready "$W/cu.out" || conn="not all"
+	set -- $hz; local hn=$2 h50=$4 h99=$6 hmax=$8
+	set -- $fq; local qn=$2 q50=$4 q99=$6 qmax=$8
+	local key="catchup.$label.$n"
+	rec "$key.live_s" "$live"; rec "$key.got" "$k"; rec "$key.all_connected" "$([ "$conn" = all ] && echo 1 || echo 0)"; rec "$key.healthz_p50" "$h50"; rec "$key.healthz_p99" "$h99"; rec "$key.healthz_max" "$hmax"
+	rec "$key.fdsn_p99" "$q99"; rec "$key.fdsn_max" "$qmax"; rec "$key.mib_sent" "$(( (${b1:-0} - ${b0:-0}) / 1048576 ))"
+	printf '| %s | %s (%s connected) | %s | %s/%s | %s | %s / %s / %s (%s) | %s / %s (%s) | %s |\n' "$label" "$n" "$conn" "$path" "$k" "$n" "$live" "$h50" "$h99" "$hmax" "$hn" \
+		"$q99" "$qmax" "$qn" "$(( (${b1:-0} - ${b0:-0}) / 1048576 ))"
+}
+
+# bench/run catchup [B_OLD=DIR: the build before, in turn]
+bench_catchup() {
+	local r bins=("$B/bin/quake-map") labels=(now) j
+	cc -O2 -o "$W/sse-clients" bench/sse-clients.c
+	python3 tests/map-lines.py 200000 >"$W/200k"
+	python3 tests/map-lines.py 60000 >"$W/60k"
+	if [ -n "${B_OLD:-}" ]; then bins+=("$B_OLD/bin/quake-map"); labels+=(before); fi
+	{
+		echo "## quake-map: catch-up bounded across clients (issue 28.5)"
+		echo
+		echo "| build | clients | path | got the next event | all live, s | /healthz p50 / p99 / max ms (probes) | FDSN query p99 / max ms (probes) | MiB sent |"
+		echo "|---|---|---|---|---|---|---|---|"
+		for ((r = 0; r < ${MAP_RUNS:-3}; r++)); do
+			for ((j = 0; j < ${#bins[@]}; j++)); do
+				k=$(( (r + j) % ${#bins[@]} ))
+				mapb_cu "${bins[k]}" "${labels[k]}" "$W/200k" "/events/stream?minmagnitude=9.9" ${CATCHUP_N:-10000} ${CATCHUP_SECS:-60} 1
+				mapb_cu "${bins[k]}" "${labels[k]}" "$W/60k" "/events/stream" 400 20 0
+			done
+		done
+		echo
+		echo "${CATCHUP_N:-10000} clients with minmagnitude=9.9 connect at once to 200,000 held events (none of them M9.9); once every one has its headers one M9.9 line is written to stdin: \"all live\" is the time from the first connect until the last client has it (bounded: ${CATCHUP_SECS:-60} s). 400 clients without a filter connect at once to 60,000 held events and read as fast as they can for 20 s (the catch-up is ~27 MB each: it does not end). Meanwhile /healthz every 20 ms and an FDSN query (minmag=6, text, cached after the first) every 100 ms, each on a fresh connection (Python; the latency includes its connect). Goal: /healthz p99 < 50 ms."
+		echo
+		echo "Machine: $(nproc) cores shared with other work, $(uname -m), $(date -u +%Y-%m-%d)."
+	} | tee "$OUT/catchup.md"
 }

@@ -135,7 +135,7 @@ resource "aws_vpc_endpoint" "dynamodb" {
       Effect    = "Allow"
       Principal = "*"
       Action    = ["dynamodb:PutItem", "dynamodb:DescribeTable", "dynamodb:Query"]
-      Resource  = [aws_dynamodb_table.events.arn, "${aws_dynamodb_table.events.arn}/index/day-time-index"]
+      Resource  = [aws_dynamodb_table.events.arn, "${aws_dynamodb_table.events.arn}/index/day-time-index", "${aws_dynamodb_table.events.arn}/index/sig-time-index"]
     }]
   })
 }
@@ -235,11 +235,24 @@ resource "aws_dynamodb_table" "events" {
     name = "time"
     type = "S"
   }
+  attribute {
+    name = "sig"
+    type = "S"
+  }
 
   # "last N hours" without a Scan: Query day = D AND time > T
   global_secondary_index {
     name            = "day-time-index"
     hash_key        = "day"
+    range_key       = "time"
+    projection_type = "ALL"
+  }
+
+  # sparse: only M4.5+ items carry sig (YYYY-MM of time), so a year of
+  # them is 12 Queries reading those alone, not 365 reading every item
+  global_secondary_index {
+    name            = "sig-time-index"
+    hash_key        = "sig"
     range_key       = "time"
     projection_type = "ALL"
   }

@@ -27,11 +27,12 @@ resource "aws_iam_role_policy" "map" {
     Version = "2012-10-17"
     Statement = concat([
       {
-        # the archive and the warm start: Query by day, nothing else
+        # the archive and the warm start: Query by day (and by month of the
+        # sparse index for M4.5+), nothing else
         Sid       = "MapQueriesTheTable"
         Effect    = "Allow"
         Action    = ["dynamodb:Query"]
-        Resource  = [aws_dynamodb_table.events.arn, "${aws_dynamodb_table.events.arn}/index/day-time-index"]
+        Resource  = [aws_dynamodb_table.events.arn, "${aws_dynamodb_table.events.arn}/index/day-time-index", "${aws_dynamodb_table.events.arn}/index/sig-time-index"]
         Condition = { StringEquals = { "aws:SourceVpce" = aws_vpc_endpoint.dynamodb.id } }
       },
       {

@@ -49,7 +49,7 @@ output "waf_web_acl_arn" {
 }
 
 output "map_role_arn" {
-  description = "The map instances' role: dynamodb:Query on the table and its day-time-index (through the VPC endpoint only), reading the event topic on MSK, the journal's log group, Session Manager."
+  description = "The map instances' role: dynamodb:Query on the table, its day-time-index and its sparse sig-time-index (through the VPC endpoint only), reading the event topic on MSK, the journal's log group, Session Manager."
   value       = aws_iam_role.map.arn
 }
 

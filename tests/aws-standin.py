@@ -17,7 +17,8 @@
       out a new key id.
   aws-standin.py table PORT FILE [--page N] [--throttle K]
       A read-only DynamoDB table of the event lines in FILE (the newest
-      revision of each id), answering Query on day-time-index (the key
+      revision of each id), answering Query on day-time-index and on the
+      sparse sig-time-index (a month, items of M4.5+ only) (the key
       condition only; filters are the client's to check too) and Scan
       (Segment by a hash of the id), N items a page (default 3) with
       LastEvaluatedKey; the first K requests are throttled (HTTP 400
@@ -245,11 +246,13 @@ def table_handler(path, page, throttle):
             continue
         item = {k: ({'N': v} if k in ('lat', 'lon', 'depth', 'mag') else {'S': v}) for k, v in ev.items()}
         item['day'] = {'S': ev['time'][:10]}
+        if float(ev['mag']) >= 4.5:  # the sparse sig-time-index's
+            item['sig'] = {'S': ev['time'][:7]}
         items[ev['id']] = item
     rows = sorted(items.values(), key=lambda i: (i['day']['S'], i['time']['S'], i['id']['S']))
 
-    def key(i):
-        return {'id': i['id'], 'day': i['day'], 'time': i['time']}
+    def key(i, part='day'):
+        return {'id': i['id'], part: i[part], 'time': i['time']}
 
     class H(Quiet):
         def do_GET(self):
@@ -266,9 +269,13 @@ def table_handler(path, page, throttle):
                 return self.reply(400, {'__type': 'com.amazonaws.dynamodb.v20120810#ResourceNotFoundException',
                                         'message': 'Requested resource not found'})
             v = req.get('ExpressionAttributeValues', {})
+            part = 'day'
             if target == 'Query':
                 count('queries')
-                sel = [i for i in rows if i['day']['S'] == v[':d']['S'] and
+                if req.get('IndexName') == 'sig-time-index':
+                    count('sig_queries')
+                    part = 'sig'
+                sel = [i for i in rows if part in i and i[part]['S'] == v[':d']['S'] and
                        v[':a']['S'] <= i['time']['S'] <= v[':b']['S']]
             elif target == 'Scan':
                 seg, tot = req.get('Segment', 0), req.get('TotalSegments', 1)
@@ -278,11 +285,11 @@ def table_handler(path, page, throttle):
             start = req.get('ExclusiveStartKey')
             if start is not None:
                 count('continued')
-                at = [k for k, i in enumerate(sel) if key(i) == start]
+                at = [k for k, i in enumerate(sel) if key(i, part) == start]
                 sel = sel[at[0] + 1:] if at else []
             out = {'Items': sel[:page], 'Count': len(sel[:page]), 'ScannedCount': len(sel[:page])}
             if len(sel) > page:
-                out['LastEvaluatedKey'] = key(sel[page - 1])
+                out['LastEvaluatedKey'] = key(sel[page - 1], part)
             count('pages')
             self.reply(200, out)
     return H

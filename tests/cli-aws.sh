@@ -165,9 +165,22 @@ cli_ddb_get() {
 	check "quake-ddb-get a range: exactly the events in it, by time, canonical bytes ($(wc -l <"$TMP/want") lines)" \
 		cmp -s "$TMP/got" "$TMP/want"
 	check "quake-ddb-get: throttled requests retried" grep -q 'retries=5' "$TMP/err"
+	local q0 s0 q1 s1
+	q0=$(curl -s "$T/stats" | jq '.queries // 0') s0=$(curl -s "$T/stats" | jq '.sig_queries // 0')
 	get -t quake-ro --since 2015-01-01 --until 2026-12-31 --minmagnitude 4.5 >"$TMP/got" 2>"$TMP/err"
 	ddb_get_want "$TMP/table" 2015-01-01T00:00:00.000000Z 2026-12-31T00:00:00.000000Z 4.5 >"$TMP/want"
 	check "quake-ddb-get --minmagnitude 4.5 over 12 years ($(wc -l <"$TMP/want") lines)" cmp -s "$TMP/got" "$TMP/want"
+	q1=$(curl -s "$T/stats" | jq '.queries // 0') s1=$(curl -s "$T/stats" | jq '.sig_queries // 0')
+	# 144 months, a few more pages: not the 4,383 days of the day index
+	check "quake-ddb-get --minmagnitude 4.5: the sparse sig-time-index, a month a Query ($((q1 - q0)) queries, all of it: $((s1 - s0)))" \
+		test $((q1 - q0)) -eq $((s1 - s0)) -a $((q1 - q0)) -ge 144 -a $((q1 - q0)) -lt 400
+	get -t quake-ro --since 2015-01-01 --until 2026-12-31 --minmagnitude 4.5 --day-index >"$TMP/got" 2>"$TMP/err"
+	check "quake-ddb-get --minmagnitude 4.5 --day-index: the same lines from the day index" cmp -s "$TMP/got" "$TMP/want"
+	check "quake-ddb-get --day-index: no Query of the sparse index" test "$(curl -s "$T/stats" | jq '.sig_queries // 0')" = "$s1"
+	get -t quake-ro --since 2015-01-01 --until 2026-12-31 --minmagnitude 4.4 >"$TMP/got" 2>"$TMP/err"
+	ddb_get_want "$TMP/table" 2015-01-01T00:00:00.000000Z 2026-12-31T00:00:00.000000Z 4.4 >"$TMP/want"
+	check "quake-ddb-get --minmagnitude 4.4: the day index, every one of them ($(wc -l <"$TMP/want") lines)" cmp -s "$TMP/got" "$TMP/want"
+	check "quake-ddb-get --minmagnitude 4.4: no Query of the sparse index" test "$(curl -s "$T/stats" | jq '.sig_queries // 0')" = "$s1"
 	check "quake-ddb-get: a day of 10 events read in pages of 3 (LastEvaluatedKey)" test "$(curl -s "$T/stats" | jq '.continued // 0')" -gt 0
 	get -t quake-ro --scan -c 4 2>/dev/null | sort >"$TMP/got"
 	ddb_get_want "$TMP/table" 0 9 | sort >"$TMP/want"

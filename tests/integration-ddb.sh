@@ -136,6 +136,14 @@ for l in open(sys.argv[1]):
     if e["mag"] >= 6 and -30 <= e["lat"] <= 60 and (e["lon"] >= 100 or e["lon"] <= -60):
         print(l, end="")' <(ddb_get_want "$TMP/years" 2024-01-01T00:00:00.000000Z 2027-01-01T00:00:00.000000Z) >"$TMP/want"
 	check "ddb-get M6+ in a box across 180 over three years ($(wc -l <"$TMP/want") lines)" cmp -s "$TMP/got" "$TMP/want"
+	# M4.5+ comes from the sparse sig-time-index (a month a Query, paged):
+	# the same lines as the day index gives
+	get -t quake-years -e "$DDB" --since 2024-12-01 --until 2027-01-01 --minmagnitude 4.5 >"$TMP/got" 2>"$TMP/err"
+	ddb_get_want "$TMP/years" 2024-12-01T00:00:00.000000Z 2027-01-01T00:00:00.000000Z 4.5 >"$TMP/want"
+	check "ddb-get M4.5+ over two years from the sparse sig-time-index ($(wc -l <"$TMP/want") lines, $(grep -o 'pages=[0-9]*' "$TMP/err"))" \
+		cmp -s "$TMP/got" "$TMP/want"
+	get -t quake-years -e "$DDB" --since 2024-12-01 --until 2027-01-01 --minmagnitude 4.5 --day-index >"$TMP/got2" 2>/dev/null
+	check "ddb-get M4.5+ --day-index: the same lines" cmp -s "$TMP/got2" "$TMP/want"
 	get -t quake-years -e "$DDB" --scan -c 8 2>/dev/null | sort >"$TMP/got"
 	ddb_get_want "$TMP/years" 0 9 | sort >"$TMP/want"
 	check "ddb-get --scan: the whole table ($(wc -l <"$TMP/want") events)" cmp -s "$TMP/got" "$TMP/want"

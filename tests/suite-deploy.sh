@@ -90,6 +90,7 @@ if u(md["http_tokens"]) != "required" or u(md["http_put_response_hop_limit"]) !=
 # the map's Queries it; each DynamoDB grant only through the VPC endpoint,
 # the key only via DynamoDB
 pol = str(u(res["aws_iam_role_policy.pipeline"]["policy"]))
+ep = str(u(res["aws_vpc_endpoint.dynamodb"].get("policy")))
 acts = sorted(re.findall(r"dynamodb:[A-Za-z*]+", pol))
 if acts != ["dynamodb:DescribeTable", "dynamodb:PutItem"]:
     bad.append("pipeline role allows %s" % acts)
@@ -99,14 +100,15 @@ mpol = str(u(res["aws_iam_role_policy.map"]["policy"]))
 if sorted(re.findall(r"dynamodb:[A-Za-z*]+", mpol)) != ["dynamodb:Query"] or "aws:SourceVpce" not in mpol or \
         "kms:ViaService" not in mpol or "GenerateDataKey" in mpol:
     bad.append("map role is not Query only (through the endpoint, the key via DynamoDB)")
-if "/index/day-time-index" not in mpol or "/index/*" in mpol:
-    bad.append("Query is not limited to the table and its day-time-index")
+if sorted(set(re.findall(r"/index/[A-Za-z0-9*_.-]+", mpol))) != ["/index/day-time-index", "/index/sig-time-index"]:
+    bad.append("Query is not limited to the table and its day-time-index and sig-time-index")
 # on MSK: the map only reads its topic, the pipeline writes its topics
 kp = str(u(res["aws_iam_role_policy.pipeline_kafka"]["policy"]))
 if "kafka-cluster:WriteData" in mpol or "kafka-cluster:ReadData" not in mpol or "kafka-cluster:*" in mpol + kp or \
         "kafka-cluster:WriteData" not in kp or "CreateTopic" in mpol:
     bad.append("MSK grants: the map must only read, the pipeline write its topics")
-ep = str(u(res["aws_vpc_endpoint.dynamodb"].get("policy")))
+if sorted(set(re.findall(r"/index/[A-Za-z0-9*_.-]+", ep))) != ["/index/day-time-index", "/index/sig-time-index"]:
+    bad.append("the endpoint's policy does not name exactly the two indexes")
 if "aws_dynamodb_table.events.arn" not in ep or "dynamodb:*" in ep:
     bad.append("the DynamoDB endpoint has no policy naming the table")
 if "AmazonSSMManagedInstanceCore" not in str(res.get("aws_iam_role_policy_attachment.ssm")) or \
@@ -138,9 +140,12 @@ for k, v in res.items():
 t = res["aws_dynamodb_table.events"]
 if u(t["billing_mode"]) != "PAY_PER_REQUEST" or u(t["hash_key"]) != "id":
     bad.append("table not on-demand with key id")
-g = blk(t["global_secondary_index"])
-if (u(g["hash_key"]), u(g["range_key"])) != ("day", "time"):
-    bad.append("no day/time index")
+gsis = t["global_secondary_index"] if isinstance(t["global_secondary_index"], list) else [t["global_secondary_index"]]
+keys = sorted((u(g["name"]), u(g["hash_key"]), u(g["range_key"]), u(g["projection_type"])) for g in gsis)
+if keys != [("day-time-index", "day", "time", "ALL"), ("sig-time-index", "sig", "time", "ALL")]:
+    bad.append("not the day/time and the sparse sig/time indexes: %s" % keys)
+if sorted(u(a["name"]) for a in t["attribute"]) != ["day", "id", "sig", "time"]:
+    bad.append("the table's attributes are not id, day, time, sig")
 if "ttl" not in str(u(blk(t["ttl"])["attribute_name"])) or u(blk(t["point_in_time_recovery"])["enabled"]) is not True:
     bad.append("ttl or PITR missing")
 if u(t.get("deletion_protection_enabled")) is not True or u(blk(t.get("lifecycle", [{}])).get("prevent_destroy")) is not True:
@@ -277,7 +282,7 @@ if "journald" not in cwa or "quake-alerts.service" not in cwa or "aws_cloudwatch
 print("; ".join(bad) or "ok")
 PY
 )
-	check "infra: HCL parses; IMDSv2 + hop limit 1, least privilege per role (pipeline PutItem+DescribeTable, map Query on the table and its day-time-index, through the endpoint, kms:ViaService; on MSK the map only reads), instance broker or MSK (3 brokers, IAM, TLS, RF 3, min ISR 2), the map an ASG of >= 2 over two zones (IMDSv2, ELB /healthz, refresh), the receiver on its own HTTPS host, secrets in SecureStrings fetched to /run/credstore, the journal shipped, Session Manager, no inbound but from the ALB (and Kafka from the map) (public subnets, /healthz, /metrics hidden, HTTPS+HSTS on a domain unless plain HTTP is asked for, access logs, WAF 500/5 min/IP on the API + managed rules counting, redacted logs), no replacement by AMI or release, a kept data volume, the template's variables all given and its fixes in place, the table kept (deletion protection, prevent_destroy, backups), alarms to SNS, documented ($out)" test "$out" = ok
+	check "infra: HCL parses; IMDSv2 + hop limit 1, least privilege per role (pipeline PutItem+DescribeTable, map Query on the table, its day-time-index and sparse sig-time-index, through the endpoint, kms:ViaService; on MSK the map only reads), instance broker or MSK (3 brokers, IAM, TLS, RF 3, min ISR 2), the map an ASG of >= 2 over two zones (IMDSv2, ELB /healthz, refresh), the receiver on its own HTTPS host, secrets in SecureStrings fetched to /run/credstore, the journal shipped, Session Manager, no inbound but from the ALB (and Kafka from the map) (public subnets, /healthz, /metrics hidden, HTTPS+HSTS on a domain unless plain HTTP is asked for, access logs, WAF 500/5 min/IP on the API + managed rules counting, redacted logs), no replacement by AMI or release, a kept data volume, the template's variables all given and its fixes in place, the table kept (deletion protection, prevent_destroy, backups), alarms to SNS, documented ($out)" test "$out" = ok
 	"$VENV/bin/checkov" -d infra --compact --quiet --skip-download >"$TMP/checkov.out" 2>/dev/null
 	check "infra: checkov finds no failed check ($(grep -m1 'Passed checks' "$TMP/checkov.out"))" \
 		grep -q 'Failed checks: 0,' "$TMP/checkov.out"

@@ -42,7 +42,7 @@ put_body(void)
 		{ "magtype", "S", "mb" }, { "region", "S", "NEW GUINEA, \"PNG\"" },
 		{ "evtype", "S", "ke" }, { "auth", "S", "NEIC" },
 		{ "source_catalog", "S", "EMSC-RTS" }, { "source_id", "S", "1643105" },
-		{ "day", "S", "2024-03-30" },
+		{ "day", "S", "2024-03-30" }, { "sig", "S", "2024-03" },
 	};
 	for (size_t i = 0; i < NELEM(attrs); i++) {
 		const char *got = item_str(item, attrs[i].name, attrs[i].type);
@@ -50,6 +50,22 @@ put_body(void)
 		    attrs[i].name, attrs[i].type);
 	}
 	CHECK(json_object_size(item) == NELEM(attrs), "no other attributes (no ttl when 0)");
+	json_decref(j);
+	ev.mag = 4.4999;
+	n = quake_ddb_put_body(&ev, "quake", 0, body, sizeof body);
+	j = json_loadb(body, n, 0, NULL);
+	CHECK(j != NULL && json_object_get(json_object_get(j, "Item"), "sig") == NULL,
+	    "below M4.5: no sig (not in the sparse index)");
+	json_decref(j);
+	ev.mag = 4.5;
+	n = quake_ddb_put_body(&ev, "quake", 0, body, sizeof body);
+	j = json_loadb(body, n, 0, NULL);
+	CHECK_STR(item_str(json_object_get(j, "Item"), "sig", "S"), "2024-03",
+	    "M4.5 exactly: sig is the month of time");
+	json_decref(j);
+	ev.mag = 4.6;
+	n = quake_ddb_put_body(&ev, "quake", 0, body, sizeof body);
+	j = json_loadb(body, n, 0, NULL);
 	CHECK_STR(json_string_value(json_object_get(j, "ConditionExpression")),
 	    "attribute_not_exists(#id) OR #lu < :lu", "condition");
 	CHECK_STR(json_string_value(json_object_get(json_object_get(j,
@@ -82,6 +98,12 @@ create_table(void)
 	CHECK_STR(json_string_value(json_object_get(json_array_get(json_object_get(gsi,
 	    "KeySchema"), 1), "AttributeName")), "time", "GSI range key is time");
 	CHECK_STR(json_string_value(json_object_get(j, "BillingMode")), "PAY_PER_REQUEST", "on demand");
+	gsi = json_array_get(json_object_get(j, "GlobalSecondaryIndexes"), 1);
+	CHECK_STR(json_string_value(json_object_get(gsi, "IndexName")), QUAKE_DDB_SIG_GSI, "second GSI: the sparse one");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(json_object_get(gsi,
+	    "KeySchema"), 0), "AttributeName")), "sig", "its hash key is sig");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(json_object_get(gsi,
+	    "KeySchema"), 1), "AttributeName")), "time", "its range key is time");
 	json_decref(j);
 }
 
@@ -233,6 +255,22 @@ read_bodies(void)
 	CHECK_STR(json_string_value(json_object_get(j, "FilterExpression")),
 	    "#t BETWEEN :a AND :b AND #m >= :m", "scan: the time range is a filter");
 	CHECK(json_object_get(j, "Segment") == NULL, "one segment: no Segment");
+	json_decref(j);
+	n = quake_ddb_query_body("quake", "2025-03", &flt, NULL, body, sizeof body);
+	j = json_loadb(body, n, 0, NULL);
+	CHECK(j != NULL, "a month's query body is JSON");
+	CHECK_STR(json_string_value(json_object_get(j, "IndexName")), QUAKE_DDB_SIG_GSI, "a month: the sparse index");
+	CHECK_STR(json_string_value(json_object_get(json_object_get(j, "ExpressionAttributeNames"), "#d")),
+	    "sig", "a month: #d is sig");
+	CHECK_STR(val_str(j, ":d", "S"), "2025-03", ":d is the month");
+	CHECK_STR(val_str(j, ":a", "S"), "2025-03-01T06:00:00.000000Z", "the month starts at --since");
+	CHECK_STR(val_str(j, ":b", "S"), "2025-03-02T12:00:00.000000Z", "and ends at --until");
+	CHECK_STR(json_string_value(json_object_get(j, "FilterExpression")), "#m >= :m", "a month: the magnitude filter still");
+	CHECK(all_used(j), "a month: every name and value is used");
+	json_decref(j);
+	n = quake_ddb_query_body("quake", "2025-02", NULL, NULL, body, sizeof body);
+	j = json_loadb(body, n, 0, NULL);
+	CHECK_STR(val_str(j, ":b", "S"), "2025-02-31T23:59:59.999999Z", "a whole month ends after its last day, as strings compare");
 	json_decref(j);
 	CHECK(quake_ddb_query_body("quake", "2025-3-1", NULL, NULL, body, sizeof body) == 0, "bad day refused");
 	CHECK(quake_ddb_query_body("quake", "2025-03-01", NULL, NULL, body, 100) == 0, "short buffer refused");

@@ -35,6 +35,7 @@ struct rd {
 	struct ddbread_counts k;
 	struct unit *units;		/* a ring of nunits */
 	long nunits, first_day, ntotal;
+	int months;			/* units are months of the sparse index */
 	long next_index;		/* the next unit not yet started */
 	long emitted;			/* units written out */
 	int fatal, stopped;
@@ -65,12 +66,18 @@ failed(struct rd *rd, int status, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* "YYYY-MM-DD" of day number i of the range. */
+/* "YYYY-MM-DD" of day number i of the range ("YYYY-MM" of month i). */
 static void
 day_str(struct rd *rd, long i, char *out)
 {
 	char t[QUAKE_TIME_LEN + 1];
 
+	if (rd->months) {
+		long m = rd->first_day + i;	/* months since year 0 */
+
+		snprintf(out, 11, "%04ld-%02ld", m / 12 % 10000, m % 12 + 1);
+		return;
+	}
 	quake_time_format((int64_t)(rd->first_day + i) * 86400 * 1000000, t);
 	memcpy(out, t, 10);
 	out[10] = '\0';
@@ -314,6 +321,11 @@ emit(struct rd *rd)
 		write_lines(rd, u);
 		u->state = U_FREE;
 		rd->emitted++;
+		if (u->ocap > 65536) {	/* a day's lines are not kept once out */
+			free(u->out);
+			u->out = NULL;
+			u->olen = u->ocap = 0;
+		}
 	}
 }
 
@@ -342,8 +354,15 @@ ddbread_run(struct dynamodb *d, const struct ddbread_opts *o,
 		}
 		rd.first_day = (long)(from / 86400000000LL);
 		rd.ntotal = (long)(to / 86400000000LL) - rd.first_day + 1;
+		/* only M4.5+: the sparse index, a month a unit */
+		if (!o->days && o->flt.has_mag && o->flt.minmag >= QUAKE_DDB_SIG_MAG) {
+			rd.months = 1;
+			rd.first_day = atol(o->flt.from) * 12 + atol(o->flt.from + 5) - 1;
+			rd.ntotal = atol(o->flt.to) * 12 + atol(o->flt.to + 5) - 1 -
+			    rd.first_day + 1;
+		}
 		/* days read ahead of the one being written */
-		rd.nunits = o->concurrency * 2 < rd.ntotal ? o->concurrency * 2 :
+		rd.nunits = o->concurrency + 2 < rd.ntotal ? o->concurrency + 2 :
 		    rd.ntotal;
 	}
 	if ((rd.units = calloc((size_t)rd.nunits, sizeof *rd.units)) == NULL) {

@@ -1,5 +1,6 @@
 /* ddbread — a range of a DynamoDB table of events read back: one Query per
- * day partition of day-time-index (or a parallel Scan), many in flight on a
+ * day partition of day-time-index (per month of the sparse sig-time-index
+ * when only events of M4.5 or more are asked for; or a parallel Scan), many in flight on a
  * struct dynamodb's pool, each paged with LastEvaluatedKey and retried with
  * backoff and full jitter; each event handed to the caller as its
  * canonical line, the days in time order. Shared by quake-ddb-get and
@@ -18,6 +19,7 @@
 struct ddbread_opts {
 	struct quake_ddb_filter flt;	/* from and to set unless scan */
 	int scan;			/* a Scan of nseg segments */
+	int days;			/* 1: the day index even for minmag >= 4.5 */
 	long concurrency;		/* the pool's size */
 	long max_attempts;		/* per request */
 	int64_t deadline;		/* µs; 0: none */

@@ -285,6 +285,14 @@ prepare(struct dynamodb *d, struct dynamodb_req *r, const char *target,
 
 	if ((rc = sign(d, target, body, len, &r->hdrs)) != 0)
 		return rc;
+	if (r->rcap > 4 * DYNAMODB_RESP_MAX) {	/* a large answer is not kept */
+		char *nb = realloc(r->resp, DYNAMODB_RESP_MAX + 1);
+
+		if (nb != NULL) {
+			r->resp = nb;
+			r->rcap = DYNAMODB_RESP_MAX;
+		}
+	}
 	r->rlen = 0;
 	r->truncated = 0;
 	r->pool = d;

@@ -66,6 +66,9 @@ struct httpd {
 	struct timer timers[4];
 	size_t ntimers;
 	struct lws_protocol_vhost_options headers[3];	/* with cfg.csp */
+	lws_sorted_usec_list_t next;	/* httpd_next_turn */
+	void (*next_fn)(void *);
+	void *next_arg;
 };
 
 /* Per connection (lws's per-session data of the "http" protocol). */
@@ -261,6 +264,31 @@ int
 httpd_choked(struct httpd_conn *c)
 {
 	return lws_send_pipe_choked(c->wsi);
+}
+
+struct httpd *
+httpd_of(struct httpd_conn *c)
+{
+	return of(c->wsi);
+}
+
+static void
+next_fire(lws_sorted_usec_list_t *sul)
+{
+	struct httpd *h = lws_container_of(sul, struct httpd, next);
+
+	h->next_fn(h->next_arg);
+}
+
+/* due in 1 µs: lws runs the timers that are due before its poll, with the
+ * time taken at its start, so one scheduled from there runs after the
+ * poll (with no wait: the timeout is 0 ms) */
+void
+httpd_next_turn(struct httpd *h, void (*fn)(void *), void *arg)
+{
+	h->next_fn = fn;
+	h->next_arg = arg;
+	lws_sul_schedule(h->ctx, 0, &h->next, next_fire, 1);
 }
 
 static const char *

@@ -146,4 +146,13 @@ int httpd_write(struct httpd_conn *c, size_t len);
 /* 1 when c cannot take more now (bytes wait in lws or the socket is full). */
 int httpd_choked(struct httpd_conn *c);
 
+/* The server c belongs to. */
+struct httpd *httpd_of(struct httpd_conn *c);
+
+/* Call fn(arg) once in the next turn of the loop, after its poll(2) and
+ * the connections that are ready then: work split over turns lets every
+ * other request in between. One such call is pending per server; another
+ * before it ran replaces it. */
+void httpd_next_turn(struct httpd *h, void (*fn)(void *), void *arg);
+
 #endif

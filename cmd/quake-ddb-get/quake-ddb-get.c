@@ -6,6 +6,7 @@
  * --scan reads the whole table in parallel segments instead. The reading
  * is cmd/common/ddbread's (quake-map --archive's too). */
 #include <getopt.h>
+#include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +25,7 @@ static const char usage_text[] =
 "                     [--imds-v1] [--max-attempts N]\n"
 "                     (--since WHEN [--until WHEN] | --scan [--since WHEN] [--until WHEN])\n"
 "                     [--minmagnitude M] [--minlatitude D] [--maxlatitude D]\n"
-"                     [--minlongitude D] [--maxlongitude D]\n"
+"                     [--minlongitude D] [--maxlongitude D] [--day-index]\n"
 "  -t, --table TABLE       table to read (env QUAKE_TABLE)\n"
 "  -r, --region REGION     AWS region (env AWS_REGION, AWS_DEFAULT_REGION,\n"
 "                          the profile's region, instance metadata)\n"
@@ -41,6 +42,8 @@ static const char usage_text[] =
 "      --minlatitude D, --maxlatitude D, --minlongitude D, --maxlongitude D\n"
 "                          a box (minlongitude > maxlongitude crosses 180)\n"
 "      --scan              read the whole table (in the table's order, not by time)\n"
+"      --day-index         Query day-time-index even for --minmagnitude 4.5 or more\n"
+"                          (a table written before sig-time-index existed)\n"
 "  -h, --help              this help\n"
 "  -V, --version           print the version\n";
 
@@ -49,7 +52,7 @@ static const char usage_text[] =
 static struct {
 	long concurrency, max_attempts;
 	const char *profile;
-	int imds_v1, scan;
+	int imds_v1, scan, days;
 	struct quake_ddb_filter flt;
 	int64_t since, until;		/* µs; since < 0: not given */
 } cfg = { .concurrency = 16, .max_attempts = 10, .since = -1, .until = -1 };
@@ -109,7 +112,7 @@ static void
 options(int argc, char **argv)
 {
 	enum { O_PROFILE = 256, O_V1, O_ATTEMPTS, O_MINMAG, O_MINLAT, O_MAXLAT,
-	    O_MINLON, O_MAXLON, O_SCAN };
+	    O_MINLON, O_MAXLON, O_SCAN, O_DAYS };
 	static const struct option longopts[] = {
 		{ "table", required_argument, NULL, 't' },
 		{ "region", required_argument, NULL, 'r' },
@@ -126,6 +129,7 @@ options(int argc, char **argv)
 		{ "minlongitude", required_argument, NULL, O_MINLON },
 		{ "maxlongitude", required_argument, NULL, O_MAXLON },
 		{ "scan", no_argument, NULL, O_SCAN },
+		{ "day-index", no_argument, NULL, O_DAYS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -154,6 +158,7 @@ options(int argc, char **argv)
 		case O_MINLON: box = 1; flt->minlon = parse_deg("--minlongitude", optarg, -180, 180); break;
 		case O_MAXLON: box = 1; flt->maxlon = parse_deg("--maxlongitude", optarg, -180, 180); break;
 		case O_SCAN: cfg.scan = 1; break;
+		case O_DAYS: cfg.days = 1; break;
 		case 'h': fputs(usage_text, stdout); exit(0);
 		case 'V': tool_version();
 		default: usage_exit:
@@ -215,12 +220,16 @@ main(int argc, char **argv)
 	int status;
 
 	tool_init("quake-ddb-get");
+	/* answers and a day's lines of 64 KiB and more are mapped and given
+	 * back when freed (glibc's threshold would rise to the largest freed,
+	 * keeping them in a heap that does not shrink) */
+	mallopt(M_MMAP_THRESHOLD, 64 * 1024);
 	db.table = getenv("QUAKE_TABLE");
 	if ((db.endpoint = getenv("AWS_ENDPOINT_URL_DYNAMODB")) == NULL)
 		db.endpoint = getenv("AWS_ENDPOINT_URL");
 	options(argc, argv);
 	if ((status = setup()) == 0) {
-		struct ddbread_opts o = { .flt = cfg.flt, .scan = cfg.scan,
+		struct ddbread_opts o = { .flt = cfg.flt, .scan = cfg.scan, .days = cfg.days,
 		    .concurrency = cfg.concurrency, .max_attempts = cfg.max_attempts,
 		    .stop = &tool_stop, .line = out_line };
 		struct ddbread_counts k = { 0 };

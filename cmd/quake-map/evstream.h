@@ -2,7 +2,8 @@
  * live. A client is only a cursor (the last seq sent) into the store's
  * revision log, so a client behind costs no memory here; one that stays
  * more than queue revisions behind after catching up is closed (it resumes
- * with Last-Event-ID). */
+ * with Last-Event-ID). Clients catching up share a budget of work per loop
+ * turn, round-robin (catchup.h). */
 #ifndef QUAKE_EVSTREAM_H
 #define QUAKE_EVSTREAM_H
 
@@ -37,5 +38,9 @@ struct evstream_stats {
 	long long clients, messages, bytes, dropped;
 };
 void evstream_stats(const struct evstream *s, struct evstream_stats *out);
+
+/* Prometheus lines of the catch-up (clients behind, turns, the most work in
+ * one turn, records looked at) into out[cap]; their length (0: no room). */
+size_t evstream_metrics(const struct evstream *s, char *out, size_t cap);
 
 #endif

@@ -155,8 +155,10 @@ metrics(void *arg, struct httpd_conn *c, const struct httpd_req *r)
 	struct map *m = arg;
 	struct evstream_stats s;
 	struct fdsnws_stats q;
-	char more[2048];
+	char more[4096];
 	size_t n = detstream_metrics(m->det, more, sizeof more);
+
+	n += evstream_metrics(m->sse, more + n, sizeof more - n);
 
 	evstream_stats(m->sse, &s);
 	fdsnws_stats(m->fdsn, &q);

@@ -1,6 +1,11 @@
 /* store — a dense array of events, an open-addressing index by id, a
  * min-heap by event time (eviction), and an append-only revision log sorted
- * by seq whose stale records (superseded or evicted) are compacted away. */
+ * by seq whose stale records (superseded or evicted) are compacted away.
+ * Over the log, the largest magnitude of each block of 16, 256 and 4096
+ * records, so that a scan for magnitude >= m steps over every block below
+ * it: a filtered catch-up visits what it sends (and the blocks around it),
+ * not everything held. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,7 +15,11 @@
 struct logrec {
 	uint64_t seq;
 	uint32_t idx;
+	float mag;	/* the revision's, rounded up: never below it */
 };
+
+#define LEVELS 3
+#define SHIFT 4	/* level l's blocks are 1 << (SHIFT * (l + 1)) records */
 
 struct store {
 	struct store_ev *ev;
@@ -20,6 +29,7 @@ struct store {
 	uint32_t *heap;
 	struct logrec *log;
 	size_t nlog, caplog;
+	float *bmax[LEVELS];		/* per block: the most of its mags (dead ones too) */
 	uint64_t seq, evicted;
 	size_t bytes;
 	int64_t window;
@@ -159,6 +169,30 @@ live(const struct store *s, const struct logrec *r)
 	return r->idx < s->n && s->ev[r->idx].seq == r->seq;
 }
 
+/* mag as a float no smaller than it */
+static float
+mag_up(double mag)
+{
+	float f = (float)mag;
+
+	return (double)f < mag ? nextafterf(f, INFINITY) : f;
+}
+
+/* Log record i (just written) into the block maxima. */
+static void
+bmax_add(struct store *s, size_t i)
+{
+	float m = s->log[i].mag;
+
+	for (int l = 0; l < LEVELS; l++) {
+		unsigned sh = SHIFT * (unsigned)(l + 1);
+		size_t b = i >> sh;
+
+		if ((i & (((size_t)1 << sh) - 1)) == 0 || s->bmax[l][b] < m)
+			s->bmax[l][b] = m;
+	}
+}
+
 static int
 log_append(struct store *s, uint32_t idx)
 {
@@ -166,8 +200,10 @@ log_append(struct store *s, uint32_t idx)
 		size_t o = 0;
 
 		for (size_t i = 0; i < s->nlog; i++)
-			if (live(s, &s->log[i]))
-				s->log[o++] = s->log[i];
+			if (live(s, &s->log[i])) {
+				s->log[o] = s->log[i];
+				bmax_add(s, o++);
+			}
 		s->nlog = o;
 	}
 	if (s->nlog == s->caplog) {
@@ -177,10 +213,19 @@ log_append(struct store *s, uint32_t idx)
 		if (l == NULL)
 			return -1;
 		s->log = l;
+		for (int k = 0; k < LEVELS; k++) {
+			size_t nb = (n >> (SHIFT * (k + 1))) + 1;
+			float *b = realloc(s->bmax[k], nb * sizeof *b);
+
+			if (b == NULL)
+				return -1;
+			s->bmax[k] = b;
+		}
 		s->caplog = n;
 	}
 	s->ev[idx].seq = ++s->seq;
-	s->log[s->nlog++] = (struct logrec){ s->seq, idx };
+	s->log[s->nlog] = (struct logrec){ s->seq, idx, mag_up(s->ev[idx].mag) };
+	bmax_add(s, s->nlog++);
 	return 0;
 }
 
@@ -352,6 +397,8 @@ store_free(struct store *s)
 	free(s->slot);
 	free(s->heap);
 	free(s->log);
+	for (int l = 0; l < LEVELS; l++)
+		free(s->bmax[l]);
 	free(s);
 }
 
@@ -384,21 +431,58 @@ store_at(const struct store *s, size_t i)
 	return i < s->n ? &s->ev[i] : NULL;
 }
 
-const struct store_ev *
-store_after(const struct store *s, uint64_t after, size_t *hint)
+/* From log position i, the first block level whose block starting at i
+ * holds nothing of minmag or more: how many records to step over (0: none). */
+static size_t
+skip(const struct store *s, size_t i, double minmag, size_t *visits)
 {
-	size_t i = *hint;
+	for (int l = LEVELS - 1; l >= 0; l--) {
+		unsigned sh = SHIFT * (unsigned)(l + 1);
+
+		if ((i & (((size_t)1 << sh) - 1)) != 0)
+			continue;	/* not a block's start at this level */
+		++*visits;
+		if ((double)s->bmax[l][i >> sh] < minmag)
+			return (size_t)1 << sh;
+	}
+	return 0;
+}
+
+const struct store_ev *
+store_after(const struct store *s, uint64_t after, double minmag, size_t *hint,
+    size_t *visits, size_t max, uint64_t *upto)
+{
+	size_t i = *hint, v0 = *visits, k;
+	int filtered = minmag > -3;	/* no magnitude is below -3 */
 
 	/* the hint holds if the record before it is at or before `after` */
 	if (i > s->nlog || (i > 0 && s->log[i - 1].seq > after) ||
 	    (i < s->nlog && s->log[i].seq + 64 <= after))
 		i = log_find(s, after);		/* wrong, or far behind */
-	for (; i < s->nlog; i++)
-		if (s->log[i].seq > after && live(s, &s->log[i])) {
-			*hint = i;
-			return &s->ev[s->log[i].idx];
+	while (i < s->nlog && *visits - v0 < max) {
+		const struct logrec *r = &s->log[i];
+
+		if (filtered && (k = skip(s, i, minmag, visits)) > 0) {
+			i += k;
+			continue;
 		}
-	*hint = s->nlog;
+		++*visits;
+		if (r->seq > after && live(s, r) &&
+		    (!filtered || ((double)r->mag >= minmag &&
+		    s->ev[r->idx].mag >= minmag))) {
+			*hint = i + 1;	/* holds once the caller takes it */
+			*upto = r->seq;
+			return &s->ev[r->idx];
+		}
+		i++;
+	}
+	if (i >= s->nlog) {
+		*hint = s->nlog;
+		*upto = s->seq;		/* all of it looked at */
+	} else {
+		*hint = i;
+		*upto = i > 0 && s->log[i - 1].seq > after ? s->log[i - 1].seq : after;
+	}
 	return NULL;
 }
 

@@ -54,11 +54,17 @@ size_t store_bytes(const struct store *s);
 /* The held event i (0 <= i < store_count), for scans in no order. */
 const struct store_ev *store_at(const struct store *s, size_t i);
 
-/* The first held revision with seq > after, or NULL when there is none.
- * *hint (caller-owned, 0 at first) is where the last call found it: when
- * still right, the log is walked on from there instead of searched. */
+/* The first held revision with seq > after and a magnitude of at least
+ * minmag (below -3: any), or NULL when there is none or max records and
+ * blocks of the log were looked at first; *visits (caller's) counts them.
+ * *upto: every revision up to this seq is the one returned or was looked
+ * at and is not wanted (with NULL: where to go on from; the head once all
+ * is looked at). *hint (caller-owned, 0 at first) is where the last call
+ * stopped: when still right, the log is walked on from there instead of
+ * searched. A filtered walk steps over whole blocks of smaller magnitudes:
+ * it looks at what it returns and the blocks around it, not at all held. */
 const struct store_ev *store_after(const struct store *s, uint64_t after,
-    size_t *hint);
+    double minmag, size_t *hint, size_t *visits, size_t max, uint64_t *upto);
 
 struct placer;
 

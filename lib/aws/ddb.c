@@ -95,6 +95,10 @@ quake_ddb_put_body(const struct quake_event *ev, const char *table,
 	attr_s(&o, "source_catalog", ev->source_catalog, 1);
 	attr_s(&o, "source_id", ev->source_id, 1);
 	attr_s(&o, "day", day, 1);
+	if (ev->mag >= QUAKE_DDB_SIG_MAG) {	/* the sparse index's */
+		day[7] = '\0';
+		attr_s(&o, "sig", day, 1);
+	}
 	if (ttl > 0)
 		attr_int(&o, "ttl", ttl);
 	PUTS(&o, "},\"ConditionExpression\":\"attribute_not_exists(#id) OR "
@@ -119,10 +123,15 @@ quake_ddb_create_table_body(const char *table, char *out, size_t cap)
 	n = snprintf(out, cap, "{\"TableName\":%s,\"BillingMode\":\"PAY_PER_REQUEST\","
 	    "\"AttributeDefinitions\":[{\"AttributeName\":\"id\",\"AttributeType\":\"S\"},"
 	    "{\"AttributeName\":\"day\",\"AttributeType\":\"S\"},"
-	    "{\"AttributeName\":\"time\",\"AttributeType\":\"S\"}],"
+	    "{\"AttributeName\":\"time\",\"AttributeType\":\"S\"},"
+	    "{\"AttributeName\":\"sig\",\"AttributeType\":\"S\"}],"
 	    "\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"}],"
 	    "\"GlobalSecondaryIndexes\":[{\"IndexName\":\"" QUAKE_DDB_GSI "\","
 	    "\"KeySchema\":[{\"AttributeName\":\"day\",\"KeyType\":\"HASH\"},"
+	    "{\"AttributeName\":\"time\",\"KeyType\":\"RANGE\"}],"
+	    "\"Projection\":{\"ProjectionType\":\"ALL\"}},"
+	    "{\"IndexName\":\"" QUAKE_DDB_SIG_GSI "\","
+	    "\"KeySchema\":[{\"AttributeName\":\"sig\",\"KeyType\":\"HASH\"},"
 	    "{\"AttributeName\":\"time\",\"KeyType\":\"RANGE\"}],"
 	    "\"Projection\":{\"ProjectionType\":\"ALL\"}}]}", tbuf);
 	return n < 0 || (size_t)n >= cap ? 0 : (size_t)n;
@@ -274,12 +283,17 @@ quake_ddb_query_body(const char *table, const char *day,
 	struct expr x;
 	char tbuf[512], a[QUAKE_TIME_LEN + 1], b[QUAKE_TIME_LEN + 1];
 	size_t flen;
+	int month = strlen(day) == 7;	/* a month of the sparse index */
 
-	if (cap == 0 || strlen(day) != 10 || table_json(table, tbuf, sizeof tbuf))
+	if (cap == 0 || (strlen(day) != 10 && !month) ||
+	    table_json(table, tbuf, sizeof tbuf))
 		return 0;
-	/* the range within this day: the day's ends unless flt narrows it */
-	snprintf(a, sizeof a, "%sT00:00:00.000000Z", day);
-	snprintf(b, sizeof b, "%sT23:59:59.999999Z", day);
+	/* the range within this day (month): its ends unless flt narrows it;
+	 * "-31" ends any month, as strings compare */
+	snprintf(a, sizeof a, month ? "%s-01T00:00:00.000000Z" :
+	    "%sT00:00:00.000000Z", day);
+	snprintf(b, sizeof b, month ? "%s-31T23:59:59.999999Z" :
+	    "%sT23:59:59.999999Z", day);
 	if (flt != NULL && flt->from[0] && strcmp(flt->from, a) > 0)
 		snprintf(a, sizeof a, "%s", flt->from);
 	if (flt != NULL && flt->to[0] && strcmp(flt->to, b) < 0)
@@ -288,9 +302,10 @@ quake_ddb_query_body(const char *table, const char *day,
 	expr_init(&x);
 	PUTS(&o, "{\"TableName\":");
 	PUTS(&o, tbuf);
-	PUTS(&o, ",\"IndexName\":\"" QUAKE_DDB_GSI "\","
-	    "\"KeyConditionExpression\":\"#d = :d AND #t BETWEEN :a AND :b\"");
-	expr_name(&x, "#d", "day");
+	PUTS(&o, month ? ",\"IndexName\":\"" QUAKE_DDB_SIG_GSI "\"," :
+	    ",\"IndexName\":\"" QUAKE_DDB_GSI "\",");
+	PUTS(&o, "\"KeyConditionExpression\":\"#d = :d AND #t BETWEEN :a AND :b\"");
+	expr_name(&x, "#d", month ? "sig" : "day");
 	expr_name(&x, "#t", "time");
 	expr_s(&x, ":d", day);
 	expr_s(&x, ":a", a);

@@ -16,18 +16,26 @@
 
 #define QUAKE_DDB_BODY_MAX 8192	/* a PutItem body always fits */
 #define QUAKE_DDB_GSI "day-time-index"
+/* The sparse index of significant events: "sig" (S, YYYY-MM of time) is
+ * set only on items of magnitude QUAKE_DDB_SIG_MAG or more, so a read of
+ * those (minmagnitude >= 4.5) Queries a month partition of this index and
+ * reads only them, not every item of every day. */
+#define QUAKE_DDB_SIG_GSI "sig-time-index"
+#define QUAKE_DDB_SIG_MAG 4.5
 
 /* Write the PutItem body for ev into out[cap]: every field of the event
- * line (numbers as N), "day" (S, YYYY-MM-DD of time), "ttl" (N, epoch
- * seconds) when ttl > 0, and the condition
+ * line (numbers as N), "day" (S, YYYY-MM-DD of time), "sig" (S, YYYY-MM of
+ * time) when mag >= QUAKE_DDB_SIG_MAG, "ttl" (N, epoch seconds) when
+ * ttl > 0, and the condition
  * attribute_not_exists(id) OR lastupdate < :lu, asking for the stored
  * item back when the condition fails. Returns the length, 0 if
  * it does not fit. */
 size_t quake_ddb_put_body(const struct quake_event *ev, const char *table,
     int64_t ttl, char *out, size_t cap);
 
-/* Write the CreateTable body (on-demand; key id; GSI day/time) for table
- * into out[cap]. Returns the length, 0 if it does not fit. */
+/* Write the CreateTable body (on-demand; key id; GSIs day/time and
+ * sig/time) for table into out[cap]. Returns the length, 0 if it does not
+ * fit. */
 size_t quake_ddb_create_table_body(const char *table, char *out, size_t cap);
 
 /* What a read keeps, besides the time range: applied by DynamoDB as a
@@ -43,10 +51,11 @@ struct quake_ddb_filter {
 #define QUAKE_DDB_KEY_MAX 1024	/* a LastEvaluatedKey as compact JSON */
 
 /* Write the Query body for one day partition ("YYYY-MM-DD") of the
- * day-time-index: time between flt->from and flt->to (inclusive; "" is
- * the day's start or end), the magnitude and box as a filter, continuing
- * after start_key (a LastEvaluatedKey's JSON, NULL or "" for the first
- * page). Returns the length, 0 if it does not fit. */
+ * day-time-index, or one month partition ("YYYY-MM") of the
+ * sig-time-index: time between flt->from and flt->to (inclusive; "" is
+ * the day's or month's start or end), the magnitude and box as a filter,
+ * continuing after start_key (a LastEvaluatedKey's JSON, NULL or "" for
+ * the first page). Returns the length, 0 if it does not fit. */
 size_t quake_ddb_query_body(const char *table, const char *day,
     const struct quake_ddb_filter *flt, const char *start_key, char *out,
     size_t cap);

@@ -125,7 +125,7 @@ $(B)/tests/unit_%: tests/unit_%.c tests/unit.h $(B)/cmd/libcommon.a $(B)/lib/lib
 $(B)/tests/unit_partition: $(B)/cmd/quake-produce/partition.o
 $(B)/tests/unit_detstore: $(B)/cmd/quake-map/detstore.o
 $(B)/tests/unit_pos: $(B)/cmd/quake-map/pos.o
-$(B)/tests/unit_catchup: $(B)/cmd/quake-map/catchup.o $(B)/cmd/quake-map/store.o
+$(B)/tests/unit_catchup: $(B)/cmd/quake-map/catchup.o $(B)/cmd/quake-map/store.o $(B)/cmd/quake-map/placer.o
 
 $(B)/tests/sigv4_sign: tests/sigv4_sign.c $(B)/lib/libquake.a
 	@mkdir -p $(@D)

@@ -129,7 +129,7 @@ main(void)
 		    strstr(body, "\"threshold\":4.5,\"place\":\"23 km SSE of Madang, Papua New Guinea\","
 		    "\"local_time\":\"2024-03-30 14:09:58 Pacific/Port_Moresby (UTC+10:00)\",\"url\":") != NULL &&
 		    strstr(body, "\"map_url\":\"https://quake.example/#sel=20240330_0000303&c=-4.027,143.285,8\","
-		    "\"event\":") != NULL, "webhook body: place, local time, map link (%.300s)", body);
+		    "\"event\":") != NULL, "webhook body: place, local time, map link (%.150s)", body);
 		struct quake_alert_ntfy nc;
 		quake_alert_ntfy(&ev, QUAKE_ALERT_NEW, -1, 0, &ctx, &nc);
 		CHECK_STR(nc.title, "M6.2 23 km SSE of Madang, Papua New Guinea", "ntfy title: the place");
@@ -139,7 +139,7 @@ main(void)
 		    "Papua New Guinea", "ntfy message: local time beside UTC, the place");
 		quake_alert_ntfy(&ev, QUAKE_ALERT_TEST, -1, 0, &ctx, &nc);
 		CHECK(strncmp(nc.title, "TEST: ", 6) == 0 && strncmp(nc.message, "Test notice", 11) == 0 &&
-		    strcmp(nc.priority, "2") == 0, "a test notice says so (%s / %s)", nc.title, nc.message);
+		    strcmp(nc.priority, "2") == 0, "a test notice says so (%.100s / %.100s)", nc.title, nc.message);
 	}
 	struct quake_alert_ntfy nt;
 	quake_alert_ntfy(&ev, QUAKE_ALERT_NEW, 12.3, 0, NULL, &nt);

@@ -87,7 +87,7 @@ main(void)
 		CHECK(quake_rules_parse(merged, mlen, NULL, &rs, &rf) == QUAKE_OK && rs.n == 4 &&
 		    strcmp(rs.rule[1].name, "alice.lisbon") == 0 &&
 		    strcmp(rs.rule[3].name, "bob.lisbon") == 0 &&
-		    strcmp(rs.rule[1].secret_file, "/srv/alice.whsec") == 0,
+		    strcmp(rs.rule[1].targets[0].secret_file, "/srv/alice.whsec") == 0,
 		    "the merge parses: the file's rule, then each subscriber's as id.name");
 		quake_rules_free(&rs);
 		free(merged);

@@ -3,9 +3,12 @@
  * walk of its revision log, which looks at what it returns and the blocks
  * around it, not at everything held. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "quake-map/catchup.h"
+#include "quake-map/placer.h"
 #include "quake-map/store.h"
 #include "unit.h"
 
@@ -216,10 +219,55 @@ filtered(void)
 	store_free(s);
 }
 
+/* A place name longer than PLACER_MAX cut by placer_describe ends on a
+ * whole UTF-8 character at every offset of the cut. */
+static void
+describe_cut(void)
+{
+	char path[] = "/tmp/unit_catchup.XXXXXX", name[600], out[PLACER_MAX];
+	int bad = 0, tries = 0;
+
+	for (int pad = 0; pad < 4; pad++) {
+		FILE *fp;
+		struct placer *p;
+		int fd = mkstemp(path), rc;
+		size_t k = 0, n;
+
+		if (fd < 0 || (fp = fdopen(fd, "w")) == NULL)
+			break;
+		for (int i = 0; i < pad; i++)
+			name[k++] = 'x';
+		while (k + 4 < sizeof name - 1) {	/* U+1F30B, 4 bytes each */
+			memcpy(name + k, "\xf0\x9f\x8c\x8b", 4);
+			k += 4;
+		}
+		name[k] = '\0';
+		fprintf(fp, "%s\tJP\t35.0\t139.0\t1000\n", name);
+		fclose(fp);
+		p = placer_open(path, NULL, &rc);
+		unlink(path);
+		strcpy(path, "/tmp/unit_catchup.XXXXXX");
+		if (p == NULL)
+			break;
+		n = placer_describe(p, 35.1, 139.1, out);
+		tries++;
+		/* what follows the ASCII head must be whole 4-byte characters */
+		const char *u = strstr(out, " of ");
+		size_t head = u != NULL ? (size_t)(u + 4 - out) + (size_t)pad : 0;
+		if (u == NULL || n != strlen(out) || n >= PLACER_MAX || n < head ||
+		    (n - head) % 4 != 0 || n + 4 < PLACER_MAX - 1)
+			bad++;
+		placer_free(p);
+	}
+	CHECK(tries == 4 && bad == 0, "a long place name is cut at a whole UTF-8 "
+	    "character (%d of %d bad)", bad, tries);
+}
+
 int
 main(void)
 {
 	scheduler();
 	filtered();
+	describe_cut();
 	return unit_failed;
 }

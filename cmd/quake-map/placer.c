@@ -113,9 +113,19 @@ placer_describe(const struct placer *p, double lat, double lon, char *out)
 		return 0;
 	}
 	if (n >= PLACER_MAX) {	/* cut at a whole UTF-8 character */
-		n = PLACER_MAX - 1;
-		while (n > 0 && ((unsigned char)out[n] & 0xc0) == 0x80)
-			n--;
+		int lead = n = PLACER_MAX - 1, need;
+		unsigned char b;
+
+		/* out[n] is snprintf's NUL: the last character kept may be
+		 * cut, so find its lead byte and see that it fits */
+		while (lead > 0 && ((unsigned char)out[lead - 1] & 0xc0) == 0x80)
+			lead--;
+		if (lead > 0) {
+			b = (unsigned char)out[lead - 1];
+			need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+			if (lead - 1 + need > n)
+				n = lead - 1;
+		}
 		out[n] = '\0';
 	}
 	return (size_t)n;

@@ -93,6 +93,7 @@ slurp(const char *path, size_t *len)
 	*len = 0;
 	if (fd < 0)
 		return NULL;
+	errno = 0;	/* not a stale one below: ENOENT would start the store empty */
 	if (fstat(fd, &st) == 0 && st.st_size <= FILE_MAX &&
 	    (buf = malloc((size_t)st.st_size + 1)) != NULL) {
 		while (*len < (size_t)st.st_size &&
@@ -119,11 +120,17 @@ write_atomic(const char *path, const char *text, size_t len, mode_t mode)
 	if ((fd = mkstemp(tmp)) < 0)
 		return -1;
 	fchmod(fd, mode);
+	errno = 0;
 	while (off < len && (n = write(fd, text + off, len - off)) > 0)
 		off += (size_t)n;
-	if (off < len || fsync(fd) != 0 || close(fd) != 0 || rename(tmp, path) != 0) {
+	/* fd closed once whatever fails: a second close(2) could shut a
+	 * descriptor the other thread has opened in between */
+	e = off < len || fsync(fd) != 0 ? errno : 0;
+	if (close(fd) != 0 && e == 0)
+		e = errno ? errno : EIO;
+	if (e == 0 && rename(tmp, path) != 0)
 		e = errno;
-		close(fd);
+	if (e != 0 || off < len) {
 		unlink(tmp);
 		errno = e ? e : EIO;
 		return -1;

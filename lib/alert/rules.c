@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,17 +71,31 @@ hhmm(const json_t *v, const char *field, int *out, struct quake_fail *f)
 	return QUAKE_OK;
 }
 
+static char tzdir[1024];
+static pthread_once_t tzdir_once = PTHREAD_ONCE_INIT;
+
+/* TZDIR read once: tz_offset's setenv("TZ") may move the environment
+ * under a getenv of quake-alert's API thread, which parses rules. The
+ * first parse with a zone comes before any tz_offset. */
+static void
+tzdir_read(void)
+{
+	const char *dir = getenv("TZDIR");
+
+	snprintf(tzdir, sizeof tzdir, "%s", dir && *dir ? dir : "/usr/share/zoneinfo");
+}
+
 /* The zone name is a file of the system's tz database (no ".." in it). */
 static int
 tz_exists(const char *name)
 {
-	const char *dir = getenv("TZDIR");
 	char path[1200];
 	struct stat st;
 
 	if (name[0] == '\0' || name[0] == '/' || strstr(name, "..") != NULL)
 		return 0;
-	snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", name);
+	pthread_once(&tzdir_once, tzdir_read);
+	snprintf(path, sizeof path, "%s/%s", tzdir, name);
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 

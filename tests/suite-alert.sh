@@ -175,6 +175,17 @@ alert_retry_after() {
 	check "alert 500: delivered on the fourth try" test "$rc" -eq 0 -a "$(recv_requests | awk '$3 == 200' | wc -l)" -eq 1 \
 	    -a "$(recv_requests | wc -l)" -eq 4
 	receiver_stop
+	# a Retry-After of 10^14 s (libcurl takes it as it is): capped, no
+	# overflow (UBSan stops the SAN build on one), the last try at --give-up
+	qa_dir retryhuge
+	jq '.rules |= [.[0]]' "$D/rules.json" >"$D/one.json"
+	receiver_start --fail 1 --fail-status 429 --retry-after 100000000000000 || { fail "alert receiver starts"; return; }
+	sed -n 1,2p tests/data/alert/revisions.ndjson >"$D/in"
+	timeout 30 "$ALERT" --rules "$D/one.json" --state "$D/state" --window 36500d --give-up 2s \
+	    <"$D/in" >"$D/out" 2>"$D/err"; rc=$?
+	check "alert 429 with a huge Retry-After: its last try at --give-up delivers (rc $rc)" \
+	    test "$rc" -eq 0 -a "$(jq -r .status "$D/out" | tail -1)" = alerted -a "$(recv_requests | wc -l)" -eq 2
+	receiver_stop
 }
 
 # a target that stays down: its notices given up after --give-up (dead

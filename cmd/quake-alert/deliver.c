@@ -394,7 +394,7 @@ complete(struct target *t, CURLcode rc)
 	wait = tool_backoff(n->attempts - 1, BACKOFF_BASE_US, BACKOFF_CAP_US, 1);
 	if (rc == CURLE_OK && t->kind != QUAKE_TARGET_EMAIL &&
 	    curl_easy_getinfo(t->h, CURLINFO_RETRY_AFTER, &after) == CURLE_OK &&
-	    after > 0 && after * 1000000LL > wait)
+	    after > 0 && (after > 86400 || after * 1000000LL > wait))	/* no overflow */
 		wait = after > 86400 ? 86400LL * 1000000 : after * 1000000LL;
 	if (now + wait > n->first_us + d.o.give_up_s * 1000000LL) {
 		if (now >= n->first_us + d.o.give_up_s * 1000000LL)

@@ -240,3 +240,32 @@ alert_api_rate() {
 	    test "$codes" = "401 401 401 401 401 429 "
 	aa_stop
 }
+
+# a deletion the store cannot keep (its folder gone: 503) is undone: the
+# subscriber and the rule are still there once the folder is back, and
+# the next change saves them, not the deletion
+alert_api_undo() {
+	local btok
+	api_dir undo
+	mkdir "$D/st"
+	aa_start --api "127.0.0.1:$API_PORT" --api-admin-token "$D/admin" --api-store "$D/st/subs.json"
+	qa_wait 30 api_up || { fail "alert api undo: listening" "$(cat "$D/err")"; aa_stop; return; }
+	aa_body "$D/b" '{"id":"bob"}'
+	btok=$(aa_api POST /v1/subscribers "$ADMIN" "$D/b" | sed 1d | jq -r .token)
+	aa_body "$D/b" '{"name":"b1","minmagnitude":9,"ntfy":"http://127.0.0.1:9/t"}'
+	check "alert api undo: bob and his rule (201)" test "$(aa_status POST /v1/rules "$btok" "$D/b")" = 201
+	mv "$D/st" "$D/st.away"
+	check "alert api undo: deleting his rule, unsaved, is 503" \
+	    test "$(aa_status DELETE /v1/rules/b1 "$btok")" = 503
+	check "alert api undo: deleting bob, unsaved, is 503" \
+	    test "$(aa_status DELETE /v1/subscribers/bob "$ADMIN")" = 503
+	mv "$D/st.away" "$D/st"
+	check "alert api undo: bob's token still works, his rule still there" \
+	    test "$(aa_api GET /v1/rules "$btok" | sed 1d | jq -r '.rules[].name')" = b1
+	aa_body "$D/b" '{"id":"carol"}'
+	check "alert api undo: the next change is saved (201)" \
+	    test "$(aa_status POST /v1/subscribers "$ADMIN" "$D/b")" = 201
+	check "alert api undo: ... with bob and his rule in the store" \
+	    test "$(jq -c '[.subscribers[] | [.id, (.rules | length)]]' "$D/st/subs.json")" = '[["bob",1],["carol",0]]'
+	aa_stop
+}

@@ -431,6 +431,32 @@ rule_create(struct httpd_conn *c, const struct httpd_req *r, size_t i)
 	    quake_subs_id(api.subs, i), ".", name, "rule", rule), NULL);
 }
 
+/* The store as it is (api.mu held), for undo(). */
+static char *
+snapshot(size_t *len)
+{
+	char *text = quake_subs_dump(api.subs, len);
+
+	if (text == NULL)
+		tool_oom();
+	return text;
+}
+
+/* The store back as snapshot() had it (api.mu held), text freed: a
+ * change answered 422 or 503 is not kept, to be saved by the next one. */
+static void
+undo(char *text, size_t len)
+{
+	struct quake_subs *was;
+	struct quake_fail f;
+
+	if (quake_subs_parse(text, len, &was, &f) == QUAKE_OK) {
+		quake_subs_free(api.subs);
+		api.subs = was;
+	}
+	free(text);
+}
+
 /* DELETE /v1/rules/NAME: a subscriber's own rule; the admin's any
  * ("<id>.<name>"). */
 static int
@@ -438,6 +464,8 @@ rule_delete(struct httpd_conn *c, long i, const char *name)
 {
 	struct quake_rules_fail rf;
 	int rc, found = 0;
+	size_t wlen = 0;
+	char *was = snapshot(&wlen);
 
 	if (i >= 0)
 		found = quake_subs_rule_remove(api.subs, (size_t)i, name);
@@ -447,11 +475,16 @@ rule_delete(struct httpd_conn *c, long i, const char *name)
 			if (strncmp(name, quake_subs_id(api.subs, k), il) == 0 && name[il] == '.')
 				found = quake_subs_rule_remove(api.subs, k, name);
 		}
-	if (!found)
+	if (!found) {
+		free(was);
 		return fail(c, 404, "no such rule of yours", json_pack("{s:s}", "name", name), NULL);
-	if ((rc = commit(&rf)) != 0)
+	}
+	if ((rc = commit(&rf)) != 0) {
+		undo(was, wlen);
 		return fail(c, rc, rc == 422 ? rf.f.reason : "cannot save the subscriptions",
 		    NULL, NULL);
+	}
+	free(was);
 	return reply(c, 200, json_pack("{s:s}", "deleted", name), NULL);
 }
 
@@ -530,14 +563,19 @@ sub_delete(struct httpd_conn *c, const char *id)
 {
 	long i = quake_subs_find(api.subs, id);
 	struct quake_rules_fail rf;
-	char path[PATH_MAX + 64];
+	char path[PATH_MAX + 64], *was;
+	size_t wlen = 0;
 	int rc;
 
 	if (i < 0)
 		return fail(c, 404, "no such subscriber", json_pack("{s:s}", "id", id), NULL);
+	was = snapshot(&wlen);
 	quake_subs_remove(api.subs, (size_t)i);
-	if ((rc = commit(&rf)) != 0)
+	if ((rc = commit(&rf)) != 0) {
+		undo(was, wlen);
 		return fail(c, rc, "cannot save the subscriptions", NULL, NULL);
+	}
+	free(was);
 	snprintf(path, sizeof path, "%s/%s.whsec", api.secrets, id);
 	unlink(path);
 	return reply(c, 200, json_pack("{s:s}", "deleted", id), NULL);

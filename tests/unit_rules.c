@@ -197,7 +197,7 @@ main(void)
 		CHECK(strcmp(r->targets[0].key, "lisbon") == 0 &&
 		    strncmp(r->targets[1].key, "lisbon|ntfy:", 12) == 0 && strlen(r->targets[1].key) == 20 &&
 		    strcmp(r->targets[1].key, r->targets[2].key) != 0 &&
-		    strncmp(r->targets[3].key, "lisbon|email:", 13) == 0, "keys: %s %s %s",
+		    strncmp(r->targets[3].key, "lisbon|email:", 13) == 0, "keys: %.70s %.70s %.70s",
 		    r->targets[1].key, r->targets[2].key, r->targets[3].key);
 		CHECK(r->targets[3].nto == 2 && strcmp(r->targets[3].to[1], "b@example.org") == 0 &&
 		    strcmp(r->targets[3].from, "q@example.org") == 0 &&

@@ -269,3 +269,37 @@ alert_api_undo() {
 	    test "$(jq -c '[.subscribers[] | [.id, (.rules | length)]]' "$D/st/subs.json")" = '[["bob",1],["carol",0]]'
 	aa_stop
 }
+
+# a SIGHUP reload keeps the main shocks remembered (judge_carry): an M7.0,
+# the reload, then an M4.9 30 km away is still its aftershock (skipped)
+alert_api_sighup_aftershocks() {
+	local s
+	qa_dir hupafter
+	cat >"$D/rules.json" <<-J
+	{"rules": [{"name": "after", "minmagnitude": 4, "rectangle": {"minlat": 34, "maxlat": 42, "minlon": 19, "maxlon": 30},
+	  "aftershocks": {"main_minmagnitude": 5.5, "days": 30},
+	  "webhook": {"url": "http://127.0.0.1:$ALERT_PORT/hook/after", "secret_file": "secret"}}]}
+	J
+	receiver_start || { fail "alert receiver starts" "$(cat "$D/recv.out")"; return; }
+	python3 -c '
+import json, math, time
+now = time.time() - 86400
+iso = lambda t: time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + ".000000Z"
+for i, dt, mag, km in ((1, 0, 7.0, 0), (2, 3600, 4.9, 30)):
+    print(json.dumps({"id": "hup_%d" % i, "action": "create", "time": iso(now + dt),
+        "lastupdate": iso(now + dt + 60), "lat": 38.0 + km / (6371.0088 * math.pi / 180), "lon": 23.0,
+        "depth": 10.0, "mag": mag, "magtype": "mw", "region": "GREECE", "evtype": "ke", "auth": "EMSC",
+        "source_catalog": "EMSC-RTS", "source_id": str(i)}, separators=(",", ":")))' >"$D/lines"
+	aa_start
+	s=$(aa_send "$(sed -n 1p "$D/lines")")
+	check "alert sighup aftershocks: the M7.0 main shock is alerted ($s)" test "$s" = alerted
+	sed -i 's/"minmagnitude": 4,/"minmagnitude": 4.1,/' "$D/rules.json"
+	kill -HUP "$AA_PID"
+	check "alert sighup aftershocks: reloaded" qa_wait 30 aa_reloaded 1
+	s=$(aa_send "$(sed -n 2p "$D/lines")")
+	check "alert sighup aftershocks: after the reload its M4.9 aftershock is skipped ($s)" test "$s" = skipped
+	aa_stop
+	check "alert sighup aftershocks: exit 0 ($AA_RC), one notice" \
+	    test "$AA_RC" -eq 0 -a "$(jq -r 'select(.path == "/hook/after") | .body | fromjson | .event.id' "$D/recv.log" | tr '\n' ' ')" = "hup_1 "
+	receiver_stop
+}

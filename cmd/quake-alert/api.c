@@ -125,14 +125,14 @@ write_atomic(const char *path, const char *text, size_t len, mode_t mode)
 		off += (size_t)n;
 	/* fd closed once whatever fails: a second close(2) could shut a
 	 * descriptor the other thread has opened in between */
-	e = off < len || fsync(fd) != 0 ? errno : 0;
+	e = off < len ? (errno ? errno : EIO) : fsync(fd) != 0 ? errno : 0;
 	if (close(fd) != 0 && e == 0)
 		e = errno ? errno : EIO;
 	if (e == 0 && rename(tmp, path) != 0)
-		e = errno;
-	if (e != 0 || off < len) {
+		e = errno ? errno : EIO;
+	if (e != 0) {
 		unlink(tmp);
-		errno = e ? e : EIO;
+		errno = e;
 		return -1;
 	}
 	snprintf(dir, sizeof dir, "%s", path);

@@ -641,6 +641,12 @@ cli_shake_rx_page() {
 	j=$(curl -s "http://127.0.0.1:$port/devices")
 	check "shake page: /devices gives the push URL and, to loopback, the token ($j)" \
 		test "$(jq -c '[.setup.push_url, .setup.token, .setup.token_required, (.devices | length)]' <<<"$j")" = '["http://192.0.2.7:8081/push","page-token",true,0]'
+	for h in "Host: rebound.example:$port" "Host: 127.0.0.1.rebound.example" "Host: localhost.example"; do
+		check "shake page: a loopback peer asking under another name ($h: DNS rebinding) is not given the token" \
+			test "$(curl -s -H "$h" "http://127.0.0.1:$port/devices" | jq -c '[.setup.token, .setup.token_required]')" = '[null,true]'
+	done
+	check "shake page: under localhost:PORT the token is given" \
+		test "$(curl -s -H "Host: localhost:$port" "http://127.0.0.1:$port/devices" | jq -r .setup.token)" = page-token
 	python3 tests/shake_push.py seq $port "$TMP/pp" >/dev/null
 	j=$(curl -s "http://127.0.0.1:$port/devices")
 	check "shake page: five devices after the pushes" test "$(jq '.devices | length' <<<"$j")" = 5

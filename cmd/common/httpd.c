@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -86,7 +87,7 @@ struct httpd_conn {
 	size_t qlen;
 	char *pbody;
 	size_t plen;
-	int pover, loopback;
+	int pover, loopback, host_loopback;
 	char leid[32], auth[256];	/* headers kept for a POST's handler */
 	char peer[64];
 };
@@ -436,11 +437,32 @@ begin_post(struct httpd *h, struct httpd_conn *c, const struct httpd_route *rt,
 }
 
 /* The headers a handler may need, read while lws still holds them. */
+/* Does Host header h name loopback: "localhost", 127.x.x.x or "[::1]", with
+ * or without ":PORT"? */
+static int
+host_is_loopback(const char *h)
+{
+	size_t n;
+
+	if (h[0] == '[')
+		n = strncmp(h, "[::1]", 5) == 0 ? 5 : 0;
+	else if (strncasecmp(h, "localhost", 9) == 0)
+		n = 9;
+	else if (strncmp(h, "127.", 4) == 0)
+		n = 4 + strspn(h + 4, "0123456789.");
+	else
+		n = 0;
+	if (n == 0)
+		return 0;
+	return h[n] == '\0' || (h[n] == ':' && h[n + 1] != '\0' &&
+	    h[n + 1 + strspn(h + n + 1, "0123456789")] == '\0');
+}
+
 static void
 req_headers(struct httpd_conn *c, struct httpd_req *r)
 {
 	static char leid[2048 + 1];	/* quake-map's ids: vectors (lib/lines/kpos.h) */
-	char peer[64];
+	char peer[64], host[256];
 	const char *ip = lws_get_peer_simple(c->wsi, peer, sizeof peer);
 	int n;
 
@@ -458,6 +480,9 @@ req_headers(struct httpd_conn *c, struct httpd_req *r)
 	r->peer_loopback = ip != NULL && (strncmp(ip, "127.", 4) == 0 ||
 	    strcmp(ip, "::1") == 0 || strncmp(ip, "::ffff:127.", 11) == 0);
 	c->loopback = r->peer_loopback;
+	n = lws_hdr_copy(c->wsi, host, sizeof host, WSI_TOKEN_HOST);
+	r->host_loopback = r->peer_loopback && n > 0 && host_is_loopback(host);
+	c->host_loopback = r->host_loopback;
 }
 
 static int
@@ -479,6 +504,7 @@ run_post(struct httpd_conn *c)
 	r.last_event_id = c->leid[0] ? c->leid : NULL;
 	r.authorization = c->auth[0] ? c->auth : NULL;
 	r.peer_loopback = c->loopback;
+	r.host_loopback = c->host_loopback;
 	r.peer = c->peer;
 	return rt->fn(rt->arg, c, &r);
 }

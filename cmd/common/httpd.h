@@ -30,6 +30,9 @@ struct httpd_req {
 	const char *last_event_id;	/* the Last-Event-ID header, or NULL */
 	const char *authorization;	/* the Authorization header, or NULL */
 	int peer_loopback;		/* peer is 127.0.0.0/8 or ::1 */
+	int host_loopback;		/* and the Host header names loopback:
+					 * localhost, 127.x or [::1] (not a name
+					 * a DNS-rebinding page used) */
 	const char *peer;		/* the peer's address ("" if unknown) */
 	const char *body;	/* POST only, body_len bytes (NUL after them) */
 	size_t body_len;

@@ -1,8 +1,9 @@
 /* page — the receiver's page: four small files read once at start from the
  * assets directory (never a path from the request), and /devices, the
  * device table as JSON (devices.c) with the push URL and, for loopback
- * peers only, the token: a phone on the network sees the page but not the
- * credential. */
+ * peers asking under a loopback name only, the token: a phone on the network
+ * sees the page but not the credential, nor does a page of another name
+ * rebound to 127.0.0.1 (DNS rebinding). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,7 +116,7 @@ page_free(void)
 static int
 devices(struct httpd_conn *c, const struct httpd_req *r)
 {
-	const char *su = r->peer_loopback ? pg.setup_lo : pg.setup;
+	const char *su = r->host_loopback ? pg.setup_lo : pg.setup;
 	char *list = NULL, *body;
 	size_t n, k;
 

@@ -55,6 +55,9 @@ quake-ddb-get_LIBS =
 quake-map_LIBS     = $(WS_LIBS) $(SSL_LIBS)
 quake-shake_LIBS   = $(WS_LIBS) $(SSL_LIBS)
 quake-alert_LIBS   = $(WS_LIBS) $(SSL_LIBS)
+# linked without libcurl: cmd/quake-produce/curl_dl loads it on first use
+# (its libraries were ~4 MiB of quake-produce's resident memory)
+quake-produce_LIB_LIBS = $(shell $(PKG_CONFIG) --libs jansson libcrypto) -lm
 ASSETSDIR ?= $(PREFIX)/share/quake/web
 UNIT_TESTS = $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/unit_*.c))
 
@@ -111,7 +114,7 @@ $(B)/cmd/libcommon.a: $(COMMON_OBJS)
 define BIN_RULE
 $(B)/bin/$(1): $(patsubst %.c,$(B)/%.o,$(wildcard cmd/$(1)/*.c)) $(B)/cmd/libcommon.a $(B)/lib/libquake.a
 	@mkdir -p $$(@D)
-	$$(CC) $$(LDFLAGS) $$(BIN_LDFLAGS) -o $$@ $$^ $$(LIB_LIBS) $$($(1)_LIBS)
+	$$(CC) $$(LDFLAGS) $$(BIN_LDFLAGS) -o $$@ $$^ $$(or $$($(1)_LIB_LIBS),$$(LIB_LIBS)) $$($(1)_LIBS)
 endef
 $(foreach b,$(BINS),$(eval $(call BIN_RULE,$(b))))
 

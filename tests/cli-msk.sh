@@ -85,3 +85,36 @@ cli_msk_refresh() {
 	check "msk no region: exit 78" test $rc -eq 78
 	check "msk no region: one line says so" test "$(grep -c 'no region' "$TMP/msk-r")" -eq 1
 }
+
+# quake-produce is linked without libcurl (cmd/quake-produce/curl_dl loads
+# it on first use): its MSK IAM token still gets credentials from a
+# container endpoint and from instance metadata, over the loaded libcurl
+cli_msk_produce_curl_dl() {
+	local QP="$B/bin/quake-produce" M pid
+	check "quake-produce: not linked with libcurl" sh -c "! ldd '$QP' | grep -q libcurl"
+	standin mskmeta meta --expires-in 3600 --ecs-token sekrit || { fail "msk meta stand-in" "did not start"; return; }
+	M=http://127.0.0.1:$SPORT
+	rm -f "$TMP/msk-dl-fifo"; mkfifo "$TMP/msk-dl-fifo"
+	msk_env AWS_REGION=eu-central-1 AWS_CONTAINER_CREDENTIALS_FULL_URI=$M/ecs/creds \
+	    AWS_CONTAINER_AUTHORIZATION_TOKEN=sekrit \
+	    "$QP" -b 127.0.0.1:1 -t x -X sasl.mechanism=AWS_MSK_IAM \
+	    <"$TMP/msk-dl-fifo" >/dev/null 2>"$TMP/msk-dl" &
+	pid=$!
+	exec 4>"$TMP/msk-dl-fifo"
+	check "msk produce: container credentials through the loaded libcurl" msk_wait_tokens "$TMP/msk-dl" 1
+	exec 4>&-
+	wait "$pid"
+	check "msk produce: the token's credentials came from the container endpoint" \
+	    grep -q 'msg="MSK IAM token set" n=1 .*credentials=ecs' "$TMP/msk-dl"
+	msk_env AWS_REGION=eu-central-1 AWS_EC2_METADATA_DISABLED= AWS_EC2_METADATA_SERVICE_ENDPOINT=$M \
+	    "$QP" -b 127.0.0.1:1 -t x -X sasl.mechanism=AWS_MSK_IAM \
+	    <"$TMP/msk-dl-fifo" >/dev/null 2>"$TMP/msk-dl2" &
+	pid=$!
+	exec 4>"$TMP/msk-dl-fifo"
+	check "msk produce: instance metadata credentials through the loaded libcurl" msk_wait_tokens "$TMP/msk-dl2" 1
+	exec 4>&-
+	wait "$pid"
+	check "msk produce: the token's credentials came from instance metadata" \
+	    grep -q 'msg="MSK IAM token set" n=1 .*credentials=imds' "$TMP/msk-dl2"
+	standin_stop mskmeta
+}

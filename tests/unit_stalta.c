@@ -200,6 +200,77 @@ run_kind(const struct fix *f, enum quake_stalta_kind kind, const char *kname)
 	    f->name, kname);
 }
 
+/* quake_stalta_run over a[0..n-1] in pushes of cycling sizes (1 sample, odd
+ * sizes, the stretch length and one past it, more than nlta) gives bit for
+ * bit what quake_stalta_push gives sample by sample */
+static int
+run_equals_push(const double *a, size_t n, enum quake_stalta_kind kind,
+    int nsta, int nlta)
+{
+	static const size_t sizes[] = { 1, 7, 100, 128, 129, 2500, 3, 64 };
+	struct quake_stalta p, r;
+	double *want = malloc(n * sizeof *want), *got = malloc(n * sizeof *got);
+	size_t i = 0, k = 0;
+	int same;
+
+	if (want == NULL || got == NULL ||
+	    quake_stalta_init(&p, kind, nsta, nlta) != QUAKE_OK ||
+	    quake_stalta_init(&r, kind, nsta, nlta) != QUAKE_OK) {
+		free(want), free(got);
+		return 0;
+	}
+	for (size_t j = 0; j < n; j++)
+		want[j] = quake_stalta_push(&p, a[j]);
+	while (i < n) {
+		size_t m = sizes[k++ % NELEM(sizes)];
+		if (m > n - i)
+			m = n - i;
+		quake_stalta_run(&r, a + i, got + i, m);
+		i += m;
+	}
+	same = memcmp(want, got, n * sizeof *got) == 0 && r.i == p.i &&
+	    r.slot == p.slot && quake_stalta_sta_ms(&r) == quake_stalta_sta_ms(&p);
+	quake_stalta_free(&p);
+	quake_stalta_free(&r);
+	free(want), free(got);
+	return same;
+}
+
+static void
+run_pushes(void)
+{
+	size_t n = 20000;
+	double *a = malloc(n * sizeof *a);
+	uint64_t x = 88172645463325252u;
+
+	if (a == NULL)
+		return;
+	/* noise with bursts, a stretch of zeros (LTA 0), squares past FLT_MAX */
+	for (size_t i = 0; i < n; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		a[i] = ((double)(x >> 11) / 9007199254740992. - 0.5) *
+		    (i % 3000 < 150 ? 2. : 0.02);
+		if (i >= 4000 && i < 9000)
+			a[i] = 0.;
+		if (i == 15000 || i == 15001)
+			a[i] = 1e30;
+	}
+	for (int kind = 0; kind < 2; kind++) {
+		enum quake_stalta_kind k = kind ? QUAKE_STALTA_CLASSIC :
+		    QUAKE_STALTA_RECURSIVE;
+		const char *name = kind ? "classic" : "recursive";
+		CHECK(run_equals_push(a, n, k, 50, 1000),
+		    "%s: quake_stalta_run in pushes equals push bit for bit (50/1000)", name);
+		CHECK(run_equals_push(a, n, k, 1, 2),
+		    "%s: quake_stalta_run equals push (1/2)", name);
+		CHECK(run_equals_push(a, n, k, 200, 333),
+		    "%s: quake_stalta_run equals push (200/333)", name);
+		CHECK(run_equals_push(a, 500, k, 50, 1000),
+		    "%s: quake_stalta_run equals push, shorter than the LTA", name);
+	}
+	free(a);
+}
+
 static int
 cmp_str(const void *a, const void *b)
 {
@@ -228,6 +299,18 @@ fixtures(void)
 		char path[256];
 		snprintf(path, sizeof path, FIXDIR "/%s", names[i]);
 		CHECK(load(path, &f) == 0, "fixture %s loads", names[i]);
+		{
+			double *m = malloc(f.n * sizeof *m);
+			for (size_t j = 0; m != NULL && j < f.n; j++)
+				m[j] = sqrt(f.x[j] * f.x[j] + f.y[j] * f.y[j] +
+				    f.z[j] * f.z[j]);
+			for (int kind = 0; m != NULL && kind < 2; kind++)
+				CHECK(run_equals_push(m, f.n, kind ? QUAKE_STALTA_CLASSIC :
+				    QUAKE_STALTA_RECURSIVE, f.seg[0].nsta, f.seg[0].nlta),
+				    "%s %s: quake_stalta_run equals push bit for bit",
+				    names[i], kind ? "classic" : "recursive");
+			free(m);
+		}
 		run_kind(&f, QUAKE_STALTA_CLASSIC, "classic");
 		run_kind(&f, QUAKE_STALTA_RECURSIVE, "recursive");
 		unload(&f);
@@ -312,5 +395,6 @@ main(void)
 	onset_table();
 	edges();
 	fixtures();
+	run_pushes();
 	return unit_failed;
 }

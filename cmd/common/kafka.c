@@ -382,11 +382,18 @@ kafka_producer_conf(rd_kafka_conf_t *conf)
 	    kafka_conf_set(conf, "acks", "all") ||
 	    kafka_conf_set(conf, "compression.codec", "lz4") ||
 	    kafka_conf_set(conf, "linger.ms", "5") ||
-	    /* bound memory: 2 MiB queued, in batches of at most 256 KiB so
-	     * that several requests are in flight at once */
+	    /* bound memory: 10,000 records or 3 MiB queued (an event line
+	     * is ~280 bytes: the count binds), in batches of up to 1 MB as
+	     * librdkafka's default: at the bound a partition's queue goes in
+	     * one request instead of three, fewer requests wait on the
+	     * idempotent limit of 5 in flight (bench/results/diary.md) */
 	    kafka_conf_set(conf, "queue.buffering.max.messages", "10000") ||
-	    kafka_conf_set(conf, "queue.buffering.max.kbytes", "2048") ||
-	    kafka_conf_set(conf, "batch.size", "262144"))
+	    kafka_conf_set(conf, "queue.buffering.max.kbytes", "3072") ||
+	    kafka_conf_set(conf, "batch.size", "1000000") ||
+	    /* batches refer to the queued records instead of copying them
+	     * before compression: ~1 MiB less at the bound
+	     * (bench/results/kafka.md) */
+	    kafka_conf_set(conf, "message.copy.max.bytes", "0"))
 		return -1;
 	return 0;
 }

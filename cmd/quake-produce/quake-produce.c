@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -331,6 +332,10 @@ main(int argc, char **argv)
 	rd_kafka_queue_t *mainq = NULL;
 	struct quake_ndjson *r = NULL;
 
+	/* librdkafka's compression buffers (up to batch.size) from mmap,
+	 * given back when freed: glibc's moving threshold would put them on
+	 * the heap after the first, resident for good (~1 MiB) */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 	tool_init("quake-produce");
 	ackq_init(&q, sizeof(struct ackq_rec), NULL, &ctr[C_IN].value,
 	    &ctr[C_REJECTED].value);

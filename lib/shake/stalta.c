@@ -2,11 +2,14 @@
  * The arithmetic is ObsPy's own, operation for operation (its C sources
  * recstalta.c and stalta.c), so values agree to rounding; but the classic
  * ring keeps each square as a float (the same float added and taken off),
- * half the memory for a relative error of about 1e-8. */
+ * half the memory for a relative error of about 1e-8. quake_stalta_run takes
+ * a push at once with the same operations: the sums in registers, the ring
+ * walked in stretches without a wrap test, the divisions two at a time. */
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "shake/stalta.h"
 
@@ -98,6 +101,127 @@ quake_stalta_push(struct quake_stalta *s, double a)
 	if (s->kind == QUAKE_STALTA_CLASSIC)
 		return push_classic(s, a);
 	return push_recursive(s, a);
+}
+
+/* run's stretches: at most this many samples, their LTAs kept on the stack
+ * while the serial loop runs, so that the divisions can go two at a time */
+enum { STRETCH = 128 };
+
+typedef double v2d __attribute__((vector_size(16)));
+typedef long long v2l __attribute__((vector_size(16)));
+
+/* cft[k] = lta[k] != 0 ? cft[k] / lta[k] * frac : 0 for k < m (cft holding
+ * the STAs): two lanes at a time, each lane's operations the scalar ones,
+ * so the same values; frac 1 (recursive) changes none. */
+static void
+ratios(double *cft, const double *lta, size_t m, double frac)
+{
+	const v2d fr = { frac, frac };
+	size_t k = 0;
+
+	for (; k + 2 <= m; k += 2) {
+		v2d st, lt, r;
+		v2l nz;
+
+		memcpy(&st, cft + k, sizeof st);
+		memcpy(&lt, lta + k, sizeof lt);
+		nz = (v2l)(lt != 0.);
+		r = (v2d)((v2l)(st / lt * fr) & nz);	/* 0 where lta is */
+		memcpy(cft + k, &r, sizeof r);
+	}
+	for (; k < m; k++)
+		cft[k] = lta[k] != 0. ? cft[k] / lta[k] * frac : 0.;
+}
+
+/* The steady state of run: the exponential averages held in registers
+ * (the same operations as push_recursive, so the same values). */
+static void
+run_recursive(struct quake_stalta *s, const double *a, double *cft, size_t n)
+{
+	const double cs = s->csta, ks = 1 - s->csta;
+	const double cl = s->clta, kl = 1 - s->clta;
+	double sta = s->sta, lta = s->lta, lt[STRETCH];
+
+	while (n > 0) {
+		size_t m = n < STRETCH ? n : STRETCH;
+
+		for (size_t k = 0; k < m; k++) {
+			double sq = a[k] * a[k];
+
+			sta = cs * sq + ks * sta;
+			lta = cl * sq + kl * lta;
+			cft[k] = sta;
+			lt[k] = lta;
+		}
+		ratios(cft, lt, m, 1.);
+		a += m;
+		cft += m;
+		n -= m;
+	}
+	s->sta = sta;
+	s->lta = lta;
+}
+
+/* The steady state of run for the classic kind: the ring walked in stretches
+ * where neither the slot nor the slot nsta back wraps, the sums in
+ * registers (the same operations as push_classic, so the same values). */
+static void
+run_classic(struct quake_stalta *s, const double *a, double *cft, size_t n)
+{
+	const int nsta = s->nsta, nlta = s->nlta;
+	double sta = s->sta, lta = s->lta, lt[STRETCH];
+	float *ring = s->sq;
+	int slot = s->slot;
+
+	while (n > 0) {
+		int old = slot - nsta < 0 ? slot - nsta + nlta : slot - nsta;
+		size_t m = n < STRETCH ? n : STRETCH;
+		const float *po = ring + old;
+		float *ps = ring + slot;
+
+		if (m > (size_t)(nlta - slot))
+			m = (size_t)(nlta - slot);
+		if (m > (size_t)(nlta - old))
+			m = (size_t)(nlta - old);
+		for (size_t k = 0; k < m; k++) {
+			double sq = a[k] * a[k];
+			float f = __builtin_expect(sq < FLT_MAX, 1) ? (float)sq :
+			    FLT_MAX;
+			double buf = f;
+
+			sta += buf - po[k];
+			lta += buf - ps[k];
+			ps[k] = f;
+			cft[k] = sta;
+			lt[k] = lta;
+		}
+		ratios(cft, lt, m, s->frac);
+		a += m;
+		cft += m;
+		n -= m;
+		slot = slot + (int)m == nlta ? 0 : slot + (int)m;
+	}
+	s->sta = sta;
+	s->lta = lta;
+	s->slot = slot;
+}
+
+void
+quake_stalta_run(struct quake_stalta *s, const double *a, double *cft,
+    size_t n)
+{
+	size_t i = 0;
+
+	/* the first full LTA window one sample at a time, then the rest */
+	for (; i < n && s->i < s->nlta; i++)
+		cft[i] = quake_stalta_push(s, a[i]);
+	if (i == n)
+		return;
+	if (s->kind == QUAKE_STALTA_CLASSIC)
+		run_classic(s, a + i, cft + i, n - i);
+	else
+		run_recursive(s, a + i, cft + i, n - i);
+	s->i += (int64_t)(n - i);
 }
 
 double

@@ -44,6 +44,14 @@ void quake_stalta_reset(struct quake_stalta *s);
  * ObsPy would divide by a zero LTA. */
 double quake_stalta_push(struct quake_stalta *s, double a);
 
+/* Feed the n samples a[0..n-1] (a push) at once: cft[i] gets what
+ * quake_stalta_push would return for a[i], the same value (the same
+ * operations, with the running sums kept in registers and the ring walked
+ * without a wrap test per sample). a and cft are the caller's, n of each;
+ * they must not overlap. */
+void quake_stalta_run(struct quake_stalta *s, const double *a, double *cft,
+    size_t n);
+
 /* The mean square over the STA window after the last push (for the
  * amplitude floor): recursive sta, classic sta / nsta. */
 double quake_stalta_sta_ms(const struct quake_stalta *s);

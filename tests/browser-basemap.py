@@ -11,9 +11,10 @@ at desktop and phone sizes into DIR."""
 import datetime, http.server, json, os, signal, subprocess, sys, tempfile, threading, time
 import urllib.error, urllib.parse, urllib.request
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.support.ui import Select
+
+import checks
+from checks import check, chromium, iso
 
 BIN, ASSETS, PORT = sys.argv[1], sys.argv[2], int(sys.argv[3])
 SHOT = sys.argv[5] if len(sys.argv) > 5 and sys.argv[4] == "--screenshot" else None
@@ -24,26 +25,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TMP = tempfile.mkdtemp(prefix="browser-basemap.")
 NOW = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
 HANG = 30  # a bound on waits for what must come: it only catches a hang
-failed = 0
-
-
-def check(name, ok, why=""):
-    global failed
-    print(("PASS %s" % name) if ok else ("FAIL %s: %s" % (name, why)), flush=True)
-    failed += 0 if ok else 1
-
-
-def iso(t):
-    return t.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def wait(cond, secs=HANG, step=0.05):
-    end = time.monotonic() + secs
-    while True:
-        v = cond()
-        if v or time.monotonic() > end:
-            return v
-        time.sleep(step)
 
 
 def get(path):
@@ -106,15 +87,11 @@ def phone(d, w=390, h=844):
 
 
 def browser(size="1280,800"):
-    o = webdriver.ChromeOptions()
-    o.binary_location = "/usr/bin/chromium"
-    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-              "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
-              "--disable-default-apps", "--window-size=" + size, "--hide-scrollbars",
-              "--user-data-dir=" + tempfile.mkdtemp(dir=TMP)):
-        o.add_argument(a)
-    o.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=o)
+    return chromium(TMP, size, logs=True, scrollbars=False)
+
+
+def wait(cond, secs=HANG, step=0.05):
+    return checks.wait(cond, secs, step)
 
 
 def requests_seen(d):
@@ -469,8 +446,8 @@ try:
     main()
 except SystemExit as e:
     print(e, flush=True)
-    failed += 1
+    checks.failed += 1
 except Exception as e:  # a crash of the test itself is a failure, said once
     print("FAIL browser-basemap: %s: %s" % (type(e).__name__, str(e).splitlines()[0] if str(e) else ""), flush=True)
-    failed += 1
-sys.exit(1 if failed else 0)
+    checks.failed += 1
+sys.exit(1 if checks.failed else 0)

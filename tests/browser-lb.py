@@ -13,9 +13,7 @@ The topic exists. QUAKE_TEST_NO_POSITIONS=1 runs quake-consume without
 lines. Every wait is bounded."""
 import datetime, os, subprocess, sys, tempfile, time
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
-
+import checks
 import maplb
 from maplb import get, iso, report
 
@@ -80,13 +78,7 @@ backend maps
 
 
 def browser():
-    o = webdriver.ChromeOptions()
-    o.binary_location = "/usr/bin/chromium"
-    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-              "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
-              "--disable-default-apps", "--window-size=1280,800", "--user-data-dir=" + tempfile.mkdtemp(dir=TMP)):
-        o.add_argument(a)
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=o)
+    return checks.chromium(TMP)
 
 
 JS_PAGE = """var ev = {}; quakeMap.events.forEach(function (r, id) { ev[id] = r.ev.lastupdate; });
@@ -173,4 +165,4 @@ def main():
 
 if __name__ == "__main__":
     main()
-    sys.exit(1 if maplb.failed else 0)
+    sys.exit(1 if checks.failed else 0)

@@ -6,9 +6,10 @@ With --screenshot: replays a week of events (and a detection of shaking phones)
 and saves the page as a PNG."""
 import datetime, json, math, os, signal, subprocess, sys, tempfile, time, urllib.error, urllib.request
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.support.ui import Select
+
+import checks
+from checks import check, chromium, iso, wait
 
 BIN, ASSETS, PORT = sys.argv[1], sys.argv[2], int(sys.argv[3])
 SHOT = sys.argv[5] if len(sys.argv) > 5 and sys.argv[4] == "--screenshot" else None
@@ -16,17 +17,6 @@ ORIGIN = "http://127.0.0.1:%d" % PORT
 HERE = os.path.dirname(os.path.abspath(__file__))
 TMP = tempfile.mkdtemp(prefix="browser-map.")
 NOW = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
-failed = 0
-
-
-def check(name, ok, why=""):
-    global failed
-    print(("PASS %s" % name) if ok else ("FAIL %s: %s" % (name, why)), flush=True)
-    failed += 0 if ok else 1
-
-
-def iso(t):
-    return t.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def line(eid, mag, lat, lon, age_s, lu_s=0, region="TEST REGION", action="create"):
@@ -44,6 +34,11 @@ def detection(did, devices, lat, lon, age_s=3, peak=0.732688):
             '"radius_km":2.299}' % (did, iso(NOW - datetime.timedelta(seconds=age_s)), lat, lon, devices, peak))
 
 
+def browser(size="1280,800"):
+    # a zone other than UTC, so that "local time" shows a difference
+    return chromium(TMP, size, logs=True, tz="Asia/Tokyo")
+
+
 def get(path):
     try:
         with urllib.request.urlopen(ORIGIN + path, timeout=5) as r:
@@ -57,15 +52,6 @@ def get(path):
 # a bound on waits for an event that must come: it only catches a hang
 # (how fast the page updates is measured in bench/, never asserted here)
 HANG = 30
-
-
-def wait(cond, secs, step=0.05):
-    end = time.monotonic() + secs
-    while True:
-        v = cond()
-        if v or time.monotonic() > end:
-            return v
-        time.sleep(step)
 
 
 class Map:
@@ -94,19 +80,6 @@ class Map:
     def stderr(self):
         with open(os.path.join(TMP, "quake-map.err"), errors="replace") as f:
             return f.read()[-300:]
-
-
-def browser(size="1280,800"):
-    o = webdriver.ChromeOptions()
-    o.binary_location = "/usr/bin/chromium"
-    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-              "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
-              "--disable-default-apps", "--window-size=" + size,
-              "--user-data-dir=" + tempfile.mkdtemp(dir=TMP)):
-        o.add_argument(a)
-    o.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    # a zone other than UTC, so that "local time" shows a difference
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver", env=dict(os.environ, TZ="Asia/Tokyo")), options=o)
 
 
 JS_IDS = """return [Array.from(document.querySelectorAll('path[data-event-id]'), e => e.dataset.eventId),
@@ -655,8 +628,8 @@ try:
     main()
 except SystemExit as e:
     print(e, flush=True)
-    failed += 1
+    checks.failed += 1
 except Exception as e:  # a crash of the test itself is a failure, said once
     print("FAIL browser-map: %s: %s" % (type(e).__name__, str(e).splitlines()[0] if str(e) else ""), flush=True)
-    failed += 1
-sys.exit(1 if failed else 0)
+    checks.failed += 1
+sys.exit(1 if checks.failed else 0)

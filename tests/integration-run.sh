@@ -86,8 +86,8 @@ make_run() {
 		check "make run: the browser checks all ran ($(grep -c '^[PF]' "$TMP/run-phones.out") of 14; $(tail -1 "$TMP/run-phones.err"))" \
 			test "$(grep -c '^[PF]' "$TMP/run-phones.out")" = 14
 		wait_for 60 grep -q 'Phones shaking near' "$rd/notices.log"
-		check "make run: the example rules tell of the phones shaking ($(grep -m1 'Phones shaking' "$rd/notices.log"))" \
-			grep -q 'Phones shaking near 47.5' "$rd/notices.log"
+		check "make run: the example rules tell of the phones shaking, named by the gazetteer ($(grep -m1 'Phones shaking' "$rd/notices.log"))" \
+			grep -q 'Phones shaking near Kloten: phones near Kloten are shaking' "$rd/notices.log"
 		check "make run: and of the week's M5+ events ($(grep -c 'Z M[5-9]\.' "$rd/notices.log"))" grep -q 'Z M[5-9]\.' "$rd/notices.log"
 	fi
 	kill -TERM "$pid"

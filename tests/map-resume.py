@@ -14,6 +14,7 @@ map services did before ids were positions: shows the old ids losing or
 repeating revisions). Every wait is bounded (30 s)."""
 import datetime, os, subprocess, sys, tempfile, time
 
+import checks
 import maplb
 from maplb import GUARD, iso, report, wait
 
@@ -184,7 +185,7 @@ def main():
     finally:
         a.stop()
         b.stop()
-    return maplb.failed
+    return checks.failed
 
 
 if __name__ == "__main__":

@@ -1,21 +1,13 @@
 """maplb.py — what the two-instance map tests share (tests/map-resume.py,
 tests/browser-lb.py): PASS/FAIL lines, bounded waits, a `quake-consume
 --positions | quake-map` pair on the real broker as scripts/quake-web wires
-it, and a raw SSE client that counts what it lost and what it got twice."""
+it, and a raw SSE client that counts what it lost and what it got twice
+(PASS/FAIL lines and waits: tests/checks.py)."""
 import json, os, signal, socket, subprocess, time, urllib.request
 
+from checks import check as report, iso, wait  # noqa: F401 (for the scripts)
+
 GUARD = 30          # a hang guard, never a speed
-failed = 0
-
-
-def report(name, ok, why=""):
-    global failed
-    print(("PASS %s" % name) if ok else ("FAIL %s: %s" % (name, why)), flush=True)
-    failed += 0 if ok else 1
-
-
-def iso(t):
-    return t.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def get(url):
@@ -27,15 +19,6 @@ def get(url):
         return e.code, ""
     except OSError:
         return 0, ""
-
-
-def wait(cond, secs=GUARD, step=0.1):
-    end = time.monotonic() + secs
-    while True:
-        v = cond()
-        if v or time.monotonic() > end:
-            return v
-        time.sleep(step)
 
 
 class Map:

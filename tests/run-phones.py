@@ -9,9 +9,9 @@ shows each triggered, and the map (MAP_URL) shows the detection on the
 phones' layer. Prints PASS/FAIL lines; every wait is bounded (60 s)."""
 import os, subprocess, sys, tempfile, time, urllib.request
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+
+from checks import chromium
 
 PUSH, TOKEN, MAP = sys.argv[1], sys.argv[2], sys.argv[3]
 ORIGIN = PUSH.rsplit('/', 1)[0]
@@ -37,13 +37,7 @@ def wait(cond, secs=GUARD):
 
 
 def browser():
-    o = webdriver.ChromeOptions()
-    o.binary_location = "/usr/bin/chromium"
-    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-              "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
-              "--window-size=1000,800", "--user-data-dir=" + tempfile.mkdtemp(dir=TMP)):
-        o.add_argument(a)
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=o)
+    return chromium(TMP, "1000,800")
 
 
 def push(body):

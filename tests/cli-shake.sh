@@ -510,7 +510,10 @@ cli_shake_rx_acks_wait() {
 	RXA_OPTS="--stats 1" rxa_start $port 1:hold="$TMP/go" || { fail "shake --acks: receiver starts" "$(cat "$TMP/rxa.err")"; return; }
 	# the barrier: the stand-in read the line, then the receiver's stats
 	# line says it holds the push (tests/held_push.py)
-	python3 tests/held_push.py $port "$TMP/a1" lines:"$TMP/rxa.out" "$TMP/rxa.err" >"$TMP/code1" &
+	# the file exists before the poll reads it (a background job's redirection
+	# may come after the loop's first read)
+	: >"$TMP/code1"
+	python3 tests/held_push.py $port "$TMP/a1" lines:"$TMP/rxa.out" "$TMP/rxa.err" >>"$TMP/code1" &
 	t=300; while [ "$(wc -l <"$TMP/code1")" -lt 1 ] && [ $t -gt 0 ]; do sleep 0.1; t=$((t - 1)); done
 	check "shake --acks: the line is written, its push not answered before its status line ($(head -1 "$TMP/code1"))" \
 		test "$(wc -l <"$TMP/rxa.out")/$(head -1 "$TMP/code1")" = 1/held

@@ -55,7 +55,8 @@ cli_msk_refresh() {
 	    >/dev/null 2>"$TMP/msk-c" &
 	pid=$!
 	check "msk consume: token set, then refreshed" msk_wait_tokens "$TMP/msk-c" 2
-	kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+	# $pid is the subshell running msk_env: its child, quake-consume, first
+	pkill -P "$pid" 2>/dev/null; kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
 	check "msk consume: credentials from the chain (env)" grep -q 'msg="MSK IAM token set" n=1 .*region=eu-central-1 credentials=env' "$TMP/msk-c"
 	check "msk consume: SASL_SSL when not given" grep -q 'sasl_ssl://127.0.0.1:1' "$TMP/msk-c"
 	check "msk consume: the token is never logged" sh -c "! grep -q 'aHR0cHM6Ly9rYWZrYS' '$TMP/msk-c'"

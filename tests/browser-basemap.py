@@ -207,6 +207,26 @@ def basemap(d):
             crowded.append(p[0])
     check("basemap: chosen by population: every larger unlabelled place had no room (%d of %d in view labelled,"
           " the smallest %d people)" % (len(names), len(inside), smallest), not crowded and len(names) < len(inside), crowded[:5])
+    # the antimeridian: Russia's 1:10m ring starts east of it, and must
+    # still cover Kamchatka where it is (not 360 degrees away)
+    d.execute_script("quakeMap.map.setView([53.0, 158.6], 7)")
+    land = wait(lambda: d.execute_script("""
+        var on = false;
+        quakeMap.map.eachLayer(function (l) {
+          if (!l.options || l.options.pane !== 'land' || !l.getLatLngs) return;
+          (function walk(a) {     /* rings of latlngs as the layer holds them */
+            if (!a.length) return;
+            if (a[0].lat === undefined) { a.forEach(walk); return; }
+            if (a.length < 20000) return;     /* 1:10m Russia's mainland ring only */
+            for (var i = 0, j = a.length - 1, in_ = false; i < a.length; j = i++)
+              if ((a[i].lat > 53.02) !== (a[j].lat > 53.02) &&
+                  158.65 < (a[j].lng - a[i].lng) * (53.02 - a[i].lat) / (a[j].lat - a[i].lat) + a[i].lng) in_ = !in_;
+            on = on || in_;
+          })(l.getLatLngs());
+        });
+        return on;"""), HANG)
+    check("basemap: at zoom 7 Petropavlovsk-Kamchatsky lies inside a 1:10m outline (Russia across the antimeridian)",
+          land)
     errs = [l["message"] for l in d.get_log("browser") if l["level"] == "SEVERE"]
     check("basemap: no console error", not errs, errs[:3])
 

@@ -605,6 +605,10 @@ def screenshot(base):
         time.sleep(0.4)
         d.find_element("css selector", '#list li[data-event-id="seq_main_71"]').click()
         d.execute_script("quakeMap.map.setView([52.5, 160.3], 7, {animate: false})")
+        # the 1:10m outlines and the place labels arrive when zoomed (basemap.js)
+        wait(lambda: d.execute_script("return document.getElementById('map').dataset.outlines") == "10m" and
+             int(d.execute_script("return document.getElementById('map').dataset.places || 0")) > 0, HANG)
+        d.execute_script("quakeMap.map.closePopup()")   # the labels, not the popup, in this one
         time.sleep(1)
         d.save_screenshot(stem + "-sequence.png")
         d.quit()

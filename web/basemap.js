@@ -23,13 +23,19 @@
   }
 
   /* rings that cross the antimeridian (Russia, Fiji) made continuous in
-     longitude, so that no edge spans the whole map */
+     longitude, so that no edge spans the whole map; then the whole ring
+     moved by 360 when its middle left [-180, 180] (a ring that starts in
+     Chukotka would otherwise put Kamchatka at -202 and off the view) */
   function unwrap(fc) {
     function ring(r) {
+      var lo = r.length ? r[0][0] : 0, hi = lo, k;
       for (var i = 1; i < r.length; i++) {
         var d = r[i][0] - r[i - 1][0];
         if (d > 180) r[i] = [r[i][0] - 360, r[i][1]]; else if (d < -180) r[i] = [r[i][0] + 360, r[i][1]];
+        if (r[i][0] < lo) lo = r[i][0]; if (r[i][0] > hi) hi = r[i][0];
       }
+      k = (lo + hi) / 2 < -180 ? 360 : (lo + hi) / 2 > 180 ? -360 : 0;
+      if (k) for (i = 0; i < r.length; i++) r[i] = [r[i][0] + k, r[i][1]];
     }
     fc.features.forEach(function (f) {
       var g = f.geometry; if (!g) return;

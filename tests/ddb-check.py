@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """ddb-check.py ENDPOINT TABLE EXPECTED [TTL_DAYS] — Scan TABLE (boto3) and
 compare it with the newest revision of each id in EXPECTED (event lines):
-every attribute of the line, plus day and, when TTL_DAYS is given, ttl.
+every attribute of the line, plus day, sig (the month, on M4.5+ only) and,
+when TTL_DAYS is given, ttl.
 Lines that tie on lastupdate are one revision: the item may hold any.
 EXPECTED may also be an EMSC stand-in's log ("id<TAB>lastupdate" lines):
 then each id's lastupdate is compared, nothing else.
@@ -45,6 +46,8 @@ def compare(w, g):
         return [] if got_lu == w['lastupdate'] else ['%s lastupdate: want %s got %s' % (w['id'], w['lastupdate'], got_lu)]
     exp = {k: ({'N': v} if isinstance(v, (int, Decimal)) else {'S': v}) for k, v in w.items()}
     exp['day'] = {'S': w['time'][:10]}
+    if Decimal(str(w['mag'])) >= Decimal('4.5'):   # the sparse sig-time-index's key: M4.5+ only
+        exp['sig'] = {'S': w['time'][:7]}
     if ttl_days is not None:
         t = calendar.timegm(time.strptime(w['time'][:19], '%Y-%m-%dT%H:%M:%S'))
         exp['ttl'] = {'N': str(t + ttl_days * 86400)}

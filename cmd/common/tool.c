@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <math.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -319,6 +320,33 @@ tool_next_line(struct quake_ndjson *r, struct quake_line *l,
 		err = QUAKE_EOF;
 	}
 	return err;
+}
+
+const char *
+tool_read_private(const char *path, char *buf, size_t cap, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	const char *why = NULL;
+	struct stat st;
+	ssize_t n = 0;
+
+	if (fd < 0 || fstat(fd, &st) != 0)
+		why = strerror(errno);
+	else if (!S_ISREG(st.st_mode))
+		why = "not a regular file";
+	else if ((st.st_mode & 077) != 0)
+		why = "readable or writable by group or others (chmod 600)";
+	else if ((n = read(fd, buf, cap - 1)) <= 0)
+		why = n == 0 ? "empty" : strerror(errno);
+	if (fd >= 0)
+		close(fd);
+	if (why != NULL)
+		return why;
+	while (n > 0 && strchr("\r\n \t", buf[n - 1]) != NULL)
+		n--;
+	buf[n] = '\0';
+	*len = (size_t)n;
+	return NULL;
 }
 
 void

@@ -89,6 +89,13 @@ void tool_counters_log(const char *msg, const struct tool_counter *c,
 
 /* calloc(1, n) (n of 0 counts as 1), owned by the caller; out of memory
  * is one stderr line and exit 70 (tool_oom): a filter cannot go on. */
+/* Read the file at path into buf (cap bytes, NUL-terminated, trailing
+ * white space trimmed, *len its length): a secret, so the file must be a
+ * regular file (not a symlink) that only its owner may read or write.
+ * NULL, or why not (static text or strerror's). */
+const char *tool_read_private(const char *path, char *buf, size_t cap,
+    size_t *len);
+
 void *tool_alloc(size_t n);
 
 /* "out of memory" on stderr, then exit 70. */

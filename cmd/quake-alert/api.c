@@ -692,28 +692,14 @@ serve(void *arg)
 static int
 read_admin(const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	char buf[512];
-	const char *why = NULL;
-	struct stat st;
-	ssize_t n = 0;
+	size_t n = 0;
+	const char *why = tool_read_private(path, buf, sizeof buf, &n);
 
-	if (fd < 0 || fstat(fd, &st) != 0)
-		why = strerror(errno);
-	else if (!S_ISREG(st.st_mode))
-		why = "not a regular file";
-	else if ((st.st_mode & 077) != 0)
-		why = "readable or writable by group or others (chmod 600)";
-	else if ((n = read(fd, buf, sizeof buf - 1)) <= 0)
-		why = n == 0 ? "empty" : strerror(errno);
-	if (fd >= 0)
-		close(fd);
-	while (why == NULL && n > 0 && strchr("\r\n \t", buf[n - 1]) != NULL)
-		n--;
 	if (why == NULL && n < 16)
 		why = "shorter than 16 characters";
 	if (why == NULL) {
-		quake_subs_hash(buf, (size_t)n, api.admin);
+		quake_subs_hash(buf, n, api.admin);
 		api.have_admin = 1;
 	}
 	OPENSSL_cleanse(buf, sizeof buf);

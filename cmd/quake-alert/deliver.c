@@ -53,40 +53,23 @@ read_secret(const char *rule, const char *path, enum quake_target_kind kind,
     unsigned char *key, size_t *klen)
 {
 	char buf[1024];
-	struct stat st;
 	struct quake_fail f;
-	ssize_t n = -1;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	const char *why = NULL;
+	size_t n = 0;
+	const char *why = tool_read_private(path, buf, sizeof buf, &n);
 
-	if (fd < 0 || fstat(fd, &st) != 0)
-		why = strerror(errno);
-	else if (!S_ISREG(st.st_mode))
-		why = "not a regular file";
-	else if ((st.st_mode & 077) != 0)
-		why = "readable or writable by group or others (chmod 600)";
-	else if ((n = read(fd, buf, sizeof buf - 1)) <= 0)
-		why = n == 0 ? "empty" : strerror(errno);
-	if (fd >= 0)
-		close(fd);
 	if (why == NULL) {
-		size_t len = (size_t)n;	/* n > 0 here: read() answered bytes */
-		while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r' || buf[len - 1] == ' '))
-			len--;
-		buf[len] = '\0';
-		n = (ssize_t)len;
 		if (kind == QUAKE_TARGET_WEBHOOK &&
-		    quake_alert_secret_parse(buf, (size_t)n, key, klen, &f) != QUAKE_OK)
+		    quake_alert_secret_parse(buf, n, key, klen, &f) != QUAKE_OK)
 			why = f.reason;
 		else if (kind == QUAKE_TARGET_EMAIL && (strchr(buf, ':') == NULL ||
 		    buf[0] == ':' || strpbrk(buf, "\r\n") != NULL))
 			why = "not one line user:password";
 		else if (kind == QUAKE_TARGET_NTFY && (n == 0 || strspn(buf, "abcdefghijklmnopqrstuvwxyz"
-		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~+/=") != (size_t)n))
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~+/=") != n))
 			why = "not a bearer token";
 		else if (kind != QUAKE_TARGET_WEBHOOK) {
-			memcpy(key, buf, (size_t)n + 1);
-			*klen = (size_t)n;
+			memcpy(key, buf, n + 1);
+			*klen = n;
 		}
 	}
 	OPENSSL_cleanse(buf, sizeof buf);
